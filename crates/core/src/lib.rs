@@ -1,0 +1,2 @@
+//! Placeholder; the core helper fills this in.
+#![deny(missing_docs)]

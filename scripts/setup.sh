@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs everything `make dev`, `make test` and `make bench` need, idempotently:
+# a second run checks versions and installs nothing. Only registries are reachable
+# on our machines (crates.io, npm, Debian), so nothing here downloads from GitHub
+# or a CDN. See ../shared/TOOLCHAIN.md for why each pin is what it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
+WORKER_BUILD_VERSION=0.8.7     # matches the `worker` 0.8 crate
+WASM_PACK_VERSION=0.15.1
+OHA_VERSION=1.16.0             # load generator for `make bench` only
+
+step() { printf '\033[1m==> setup: %s\033[0m\n' "$*"; }
+t0=$(date +%s)
+
+# --- Rust toolchain and target (rust-toolchain.toml pins the channel) ---------
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$toolchain"; then
+  step "rustup toolchain install $toolchain"
+  rustup toolchain install "$toolchain" --profile minimal --component rustfmt,clippy
+fi
+if ! rustup target list --installed --toolchain "$toolchain" | grep -q wasm32-unknown-unknown; then
+  step "rustup target add wasm32-unknown-unknown"
+  rustup target add --toolchain "$toolchain" wasm32-unknown-unknown
+fi
+for c in rustfmt clippy; do
+  if ! rustup component list --installed --toolchain "$toolchain" | grep -q "^$c"; then
+    rustup component add --toolchain "$toolchain" "$c"
+  fi
+done
+
+# --- cargo tools, pinned -----------------------------------------------------
+# `cargo install` with the stable toolchain outside the workspace, so the project's
+# pin does not force a rebuild of tools on a toolchain bump.
+have_version() { # tool, version
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"
+}
+install_crate() { # crate, version, [--locked]
+  step "cargo install $1@$2"
+  (cd /tmp && cargo install "$1" --version "$2" ${3:-})
+}
+# wasm-bindgen-cli 0.2.130's lockfile names webpki-roots 1.0.11, which the crates.io
+# mirror here does not serve; an unlocked install resolves 1.0.10 and works.
+have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+have_version worker-build "$WORKER_BUILD_VERSION" || install_crate worker-build "$WORKER_BUILD_VERSION" --locked
+have_version wasm-pack "$WASM_PACK_VERSION" || install_crate wasm-pack "$WASM_PACK_VERSION" --locked
+if [ "${SETUP_BENCH:-0}" = 1 ]; then
+  have_version oha "$OHA_VERSION" || install_crate oha "$OHA_VERSION" --locked
+fi
+
+# --- npm: node 22, wrangler, esbuild, wasm-opt (binaryen), playwright-core, axe ------
+stamp=node_modules/.package-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+# --- Debian's Chromium and its driver (never a downloaded browser) -----------
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  step "apt-get install chromium chromium-driver"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# --- local secrets -----------------------------------------------------------
+scripts/dev-vars.sh
+
+step "ready in $(( $(date +%s) - t0 )) s"

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order; the first failure stops the run and names its
+# step. The end-to-end suites run against a `wrangler dev` this script starts and
+# always stops (trap), whatever happens.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+current=""
+started=$(date +%s)
+step() {
+  current="$1"
+  printf '\n\033[1m==> test: %s\033[0m\n' "$current"
+}
+wrangler_pid=""
+stop_wrangler() {
+  if [ -n "$wrangler_pid" ]; then
+    # wrangler runs in its own process group (setsid): take workerd down with it.
+    kill -TERM -- "-$wrangler_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$wrangler_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$wrangler_pid" 2>/dev/null || true
+    wrangler_pid=""
+  fi
+}
+finish() {
+  rc=$?
+  stop_wrangler
+  if [ "$rc" -ne 0 ]; then
+    printf '\n\033[31mFAILED at step: %s (exit %s)\033[0m\n' "$current" "$rc" >&2
+    [ -f "$log" ] && { echo "--- last lines of $log ---" >&2; tail -40 "$log" >&2; }
+  else
+    printf '\n\033[32mall checks passed in %s s\033[0m\n' "$(( $(date +%s) - started ))"
+  fi
+  exit "$rc"
+}
+log="$ROOT/target/wrangler-test.log"
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+step "setup (install missing tools)"
+scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native, all targets)"
+cargo clippy -q --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy -q --workspace --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -q -p onboarding-widget --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo doc (core, warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p onboarding-core --no-deps
+
+step "cargo test (native)"
+cargo test -q --workspace
+
+step "browser tests (wasm-pack test --headless --chrome)"
+for crate in crates/widget; do
+  wasm-pack test --headless --chrome "$crate"
+done
+
+step "build widget"
+scripts/build-widget.sh
+
+step "start wrangler dev (edge + sandbox)"
+mkdir -p target
+: > "$log"
+# A fresh state directory per run: tests must not depend on leftovers.
+state_dir="$ROOT/target/wrangler-test-state"
+rm -rf "$state_dir"
+setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
+  --ip 127.0.0.1 --port "$DEV_PORT" --persist-to "$state_dir" \
+  --show-interactive-dev-session=false >"$log" 2>&1 &
+wrangler_pid=$!
+for i in $(seq 240); do
+  if curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1; then break; fi
+  kill -0 "$wrangler_pid" 2>/dev/null || { echo "wrangler dev exited" >&2; exit 1; }
+  [ "$i" -eq 240 ] && { echo "wrangler dev did not answer /healthz in 120 s" >&2; exit 1; }
+  sleep 0.5
+done
+echo "edge up at $DEV_URL"
+
+step "end-to-end: HTTP suites (tests/http)"
+node --test --test-concurrency=1 'tests/http/*.test.mjs'
+
+step "end-to-end: browser suites (tests/browser, Debian Chromium)"
+node --test --test-concurrency=1 'tests/browser/*.test.mjs'
+
+current="stop wrangler dev"
+stop_wrangler
