@@ -53,8 +53,11 @@ fi
 stamp=node_modules/.package-lock.sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` from the committed lockfile, not `npm ci`: the registry mirror here
+  # does not serve workerd's macOS/Windows optional packages, and npm ci refuses a
+  # lockfile without them. With the lockfile present npm install changes nothing.
+  step "npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 
