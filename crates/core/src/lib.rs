@@ -1,2 +1,58 @@
-//! Placeholder; the core helper fills this in.
+//! # onboarding-core
+//!
+//! Every rule of tenant onboarding, written once and shared by the edge worker, the
+//! upstream sandbox and the browser widget:
+//!
+//! * [`model`] — wire types (serde, camelCase) for the public API, the identity-decision
+//!   API, the tenant-screening API, webhooks, the status object and problem+json.
+//! * [`validate`] — normalisation and validation of a tenant request, returning every
+//!   error at once as data (`{field, code, params}`), plus per-field helpers.
+//! * [`i18n`] — Spanish and English messages for validation errors and problem titles.
+//! * [`document`] — magic-byte sniffing and size limits for uploads.
+//! * [`token`] — HMAC-signed session tokens.
+//! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.
+//! * [`device`] — device session ids from caller-supplied random bytes.
+//! * [`mask`] — masking of personal data for logs.
+//!
+//! The crate is pure: no I/O, no clock, no randomness. The current date, the current
+//! unix time and random bytes are always parameters.
+//!
+//! ```
+//! use onboarding_core::i18n::{self, Locale};
+//! use onboarding_core::model::{GovernmentId, TenantRequest};
+//! use onboarding_core::validate::{Date, normalize_tenant_request, validate_tenant_request};
+//!
+//! let mut req = TenantRequest::default();
+//! req.applicant.government_id.push(GovernmentId {
+//!     kind: "dni".into(),
+//!     value: "12345678-a".into(),
+//!     country_code: "es".into(),
+//!     ..GovernmentId::default()
+//! });
+//! normalize_tenant_request(&mut req);
+//! let today = Date::from_unix_seconds(1_718_000_000);
+//! let errors = validate_tenant_request(&req, today).unwrap_err();
+//! let dni = errors
+//!     .iter()
+//!     .find(|e| e.field == "applicant.governmentId[0].value")
+//!     .unwrap();
+//! assert_eq!(dni.code.as_str(), "invalid_checksum");
+//! assert_eq!(
+//!     i18n::message(Locale::negotiate("es-ES,es;q=0.9"), dni),
+//!     "La letra del DNI no es correcta."
+//! );
+//! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod de;
+pub mod device;
+pub mod document;
+pub mod i18n;
+pub mod mask;
+pub mod model;
+pub mod signature;
+pub mod token;
+pub mod validate;
+
+pub use validate::{Code, Date, ValidationError};

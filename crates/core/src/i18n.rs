@@ -1,0 +1,539 @@
+//! Spanish and English messages for validation errors and problem titles.
+//!
+//! Messages are whole sentences naming the field in the reader's language
+//! ("La letra del DNI no es correcta.", "The postcode must be between 01000 and
+//! 52999."). They are rendered from a [`ValidationError`]'s code and params at the edge
+//! of the system; the widget's own UI strings live in the widget.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::problem::FieldMessage;
+use crate::validate::{Code, ValidationError};
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// Spanish (the default).
+    #[default]
+    Es,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// The language tag (`es`, `en`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::Es => "es",
+            Locale::En => "en",
+        }
+    }
+
+    /// The locale for one language tag (`es`, `es-ES`, `EN-gb`), if supported.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("es") {
+            Some(Locale::Es)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the best supported locale from an `Accept-Language` value: the highest
+    /// `q` wins (default 1, `q=0` means "not this"), ties go to the earlier entry,
+    /// region subtags are ignored (`es-ES`, `en-GB`), `*` and anything unparsable
+    /// count as nothing. Default: Spanish.
+    pub fn negotiate(accept_language: &str) -> Locale {
+        let mut best: Option<(u16, Locale)> = None;
+        for entry in accept_language.split(',').take(32) {
+            let mut parts = entry.split(';');
+            let Some(locale) = Locale::from_tag(parts.next().unwrap_or("")) else {
+                continue;
+            };
+            let mut q = 1000u16;
+            for param in parts {
+                if let Some((k, v)) = param.split_once('=')
+                    && k.trim().eq_ignore_ascii_case("q")
+                {
+                    q = parse_q(v.trim()).unwrap_or(0);
+                }
+            }
+            if q > 0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, locale));
+            }
+        }
+        best.map_or(Locale::Es, |(_, l)| l)
+    }
+}
+
+/// A q-value in thousandths (`0.8` → 800); `None` when not RFC 9110 shaped.
+fn parse_q(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut thousandths = 0u16;
+    for i in 0..3 {
+        thousandths = thousandths * 10 + frac.as_bytes().get(i).map_or(0, |b| u16::from(b - b'0'));
+    }
+    match int {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+impl std::str::FromStr for Locale {
+    type Err = crate::model::UnknownValue;
+
+    fn from_str(s: &str) -> Result<Locale, Self::Err> {
+        Locale::from_tag(s).ok_or(crate::model::UnknownValue)
+    }
+}
+
+/// A field's human name.
+struct Label {
+    /// Spanish noun phrase without article.
+    es: &'static str,
+    /// Spanish grammatical gender is feminine.
+    fem: bool,
+    /// English noun phrase, lower case (proper nouns excepted).
+    en: &'static str,
+}
+
+const fn l(es: &'static str, fem: bool, en: &'static str) -> Label {
+    Label { es, fem, en }
+}
+
+fn segments(path: &str) -> (&str, &str) {
+    let mut segs = path.rsplit('.').map(|s| s.split('[').next().unwrap_or(s));
+    let last = segs.next().unwrap_or("");
+    let parent = segs.next().unwrap_or("");
+    (parent, last)
+}
+
+fn label(path: &str) -> Label {
+    match segments(path) {
+        ("name", "first") => l("nombre", false, "first name"),
+        ("name", "middle") => l("segundo nombre", false, "middle name"),
+        ("name", "last") => l("primer apellido", false, "last name"),
+        ("name", "secondLast") => l("segundo apellido", false, "second last name"),
+        ("name", "suffix") => l("tratamiento", false, "suffix"),
+        ("name", "preferred") => l("nombre preferido", false, "preferred name"),
+        ("employer", "name") => l("nombre de la empresa", false, "employer name"),
+        (_, "name") => l("nombre", false, "name"),
+        (_, "email") => l("correo electrónico", false, "email address"),
+        (_, "phoneNumber") => l("teléfono", false, "phone number"),
+        (_, "dateOfBirth") => l("fecha de nacimiento", true, "date of birth"),
+        ("governmentId", "type") => l("tipo de documento", false, "document type"),
+        ("governmentId", "value") => l("número de documento", false, "document number"),
+        ("governmentId", "countryCode") => l("país de expedición", false, "issuing country"),
+        ("governmentId", "state") => l("región de expedición", true, "issuing region"),
+        ("governmentId", "issuedDate") => l("fecha de expedición", true, "issue date"),
+        ("governmentId", "expirationDate") => l("fecha de caducidad", true, "expiry date"),
+        (_, "governmentId") => l("documento de identidad", false, "identity document"),
+        (_, "addresses") => l("dirección", true, "address"),
+        (_, "line1") => l("dirección", true, "address"),
+        (_, "line2") => l("segunda línea de la dirección", true, "address line 2"),
+        (_, "city") => l("localidad", true, "town or city"),
+        (_, "region") => l("provincia", true, "region"),
+        (_, "countryCode") => l("país", false, "country"),
+        (_, "postalCode") => l("código postal", false, "postcode"),
+        (_, "recency") => l("antigüedad de la dirección", true, "address recency"),
+        ("addresses" | "address", "type") => l("tipo de dirección", false, "address type"),
+        (_, "address") => l("dirección de la empresa", true, "employer address"),
+        (_, "employment") => l("empleo", false, "employment"),
+        (_, "employer") => l("empresa", true, "employer"),
+        (_, "employeeTitle") => l("puesto", false, "job title"),
+        (_, "startDate") => l("fecha de inicio", true, "start date"),
+        (_, "endDate") => l("fecha de fin", true, "end date"),
+        (_, "currentEmployee") => l("empleo actual", false, "current job"),
+        (_, "contractType") => l("tipo de contrato", false, "contract type"),
+        (_, "income") => l("ingresos", false, "income"),
+        ("income", "period") => l("periodicidad de los ingresos", true, "income period"),
+        ("income", "amount") => l("importe de los ingresos", false, "income amount"),
+        (_, "currency") => l("moneda", true, "currency"),
+        (_, "product") => l("inmueble", false, "property"),
+        (_, "productName") => l("nombre del inmueble", false, "property name"),
+        (_, "productType") => l("tipo de producto", false, "product type"),
+        (_, "productId") => l("referencia del inmueble", true, "property reference"),
+        (_, "requestedAmount") => l("importe solicitado", false, "requested amount"),
+        ("product", "status") => l("estado del producto", false, "product status"),
+        (_, "deviceSessionId") => l(
+            "identificador de sesión del dispositivo",
+            false,
+            "device session ID",
+        ),
+        (_, "consent") => l("consentimiento", false, "consent"),
+        (_, "termsAccepted") => l(
+            "aceptación de los términos",
+            true,
+            "acceptance of the terms",
+        ),
+        (_, "creditCheckAccepted") => l(
+            "autorización de la consulta de solvencia",
+            true,
+            "credit check authorisation",
+        ),
+        (_, "applicant") => l("solicitante", false, "applicant"),
+        (_, "coApplicant") => l("cotitular", false, "co-applicant"),
+        (_, "kind") => l("tipo de documento", false, "document kind"),
+        (_, "file") => l("archivo", false, "file"),
+        (_, "answers") => l("respuestas", true, "answers"),
+        (_, "questionId") => l("pregunta", true, "question"),
+        (_, "choiceId") => l("respuesta", true, "answer"),
+        (_, "publishableKey") => l("clave publicable", true, "publishable key"),
+        _ => l("campo", false, "field"),
+    }
+}
+
+fn is_plural_es(label: &Label) -> bool {
+    matches!(label.es, "ingresos" | "respuestas")
+}
+
+fn for_co_applicant(path: &str) -> bool {
+    path.starts_with("coApplicant")
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The field's human name, capitalised, for a form label or a list of errors
+/// (`Nombre`, `Código postal (cotitular)`, `Date of birth`).
+pub fn field_label(locale: Locale, path: &str) -> String {
+    let lb = label(path);
+    let co = for_co_applicant(path);
+    match locale {
+        Locale::Es => {
+            let mut s = capitalize(lb.es);
+            if co && lb.es != "cotitular" {
+                s.push_str(" (cotitular)");
+            }
+            s
+        }
+        Locale::En => {
+            let mut s = capitalize(lb.en);
+            if co && lb.en != "co-applicant" {
+                s.push_str(" (co-applicant)");
+            }
+            s
+        }
+    }
+}
+
+/// Sentence subject with article: "el código postal del cotitular" / "the
+/// co-applicant's postcode".
+struct Subject {
+    text: String,
+    fem: bool,
+    plural: bool,
+}
+
+fn subject(locale: Locale, path: &str) -> Subject {
+    let lb = label(path);
+    let co = for_co_applicant(path) && lb.es != "cotitular";
+    let plural = is_plural_es(&lb);
+    let text = match locale {
+        Locale::Es => {
+            let art = match (lb.fem, plural) {
+                (false, false) => "el",
+                (true, false) => "la",
+                (false, true) => "los",
+                (true, true) => "las",
+            };
+            let owner = if co { " del cotitular" } else { "" };
+            format!("{art} {}{owner}", lb.es)
+        }
+        Locale::En => {
+            if co {
+                format!("the co-applicant's {}", lb.en)
+            } else {
+                format!("the {}", lb.en)
+            }
+        }
+    };
+    Subject {
+        text,
+        fem: lb.fem,
+        plural,
+    }
+}
+
+/// Spanish adjective ending for the subject: `o`, `a`, `os`, `as`.
+fn agree(s: &Subject) -> &'static str {
+    match (s.fem, s.plural) {
+        (false, false) => "o",
+        (true, false) => "a",
+        (false, true) => "os",
+        (true, true) => "as",
+    }
+}
+
+fn format_mb(bytes: &str) -> String {
+    match bytes.parse::<u64>() {
+        Ok(b) if b % (1024 * 1024) == 0 => (b / (1024 * 1024)).to_string(),
+        Ok(b) => format!("{:.1}", b as f64 / (1024.0 * 1024.0)),
+        Err(_) => bytes.to_owned(),
+    }
+}
+
+/// A full sentence for one error, in `locale`, naming the field.
+pub fn message(locale: Locale, error: &ValidationError) -> String {
+    let path = error.field.as_str();
+    let p = |k: &str| error.param(k).unwrap_or("");
+    let subj = subject(locale, path);
+    let s = capitalize(&subj.text);
+    let es_verb = if subj.plural { "son" } else { "es" };
+    let co = for_co_applicant(path);
+    let id_type = match p("type") {
+        "" => "DNI",
+        t => t,
+    };
+    let id_name_es = |t: &str| match t {
+        "PASSPORT" => "pasaporte".to_owned(),
+        t => t.to_owned(),
+    };
+    let id_name_en = |t: &str| match t {
+        "PASSPORT" => "passport".to_owned(),
+        t => t.to_owned(),
+    };
+    let (_, last) = segments(path);
+    match (locale, error.code) {
+        (Locale::Es, Code::Required) => format!("{s} {es_verb} obligatori{}.", agree(&subj)),
+        (Locale::En, Code::Required) => format!("{s} is required."),
+        (Locale::Es, Code::TooLong) if p("unit") == "items" => {
+            format!("{s} admite como máximo {} elementos.", p("max"))
+        }
+        (Locale::En, Code::TooLong) if p("unit") == "items" => {
+            format!("{s} allows at most {} entries.", p("max"))
+        }
+        (Locale::Es, Code::TooLong) => format!("{s} no puede tener más de {} caracteres.", p("max")),
+        (Locale::En, Code::TooLong) => format!("{s} must be at most {} characters long.", p("max")),
+        (Locale::Es, Code::InvalidFormat) => match p("format") {
+            "dni" => "El DNI debe tener 8 números seguidos de una letra, por ejemplo 12345678Z.".into(),
+            "nie" => "El NIE debe empezar por X, Y o Z, seguida de 7 números y una letra, por ejemplo X1234567L.".into(),
+            "passport" => "El número de pasaporte debe tener entre 6 y 9 letras o números.".into(),
+            "amount" => format!("{s} debe ser un número con hasta dos decimales separados por punto, por ejemplo 2500.50."),
+            "alphanumeric" => format!("{s} solo puede contener letras y números."),
+            _ => format!("{s} no tiene un formato válido."),
+        },
+        (Locale::En, Code::InvalidFormat) => match p("format") {
+            "dni" => "A DNI has 8 digits followed by a letter, for example 12345678Z.".into(),
+            "nie" => "An NIE starts with X, Y or Z, followed by 7 digits and a letter, for example X1234567L.".into(),
+            "passport" => "A passport number has 6 to 9 letters or digits.".into(),
+            "amount" => format!("{s} must be a number with up to two decimals after a dot, for example 2500.50."),
+            "alphanumeric" => format!("{s} may only contain letters and digits."),
+            _ => format!("{s} is not in a valid format."),
+        },
+        (Locale::Es, Code::InvalidChecksum) => format!("La letra del {} no es correcta.", id_name_es(id_type)),
+        (Locale::En, Code::InvalidChecksum) => format!("The {} control letter is not correct.", id_name_en(id_type)),
+        (Locale::Es, Code::InvalidEmail) => {
+            format!("{s} no es válid{}; debe ser como nombre@ejemplo.com.", agree(&subj))
+        }
+        (Locale::En, Code::InvalidEmail) => {
+            format!("{s} is not valid; it should look like name@example.com.")
+        }
+        (Locale::Es, Code::InvalidPhone) => format!(
+            "{s} no es válid{}. Usa un móvil o fijo español de 9 cifras o el formato internacional, por ejemplo +34 612 345 678.",
+            agree(&subj)
+        ),
+        (Locale::En, Code::InvalidPhone) => format!(
+            "{s} is not valid. Use a 9-digit Spanish mobile or landline, or international format such as +34 612 345 678."
+        ),
+        (Locale::Es, Code::InvalidPostcode) if p("country") == "ES" || p("country").is_empty() => {
+            format!("{s} debe estar entre 01000 y 52999.")
+        }
+        (Locale::En, Code::InvalidPostcode) if p("country") == "ES" || p("country").is_empty() => {
+            format!("{s} must be between 01000 and 52999.")
+        }
+        (Locale::Es, Code::InvalidPostcode) => format!("{s} no es válido para el país indicado."),
+        (Locale::En, Code::InvalidPostcode) => format!("{s} is not valid for the selected country."),
+        (Locale::Es, Code::InvalidCountry) => {
+            format!("{s} debe ser un código de país ISO de dos letras, por ejemplo ES.")
+        }
+        (Locale::En, Code::InvalidCountry) => {
+            format!("{s} must be a two-letter ISO country code, for example ES.")
+        }
+        (Locale::Es, Code::InvalidCurrency) => {
+            format!("{s} debe ser un código de moneda ISO 4217, por ejemplo EUR.")
+        }
+        (Locale::En, Code::InvalidCurrency) => {
+            format!("{s} must be an ISO 4217 currency code, for example EUR.")
+        }
+        (Locale::Es, Code::InvalidDate) => {
+            format!("{s} no es una fecha válida; usa el formato AAAA-MM-DD.")
+        }
+        (Locale::En, Code::InvalidDate) => format!("{s} is not a valid date; use YYYY-MM-DD."),
+        (Locale::Es, Code::Underage) => {
+            let age = if p("min_age").is_empty() { "18" } else { p("min_age") };
+            if co {
+                format!("El cotitular debe tener al menos {age} años.")
+            } else {
+                format!("Debes tener al menos {age} años.")
+            }
+        }
+        (Locale::En, Code::Underage) => {
+            let age = if p("min_age").is_empty() { "18" } else { p("min_age") };
+            if co {
+                format!("The co-applicant must be at least {age} years old.")
+            } else {
+                format!("You must be at least {age} years old.")
+            }
+        }
+        (Locale::Es, Code::TooOld) => {
+            format!("{s} indica una edad de más de {} años; revísala.", p("max_age"))
+        }
+        (Locale::En, Code::TooOld) => {
+            format!("{s} gives an age over {} years; please check it.", p("max_age"))
+        }
+        (Locale::Es, Code::OutOfRange) => {
+            if !p("not_after").is_empty() {
+                if last == "dateOfBirth" {
+                    format!("{s} no puede estar en el futuro.")
+                } else {
+                    format!("{s} no puede ser posterior a {}.", p("not_after"))
+                }
+            } else if !p("not_before").is_empty() {
+                format!("{s} no puede ser anterior a {}.", p("not_before"))
+            } else {
+                format!(
+                    "{s} debe ser mayor que {} y no superar {}.",
+                    p("min_exclusive"),
+                    p("max")
+                )
+            }
+        }
+        (Locale::En, Code::OutOfRange) => {
+            if !p("not_after").is_empty() {
+                if last == "dateOfBirth" {
+                    format!("{s} cannot be in the future.")
+                } else {
+                    format!("{s} cannot be later than {}.", p("not_after"))
+                }
+            } else if !p("not_before").is_empty() {
+                format!("{s} cannot be earlier than {}.", p("not_before"))
+            } else {
+                format!(
+                    "{s} must be greater than {} and at most {}.",
+                    p("min_exclusive"),
+                    p("max")
+                )
+            }
+        }
+        (Locale::Es, Code::InvalidChoice) => {
+            format!("{s} no es una opción válida. Opciones: {}.", p("allowed"))
+        }
+        (Locale::En, Code::InvalidChoice) => {
+            format!("{s} is not a valid option. Choose one of: {}.", p("allowed"))
+        }
+        (Locale::Es, Code::InvalidCharacters) => format!("{s} contiene caracteres no permitidos."),
+        (Locale::En, Code::InvalidCharacters) => {
+            format!("{s} contains characters that are not allowed.")
+        }
+        (Locale::Es, Code::ConsentRequired) => match last {
+            "termsAccepted" => "Debes aceptar los términos y condiciones.".into(),
+            "creditCheckAccepted" => "Debes autorizar la consulta de solvencia.".into(),
+            _ => "Debes aceptar los términos y autorizar la consulta de solvencia.".into(),
+        },
+        (Locale::En, Code::ConsentRequired) => match last {
+            "termsAccepted" => "You must accept the terms and conditions.".into(),
+            "creditCheckAccepted" => "You must authorise the credit check.".into(),
+            _ => "You must accept the terms and authorise the credit check.".into(),
+        },
+        (Locale::Es, Code::FileEmpty) => "El archivo está vacío.".into(),
+        (Locale::En, Code::FileEmpty) => "The file is empty.".into(),
+        (Locale::Es, Code::FileTooLarge) => match error.param("max") {
+            Some(max) => format!("El archivo supera el tamaño máximo de {} MB.", format_mb(max)),
+            None => "El archivo es demasiado grande.".into(),
+        },
+        (Locale::En, Code::FileTooLarge) => match error.param("max") {
+            Some(max) => format!("The file is larger than the {} MB limit.", format_mb(max)),
+            None => "The file is too large.".into(),
+        },
+        (Locale::Es, Code::UnsupportedMediaType) => "Solo se admiten archivos PDF, JPEG o PNG.".into(),
+        (Locale::En, Code::UnsupportedMediaType) => "Only PDF, JPEG or PNG files are accepted.".into(),
+    }
+}
+
+/// Every error as a `{field, code, message}` for a problem body.
+pub fn localize(locale: Locale, errors: &[ValidationError]) -> Vec<FieldMessage> {
+    errors
+        .iter()
+        .map(|e| FieldMessage {
+            field: e.field.clone(),
+            code: e.code.as_str().to_owned(),
+            message: message(locale, e),
+        })
+        .collect()
+}
+
+/// Problem codes of the edge API, with their usual HTTP status.
+pub const PROBLEM_CODES: [(&str, u16); 15] = [
+    ("bad_request", 400),
+    ("unauthorized", 401),
+    ("forbidden", 403),
+    ("forbidden_origin", 403),
+    ("not_found", 404),
+    ("method_not_allowed", 405),
+    ("conflict", 409),
+    ("payload_too_large", 413),
+    ("unsupported_media_type", 415),
+    ("validation_failed", 422),
+    ("rate_limited", 429),
+    ("internal", 500),
+    ("upstream_error", 502),
+    ("upstream_unavailable", 503),
+    ("upstream_timeout", 504),
+];
+
+/// The usual HTTP status for a problem code (500 when unknown).
+pub fn problem_status(code: &str) -> u16 {
+    PROBLEM_CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(500, |(_, s)| *s)
+}
+
+/// A problem's title in `locale` (`validation_failed` → "Validation failed" /
+/// "Los datos no son válidos"). Unknown codes get a generic title.
+pub fn problem_title(locale: Locale, code: &str) -> &'static str {
+    let (es, en) = match code {
+        "validation_failed" => ("Los datos no son válidos", "Validation failed"),
+        "unauthorized" => ("No autorizado", "Unauthorized"),
+        "forbidden" => ("Acceso denegado", "Forbidden"),
+        "forbidden_origin" => ("Origen no permitido", "Origin not allowed"),
+        "not_found" => ("No encontrado", "Not found"),
+        "method_not_allowed" => ("Método no permitido", "Method not allowed"),
+        "payload_too_large" => ("Contenido demasiado grande", "Payload too large"),
+        "unsupported_media_type" => ("Tipo de archivo no admitido", "Unsupported media type"),
+        "rate_limited" => ("Demasiadas solicitudes", "Too many requests"),
+        "upstream_unavailable" => (
+            "Servicio externo no disponible",
+            "Upstream service unavailable",
+        ),
+        "upstream_timeout" => (
+            "El servicio externo no ha respondido a tiempo",
+            "Upstream service timed out",
+        ),
+        "upstream_error" => ("Error del servicio externo", "Upstream service error"),
+        "bad_request" => ("Solicitud incorrecta", "Bad request"),
+        "conflict" => ("Conflicto", "Conflict"),
+        "internal" => ("Error interno", "Internal error"),
+        _ => ("Error", "Error"),
+    };
+    match locale {
+        Locale::Es => es,
+        Locale::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests;

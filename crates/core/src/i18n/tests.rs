@@ -1,0 +1,283 @@
+use super::*;
+
+fn msg(locale: Locale, field: &str, code: Code, params: &[(&str, &str)]) -> String {
+    let mut e = ValidationError::new(field, code);
+    for (k, v) in params {
+        e = e.with_param(k, *v);
+    }
+    message(locale, &e)
+}
+
+#[test]
+fn negotiation() {
+    let cases = [
+        ("", Locale::Es),
+        ("es", Locale::Es),
+        ("en", Locale::En),
+        ("en-GB", Locale::En),
+        ("EN-us", Locale::En),
+        ("es-ES,es;q=0.9,en;q=0.8", Locale::Es),
+        ("en-GB,en;q=0.9,es;q=0.8", Locale::En),
+        ("fr-FR,fr;q=0.9,en;q=0.8,es;q=0.7", Locale::En),
+        ("fr-FR,fr;q=0.9,es;q=0.8,en;q=0.7", Locale::Es),
+        ("es;q=0.5, en;q=0.6", Locale::En),
+        ("en;q=0, es;q=0.1", Locale::Es),
+        ("en;q=0", Locale::Es),
+        ("de, *;q=0.5", Locale::Es),
+        ("de", Locale::Es),
+        ("en;q=1.0", Locale::En),
+        ("en;q=garbage", Locale::Es),
+        ("en;q=2", Locale::Es),
+        ("en;q=0.001, es;q=0.0001", Locale::En),
+        ("en, es", Locale::En),
+        ("es, en", Locale::Es),
+        ("es;q=0.8, en;q=0.8", Locale::Es),
+        ("english", Locale::Es),
+        (",,;;==", Locale::Es),
+        ("en_US", Locale::En),
+    ];
+    for (header, want) in cases {
+        assert_eq!(Locale::negotiate(header), want, "{header:?}");
+    }
+    assert_eq!("en-GB".parse::<Locale>(), Ok(Locale::En));
+    assert!("fr".parse::<Locale>().is_err());
+    assert_eq!(serde_json::to_string(&Locale::Es).unwrap(), "\"es\"");
+}
+
+#[test]
+fn design_examples() {
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "applicant.governmentId[0].value",
+            Code::InvalidChecksum,
+            &[("type", "DNI")]
+        ),
+        "La letra del DNI no es correcta."
+    );
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "applicant.addresses[0].postalCode",
+            Code::InvalidPostcode,
+            &[("country", "ES")]
+        ),
+        "El código postal debe estar entre 01000 y 52999."
+    );
+    assert_eq!(
+        msg(
+            Locale::En,
+            "applicant.addresses[0].postalCode",
+            Code::InvalidPostcode,
+            &[("country", "ES")]
+        ),
+        "The postcode must be between 01000 and 52999."
+    );
+}
+
+#[test]
+fn agreement_and_owner() {
+    assert_eq!(
+        msg(Locale::Es, "applicant.name.first", Code::Required, &[]),
+        "El nombre es obligatorio."
+    );
+    assert_eq!(
+        msg(Locale::Es, "applicant.dateOfBirth", Code::Required, &[]),
+        "La fecha de nacimiento es obligatoria."
+    );
+    assert_eq!(
+        msg(Locale::Es, "coApplicant.email", Code::Required, &[]),
+        "El correo electrónico del cotitular es obligatorio."
+    );
+    assert_eq!(
+        msg(Locale::En, "coApplicant.email", Code::Required, &[]),
+        "The co-applicant's email address is required."
+    );
+    assert_eq!(
+        msg(Locale::En, "applicant.name.first", Code::Required, &[]),
+        "The first name is required."
+    );
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "coApplicant.dateOfBirth",
+            Code::Underage,
+            &[("min_age", "18")]
+        ),
+        "El cotitular debe tener al menos 18 años."
+    );
+    assert_eq!(
+        msg(
+            Locale::En,
+            "applicant.dateOfBirth",
+            Code::Underage,
+            &[("min_age", "18")]
+        ),
+        "You must be at least 18 years old."
+    );
+    assert_eq!(
+        msg(Locale::Es, "applicant.income", Code::Required, &[]),
+        "Los ingresos son obligatorios."
+    );
+}
+
+#[test]
+fn every_code_has_a_sentence_in_both_languages() {
+    let fields = [
+        "applicant.name.first",
+        "coApplicant.governmentId[1].value",
+        "applicant.addresses[0].postalCode",
+        "consent.termsAccepted",
+        "product.requestedAmount",
+        "file",
+        "some.unknown.path",
+    ];
+    for locale in [Locale::Es, Locale::En] {
+        for code in Code::ALL {
+            for field in fields {
+                let m = msg(locale, field, code, &[]);
+                assert!(m.len() > 10, "{locale:?} {code} {field}: {m}");
+                assert!(m.ends_with('.'), "{m}");
+                assert!(m.chars().next().unwrap().is_uppercase(), "{m}");
+                assert!(!m.contains("{"), "{m}");
+            }
+        }
+    }
+}
+
+#[test]
+fn parameters_are_used() {
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "applicant.name.first",
+            Code::TooLong,
+            &[("max", "100")]
+        ),
+        "El nombre no puede tener más de 100 caracteres."
+    );
+    assert_eq!(
+        msg(
+            Locale::En,
+            "applicant.income.period",
+            Code::InvalidChoice,
+            &[("allowed", "WEEKLY, MONTHLY")]
+        ),
+        "The income period is not a valid option. Choose one of: WEEKLY, MONTHLY."
+    );
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "file",
+            Code::FileTooLarge,
+            &[("max", "15728640")]
+        ),
+        "El archivo supera el tamaño máximo de 15 MB."
+    );
+    assert_eq!(
+        msg(
+            Locale::En,
+            "applicant.governmentId[0].value",
+            Code::InvalidChecksum,
+            &[("type", "NIE")]
+        ),
+        "The NIE control letter is not correct."
+    );
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "applicant.governmentId[0].value",
+            Code::InvalidFormat,
+            &[("format", "dni"), ("type", "DNI")]
+        ),
+        "El DNI debe tener 8 números seguidos de una letra, por ejemplo 12345678Z."
+    );
+    assert_eq!(
+        msg(
+            Locale::En,
+            "applicant.employment[0].endDate",
+            Code::OutOfRange,
+            &[("not_before", "2019-08-24")]
+        ),
+        "The end date cannot be earlier than 2019-08-24."
+    );
+    assert_eq!(
+        msg(
+            Locale::Es,
+            "applicant.dateOfBirth",
+            Code::OutOfRange,
+            &[("not_after", "2024-06-15")]
+        ),
+        "La fecha de nacimiento no puede estar en el futuro."
+    );
+    assert_eq!(
+        msg(Locale::Es, "consent", Code::ConsentRequired, &[]),
+        "Debes aceptar los términos y autorizar la consulta de solvencia."
+    );
+}
+
+#[test]
+fn labels() {
+    assert_eq!(field_label(Locale::Es, "applicant.name.first"), "Nombre");
+    assert_eq!(
+        field_label(Locale::En, "applicant.dateOfBirth"),
+        "Date of birth"
+    );
+    assert_eq!(
+        field_label(Locale::Es, "coApplicant.addresses[0].postalCode"),
+        "Código postal (cotitular)"
+    );
+    assert_eq!(field_label(Locale::En, "coApplicant"), "Co-applicant");
+    assert_eq!(
+        field_label(Locale::En, "applicant.employment[2].employer.name"),
+        "Employer name"
+    );
+    assert_eq!(
+        field_label(Locale::Es, "deviceSessionId"),
+        "Identificador de sesión del dispositivo"
+    );
+}
+
+#[test]
+fn localize_and_problem() {
+    let errors = vec![
+        ValidationError::new("applicant.governmentId[0].value", Code::InvalidChecksum)
+            .with_param("type", "DNI"),
+        ValidationError::new("applicant.email", Code::InvalidEmail),
+    ];
+    let out = localize(Locale::Es, &errors);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].code, "invalid_checksum");
+    assert_eq!(out[0].message, "La letra del DNI no es correcta.");
+    let p = crate::model::problem::Problem::validation(Locale::En, &errors);
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(json.starts_with(
+        r#"{"type":"about:blank","title":"Validation failed","status":422,"code":"validation_failed","errors":[{"field":"applicant.governmentId[0].value","code":"invalid_checksum","message":"#
+    ), "{json}");
+    let plain = crate::model::problem::Problem::new(Locale::Es, 401, "unauthorized");
+    assert_eq!(
+        serde_json::to_string(&plain).unwrap(),
+        r#"{"type":"about:blank","title":"No autorizado","status":401,"code":"unauthorized"}"#
+    );
+    let with_detail = plain.with_detail("x");
+    assert!(
+        serde_json::to_string(&with_detail)
+            .unwrap()
+            .ends_with(r#""detail":"x"}"#)
+    );
+}
+
+#[test]
+fn problem_titles() {
+    for (code, status) in PROBLEM_CODES {
+        assert_ne!(problem_title(Locale::Es, code), "Error", "{code}");
+        assert_ne!(problem_title(Locale::En, code), "Error", "{code}");
+        assert_eq!(problem_status(code), status);
+    }
+    assert_eq!(
+        problem_title(Locale::En, "validation_failed"),
+        "Validation failed"
+    );
+    assert_eq!(problem_title(Locale::En, "nope"), "Error");
+    assert_eq!(problem_status("nope"), 500);
+}

@@ -1,0 +1,356 @@
+//! Session tokens: `v1.<payload>.<mac>`, both parts unpadded base64url.
+//!
+//! The payload is a small binary encoding (no JSON): for each of publishable key,
+//! origin and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
+//! presence byte first), then the expiry as a big-endian `i64` of unix seconds. The MAC
+//! is HMAC-SHA256 over the ASCII text `v1.<payload>`, compared in constant time.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const PREFIX: &str = "v1";
+/// Longest token [`verify`] looks at.
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// What a token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionClaims {
+    /// The agency's publishable key (`pk_…`).
+    pub publishable_key: String,
+    /// The browser origin the session was opened from.
+    pub origin: String,
+    /// The tenant the token is bound to, once created.
+    pub tenant_id: Option<String>,
+    /// Expiry, unix seconds.
+    pub expires_at: i64,
+}
+
+impl SessionClaims {
+    /// Whether the token is bound to `tenant_id`.
+    pub fn is_for_tenant(&self, tenant_id: &str) -> bool {
+        self.tenant_id.as_deref() == Some(tenant_id)
+    }
+}
+
+/// Who a token must be for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// Expected publishable key.
+    pub publishable_key: String,
+    /// Expected origin.
+    pub origin: String,
+}
+
+impl Audience {
+    /// An audience.
+    pub fn new(publishable_key: impl Into<String>, origin: impl Into<String>) -> Self {
+        Audience {
+            publishable_key: publishable_key.into(),
+            origin: origin.into(),
+        }
+    }
+}
+
+/// Why a token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Not a token of this format.
+    #[error("malformed session token")]
+    Malformed,
+    /// The MAC does not match (tampered, or another key).
+    #[error("session token signature mismatch")]
+    BadSignature,
+    /// Past its expiry.
+    #[error("session token expired at {expired_at}")]
+    Expired {
+        /// When it expired (unix seconds).
+        expired_at: i64,
+    },
+    /// Issued for another publishable key or origin.
+    #[error("session token issued for another key or origin")]
+    WrongAudience,
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    // Lengths over u16::MAX are truncated at a char boundary; keys and origins are short.
+    let mut end = s.len().min(usize::from(u16::MAX));
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_be_bytes());
+    out.extend_from_slice(&s.as_bytes()[..end]);
+}
+
+fn encode(claims: &SessionClaims) -> Vec<u8> {
+    let mut out = Vec::with_capacity(claims.publishable_key.len() + claims.origin.len() + 32);
+    put_str(&mut out, &claims.publishable_key);
+    put_str(&mut out, &claims.origin);
+    match &claims.tenant_id {
+        Some(t) => {
+            out.push(1);
+            put_str(&mut out, t);
+        }
+        None => out.push(0),
+    }
+    out.extend_from_slice(&claims.expires_at.to_be_bytes());
+    out
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn string(&mut self) -> Option<String> {
+        let len = u16::from_be_bytes(self.take(2)?.try_into().ok()?);
+        String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
+    }
+}
+
+fn decode(bytes: &[u8]) -> Option<SessionClaims> {
+    let mut r = Reader(bytes);
+    let publishable_key = r.string()?;
+    let origin = r.string()?;
+    let tenant_id = match r.take(1)? {
+        [0] => None,
+        [1] => Some(r.string()?),
+        _ => return None,
+    };
+    let expires_at = i64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some(SessionClaims {
+        publishable_key,
+        origin,
+        tenant_id,
+        expires_at,
+    })
+}
+
+fn mac(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length.
+    HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
+/// Issues a token for `claims`, signed with `key`.
+pub fn issue(claims: &SessionClaims, key: &[u8]) -> String {
+    let mut token = String::with_capacity(160);
+    token.push_str(PREFIX);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(encode(claims), &mut token);
+    let mut m = mac(key);
+    m.update(token.as_bytes());
+    let tag = m.finalize().into_bytes();
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(tag, &mut token);
+    token
+}
+
+/// Verifies a token at unix time `now` for the `expected` audience.
+///
+/// The checks run in this order: format, signature (constant time), expiry, audience.
+///
+/// # Errors
+///
+/// [`TokenError::Malformed`], [`TokenError::BadSignature`], [`TokenError::Expired`]
+/// (`now >= expires_at`) or [`TokenError::WrongAudience`].
+pub fn verify(
+    token: &str,
+    key: &[u8],
+    now: i64,
+    expected: &Audience,
+) -> Result<SessionClaims, TokenError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(TokenError::Malformed);
+    }
+    let (signed, tag_b64) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
+    let (prefix, payload_b64) = signed.split_once('.').ok_or(TokenError::Malformed)?;
+    if prefix != PREFIX || payload_b64.contains('.') {
+        return Err(TokenError::Malformed);
+    }
+    let payload = URL_SAFE_NO_PAD
+        .decode(payload_b64)
+        .map_err(|_| TokenError::Malformed)?;
+    let tag = URL_SAFE_NO_PAD
+        .decode(tag_b64)
+        .map_err(|_| TokenError::Malformed)?;
+    if tag.len() != 32 {
+        return Err(TokenError::Malformed);
+    }
+    let mut m = mac(key);
+    m.update(signed.as_bytes());
+    m.verify_slice(&tag).map_err(|_| TokenError::BadSignature)?;
+    let claims = decode(&payload).ok_or(TokenError::Malformed)?;
+    if now >= claims.expires_at {
+        return Err(TokenError::Expired {
+            expired_at: claims.expires_at,
+        });
+    }
+    if claims.publishable_key != expected.publishable_key || claims.origin != expected.origin {
+        return Err(TokenError::WrongAudience);
+    }
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"test-session-key-0123456789abcdef";
+
+    fn claims(tenant: Option<&str>) -> SessionClaims {
+        SessionClaims {
+            publishable_key: "pk_test_demo".into(),
+            origin: "https://agency.example".into(),
+            tenant_id: tenant.map(str::to_owned),
+            expires_at: 1_700_000_900,
+        }
+    }
+
+    fn aud() -> Audience {
+        Audience::new("pk_test_demo", "https://agency.example")
+    }
+
+    #[test]
+    fn round_trip() {
+        for c in [claims(None), claims(Some("ten_123")), claims(Some(""))] {
+            let t = issue(&c, KEY);
+            assert!(t.starts_with("v1."));
+            assert!(
+                t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            );
+            assert_eq!(verify(&t, KEY, 1_700_000_000, &aud()), Ok(c));
+        }
+        let c = claims(Some("ten_1"));
+        assert!(
+            verify(&issue(&c, KEY), KEY, 0, &aud())
+                .unwrap()
+                .is_for_tenant("ten_1")
+        );
+        assert!(!c.is_for_tenant("ten_2"));
+    }
+
+    #[test]
+    fn unicode_and_long_fields() {
+        let c = SessionClaims {
+            publishable_key: "pk_ñ".into(),
+            origin: "https://exámple.es:8443".into(),
+            tenant_id: Some("t".repeat(300)),
+            expires_at: i64::MAX,
+        };
+        let t = issue(&c, KEY);
+        let a = Audience::new("pk_ñ", "https://exámple.es:8443");
+        assert_eq!(verify(&t, KEY, i64::MAX - 1, &a), Ok(c));
+    }
+
+    #[test]
+    fn expiry_is_exclusive() {
+        let t = issue(&claims(None), KEY);
+        assert!(verify(&t, KEY, 1_700_000_899, &aud()).is_ok());
+        assert_eq!(
+            verify(&t, KEY, 1_700_000_900, &aud()),
+            Err(TokenError::Expired {
+                expired_at: 1_700_000_900
+            })
+        );
+    }
+
+    #[test]
+    fn wrong_audience() {
+        let t = issue(&claims(None), KEY);
+        let other_key = Audience::new("pk_live_other", "https://agency.example");
+        let other_origin = Audience::new("pk_test_demo", "https://evil.example");
+        assert_eq!(
+            verify(&t, KEY, 0, &other_key),
+            Err(TokenError::WrongAudience)
+        );
+        assert_eq!(
+            verify(&t, KEY, 0, &other_origin),
+            Err(TokenError::WrongAudience)
+        );
+    }
+
+    #[test]
+    fn wrong_key_and_tampering() {
+        let t = issue(&claims(Some("ten_1")), KEY);
+        assert_eq!(
+            verify(&t, b"another key", 0, &aud()),
+            Err(TokenError::BadSignature)
+        );
+        // Swap the payload for another tenant's while keeping the MAC.
+        let other = issue(&claims(Some("ten_2")), KEY);
+        let forged = format!(
+            "{}.{}",
+            other.rsplit_once('.').unwrap().0,
+            t.rsplit_once('.').unwrap().1
+        );
+        assert_eq!(
+            verify(&forged, KEY, 0, &aud()),
+            Err(TokenError::BadSignature)
+        );
+        // Flip a character in every position of payload and MAC.
+        let bytes = t.as_bytes();
+        for i in 3..bytes.len() {
+            let mut b = bytes.to_vec();
+            b[i] = if b[i] == b'A' { b'B' } else { b'A' };
+            let s = String::from_utf8(b).unwrap();
+            if s == t {
+                continue;
+            }
+            let r = verify(&s, KEY, 0, &aud());
+            assert!(
+                matches!(r, Err(TokenError::BadSignature | TokenError::Malformed)),
+                "position {i}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed() {
+        let t = issue(&claims(None), KEY);
+        let (signed, tag) = t.rsplit_once('.').unwrap();
+        for bad in [
+            String::new(),
+            "v1".into(),
+            "v1..".into(),
+            "v2.".to_owned() + &t[3..],
+            format!("{t}.x"),
+            format!("{signed}.{}", &tag[..10]),
+            format!("{signed}.{tag}="),
+            format!("{signed}.{tag}!"),
+            "x".repeat(MAX_TOKEN_LEN + 1),
+            "v1.!!!.AAAA".into(),
+        ] {
+            assert_eq!(
+                verify(&bad, KEY, 0, &aud()),
+                Err(TokenError::Malformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn correctly_signed_garbage_is_malformed() {
+        let payload = URL_SAFE_NO_PAD.encode([0xFF, 0xFF, 1]);
+        let signed = format!("v1.{payload}");
+        let mut m = mac(KEY);
+        m.update(signed.as_bytes());
+        let tag = URL_SAFE_NO_PAD.encode(m.finalize().into_bytes());
+        assert_eq!(
+            verify(&format!("{signed}.{tag}"), KEY, 0, &aud()),
+            Err(TokenError::Malformed)
+        );
+    }
+}
