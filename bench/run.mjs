@@ -1,0 +1,268 @@
+// `make bench`: every figure next to its baseline from the same run, with the ratio
+// and the budget from DESIGN.md. Called by scripts/bench.sh, which builds release
+// artefacts and starts (and always stops) the two wrangler dev processes this reads:
+//   EDGE_URL         edge + sandbox (the product, sandbox reached by service binding)
+//   PASSTHROUGH_URL  a bare Worker forwarding to the same sandbox (the baseline)
+// Machines are shared and noisy: read ratios, not absolute numbers.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = path.join(ROOT, "target", "bench");
+mkdirSync(OUT, { recursive: true });
+const EDGE = process.env.EDGE_URL ?? "http://127.0.0.1:8797";
+const PASS = process.env.PASSTHROUGH_URL ?? "http://127.0.0.1:8798";
+const ORIGIN = "http://127.0.0.1:8787";
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const rows = [];
+const notes = [];
+/** One line of the table: figure, value, baseline, ratio, budget verdict. */
+function row(figure, value, baseline, ratio, budget, ok) {
+  rows.push({ figure, value, baseline, ratio, budget, ok });
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const fmtRatio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : "n/a");
+
+function devVars() {
+  const vars = {};
+  for (const line of readFileSync(path.join(ROOT, ".dev.vars"), "utf8").split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m) vars[m[1]] = m[2];
+  }
+  return vars;
+}
+
+// ---------------------------------------------------------------- sizes -----
+function npmFile(spec, file) {
+  const dir = path.join(OUT, "npm", spec.replace(/[^a-z0-9.@-]/gi, "_"));
+  const target = path.join(dir, "package", file);
+  if (!existsSync(target)) {
+    mkdirSync(dir, { recursive: true });
+    const tgz = execFileSync("npm", ["pack", spec, "--silent", "--pack-destination", dir], { encoding: "utf8" }).trim().split("\n").pop();
+    execFileSync("tar", ["xzf", path.join(dir, tgz), "-C", dir, `package/${file}`]);
+  }
+  return readFileSync(target);
+}
+
+function sizes() {
+  const dir = path.join(ROOT, "www", "widget");
+  let raw = 0, zipped = 0;
+  for (const f of readdirSync(dir).sort()) {
+    const buf = readFileSync(path.join(dir, f));
+    raw += buf.length; zipped += gz(buf);
+    row(`widget ${f} (raw / gz)`, `${kb(buf.length)} / ${kb(gz(buf))}`, "", "", "", null);
+  }
+  const baselines = [
+    ["onfido-sdk-ui@13.8.7", "dist/onfido.min.js"],
+    ["persona@5.9.0", "dist/persona.mjs"],
+    ["@fingerprintjs/fingerprintjs", "dist/fp.esm.js"],
+  ];
+  const budget = 120 * 1024;
+  row("widget total, gzip -9", kb(zipped), "budget 120 KB", fmtRatio(zipped, budget), "≤ 120 KB", zipped <= budget);
+  if (zipped > budget) notes.push(`The widget is ${kb(zipped)} gzipped, over the 120 KB budget.`);
+  for (const [spec, file] of baselines) {
+    try {
+      const buf = npmFile(spec, file);
+      row(`widget vs ${spec} ${file}`, kb(zipped), kb(gz(buf)), fmtRatio(zipped, gz(buf)), "", null);
+    } catch (e) {
+      row(`widget vs ${spec}`, kb(zipped), `n/a (${String(e.message).split("\n")[0]})`, "", "", null);
+    }
+  }
+  let edge = 0;
+  for (const f of ["index.js", "index_bg.wasm"]) {
+    const p = path.join(ROOT, "crates", "edge", "build", f);
+    if (existsSync(p)) edge += gz(readFileSync(p));
+  }
+  const limit = 3 * 1024 * 1024;
+  row("edge bundle (wasm + JS), gzip -9", kb(edge), "plan limit 3 MB", fmtRatio(edge, limit), "≤ 1 MB", edge <= 1024 * 1024);
+  if (edge > 1024 * 1024) notes.push(`The edge bundle is ${kb(edge)} gzipped, over the 1 MB budget.`);
+}
+
+// ---------------------------------------------------------------- load ------
+function oha(url, { method = "GET", headers = {}, body } = {}) {
+  const args = ["--no-tui", "--output-format", "json", "-n", String(REQUESTS), "-c", String(CONCURRENCY), "-m", method];
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
+  if (body !== undefined) {
+    const file = path.join(OUT, "body.json");
+    writeFileSync(file, body);
+    args.push("-D", file);
+  }
+  args.push(url);
+  const res = spawnSync("oha", args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (res.status !== 0) throw new Error(`oha failed: ${res.stderr}`);
+  const out = JSON.parse(res.stdout);
+  const codes = out.statusCodeDistribution ?? {};
+  const ok = Object.entries(codes).filter(([c]) => c.startsWith("2")).reduce((n, [, v]) => n + v, 0);
+  return {
+    rps: out.summary.requestsPerSec,
+    p50: out.latencyPercentiles.p50 * 1000,
+    p99: out.latencyPercentiles.p99 * 1000,
+    ok, codes,
+  };
+}
+
+const applicant = (i) => ({
+  applicant: {
+    name: { first: "Lucía", last: "García", secondLast: "López" },
+    email: `bench+${i}@example.com`, phoneNumber: "+34612345678", dateOfBirth: "1990-05-17",
+    addresses: [{ line1: "Calle Mayor 1", city: "Madrid", region: "M", countryCode: "ES", postalCode: "28013" }],
+    governmentId: [{ type: "DNI", value: "12345678Z", countryCode: "ES" }],
+    employment: [{ employer: { name: "Acme SL" }, employeeTitle: "Ingeniera", startDate: "2019-08-24", currentEmployee: "true", contractType: "PERMANENT" }],
+    income: { period: "MONTHLY", amount: "2500", currency: "EUR" },
+  },
+  coApplicant: null,
+  product: { productType: "rental", productId: "ref-123", requestedAmount: "950" },
+  deviceSessionId: "c12da910e8734aea856cd0fefb2be80d",
+  consent: { termsAccepted: true, creditCheckAccepted: true },
+});
+
+async function sessionToken() {
+  const res = await fetch(`${EDGE}/v1/sessions`, {
+    method: "POST", headers: { "content-type": "application/json", origin: ORIGIN },
+    body: JSON.stringify({ publishableKey: "pk_test_demo" }),
+  });
+  if (res.status !== 201) throw new Error(`session: HTTP ${res.status}`);
+  return (await res.json()).sessionToken;
+}
+
+async function load() {
+  const vars = devVars();
+  const upstreamBody = JSON.stringify({
+    firstName: "Lucía", lastName: "García", email: "bench@example.com", phoneNumber: "+34612345678",
+    dateOfBirth: "1990-05-17", identificationNumber: "12345678Z", identificationType: "DNI", postalCode: "28013", countryCode: "ES",
+  });
+  const base = oha(`${PASS}/v1/tenants`, {
+    method: "POST", headers: { "content-type": "application/json", "x-api-key": vars.SKOR_API_KEY }, body: upstreamBody,
+  });
+  const token = await sessionToken();
+  const edge = oha(`${EDGE}/v1/tenants`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${token}` },
+    body: JSON.stringify(applicant(1)),
+  });
+  const okNote = (r) => `${r.ok}/${REQUESTS} 2xx`;
+  row(`pass-through → sandbox POST /v1/tenants (c=${CONCURRENCY}, n=${REQUESTS})`, `${base.rps.toFixed(0)} req/s`, "", "", `p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms, ${okNote(base)}`, null);
+  const ratio = edge.rps / base.rps;
+  row(`edge session+validate+proxy POST /v1/tenants`, `${edge.rps.toFixed(0)} req/s`, `${base.rps.toFixed(0)} req/s`, `${ratio.toFixed(2)}×`, "≥ 0.50×", ratio >= 0.5);
+  row("  edge latency p50 / p99", `${edge.p50.toFixed(1)} / ${edge.p99.toFixed(1)} ms`, `${base.p50.toFixed(1)} / ${base.p99.toFixed(1)} ms`, "", okNote(edge), null);
+  const added = edge.p50 - base.p50;
+  row("edge added latency, p50", `${added.toFixed(2)} ms`, "pass-through p50", "", "≤ 2 ms", added <= 2);
+  if (ratio < 0.5) notes.push(`Edge throughput is ${ratio.toFixed(2)}× the pass-through, under the 0.5× budget.`);
+  if (added > 2) notes.push(`The edge adds ${added.toFixed(2)} ms at p50, over the 2 ms budget.`);
+  if (edge.ok < REQUESTS) notes.push(`Only ${edge.ok} of ${REQUESTS} edge requests answered 2xx (${JSON.stringify(edge.codes)}); the figures above include the others.`);
+}
+
+// --------------------------------------------------------------- uploads ----
+function workerdPids() {
+  const out = spawnSync("pgrep", ["-f", "workerd"], { encoding: "utf8" }).stdout.trim();
+  return out ? out.split("\n").map(Number) : [];
+}
+function rssKiB() {
+  let total = 0;
+  for (const pid of workerdPids()) {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) total += Number(m[1]);
+    } catch { /* exited */ }
+  }
+  return total;
+}
+async function peakRss(ms, work) {
+  let peak = rssKiB();
+  const timer = setInterval(() => { peak = Math.max(peak, rssKiB()); }, 50);
+  const done = work ? work() : new Promise((r) => setTimeout(r, ms));
+  await done;
+  clearInterval(timer);
+  return Math.max(peak, rssKiB());
+}
+
+function pdf(bytes) {
+  const buf = Buffer.alloc(bytes, 0x20);
+  buf.write("%PDF-1.7\n", 0, "latin1");
+  buf.write("\n%%EOF\n", bytes - 7, "latin1");
+  return buf;
+}
+
+async function uploads() {
+  const vars = devVars();
+  const file = pdf(10 * 1024 * 1024);
+  // A tenant through the edge (its token scopes the document routes).
+  const token = await sessionToken();
+  const created = await fetch(`${EDGE}/v1/tenants`, {
+    method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${token}` },
+    body: JSON.stringify(applicant(2)),
+  });
+  if (created.status !== 201) throw new Error(`tenant: HTTP ${created.status}`);
+  const { tenantId, sessionToken: tenantToken } = await created.json();
+  const viaEdge = () => fetch(`${EDGE}/v1/tenants/${tenantId}/documents?kind=payslip`, {
+    method: "POST", headers: { "content-type": "application/pdf", origin: ORIGIN, authorization: `Bearer ${tenantToken}` }, body: file,
+  }).then(async (r) => { await r.arrayBuffer(); if (r.status !== 201) throw new Error(`edge upload HTTP ${r.status}`); });
+  const direct = () => {
+    const form = new FormData();
+    form.append("kind", "payslip");
+    form.append("file", new Blob([file], { type: "application/pdf" }), "payslip.pdf");
+    return fetch(`${PASS}/v1/tenants/${tenantId}/documents`, { method: "POST", headers: { "x-api-key": vars.SKOR_API_KEY }, body: form })
+      .then(async (r) => { await r.arrayBuffer(); if (r.status !== 201) throw new Error(`direct upload HTTP ${r.status}`); });
+  };
+  const timeIt = async (fn, n = 3) => {
+    await fn(); // warm
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await fn();
+    return (n * 10) / ((performance.now() - t) / 1000); // MiB/s
+  };
+  const d = await timeIt(direct);
+  const e = await timeIt(viaEdge);
+  row("10 MiB upload throughput, edge", `${e.toFixed(1)} MiB/s`, `${d.toFixed(1)} MiB/s direct`, fmtRatio(e, d), "≥ 0.80×", e / d >= 0.8);
+  if (e / d < 0.8) notes.push(`Uploads through the edge run at ${(e / d).toFixed(2)}× direct, under the 0.8× budget.`);
+  const idle = await peakRss(8000);
+  const busy = await peakRss(0, () => Promise.all(Array.from({ length: 8 }, viaEdge)));
+  row("workerd peak RSS, 8 concurrent 10 MiB uploads", `${(busy / 1024).toFixed(0)} MiB`, `${(idle / 1024).toFixed(0)} MiB idle 8 s`, `+${((busy - idle) / 1024).toFixed(0)} MiB`, "≪ 80 MiB extra (streamed)", busy - idle < 80 * 1024);
+}
+
+// ------------------------------------------------------------------ core ----
+function coreNative() {
+  const res = spawnSync("cargo", ["bench", "-q", "-p", "onboarding-core", "--bench", "validate", "--", "--noplot"], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  const text = `${res.stdout}\n${res.stderr}`;
+  writeFileSync(path.join(OUT, "criterion.txt"), text);
+  const rates = [...text.matchAll(/^(\S[^\n]*?)\s*\n?\s*time:[^\n]*\n\s*thrpt:\s*\[[^\]]*?([\d.]+) ([KMG]?)elem\/s[^\]]*?\]/gm)];
+  if (!rates.length) throw new Error("no criterion throughput in output (see target/bench/criterion.txt)");
+  const mult = { "": 1, K: 1e3, M: 1e6, G: 1e9 };
+  for (const m of rates) {
+    const perSec = Number(m[2]) * mult[m[3]];
+    const name = m[1].trim();
+    const isFull = /full/.test(name);
+    row(`core ${name}, native`, `${Math.round(perSec).toLocaleString("en")} /s`, isFull ? "budget 200,000 /s" : "", isFull ? fmtRatio(perSec, 200000) : "", isFull ? "≥ 200,000 /s" : "", isFull ? perSec >= 200000 : null);
+    if (isFull && perSec < 200000) notes.push(`Native validation runs ${Math.round(perSec)} /s, under the 200,000 /s budget.`);
+  }
+}
+
+function coreWasm() {
+  const wasm = process.env.CORE_WASM_RATE;
+  if (wasm) row("core full applicant validation, wasm (headless Chromium)", `${Number(wasm).toLocaleString("en")} /s`, "", "", "", null);
+}
+
+// ----------------------------------------------------------------- main -----
+const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads]];
+for (const [name, fn] of sections) {
+  try {
+    process.stderr.write(`==> bench: ${name}\n`);
+    await fn();
+  } catch (e) {
+    row(`${name}`, "n/a", "", "", String(e.message).split("\n")[0], false);
+    notes.push(`The ${name} section failed: ${String(e.message).split("\n")[0]}`);
+  }
+}
+
+const header = ["figure", "value", "baseline (same run)", "ratio", "budget / notes", "ok"];
+const table = [header, header.map(() => "---"), ...rows.map((r) => [r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "" : r.ok ? "yes" : "NO"])];
+const md = table.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+const stamp = `Run ${new Date().toISOString()} on ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; c=${CONCURRENCY}, n=${REQUESTS}.`;
+const text = `${stamp}\n\n${md}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : "\nEvery figure is within its budget.\n"}`;
+writeFileSync(path.join(OUT, "latest.md"), text);
+console.log(text);
