@@ -1,0 +1,134 @@
+//! The agency API (`Authorization: Bearer sk_…`): full results, document content,
+//! manual forensic trigger, the identity decision update and undelivered relay events.
+//! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
+//! another agency is a 404.
+
+use onboarding_core::model::identity::DecisionUpdate;
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::config::Agency;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx};
+use crate::identity::inquiry_scope;
+use crate::ledger::{self, Kv};
+use crate::relay::agency_scope;
+use crate::tenant_state::LocalChange;
+use crate::tenant_state::client::TenantHandle;
+use crate::upstream::identity::Identity;
+use crate::upstream::screening::Screening;
+
+async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantHandle> {
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    match handle.record().await? {
+        Some(rec) if rec.agency == agency.name => Ok(handle),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `GET /v1/agency/tenants/{id}`.
+///
+/// # Errors
+/// 401 auth, 404 unknown or another agency's tenant.
+pub async fn tenant(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    let agency = auth::agency(&req, ctx)?;
+    let view = owned(ctx, &agency, tenant_id).await?.agency_view().await?;
+    http::json(200, &view)
+}
+
+/// `GET /v1/agency/tenants/{id}/documents/{docId}/content`: streamed from upstream.
+///
+/// # Errors
+/// 401 auth, 404, 502/503/504 upstream.
+pub async fn document_content(
+    req: Request,
+    ctx: &Ctx,
+    tenant_id: &str,
+    doc_id: &str,
+) -> AppResult<Response> {
+    let agency = auth::agency(&req, ctx)?;
+    owned(ctx, &agency, tenant_id).await?;
+    let mut upstream = Screening::new(&ctx.env, &ctx.settings)?
+        .document_content(tenant_id, doc_id)
+        .await?;
+    let ct = upstream
+        .headers()
+        .get("Content-Type")?
+        .filter(|c| matches!(c.as_str(), "application/pdf" | "image/jpeg" | "image/png"))
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let stream = upstream.stream()?;
+    let headers = worker::Headers::new();
+    headers.set("Content-Type", &ct)?;
+    headers.set("Content-Disposition", "attachment")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::from_stream(stream)?.with_headers(headers))
+}
+
+/// `POST /v1/agency/tenants/{id}/forensic-analysis`.
+///
+/// # Errors
+/// 401 auth, 404, 502/503/504 upstream.
+pub async fn forensic(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    let agency = auth::agency(&req, ctx)?;
+    let handle = owned(ctx, &agency, tenant_id).await?;
+    let reply = Screening::new(&ctx.env, &ctx.settings)?
+        .trigger_forensic(tenant_id)
+        .await?;
+    handle
+        .local(&LocalChange::Started {
+            step: "forensic".into(),
+        })
+        .await?;
+    http::json(202, &reply)
+}
+
+/// `PUT /v1/agency/identity-inquiries/{inquiryId}/decision`.
+///
+/// # Errors
+/// 401 auth, 404 unknown or another agency's inquiry, 400/415 body, 502/503/504.
+pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResult<Response> {
+    let agency = auth::agency(&req, ctx)?;
+    let mut update: DecisionUpdate = http::read_json(&mut req).await?;
+    let tenant_id: Option<String> = ledger::call(
+        &ctx.env,
+        &inquiry_scope(inquiry_id),
+        "/kv/get",
+        Some(&Kv {
+            k: "tenant".into(),
+            v: String::new(),
+        }),
+    )
+    .await?;
+    let tenant_id = tenant_id.ok_or(AppError::NotFound)?;
+    let handle = owned(ctx, &agency, &tenant_id).await?;
+    update.inquiry_id = inquiry_id.to_owned();
+    let reply = Identity::new(&ctx.env, &ctx.settings)?
+        .update_decision(inquiry_id, &update)
+        .await?;
+    handle
+        .local(&LocalChange::IdentityDecided {
+            inquiry_id: inquiry_id.to_owned(),
+            decision: update.decision,
+            detail: serde_json::Value::Null,
+        })
+        .await?;
+    http::json(
+        200,
+        &serde_json::json!({
+            "inquiryId": reply.inquiry_id,
+            "correlationId": reply.correlation_id,
+            "message": reply.message,
+        }),
+    )
+}
+
+/// `GET /v1/agency/webhooks/undelivered`: relay deliveries that gave up.
+///
+/// # Errors
+/// 401 auth.
+pub async fn undelivered(req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let agency = auth::agency(&req, ctx)?;
+    let list: serde_json::Value =
+        ledger::call::<(), _>(&ctx.env, &agency_scope(&agency.name), "/dead", None).await?;
+    http::json(200, &serde_json::json!({ "events": list }))
+}

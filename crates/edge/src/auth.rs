@@ -1,0 +1,107 @@
+//! Who is calling. Browser routes carry a session token (core's [`token`]) bound to a
+//! publishable key and an `Origin`; after `POST /v1/tenants` the token is also bound to
+//! one tenant, and every tenant route checks it is the path's tenant. Agency routes
+//! carry the agency's `sk_…` secret key, checked against its stored SHA-256.
+
+use onboarding_core::token::{self, Audience, SessionClaims, TokenError};
+use worker::Request;
+
+use crate::config::{self, Agency};
+use crate::error::{AppError, AppResult};
+use crate::http::{Ctx, bearer, header};
+
+fn key(ctx: &Ctx) -> AppResult<Vec<u8>> {
+    Ok(config::secret(&ctx.env, "SESSION_TOKEN_KEY")?.into_bytes())
+}
+
+/// Issues a token for `claims`.
+///
+/// # Errors
+/// Configuration error without `SESSION_TOKEN_KEY`.
+pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
+    Ok(token::issue(claims, &key(ctx)?))
+}
+
+/// The bearer token, or for the SSE route (EventSource cannot set headers) the
+/// `access_token` query parameter.
+fn presented(req: &Request, allow_query: bool) -> Option<String> {
+    bearer(req).or_else(|| {
+        if !allow_query {
+            return None;
+        }
+        let url = req.url().ok()?;
+        url.query_pairs()
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v.into_owned())
+    })
+}
+
+/// Verifies the session token of a browser request. The token must be signed with our
+/// key, unexpired, and issued for a configured agency and one of its origins; when the
+/// request has an `Origin` header it must be the token's origin.
+///
+/// # Errors
+/// 401 for a missing, malformed, forged or expired token; 403 `forbidden_origin` when
+/// used from another origin.
+pub fn session(req: &Request, ctx: &Ctx, allow_query: bool) -> AppResult<(SessionClaims, Agency)> {
+    let token = presented(req, allow_query).ok_or(AppError::Unauthorized)?;
+    if token.starts_with("sk_") || token.starts_with("pk_") {
+        return Err(AppError::Unauthorized);
+    }
+    let key = key(ctx)?;
+    let agencies = config::agencies(&ctx.env)?;
+    let origin = header(req, "Origin");
+    let now = ctx.now_secs() as i64;
+    for agency in &agencies.0 {
+        for allowed in &agency.allowed_origins {
+            let aud = Audience::new(agency.publishable_key.clone(), allowed.clone());
+            match token::verify(&token, &key, now, &aud) {
+                Ok(claims) => {
+                    if origin.as_deref().is_some_and(|o| o != claims.origin) {
+                        return Err(AppError::Forbidden("forbidden_origin"));
+                    }
+                    return Ok((claims, agency.clone()));
+                }
+                // Issued for another key or origin: try the next one.
+                Err(TokenError::WrongAudience) => {}
+                Err(
+                    TokenError::Malformed | TokenError::BadSignature | TokenError::Expired { .. },
+                ) => return Err(AppError::Unauthorized),
+            }
+        }
+    }
+    Err(AppError::Unauthorized)
+}
+
+/// Verifies a tenant-bound token for `tenant_id`.
+///
+/// # Errors
+/// As [`session`], plus 403 `tenant_mismatch` for a token of another tenant (or a
+/// session token not yet bound to one).
+pub fn tenant(
+    req: &Request,
+    ctx: &Ctx,
+    tenant_id: &str,
+    allow_query: bool,
+) -> AppResult<(SessionClaims, Agency)> {
+    let (claims, agency) = session(req, ctx, allow_query)?;
+    if !claims.is_for_tenant(tenant_id) {
+        return Err(AppError::Forbidden("tenant_mismatch"));
+    }
+    Ok((claims, agency))
+}
+
+/// The agency whose secret key is presented as `Authorization: Bearer sk_…`.
+///
+/// # Errors
+/// 401 when absent, not a secret key, or no agency's key.
+pub fn agency(req: &Request, ctx: &Ctx) -> AppResult<Agency> {
+    let presented = bearer(req).ok_or(AppError::Unauthorized)?;
+    if !presented.starts_with("sk_") || presented.len() > 256 {
+        return Err(AppError::Unauthorized);
+    }
+    config::agencies(&ctx.env)?
+        .by_secret_key(&presented)
+        .cloned()
+        .ok_or(AppError::Unauthorized)
+}

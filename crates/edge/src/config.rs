@@ -1,0 +1,225 @@
+//! Configuration: vars from `wrangler.toml`, secrets from `.dev.vars` / `wrangler secret
+//! put`, and the agencies from the `AGENCIES` secret. A missing or malformed entry is a
+//! configuration error ([`AppError::Config`]), never a panic.
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use worker::Env;
+
+use crate::error::AppError;
+
+/// One letting agency, as configured in the `AGENCIES` secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agency {
+    /// Display name; also the agency's stable id inside the edge.
+    pub name: String,
+    /// `pk_…`, embedded in the agency's web page.
+    pub publishable_key: String,
+    /// Exact origins allowed to open sessions with the publishable key.
+    pub allowed_origins: Vec<String>,
+    /// Identity-decision API `channel`.
+    pub channel: String,
+    /// Identity-decision API `strategy`.
+    pub strategy: String,
+    /// Lowercase hex SHA-256 of the agency's `sk_…` secret key.
+    pub secret_key_sha256: String,
+    /// Where relayed events are delivered.
+    pub webhook_url: String,
+    /// HMAC secret for `Onboarding-Signature`.
+    pub webhook_secret: String,
+}
+
+impl Agency {
+    /// Whether `origin` is exactly one of the allowed origins.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|o| o == origin)
+    }
+
+    /// Whether `secret_key` hashes to this agency's stored hash (constant time).
+    pub fn secret_key_matches(&self, secret_key: &str) -> bool {
+        let presented = Sha256::digest(secret_key.as_bytes());
+        match hex::decode(&self.secret_key_sha256) {
+            Ok(stored) if stored.len() == presented.len() => {
+                bool::from(stored.as_slice().ct_eq(presented.as_slice()))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The agencies of this deployment.
+#[derive(Debug, Clone, Default)]
+pub struct Agencies(pub Vec<Agency>);
+
+impl Agencies {
+    /// Parses the `AGENCIES` JSON list.
+    ///
+    /// # Errors
+    /// [`AppError::Config`] when it is not a JSON list of agencies.
+    pub fn parse(json: &str) -> Result<Self, AppError> {
+        serde_json::from_str(json)
+            .map(Agencies)
+            .map_err(|_| AppError::Config("AGENCIES is not a valid agency list"))
+    }
+
+    /// The agency with this publishable key.
+    pub fn by_publishable_key(&self, key: &str) -> Option<&Agency> {
+        self.0.iter().find(|a| a.publishable_key == key)
+    }
+
+    /// The agency with this name.
+    pub fn by_name(&self, name: &str) -> Option<&Agency> {
+        self.0.iter().find(|a| a.name == name)
+    }
+
+    /// The agency whose secret key this is (every agency is checked, in constant time
+    /// each, so timing does not reveal which one matched).
+    pub fn by_secret_key(&self, secret_key: &str) -> Option<&Agency> {
+        let mut found = None;
+        for a in &self.0 {
+            if a.secret_key_matches(secret_key) && found.is_none() {
+                found = Some(a);
+            }
+        }
+        found
+    }
+}
+
+/// Non-secret settings (`[vars]`), with production defaults when a var is absent.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Tenant-screening API base URL (no trailing slash).
+    pub skor_base_url: String,
+    /// Identity-decision API base URL (no trailing slash).
+    pub identity_base_url: String,
+    /// Service binding to send upstream requests through (dev), if any.
+    pub upstream_binding: Option<String>,
+    /// Upstream request timeout.
+    pub upstream_timeout_ms: u32,
+    /// Largest accepted document.
+    pub max_document_bytes: u64,
+    /// Session token lifetime.
+    pub session_ttl_seconds: u64,
+    /// `POST /v1/sessions` per client IP per window.
+    pub sessions_per_ip: u32,
+    /// Window of the above.
+    pub sessions_window_seconds: u64,
+    /// `POST /v1/tenants` per session per window.
+    pub tenants_per_session: u32,
+    /// Window of the above.
+    pub tenants_window_seconds: u64,
+    /// Relay attempts before the dead-letter record.
+    pub relay_max_attempts: u32,
+    /// First relay back-off; doubles per attempt.
+    pub relay_base_delay_seconds: u32,
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn num<T: std::str::FromStr>(env: &Env, name: &'static str, default: T) -> Result<T, AppError> {
+    match var(env, name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Config("a numeric var is not a number")),
+    }
+}
+
+impl Settings {
+    /// Reads the vars.
+    ///
+    /// # Errors
+    /// [`AppError::Config`] when a base URL is missing or a number does not parse.
+    pub fn from_env(env: &Env) -> Result<Self, AppError> {
+        let base = |name: &'static str| {
+            var(env, name)
+                .map(|v| v.trim_end_matches('/').to_owned())
+                .ok_or(AppError::Config("an upstream base URL var is missing"))
+        };
+        Ok(Settings {
+            skor_base_url: base("SKOR_BASE_URL")?,
+            identity_base_url: base("IDENTITY_BASE_URL")?,
+            upstream_binding: var(env, "UPSTREAM_BINDING"),
+            upstream_timeout_ms: num(env, "UPSTREAM_TIMEOUT_MS", 15_000)?,
+            max_document_bytes: num(
+                env,
+                "MAX_DOCUMENT_BYTES",
+                onboarding_core::document::DEFAULT_MAX_BYTES,
+            )?,
+            session_ttl_seconds: num(env, "SESSION_TTL_SECONDS", 3600)?,
+            sessions_per_ip: num(env, "RATE_SESSIONS_PER_IP", 30)?,
+            sessions_window_seconds: num(env, "RATE_SESSIONS_WINDOW_SECONDS", 600)?,
+            tenants_per_session: num(env, "RATE_TENANTS_PER_SESSION", 5)?,
+            tenants_window_seconds: num(env, "RATE_TENANTS_WINDOW_SECONDS", 3600)?,
+            relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 6)?,
+            relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 2)?,
+        })
+    }
+}
+
+/// Reads a required secret.
+///
+/// # Errors
+/// [`AppError::Config`] naming nothing secret when it is absent or empty.
+pub fn secret(env: &Env, name: &'static str) -> Result<String, AppError> {
+    env.secret(name)
+        .ok()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty())
+        .ok_or(AppError::Config(name))
+}
+
+/// Reads an optional secret (empty counts as absent).
+pub fn optional_secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .ok()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The agencies from the `AGENCIES` secret.
+///
+/// # Errors
+/// [`AppError::Config`] when the secret is missing or malformed.
+pub fn agencies(env: &Env) -> Result<Agencies, AppError> {
+    Agencies::parse(&secret(env, "AGENCIES")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Agencies {
+        let hash = hex::encode(Sha256::digest(b"sk_test_abc"));
+        Agencies::parse(&format!(
+            r#"[{{"name":"A","publishableKey":"pk_a","allowedOrigins":["http://a.test"],"channel":"WEB","strategy":"S","secretKeySha256":"{hash}","webhookUrl":"http://x","webhookSecret":"w"}}]"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn finds_agencies_by_keys() {
+        let a = demo();
+        assert!(a.by_publishable_key("pk_a").is_some());
+        assert!(a.by_publishable_key("pk_b").is_none());
+        assert!(a.by_secret_key("sk_test_abc").is_some());
+        assert!(a.by_secret_key("sk_test_abd").is_none());
+        assert!(a.by_secret_key("pk_a").is_none());
+        assert!(a.0[0].allows_origin("http://a.test"));
+        assert!(!a.0[0].allows_origin("http://a.test.evil"));
+    }
+
+    #[test]
+    fn malformed_agencies_are_a_config_error() {
+        assert!(matches!(Agencies::parse("{"), Err(AppError::Config(_))));
+        assert!(matches!(Agencies::parse("[{}]"), Err(AppError::Config(_))));
+    }
+}

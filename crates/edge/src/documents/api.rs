@@ -1,0 +1,203 @@
+//! Document routes.
+
+use onboarding_core::document::{self, DocumentKind, SNIFF_LEN};
+use onboarding_core::validate;
+use serde::Serialize;
+use sha2::Digest;
+use worker::{Request, Response};
+
+use super::multipart;
+use super::pipeline;
+use super::source::FileSource;
+use crate::auth;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx};
+use crate::idempotency;
+use crate::tenant_state::LocalChange;
+use crate::tenant_state::client::TenantHandle;
+use crate::upstream::screening::Screening;
+
+/// `201` body of an upload.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Uploaded {
+    document_id: String,
+    kind: DocumentKind,
+    size_bytes: u64,
+    sha256: String,
+    status: String,
+}
+
+/// A browser's view of a stored document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed {
+    document_id: String,
+    kind: DocumentKind,
+    content_type: String,
+    size_bytes: u64,
+    sha256: String,
+    status: String,
+    source: String,
+    created_at: String,
+}
+
+fn document_error(e: document::DocumentError) -> AppError {
+    match e.http_status() {
+        413 => AppError::TooLarge,
+        415 => AppError::UnsupportedMediaType,
+        _ => AppError::Validation(vec![e.to_validation_error("file")]),
+    }
+}
+
+fn query_kind(req: &Request) -> Option<String> {
+    let url = req.url().ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `POST /v1/tenants/{id}/documents`.
+///
+/// # Errors
+/// 401/403 auth, 404 unknown tenant, 400 malformed body, 413 too large, 415 not a
+/// PDF/JPEG/PNG, 422 bad kind or empty file, 502/503/504 upstream.
+pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    auth::tenant(&req, ctx, tenant_id, false)?;
+    let key = http::idempotency_key(&req)?;
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    handle.status().await?;
+    let max = ctx.settings.max_document_bytes;
+    let declared_len = http::header(&req, "Content-Length").and_then(|v| v.parse::<u64>().ok());
+    let content_type = http::header(&req, "Content-Type").unwrap_or_default();
+    let kind_q = query_kind(&req);
+    let fingerprint = idempotency::fingerprint(&[
+        b"document",
+        kind_q.as_deref().unwrap_or("").as_bytes(),
+        content_type.as_bytes(),
+        &declared_len.unwrap_or(0).to_be_bytes(),
+    ]);
+    idempotency::run(
+        ctx,
+        &format!("documents:{tenant_id}"),
+        key,
+        fingerprint,
+        || async move {
+            let stream = req
+                .stream()
+                .map_err(|_| AppError::BadRequest("malformed_body"))?;
+            let (mut source, kind, declared, raw_len) = match multipart::boundary(&content_type) {
+                Some(boundary) => {
+                    // A multipart body is at most the file plus a small envelope.
+                    if declared_len.is_some_and(|l| l > max + multipart::MAX_PREAMBLE as u64) {
+                        return Err(AppError::TooLarge);
+                    }
+                    let (src, pre) = FileSource::multipart(stream, &boundary).await?;
+                    (src, kind_q.or(pre.kind), pre.content_type, None)
+                }
+                None => {
+                    let essence = content_type
+                        .split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase();
+                    if !matches!(
+                        essence.as_str(),
+                        "application/pdf"
+                            | "image/jpeg"
+                            | "image/png"
+                            | "application/octet-stream"
+                            | ""
+                    ) {
+                        return Err(AppError::UnsupportedMediaType);
+                    }
+                    (
+                        FileSource::raw(stream),
+                        kind_q,
+                        Some(content_type.clone()),
+                        declared_len,
+                    )
+                }
+            };
+            let kind = validate::validate_document_kind(kind.as_deref().unwrap_or(""))
+                .map_err(|e| AppError::Validation(vec![e]))?;
+            let head = source.head(SNIFF_LEN).await?;
+            let sniffed = document::check_document(&head, raw_len, max).map_err(document_error)?;
+            document::check_declared(declared.as_deref(), sniffed).map_err(document_error)?;
+
+            let (body, upstream_ct, progress) =
+                pipeline::upstream_body(source, head, kind, sniffed, max);
+            let result = Screening::new(&ctx.env, &ctx.settings)?
+                .upload_document(tenant_id, body, upstream_ct)
+                .await;
+            let (error, finished, size, sha256) = {
+                let mut p = progress.borrow_mut();
+                let sha = hex::encode(std::mem::take(&mut p.hasher).finalize());
+                (p.error.take(), p.finished, p.guard.finish(), sha)
+            };
+            if let Some(e) = error {
+                return Err(e);
+            }
+            let doc = result?;
+            if !finished {
+                return Err(AppError::UpstreamFailed(
+                    "screening: upload not consumed".into(),
+                ));
+            }
+            let size = size.map_err(document_error)?;
+            let uploaded = Uploaded {
+                document_id: doc.id.clone(),
+                kind,
+                size_bytes: size,
+                sha256: sha256.clone(),
+                status: if doc.status.is_empty() {
+                    "processing".into()
+                } else {
+                    doc.status.clone()
+                },
+            };
+            handle
+                .local(&LocalChange::DocumentUploaded {
+                    document_id: doc.id.clone(),
+                    kind,
+                    record: serde_json::json!({
+                        "documentId": doc.id,
+                        "kind": kind,
+                        "contentType": sniffed.mime(),
+                        "sizeBytes": size,
+                        "sha256": sha256,
+                    }),
+                })
+                .await?;
+            Ok((201, serde_json::to_value(uploaded)?))
+        },
+    )
+    .await
+}
+
+/// `GET /v1/tenants/{id}/documents`: metadata only, never content.
+///
+/// # Errors
+/// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
+pub async fn list(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    auth::tenant(&req, ctx, tenant_id, false)?;
+    TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
+    let docs = Screening::new(&ctx.env, &ctx.settings)?
+        .list_documents(tenant_id)
+        .await?;
+    let listed: Vec<Listed> = docs
+        .into_iter()
+        .map(|d| Listed {
+            document_id: d.id,
+            kind: d.kind,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            status: d.status,
+            source: d.source,
+            created_at: d.created_at,
+        })
+        .collect();
+    http::json(200, &serde_json::json!({ "documents": listed }))
+}

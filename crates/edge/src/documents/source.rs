@@ -1,0 +1,184 @@
+//! The uploaded file's bytes as they arrive, from a raw body or from the file part of
+//! a multipart body.
+
+use futures_util::StreamExt;
+use worker::ByteStream;
+
+use super::multipart::{self, MAX_PREAMBLE, PartHeaders};
+use crate::error::{AppError, AppResult};
+
+/// A pull source of file bytes.
+pub struct FileSource {
+    stream: ByteStream,
+    /// Bytes read but not yet handed out (multipart: held back for the delimiter).
+    pending: Vec<u8>,
+    /// Multipart delimiter (`\r\n--boundary`); `None` for a raw body.
+    delimiter: Option<Vec<u8>>,
+    done: bool,
+}
+
+/// What the multipart preamble said.
+#[derive(Debug, Default)]
+pub struct Preamble {
+    /// A `kind` field before the file part.
+    pub kind: Option<String>,
+    /// The file part's declared content type.
+    pub content_type: Option<String>,
+}
+
+impl FileSource {
+    /// A raw body.
+    pub fn raw(stream: ByteStream) -> Self {
+        FileSource {
+            stream,
+            pending: Vec::new(),
+            delimiter: None,
+            done: false,
+        }
+    }
+
+    /// A multipart body: reads the fields up to the file part's content.
+    ///
+    /// # Errors
+    /// 400 `malformed_multipart` when there is no file part within the preamble limit.
+    pub async fn multipart(stream: ByteStream, boundary: &str) -> AppResult<(Self, Preamble)> {
+        let bad = || AppError::BadRequest("malformed_multipart");
+        let mut src = FileSource {
+            stream,
+            pending: Vec::new(),
+            delimiter: None,
+            done: false,
+        };
+        let dash = format!("--{boundary}").into_bytes();
+        let delimiter = format!("\r\n--{boundary}").into_bytes();
+        let mut pre = Preamble::default();
+        // Skip to the first boundary line.
+        let mut pos = loop {
+            if let Some(p) = multipart::find(&src.pending, &dash) {
+                break p + dash.len();
+            }
+            src.fill(MAX_PREAMBLE)
+                .await?
+                .then_some(())
+                .ok_or_else(bad)?;
+        };
+        loop {
+            // After a boundary: "\r\n" then headers, or "--" (end).
+            while src.pending.len() < pos + 2 {
+                src.fill(MAX_PREAMBLE)
+                    .await?
+                    .then_some(())
+                    .ok_or_else(bad)?;
+            }
+            if &src.pending[pos..pos + 2] != b"\r\n" {
+                return Err(bad());
+            }
+            pos += 2;
+            let headers_end = loop {
+                if let Some(p) = multipart::find(&src.pending[pos..], b"\r\n\r\n") {
+                    break pos + p;
+                }
+                src.fill(MAX_PREAMBLE)
+                    .await?
+                    .then_some(())
+                    .ok_or_else(bad)?;
+            };
+            let headers: PartHeaders =
+                multipart::parse_part_headers(&src.pending[pos..headers_end]).ok_or_else(bad)?;
+            let body_start = headers_end + 4;
+            if headers.is_file || headers.name == "file" {
+                src.pending.drain(..body_start);
+                src.delimiter = Some(delimiter);
+                pre.content_type = headers.content_type;
+                return Ok((src, pre));
+            }
+            let value_end = loop {
+                if let Some(p) = multipart::find(&src.pending[body_start..], &delimiter) {
+                    break body_start + p;
+                }
+                src.fill(MAX_PREAMBLE)
+                    .await?
+                    .then_some(())
+                    .ok_or_else(bad)?;
+            };
+            if headers.name == "kind" {
+                let v =
+                    std::str::from_utf8(&src.pending[body_start..value_end]).map_err(|_| bad())?;
+                pre.kind = Some(v.to_owned());
+            }
+            pos = value_end + delimiter.len();
+        }
+    }
+
+    /// Reads one more chunk into `pending`; false at the end of the body.
+    async fn fill(&mut self, limit: usize) -> AppResult<bool> {
+        match self.stream.next().await {
+            Some(Ok(chunk)) => {
+                if self.pending.len() + chunk.len() > limit {
+                    return Err(AppError::BadRequest("malformed_multipart"));
+                }
+                self.pending.extend_from_slice(&chunk);
+                Ok(true)
+            }
+            Some(Err(_)) => Err(AppError::BadRequest("malformed_body")),
+            None => Ok(false),
+        }
+    }
+
+    /// The next piece of the file, `None` at its end.
+    ///
+    /// # Errors
+    /// 400 when the body breaks off or a multipart body has no closing delimiter.
+    pub async fn next(&mut self) -> AppResult<Option<Vec<u8>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let Some(delimiter) = self.delimiter.clone() else {
+            if !self.pending.is_empty() {
+                return Ok(Some(std::mem::take(&mut self.pending)));
+            }
+            return match self.stream.next().await {
+                Some(Ok(chunk)) => Ok(Some(chunk)),
+                Some(Err(_)) => Err(AppError::BadRequest("malformed_body")),
+                None => {
+                    self.done = true;
+                    Ok(None)
+                }
+            };
+        };
+        loop {
+            let (emit, ended) = multipart::split_file_chunk(&self.pending, &delimiter);
+            if ended {
+                self.done = true;
+                let out: Vec<u8> = self.pending[..emit].to_vec();
+                self.pending.clear();
+                return Ok((!out.is_empty()).then_some(out));
+            }
+            if emit > 0 {
+                let out: Vec<u8> = self.pending.drain(..emit).collect();
+                return Ok(Some(out));
+            }
+            match self.stream.next().await {
+                Some(Ok(chunk)) => self.pending.extend_from_slice(&chunk),
+                Some(Err(_)) => return Err(AppError::BadRequest("malformed_body")),
+                None => return Err(AppError::BadRequest("malformed_multipart")),
+            }
+        }
+    }
+
+    /// Reads until at least `n` bytes of file are available (or the file ends) and
+    /// returns them; they are handed out again by [`FileSource::next`].
+    ///
+    /// # Errors
+    /// As [`FileSource::next`].
+    pub async fn head(&mut self, n: usize) -> AppResult<Vec<u8>> {
+        let mut head = Vec::new();
+        while head.len() < n {
+            match self.next().await? {
+                Some(chunk) => head.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        Ok(head)
+    }
+}

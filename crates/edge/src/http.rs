@@ -1,0 +1,161 @@
+//! Per-request context and small HTTP helpers shared by the resource modules.
+
+use onboarding_core::i18n::Locale;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use worker::{Env, Headers, Request, Response};
+
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+
+/// Largest JSON body any route accepts.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// What every handler gets besides the request.
+pub struct Ctx {
+    /// Bindings, vars and secrets.
+    pub env: Env,
+    /// Parsed vars.
+    pub settings: Settings,
+    /// Negotiated from `Accept-Language`.
+    pub locale: Locale,
+    /// Per-request id (also sent back as `Request-Id`).
+    pub request_id: String,
+    /// The connecting IP (`CF-Connecting-IP`), never anything the client says.
+    pub client_ip: String,
+    /// Request start, unix milliseconds.
+    pub now_ms: u64,
+}
+
+impl Ctx {
+    /// Unix seconds now.
+    pub fn now_secs(&self) -> u64 {
+        self.now_ms / 1000
+    }
+}
+
+/// Current unix time in milliseconds.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// RFC 3339 of a unix-millisecond instant.
+pub fn iso(ms: u64) -> String {
+    String::from(js_sys::Date::new(&(ms as f64).into()).to_iso_string())
+}
+
+/// `n` random bytes as lowercase hex.
+///
+/// # Errors
+/// 500 if the platform CSPRNG fails.
+pub fn random_hex(n: usize) -> AppResult<String> {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).map_err(|_| AppError::Internal("csprng".into()))?;
+    Ok(hex::encode(buf))
+}
+
+/// A JSON response.
+///
+/// # Errors
+/// Only if the runtime cannot build a response.
+pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::from_bytes(serde_json::to_vec(value)?)?
+        .with_status(status)
+        .with_headers(headers))
+}
+
+/// Reads the body up to `max` bytes (413 beyond, without reading the rest).
+///
+/// # Errors
+/// 400 when the body cannot be read, 413 when it is too large.
+pub async fn read_limited(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > max) {
+        return Err(AppError::TooLarge);
+    }
+    let mut out = Vec::new();
+    let Ok(mut stream) = req.stream() else {
+        return Ok(out);
+    };
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest("malformed_body"))?;
+        if out.len() + chunk.len() > max {
+            return Err(AppError::TooLarge);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// Reads a JSON body: `Content-Type: application/json` (415 otherwise), at most
+/// [`MAX_JSON_BYTES`] (413), well-formed and of the right shape (400). serde_json's
+/// recursion limit turns hostile nesting into a 400 too.
+///
+/// # Errors
+/// 400, 413 or 415 as above.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
+    let ct = req.headers().get("Content-Type")?.unwrap_or_default();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime != "application/json" {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let bytes = read_limited(req, MAX_JSON_BYTES)
+        .await
+        .map_err(|e| match e {
+            AppError::TooLarge => AppError::BadRequest("body_too_large"),
+            e => e,
+        })?;
+    parse_json(&bytes)
+}
+
+/// Parses a JSON body already read.
+///
+/// # Errors
+/// 400 `malformed_json` (syntax) or `invalid_body` (wrong shape).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => AppError::BadRequest("invalid_body"),
+        _ => AppError::BadRequest("malformed_json"),
+    })
+}
+
+/// The `Authorization: Bearer …` credential, if any.
+pub fn bearer(req: &Request) -> Option<String> {
+    let h = req.headers().get("Authorization").ok()??;
+    let (scheme, value) = h.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| value.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A header value, if present.
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+/// A valid `Idempotency-Key` (1–255 visible ASCII characters), if given.
+///
+/// # Errors
+/// 400 `invalid_idempotency_key` when present but malformed.
+pub fn idempotency_key(req: &Request) -> AppResult<Option<String>> {
+    match header(req, "Idempotency-Key") {
+        None => Ok(None),
+        Some(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(k))
+        }
+        Some(_) => Err(AppError::BadRequest("invalid_idempotency_key")),
+    }
+}

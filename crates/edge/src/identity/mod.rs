@@ -1,0 +1,152 @@
+//! Identity inquiries: the edge builds the inquiry from the stored, validated tenant
+//! request and fills `inquiryId`, `creationDateTime`, `userIp` (the connecting IP),
+//! `channel` and `strategy` from the agency's configuration. The browser gets only
+//! `{inquiryId, decision, questionnaire?}`; the full answer (insights, score cards,
+//! third-party calls, tags, strategy) is kept for the agency.
+
+use onboarding_core::device;
+use onboarding_core::model::TenantRequest;
+use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
+use onboarding_core::validate;
+use serde::Deserialize;
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx};
+use crate::ledger::{self, Kv};
+use crate::tenant_state::LocalChange;
+use crate::tenant_state::client::TenantHandle;
+use crate::upstream::identity::Identity;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct InquiryBody {
+    #[serde(default)]
+    device_session_id: Option<String>,
+}
+
+/// The `Ledger` scope mapping inquiry ids to tenants.
+pub fn inquiry_scope(inquiry_id: &str) -> String {
+    format!("inquiry:{inquiry_id}")
+}
+
+/// `POST /v1/tenants/{id}/identity-inquiries`.
+///
+/// # Errors
+/// 401/403 auth, 404 unknown tenant, 400 bad body, 422 bad device session id,
+/// 502/503/504 upstream.
+pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    let (_, agency) = auth::tenant(&req, ctx, tenant_id, false)?;
+    let bytes = http::read_limited(&mut req, http::MAX_JSON_BYTES)
+        .await
+        .map_err(|_| AppError::BadRequest("body_too_large"))?;
+    let body: InquiryBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+        InquiryBody::default()
+    } else {
+        http::parse_json(&bytes)?
+    };
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    let record = handle.record().await?.ok_or(AppError::NotFound)?;
+    let stored: TenantRequest = record
+        .request
+        .map(serde_json::from_value)
+        .transpose()?
+        .unwrap_or_default();
+    let device_session_id = body
+        .device_session_id
+        .or(stored.device_session_id.clone())
+        .unwrap_or_default();
+    if !device_session_id.is_empty() && !device::is_valid_session_id(&device_session_id) {
+        return Err(AppError::Validation(vec![validate::ValidationError::new(
+            "deviceSessionId",
+            validate::Code::InvalidFormat,
+        )]));
+    }
+    let inquiry = InquiryRequest {
+        strategy: agency.strategy.clone(),
+        inquiry_id: format!("inq_{}", http::random_hex(16)?),
+        channel: agency.channel.clone(),
+        device_session_id,
+        creation_date_time: http::iso(ctx.now_ms),
+        user_ip: ctx.client_ip.clone(),
+        applicant: stored.applicant,
+        co_applicant: stored.co_applicant,
+        product: stored.product,
+        ..InquiryRequest::default()
+    };
+    let _: serde_json::Value = ledger::call(
+        &ctx.env,
+        &inquiry_scope(&inquiry.inquiry_id),
+        "/kv/put",
+        Some(&Kv {
+            k: "tenant".into(),
+            v: tenant_id.to_owned(),
+        }),
+    )
+    .await?;
+    handle
+        .local(&LocalChange::Started {
+            step: "identity".into(),
+        })
+        .await?;
+    let answer = Identity::new(&ctx.env, &ctx.settings)?
+        .inquire(&inquiry)
+        .await?;
+    let mut public = answer.public();
+    // The edge's id is the one the browser and the agency use.
+    if public.inquiry_id.is_empty() {
+        public.inquiry_id.clone_from(&inquiry.inquiry_id);
+    }
+    if public.inquiry_id != inquiry.inquiry_id {
+        let _: serde_json::Value = ledger::call(
+            &ctx.env,
+            &inquiry_scope(&public.inquiry_id),
+            "/kv/put",
+            Some(&Kv {
+                k: "tenant".into(),
+                v: tenant_id.to_owned(),
+            }),
+        )
+        .await?;
+    }
+    handle
+        .local(&LocalChange::IdentityDecided {
+            inquiry_id: public.inquiry_id.clone(),
+            decision: public.decision,
+            detail: serde_json::to_value(&answer)?,
+        })
+        .await?;
+    http::json(201, &public)
+}
+
+/// `POST /v1/tenants/{id}/identity-inquiries/{inquiryId}/answers`.
+///
+/// # Errors
+/// 401/403 auth, 404 unknown tenant or inquiry, 400/422 bad answers, 502/503/504
+/// upstream.
+pub async fn answer(
+    mut req: Request,
+    ctx: &Ctx,
+    tenant_id: &str,
+    inquiry_id: &str,
+) -> AppResult<Response> {
+    auth::tenant(&req, ctx, tenant_id, false)?;
+    let body: AnswersRequest = http::read_json(&mut req).await?;
+    validate::validate_answers(&body).map_err(AppError::Validation)?;
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    if handle.inquiry_id().await?.as_deref() != Some(inquiry_id) {
+        return Err(AppError::NotFound);
+    }
+    let reply = Identity::new(&ctx.env, &ctx.settings)?
+        .answer(inquiry_id, &body)
+        .await?;
+    handle
+        .local(&LocalChange::IdentityDecided {
+            inquiry_id: inquiry_id.to_owned(),
+            decision: reply.decision,
+            detail: serde_json::Value::Null,
+        })
+        .await?;
+    http::json(200, &serde_json::json!({ "decision": reply.decision }))
+}

@@ -1,0 +1,305 @@
+//! `Ledger`: a small SQLite Durable Object per scope (a client IP, a session, a
+//! tenant, an agency) holding fixed-window rate counters, idempotency records and the
+//! relay's dead letters. A Durable Object runs one request at a time between awaits and
+//! every SQL call here is synchronous, so each operation below is atomic: concurrent
+//! duplicates of one `Idempotency-Key` see exactly one `new`.
+
+use serde::{Deserialize, Serialize};
+use worker::{
+    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, durable_object,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// How long an unfinished idempotent request holds its key before another may take it
+/// over (the first one is then assumed dead).
+const IDEMPOTENCY_LEASE_MS: u64 = 60_000;
+
+/// Rate check request.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateCheck {
+    /// Allowed per window.
+    pub limit: u32,
+    /// Window length.
+    pub window_seconds: u64,
+    /// Now, unix seconds.
+    pub now: u64,
+}
+
+/// Rate check answer.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateVerdict {
+    /// Whether this hit is within the limit.
+    pub allowed: bool,
+    /// Seconds until the window resets.
+    pub retry_after: u64,
+}
+
+/// Start of an idempotent operation.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdemBegin {
+    /// The client's key.
+    pub key: String,
+    /// Hash of what the request asks for; a different one under the same key is a 409.
+    pub fingerprint: String,
+    /// Now, unix ms.
+    pub now: u64,
+}
+
+/// State of an idempotency key.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum IdemState {
+    /// First sight: go ahead, then `finish` or `abort`.
+    New,
+    /// Another request with this key is in flight.
+    Pending,
+    /// Done before: replay this.
+    Done {
+        /// HTTP status.
+        status: u16,
+        /// JSON body.
+        body: String,
+    },
+    /// Same key, different request.
+    Mismatch,
+}
+
+/// End of an idempotent operation.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdemFinish {
+    /// The client's key.
+    pub key: String,
+    /// HTTP status to replay.
+    pub status: u16,
+    /// JSON body to replay.
+    pub body: String,
+}
+
+/// A key and value (`/kv/get` ignores the value).
+#[derive(Serialize, Deserialize)]
+pub struct Kv {
+    /// Key.
+    pub k: String,
+    /// Value.
+    #[serde(default)]
+    pub v: String,
+}
+
+/// A relay delivery that gave up.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetter {
+    /// The upstream event id (stable across attempts).
+    pub event_id: String,
+    /// Event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Tenant.
+    pub tenant_id: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Last failure, e.g. `status 500` or `unreachable`.
+    pub last_error: String,
+    /// RFC 3339.
+    pub failed_at: String,
+}
+
+/// The Durable Object.
+#[durable_object]
+pub struct Ledger {
+    sql: SqlStorage,
+}
+
+impl DurableObject for Ledger {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        for ddl in [
+            "CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS idem (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER, body TEXT, started_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+        ] {
+            let _ = sql.exec(ddl, None);
+        }
+        Ledger { sql }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let path = req.path();
+        let out = match path.as_str() {
+            "/rate" => serde_json::to_value(self.rate(req.json().await?)?),
+            "/idem/begin" => serde_json::to_value(self.begin(req.json().await?)?),
+            "/idem/finish" => {
+                let f: IdemFinish = req.json().await?;
+                self.sql.exec(
+                    "UPDATE idem SET status = ?, body = ? WHERE key = ?",
+                    vec![i64::from(f.status).into(), f.body.into(), f.key.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            "/idem/abort" => {
+                let f: IdemBegin = req.json().await?;
+                self.sql.exec(
+                    "DELETE FROM idem WHERE key = ? AND status IS NULL",
+                    vec![f.key.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            "/kv/put" => {
+                let kv: Kv = req.json().await?;
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)",
+                    vec![kv.k.into(), kv.v.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            "/kv/get" => {
+                let kv: Kv = req.json().await?;
+                #[derive(Deserialize)]
+                struct Row {
+                    v: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec("SELECT v FROM kv WHERE k = ?", vec![kv.k.into()])?
+                    .to_array()?;
+                Ok(serde_json::json!(rows.into_iter().next().map(|r| r.v)))
+            }
+            "/dead" if req.method() == Method::Post => {
+                let d: DeadLetter = req.json().await?;
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO dead (event_id, record) VALUES (?, ?)",
+                    vec![d.event_id.clone().into(), serde_json::to_string(&d)?.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            "/dead" => {
+                #[derive(Deserialize)]
+                struct Row {
+                    record: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec("SELECT record FROM dead ORDER BY rowid", None)?
+                    .to_array()?;
+                let list: Vec<serde_json::Value> = rows
+                    .iter()
+                    .filter_map(|r| serde_json::from_str(&r.record).ok())
+                    .collect();
+                Ok(serde_json::Value::Array(list))
+            }
+            _ => return Response::error("not found", 404),
+        };
+        Response::from_json(&out?)
+    }
+}
+
+impl Ledger {
+    fn rate(&self, c: RateCheck) -> worker::Result<RateVerdict> {
+        #[derive(Deserialize)]
+        struct Row {
+            window_start: i64,
+            count: i64,
+        }
+        let window = c.window_seconds.max(1);
+        let start = (c.now / window * window) as i64;
+        let row: Option<Row> = self
+            .sql
+            .exec("SELECT window_start, count FROM rate WHERE id = 1", None)?
+            .to_array()?
+            .into_iter()
+            .next();
+        let count = match row {
+            Some(r) if r.window_start == start => r.count + 1,
+            _ => 1,
+        };
+        self.sql.exec(
+            "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
+            vec![start.into(), count.into()],
+        )?;
+        Ok(RateVerdict {
+            allowed: count <= i64::from(c.limit),
+            retry_after: (start as u64 + window).saturating_sub(c.now).max(1),
+        })
+    }
+
+    fn begin(&self, b: IdemBegin) -> worker::Result<IdemState> {
+        #[derive(Deserialize)]
+        struct Row {
+            fingerprint: String,
+            status: Option<i64>,
+            body: Option<String>,
+            started_ms: i64,
+        }
+        let row: Option<Row> = self
+            .sql
+            .exec(
+                "SELECT fingerprint, status, body, started_ms FROM idem WHERE key = ?",
+                vec![b.key.clone().into()],
+            )?
+            .to_array()?
+            .into_iter()
+            .next();
+        match row {
+            Some(r) if r.fingerprint != b.fingerprint => Ok(IdemState::Mismatch),
+            Some(Row {
+                status: Some(status),
+                body: Some(body),
+                ..
+            }) => Ok(IdemState::Done {
+                status: status as u16,
+                body,
+            }),
+            Some(r)
+                if (b.now as i64).saturating_sub(r.started_ms) < IDEMPOTENCY_LEASE_MS as i64 =>
+            {
+                Ok(IdemState::Pending)
+            }
+            _ => {
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO idem (key, fingerprint, status, body, started_ms) VALUES (?, ?, NULL, NULL, ?)",
+                    vec![b.key.into(), b.fingerprint.into(), (b.now as i64).into()],
+                )?;
+                Ok(IdemState::New)
+            }
+        }
+    }
+}
+
+/// Calls a `Ledger` scope.
+///
+/// # Errors
+/// 500 when the Durable Object cannot be reached or answers badly.
+pub async fn call<B: Serialize, T: serde::de::DeserializeOwned>(
+    env: &Env,
+    scope: &str,
+    path: &str,
+    body: Option<&B>,
+) -> AppResult<T> {
+    let ns = env.durable_object("LEDGER")?;
+    let stub = ns.id_from_name(scope)?.get_stub()?;
+    let mut init = RequestInit::new();
+    match body {
+        Some(b) => {
+            init.with_method(Method::Post);
+            init.with_body(Some(serde_json::to_string(b)?.into()));
+        }
+        None => {
+            init.with_method(Method::Get);
+        }
+    }
+    let req = Request::new_with_init(&format!("https://ledger{path}"), &init)?;
+    let mut resp = stub.fetch_with_request(req).await?;
+    if resp.status_code() != 200 {
+        return Err(AppError::Internal(format!(
+            "ledger {path} answered {}",
+            resp.status_code()
+        )));
+    }
+    Ok(resp.json().await?)
+}

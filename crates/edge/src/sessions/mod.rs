@@ -1,0 +1,61 @@
+//! `POST /v1/sessions`: a publishable key and an allowed `Origin` buy a short-lived
+//! session token bound to both.
+
+use onboarding_core::token::SessionClaims;
+use serde::{Deserialize, Serialize};
+use worker::{Request, Response};
+
+use crate::auth;
+use crate::config;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx, header};
+use crate::rate_limit;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateSession {
+    publishable_key: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionCreated {
+    session_token: String,
+    expires_at: String,
+}
+
+/// Handler.
+///
+/// # Errors
+/// 400 for a bad body, 403 `forbidden_origin` for an unknown key or an origin not on
+/// its allowlist, 429 over the per-IP limit.
+pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let origin = header(&req, "Origin").ok_or(AppError::Forbidden("forbidden_origin"))?;
+    let body: CreateSession = http::read_json(&mut req).await?;
+    let agencies = config::agencies(&ctx.env)?;
+    let agency = agencies
+        .by_publishable_key(&body.publishable_key)
+        .filter(|a| a.allows_origin(&origin))
+        .ok_or(AppError::Forbidden("forbidden_origin"))?;
+    rate_limit::hit(
+        ctx,
+        &format!("sessions:{}", ctx.client_ip),
+        ctx.settings.sessions_per_ip,
+        ctx.settings.sessions_window_seconds,
+    )
+    .await?;
+    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    let claims = SessionClaims {
+        publishable_key: agency.publishable_key.clone(),
+        origin,
+        tenant_id: None,
+        expires_at: expires as i64,
+    };
+    http::json(
+        201,
+        &SessionCreated {
+            session_token: auth::issue(ctx, &claims)?,
+            expires_at: http::iso(expires * 1000),
+        },
+    )
+}

@@ -1,0 +1,379 @@
+//! `TenantState`: the Durable Object (SQLite) that is the single place a tenant's
+//! onboarding state lives — the status object (folded by core's
+//! [`Status::apply`](onboarding_core::model::status::Status::apply)), the log of status
+//! changes that the SSE stream replays by sequence number, the upstream events already
+//! applied (a `UNIQUE` event id, so duplicates — concurrent ones too, since the object
+//! runs one request at a time and SQL calls are synchronous — apply once), and the
+//! agency-only results (identity insights, forensic findings, financial score).
+
+pub mod client;
+pub mod sse;
+
+use onboarding_core::model::status::{Startable, Status};
+use onboarding_core::model::webhook::{Event, EventData};
+use serde::{Deserialize, Serialize};
+use worker::{DurableObject, Env, Request, Response, SqlStorage, State, durable_object};
+
+/// Who a tenant belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantRecord {
+    /// Upstream tenant id.
+    pub tenant_id: String,
+    /// Agency name.
+    pub agency: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// The validated request (the identity inquiry is built from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
+}
+
+/// A change made by this API (not an upstream event).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "camelCase")]
+pub enum LocalChange {
+    /// A document was stored upstream.
+    #[serde(rename_all = "camelCase")]
+    DocumentUploaded {
+        /// Upstream document id.
+        document_id: String,
+        /// Kind (wire name).
+        kind: onboarding_core::document::DocumentKind,
+        /// Metadata kept for the agency (size, hash, content type).
+        record: serde_json::Value,
+    },
+    /// A hosted page or a process was started.
+    Started {
+        /// `clave`, `kyc`, `bank`, `identity` or `forensic`.
+        step: String,
+    },
+    /// The identity decision changed (inquiry, answers or the agency's update).
+    #[serde(rename_all = "camelCase")]
+    IdentityDecided {
+        /// Inquiry id.
+        inquiry_id: String,
+        /// The decision.
+        decision: onboarding_core::model::identity::Decision,
+        /// Full upstream answer, for the agency only.
+        detail: serde_json::Value,
+    },
+}
+
+/// One entry of the status log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    /// Sequence number (the SSE `id:`).
+    pub seq: i64,
+    /// The status after this change.
+    pub status: serde_json::Value,
+}
+
+/// Answer to an upstream event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Applied {
+    /// False when the event id had been applied before.
+    pub applied: bool,
+    /// True when the relay has not been queued yet for this event.
+    pub needs_relay: bool,
+    /// The agency to relay to.
+    pub agency: String,
+}
+
+fn startable(step: &str) -> Option<Startable> {
+    Some(match step {
+        "clave" => Startable::Clave,
+        "kyc" => Startable::Kyc,
+        "bank" => Startable::Bank,
+        "identity" => Startable::Identity,
+        "forensic" => Startable::Forensic,
+        _ => return None,
+    })
+}
+
+/// The Durable Object.
+#[durable_object]
+pub struct TenantState {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct KvRow {
+    v: String,
+}
+
+impl TenantState {
+    fn get(&self, k: &str) -> worker::Result<Option<String>> {
+        let rows: Vec<KvRow> = self
+            .sql
+            .exec("SELECT v FROM kv WHERE k = ?", vec![k.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|r| r.v))
+    }
+
+    fn put(&self, k: &str, v: &str) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)",
+            vec![k.into(), v.into()],
+        )?;
+        Ok(())
+    }
+
+    fn status(&self) -> worker::Result<Option<Status>> {
+        Ok(match self.get("status")? {
+            Some(s) => Some(serde_json::from_str(&s)?),
+            None => None,
+        })
+    }
+
+    fn record(&self) -> worker::Result<Option<TenantRecord>> {
+        Ok(match self.get("tenant")? {
+            Some(s) => Some(serde_json::from_str(&s)?),
+            None => None,
+        })
+    }
+
+    /// Stores the status and appends it to the log; returns the new sequence number.
+    fn commit(
+        &self,
+        status: &Status,
+        event_id: &str,
+        kind: &str,
+        body: &str,
+    ) -> worker::Result<i64> {
+        let json = serde_json::to_string(status)?;
+        self.put("status", &json)?;
+        self.sql.exec(
+            "INSERT INTO log (event_id, type, status, body) VALUES (?, ?, ?, ?)",
+            vec![event_id.into(), kind.into(), json.into(), body.into()],
+        )?;
+        self.last_seq()
+    }
+
+    fn last_seq(&self) -> worker::Result<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            seq: Option<i64>,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec("SELECT MAX(seq) AS seq FROM log", None)?
+            .to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| r.seq).unwrap_or(0))
+    }
+
+    fn init(&self, rec: TenantRecord) -> worker::Result<LogEntry> {
+        if self.record()?.is_none() {
+            self.put("tenant", &serde_json::to_string(&rec)?)?;
+            let status = Status::new(&rec.tenant_id, &rec.created_at);
+            self.commit(&status, "local:created", "tenant.created", "")?;
+        }
+        self.current()
+    }
+
+    fn current(&self) -> worker::Result<LogEntry> {
+        let status = self.get("status")?.unwrap_or_else(|| "null".into());
+        Ok(LogEntry {
+            seq: self.last_seq()?,
+            status: serde_json::from_str(&status)?,
+        })
+    }
+
+    fn local(&self, change: LocalChange, at: &str, id: &str) -> worker::Result<LogEntry> {
+        let Some(mut status) = self.status()? else {
+            return Err(worker::Error::RustError("no tenant".into()));
+        };
+        let kind = match &change {
+            LocalChange::DocumentUploaded {
+                document_id,
+                kind,
+                record,
+            } => {
+                status.document_uploaded(document_id, *kind, at);
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO documents (document_id, record) VALUES (?, ?)",
+                    vec![
+                        document_id.as_str().into(),
+                        serde_json::to_string(record)?.into(),
+                    ],
+                )?;
+                "document.uploaded"
+            }
+            LocalChange::Started { step } => {
+                if let Some(s) = startable(step) {
+                    status.started(s, at);
+                }
+                "step.started"
+            }
+            LocalChange::IdentityDecided {
+                inquiry_id,
+                decision,
+                detail,
+            } => {
+                status.identity_decided(*decision, at);
+                if !detail.is_null() {
+                    self.put("identity", &serde_json::to_string(detail)?)?;
+                }
+                self.put("inquiry", inquiry_id)?;
+                "identity.decided"
+            }
+        };
+        self.commit(&status, &format!("local:{id}"), kind, "")?;
+        self.current()
+    }
+
+    fn webhook(&self, body: &str, at: &str) -> worker::Result<Applied> {
+        let event: Event = serde_json::from_str(body)?;
+        let Some(rec) = self.record()? else {
+            return Err(worker::Error::RustError("no tenant".into()));
+        };
+        #[derive(Deserialize)]
+        struct Seen {
+            relay_enqueued: i64,
+        }
+        let seen: Vec<Seen> = self
+            .sql
+            .exec(
+                "SELECT relay_enqueued FROM log WHERE event_id = ?",
+                vec![event.id.as_str().into()],
+            )?
+            .to_array()?;
+        if let Some(s) = seen.first() {
+            return Ok(Applied {
+                applied: false,
+                needs_relay: s.relay_enqueued == 0,
+                agency: rec.agency,
+            });
+        }
+        let mut status = self
+            .status()?
+            .unwrap_or_else(|| Status::new(&rec.tenant_id, at));
+        status.apply(&event, at);
+        match &event.data {
+            EventData::Forensic(f) => self.put("forensic", &serde_json::to_string(f)?)?,
+            EventData::Financial(f) => self.put("financial", &serde_json::to_string(f)?)?,
+            EventData::Kyc(k) => self.put("kyc", &serde_json::to_string(k)?)?,
+            _ => {}
+        }
+        self.commit(&status, &event.id, event.event_type().as_str(), body)?;
+        Ok(Applied {
+            applied: true,
+            needs_relay: true,
+            agency: rec.agency,
+        })
+    }
+
+    fn log_after(&self, after: i64) -> worker::Result<Vec<LogEntry>> {
+        #[derive(Deserialize)]
+        struct Row {
+            seq: i64,
+            status: String,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT seq, status FROM log WHERE seq > ? ORDER BY seq LIMIT 100",
+                vec![after.into()],
+            )?
+            .to_array()?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(LogEntry {
+                    seq: r.seq,
+                    status: serde_json::from_str(&r.status)?,
+                })
+            })
+            .collect()
+    }
+
+    fn agency_view(&self) -> worker::Result<serde_json::Value> {
+        let parse = |k: &str| -> worker::Result<serde_json::Value> {
+            Ok(match self.get(k)? {
+                Some(v) => serde_json::from_str(&v).unwrap_or(serde_json::Value::Null),
+                None => serde_json::Value::Null,
+            })
+        };
+        #[derive(Deserialize)]
+        struct Doc {
+            record: String,
+        }
+        let docs: Vec<Doc> = self
+            .sql
+            .exec("SELECT record FROM documents ORDER BY rowid", None)?
+            .to_array()?;
+        let docs: Vec<serde_json::Value> = docs
+            .iter()
+            .filter_map(|d| serde_json::from_str(&d.record).ok())
+            .collect();
+        Ok(serde_json::json!({
+            "tenant": parse("tenant")?,
+            "status": parse("status")?,
+            "identity": parse("identity")?,
+            "kyc": parse("kyc")?,
+            "forensic": parse("forensic")?,
+            "financial": parse("financial")?,
+            "documents": docs,
+        }))
+    }
+}
+
+impl DurableObject for TenantState {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        for ddl in [
+            "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0)",
+            "CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+        ] {
+            let _ = sql.exec(ddl, None);
+        }
+        TenantState { sql }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let url = req.url()?;
+        let q = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let at = q("at").unwrap_or_default();
+        let out: serde_json::Value = match url.path() {
+            "/init" => serde_json::to_value(self.init(req.json().await?)?)?,
+            "/status" | "/tenant" if self.record()?.is_none() => {
+                return Response::error("no tenant", 404);
+            }
+            "/status" => serde_json::to_value(self.current()?)?,
+            "/tenant" => serde_json::to_value(self.record()?)?,
+            "/local" => {
+                let change: LocalChange = req.json().await?;
+                let id = q("id").unwrap_or_default();
+                serde_json::to_value(self.local(change, &at, &id)?)?
+            }
+            "/webhook" => {
+                let body = req.text().await?;
+                serde_json::to_value(self.webhook(&body, &at)?)?
+            }
+            "/relayed" => {
+                self.sql.exec(
+                    "UPDATE log SET relay_enqueued = 1 WHERE event_id = ?",
+                    vec![q("event").unwrap_or_default().into()],
+                )?;
+                serde_json::json!({})
+            }
+            "/log" => {
+                let after = q("after").and_then(|a| a.parse().ok()).unwrap_or(0);
+                serde_json::to_value(self.log_after(after)?)?
+            }
+            "/agency" => self.agency_view()?,
+            "/kv" => match q("k").as_deref() {
+                Some(k @ "inquiry") => serde_json::to_value(self.get(k)?)?,
+                _ => return Response::error("not found", 404),
+            },
+            _ => return Response::error("not found", 404),
+        };
+        Response::from_json(&out)
+    }
+}

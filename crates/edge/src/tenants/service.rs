@@ -1,0 +1,81 @@
+//! What tenant creation does, apart from HTTP.
+
+use onboarding_core::model::TenantRequest;
+use onboarding_core::model::screening::CreateTenant;
+use onboarding_core::token::SessionClaims;
+use onboarding_core::validate::{self, Date};
+use serde::Serialize;
+
+use crate::auth;
+use crate::config::Agency;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx};
+use crate::tenant_state::TenantRecord;
+use crate::tenant_state::client::TenantHandle;
+use crate::upstream::screening::Screening;
+
+/// `201` body of `POST /v1/tenants`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantCreated {
+    /// Upstream tenant id.
+    pub tenant_id: String,
+    /// Token bound to this tenant.
+    pub session_token: String,
+    /// Initial status.
+    pub status: serde_json::Value,
+}
+
+/// Normalises and validates a request with core (today's date from the clock).
+///
+/// # Errors
+/// 422 with every field error.
+pub fn validate(req: &mut TenantRequest, ctx: &Ctx) -> AppResult<()> {
+    validate::normalize_tenant_request(req);
+    let today = Date::from_unix_seconds(ctx.now_secs() as i64);
+    validate::validate_tenant_request(req, today).map_err(AppError::Validation)
+}
+
+/// Creates the tenant upstream and its state object; returns the tenant-bound token.
+///
+/// # Errors
+/// Upstream failures (502/503/504), state object failures (500).
+pub async fn create(
+    ctx: &Ctx,
+    req: &TenantRequest,
+    claims: &SessionClaims,
+    agency: &Agency,
+) -> AppResult<TenantCreated> {
+    let screening = Screening::new(&ctx.env, &ctx.settings)?;
+    let body = CreateTenant::from_request(req, Some(&agency.name));
+    let tenant = screening.create_tenant(&body).await?;
+    if tenant.id.is_empty() || tenant.id.len() > 128 {
+        return Err(AppError::UpstreamFailed(
+            "screening: tenant without id".into(),
+        ));
+    }
+    let record = TenantRecord {
+        tenant_id: tenant.id.clone(),
+        agency: agency.name.clone(),
+        created_at: http::iso(ctx.now_ms),
+        request: Some(serde_json::to_value(req)?),
+    };
+    let entry = TenantHandle::new(&ctx.env, &tenant.id)?
+        .init(&record)
+        .await?;
+    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    let token = auth::issue(
+        ctx,
+        &SessionClaims {
+            publishable_key: claims.publishable_key.clone(),
+            origin: claims.origin.clone(),
+            tenant_id: Some(tenant.id.clone()),
+            expires_at: expires as i64,
+        },
+    )?;
+    Ok(TenantCreated {
+        tenant_id: tenant.id,
+        session_token: token,
+        status: entry.status,
+    })
+}

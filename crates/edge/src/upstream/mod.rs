@@ -1,0 +1,128 @@
+//! Clients for the two upstream services. Base URLs and keys are configuration; in dev
+//! the requests go through the `SANDBOX` service binding named by `UPSTREAM_BINDING`
+//! (same URL, no network hop). Failures map to 502 / 503 / 504 without upstream text.
+
+pub mod identity;
+pub mod screening;
+
+use futures_util::future::{Either, select};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response};
+
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+
+/// A request body for the upstream.
+pub enum Body {
+    /// No body.
+    Empty,
+    /// A JSON document.
+    Json(Vec<u8>),
+    /// A streamed body (a JS `ReadableStream`) with its content type.
+    Stream(JsValue, String),
+}
+
+/// Sends requests to one upstream with its auth header.
+pub struct Upstream<'a> {
+    env: &'a Env,
+    settings: &'a Settings,
+    base: &'a str,
+    auth: (&'static str, String),
+    name: &'static str,
+}
+
+impl<'a> Upstream<'a> {
+    /// Sends `method path` and returns the raw response when it is a 2xx.
+    ///
+    /// # Errors
+    /// 503 when unreachable, 504 on timeout, 502 on a non-2xx answer.
+    pub async fn send(&self, method: Method, path: &str, body: Body) -> AppResult<Response> {
+        let headers = Headers::new();
+        headers.set(self.auth.0, &self.auth.1)?;
+        headers.set("Accept", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(method);
+        match body {
+            Body::Empty => {}
+            Body::Json(bytes) => {
+                headers.set("Content-Type", "application/json")?;
+                init.with_body(Some(js_sys::Uint8Array::from(bytes.as_slice()).into()));
+            }
+            Body::Stream(stream, content_type) => {
+                headers.set("Content-Type", &content_type)?;
+                init.with_body(Some(stream));
+            }
+        }
+        init.with_headers(headers);
+        let url = format!("{}{}", self.base, path);
+        let req = Request::new_with_init(&url, &init)?;
+        let fetch = async {
+            match &self.settings.upstream_binding {
+                Some(binding) => self.env.service(binding)?.fetch_request(req).await,
+                None => Fetch::Request(req).send().await,
+            }
+        };
+        let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
+            self.settings.upstream_timeout_ms,
+        )));
+        let resp = match select(Box::pin(fetch), Box::pin(timeout)).await {
+            Either::Left((Ok(resp), _)) => resp,
+            Either::Left((Err(e), _)) => {
+                return Err(AppError::UpstreamUnavailable(format!("{}: {e}", self.name)));
+            }
+            Either::Right(_) => return Err(AppError::UpstreamTimeout),
+        };
+        let status = resp.status_code();
+        if !(200..300).contains(&status) {
+            return Err(AppError::UpstreamFailed(format!(
+                "{} {} answered {status}",
+                self.name,
+                path_template(path)
+            )));
+        }
+        Ok(resp)
+    }
+
+    /// Sends and parses a JSON answer.
+    ///
+    /// # Errors
+    /// As [`Upstream::send`], plus 502 when the answer is not the expected JSON.
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+    ) -> AppResult<T> {
+        let mut resp = self.send(method, path, body).await?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|_| AppError::UpstreamFailed(format!("{}: body not readable", self.name)))?;
+        serde_json::from_slice(&bytes).map_err(|_| {
+            AppError::UpstreamFailed(format!(
+                "{} {}: unexpected answer",
+                self.name,
+                path_template(path)
+            ))
+        })
+    }
+}
+
+/// The path with ids replaced, for logs (ids are not personal, but keep lines short
+/// and groupable).
+fn path_template(path: &str) -> String {
+    path.split('/')
+        .enumerate()
+        .map(|(i, seg)| if i > 2 && seg.len() > 12 { "{id}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Serialises a body for [`Body::Json`].
+///
+/// # Errors
+/// 500 if serialisation fails (it cannot for the types used).
+pub fn json_body<T: serde::Serialize>(value: &T) -> AppResult<Body> {
+    Ok(Body::Json(serde_json::to_vec(value)?))
+}

@@ -1,0 +1,153 @@
+//! The tenant-screening API (`X-API-Key`): tenants, documents, hosted pages, forensic
+//! analysis, financial score.
+
+use onboarding_core::model::screening::{CreateTenant, Document, HostedSession, Tenant};
+use serde::de::DeserializeOwned;
+use worker::{Env, Method, Response};
+
+use super::{Body, Upstream, json_body};
+use crate::config::{Settings, secret};
+use crate::error::AppResult;
+
+/// Client of the tenant-screening API.
+pub struct Screening<'a>(Upstream<'a>);
+
+/// The three hosted pages.
+#[derive(Debug, Clone, Copy)]
+pub enum Hosted {
+    /// Cl@ve document retrieval.
+    Clave,
+    /// KYC.
+    Kyc,
+    /// Bank connection.
+    Bank,
+}
+
+impl Hosted {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Clave => "clave",
+            Self::Kyc => "kyc",
+            Self::Bank => "bank-connections",
+        }
+    }
+}
+
+impl<'a> Screening<'a> {
+    /// A client from configuration.
+    ///
+    /// # Errors
+    /// Configuration error when `SKOR_API_KEY` is missing.
+    pub fn new(env: &'a Env, settings: &'a Settings) -> AppResult<Self> {
+        Ok(Screening(Upstream {
+            env,
+            settings,
+            base: &settings.skor_base_url,
+            auth: ("X-API-Key", secret(env, "SKOR_API_KEY")?),
+            name: "screening",
+        }))
+    }
+
+    /// `POST /v1/tenants`.
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn create_tenant(&self, body: &CreateTenant) -> AppResult<Tenant> {
+        self.0
+            .json(Method::Post, "/v1/tenants", json_body(body)?)
+            .await
+    }
+
+    /// `POST /v1/tenants/{id}/documents` with a streamed multipart body.
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn upload_document(
+        &self,
+        tenant_id: &str,
+        stream: wasm_bindgen::JsValue,
+        content_type: String,
+    ) -> AppResult<Document> {
+        self.0
+            .json(
+                Method::Post,
+                &format!("/v1/tenants/{tenant_id}/documents"),
+                Body::Stream(stream, content_type),
+            )
+            .await
+    }
+
+    /// `GET /v1/tenants/{id}/documents`.
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn list_documents(&self, tenant_id: &str) -> AppResult<Vec<Document>> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum List {
+            Bare(Vec<Document>),
+            Wrapped { documents: Vec<Document> },
+        }
+        let list: List = self
+            .0
+            .json(
+                Method::Get,
+                &format!("/v1/tenants/{tenant_id}/documents"),
+                Body::Empty,
+            )
+            .await?;
+        Ok(match list {
+            List::Bare(d) | List::Wrapped { documents: d } => d,
+        })
+    }
+
+    /// `GET /v1/tenants/{id}/documents/{docId}/content` (the raw response, to stream).
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn document_content(&self, tenant_id: &str, doc_id: &str) -> AppResult<Response> {
+        self.0
+            .send(
+                Method::Get,
+                &format!("/v1/tenants/{tenant_id}/documents/{doc_id}/content"),
+                Body::Empty,
+            )
+            .await
+    }
+
+    /// Starts a hosted page.
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn start(&self, tenant_id: &str, page: Hosted) -> AppResult<HostedSession> {
+        self.0
+            .json(
+                Method::Post,
+                &format!("/v1/tenants/{tenant_id}/{}", page.path()),
+                json_body(&serde_json::json!({}))?,
+            )
+            .await
+    }
+
+    /// Any JSON `GET` below the tenant (forensic analysis, financial score).
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> AppResult<T> {
+        self.0.json(Method::Get, path, Body::Empty).await
+    }
+
+    /// `POST /v1/tenants/{id}/forensic-analysis`.
+    ///
+    /// # Errors
+    /// Upstream failures.
+    pub async fn trigger_forensic(&self, tenant_id: &str) -> AppResult<serde_json::Value> {
+        self.0
+            .json(
+                Method::Post,
+                &format!("/v1/tenants/{tenant_id}/forensic-analysis"),
+                json_body(&serde_json::json!({}))?,
+            )
+            .await
+    }
+}

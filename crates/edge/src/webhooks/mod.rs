@@ -1,0 +1,74 @@
+//! `POST /webhooks/skor`: upstream events, signed with `Skor-Signature` (core's
+//! [`signature`], 300 s tolerance, current and previous secret). Unsigned, stale or
+//! tampered deliveries are refused with a 4xx before anything is read into state; a
+//! verified event is applied once by the tenant's state object (deduplicated by event
+//! id) and queued for relay to the agency, then acknowledged.
+
+use onboarding_core::model::webhook::Event;
+use onboarding_core::signature::{self, DEFAULT_TOLERANCE_SECS, SignatureError};
+use worker::{Request, Response};
+
+use crate::config;
+use crate::error::{AppError, AppResult};
+use crate::http::{self, Ctx};
+use crate::relay;
+use crate::tenant_state::client::TenantHandle;
+
+/// Largest webhook body accepted.
+const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
+
+/// Handler.
+///
+/// # Errors
+/// 400 malformed, 401 bad signature, 500 when state cannot be written (the upstream
+/// retries).
+pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
+    let header = http::header(&req, "Skor-Signature").unwrap_or_default();
+    let body = http::read_limited(&mut req, MAX_WEBHOOK_BYTES)
+        .await
+        .map_err(|_| AppError::BadRequest("body_too_large"))?;
+    let current = config::secret(&ctx.env, "SKOR_WEBHOOK_SECRET")?;
+    let previous = config::optional_secret(&ctx.env, "SKOR_WEBHOOK_SECRET_PREVIOUS");
+    let mut secrets: Vec<&[u8]> = vec![current.as_bytes()];
+    if let Some(p) = &previous {
+        secrets.push(p.as_bytes());
+    }
+    signature::verify(
+        &header,
+        &body,
+        &secrets,
+        ctx.now_secs() as i64,
+        DEFAULT_TOLERANCE_SECS,
+    )
+    .map_err(|e| match e {
+        SignatureError::Missing | SignatureError::Malformed => {
+            AppError::BadRequest("invalid_signature")
+        }
+        _ => AppError::Forbidden("invalid_signature"),
+    })?;
+    let event: Event = http::parse_json(&body)?;
+    if event.id.is_empty()
+        || event.id.len() > 128
+        || event.tenant_id.is_empty()
+        || event.tenant_id.len() > 128
+    {
+        return Err(AppError::BadRequest("invalid_body"));
+    }
+    let text = String::from_utf8(body).map_err(|_| AppError::BadRequest("malformed_json"))?;
+    let handle = TenantHandle::new(&ctx.env, &event.tenant_id)?;
+    let Some(applied) = handle.webhook(&text).await? else {
+        // Signed but for a tenant this edge never created: acknowledge, change nothing.
+        return http::json(
+            202,
+            &serde_json::json!({"received": true, "applied": false}),
+        );
+    };
+    if applied.needs_relay {
+        relay::enqueue(ctx, &applied.agency, &event, &text).await?;
+        handle.relay_queued(&event.id).await?;
+    }
+    http::json(
+        200,
+        &serde_json::json!({"received": true, "applied": applied.applied}),
+    )
+}
