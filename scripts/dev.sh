@@ -7,5 +7,7 @@ cd "$ROOT"
 scripts/setup.sh
 scripts/build-widget.sh
 echo "==> dev: starting edge + sandbox on $DEV_URL (Ctrl-C to stop)"
+# wrangler runs in the foreground: a background waiter points the sandbox webhooks at the edge once it answers.
+(for _ in $(seq 240); do curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1 && exec scripts/configure-upstream.sh "$DEV_URL"; sleep 0.5; done) &
 exec wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
   --ip 127.0.0.1 --port "$DEV_PORT" --show-interactive-dev-session=false "$@"

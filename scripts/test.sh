@@ -81,6 +81,7 @@ for i in $(seq 240); do
   sleep 0.5
 done
 echo "edge up at $DEV_URL"
+scripts/configure-upstream.sh "$DEV_URL"
 
 step "end-to-end: HTTP suites (tests/http)"
 node --test --test-concurrency=1 'tests/http/*.test.mjs'

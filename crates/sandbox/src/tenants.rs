@@ -1,0 +1,153 @@
+//! Tenants: `POST /v1/tenants` (runs the credit-bureau check) and
+//! `GET /v1/tenants/{id}`.
+
+use onboarding_core::model::problem::FieldMessage;
+use onboarding_core::model::screening::{CreateTenant, CreditCheck, Tenant};
+use serde::Deserialize;
+use worker::{Request, Response};
+
+use crate::http::{self, AppError, AppResult, json, json_body, now_ms};
+use crate::outcomes::{self, Outcomes};
+use crate::store::{Db, int, text};
+
+/// A stored tenant row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TenantRow {
+    /// Tenant id.
+    pub id: String,
+    /// Applicant email (decides the test outcomes).
+    pub email: String,
+    /// The `CreateTenant` body, as JSON.
+    pub details: String,
+    /// 1 when the credit bureau lists a defaulter.
+    pub defaulter: i64,
+    /// `low` / `high`.
+    pub risk: String,
+    /// `not_started`, `pending`, `verified`, `rejected`.
+    pub kyc_status: String,
+    /// `not_started`, `pending`, `completed`, `failed`.
+    pub clave_status: String,
+    /// `not_started`, `pending`, `completed`, `failed`.
+    pub bank_status: String,
+    /// Financial score once a bank is connected.
+    pub financial_score: Option<i64>,
+    /// Its band.
+    pub financial_band: Option<String>,
+    /// `waiting`, `processing`, `completed`.
+    pub forensic_status: String,
+    /// The last forensic result, as JSON.
+    pub forensic_result: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl TenantRow {
+    /// The test outcomes this tenant's email selects.
+    pub fn outcomes(&self) -> Outcomes {
+        Outcomes::from_email(&self.email)
+    }
+
+    /// The wire shape.
+    pub fn to_tenant(&self) -> Tenant {
+        Tenant {
+            id: self.id.clone(),
+            details: serde_json::from_str(&self.details).unwrap_or_default(),
+            credit_check: Some(CreditCheck {
+                defaulter: self.defaulter != 0,
+                risk: self.risk.clone(),
+            }),
+            created_at: self.created_at.clone(),
+        }
+    }
+}
+
+/// Loads a tenant.
+///
+/// # Errors
+///
+/// [`AppError::NotFound`] for an unknown id.
+pub fn load(db: &Db, id: &str) -> AppResult<TenantRow> {
+    db.row("SELECT * FROM tenants WHERE id = ?", vec![text(id)])?
+        .ok_or(AppError::NotFound("tenant"))
+}
+
+/// `POST /v1/tenants` → 201 with the tenant and its credit check.
+pub async fn create(db: &Db, req: &mut Request) -> AppResult<Response> {
+    let details: CreateTenant = json_body(req).await?;
+    validate(&details)?;
+    let outcomes = Outcomes::from_email(&details.email);
+    let (defaulter, risk) = outcomes::credit_check(&outcomes, &details.identification_number);
+    let id = http::new_id("ten")?;
+    let created_at = http::rfc3339(now_ms());
+    db.exec(
+        "INSERT INTO tenants (id, email, details, defaulter, risk, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            text(&id),
+            text(details.email.trim()),
+            text(serde_json::to_string(&details)?),
+            int(i64::from(defaulter)),
+            text(risk),
+            text(&created_at),
+        ],
+    )?;
+    json(201, &load(db, &id)?.to_tenant())
+}
+
+/// `GET /v1/tenants/{id}`.
+pub fn get(db: &Db, id: &str) -> AppResult<Response> {
+    json(200, &load(db, id)?.to_tenant())
+}
+
+/// The fields the screening API needs to run its checks.
+fn validate(d: &CreateTenant) -> AppResult<()> {
+    let mut errors = Vec::new();
+    let mut need = |field: &str, value: &str| {
+        if value.trim().is_empty() {
+            errors.push(FieldMessage {
+                field: field.to_owned(),
+                code: "required".to_owned(),
+                message: "This field is required.".to_owned(),
+            });
+        }
+    };
+    need("firstName", &d.first_name);
+    need("lastName", &d.last_name);
+    need("email", &d.email);
+    need("identificationNumber", &d.identification_number);
+    need("postcode", &d.postcode);
+    let email = d.email.trim();
+    if !email.is_empty() {
+        let ok = email
+            .split_once('@')
+            .is_some_and(|(l, dom)| !l.is_empty() && dom.contains('.') && !dom.contains('@'));
+        if !ok {
+            errors.push(FieldMessage {
+                field: "email".into(),
+                code: "invalid_email".into(),
+                message: "Not an email address.".into(),
+            });
+        }
+    }
+    for (field, value, max) in [
+        ("firstName", &d.first_name, 100),
+        ("lastName", &d.last_name, 100),
+        ("email", &d.email, 254),
+        ("identificationNumber", &d.identification_number, 32),
+        ("postcode", &d.postcode, 16),
+        ("address", &d.address, 300),
+    ] {
+        if value.chars().count() > max {
+            errors.push(FieldMessage {
+                field: field.into(),
+                code: "too_long".into(),
+                message: format!("At most {max} characters."),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
