@@ -1,33 +1,61 @@
 // <tenant-onboarding> loader. Holds no rules and builds no messages: it boots the
-// wasm module (onboarding-core + the journey, in Rust) and defines the element.
+// wasm module (onboarding-core + the journey, in Rust), defines the element and passes
+// its attributes on. No inline script, no eval: works under a strict CSP
+// (script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self').
 import init, { mount as mountWasm } from "./widget.js";
 
+const here = new URL(import.meta.url);
 let booting;
 function boot() {
-  booting ??= init({ module_or_path: new URL("./widget_bg.wasm", import.meta.url) });
+  booting ??= init({ module_or_path: new URL("./widget_bg.wasm", here) });
   return booting;
 }
 
-/** Mount the journey into `el` (see onboarding.d.ts for the options). */
+/**
+ * Mounts the journey into `el`'s shadow root (see onboarding.d.ts for the options).
+ * Resolves to a handle with `setLocale(locale)`, `step`, `deviceSessionId`, `destroy()`.
+ */
 export async function mount(el, options = {}) {
   await boot();
-  return mountWasm(el, options);
+  return mountWasm(el, {
+    apiBase: here.origin,
+    styleUrl: new URL("./onboarding.css", here).href,
+    ...options,
+  });
 }
 
-const ATTRS = ["publishable-key", "locale", "api-base", "device-data-collector-url", "product-id", "requested-amount"];
+const ATTRS = [
+  "publishable-key", "locale", "api-base", "device-data-collector-url", "product-id",
+  "requested-amount", "terms-url", "credit-check-url",
+];
+const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 class TenantOnboarding extends HTMLElement {
+  static get observedAttributes() { return ["locale"]; }
+
   connectedCallback() {
-    if (this._mounted) return;
-    this._mounted = true;
+    if (this._handle) return;
     const options = {};
     for (const name of ATTRS) {
       const value = this.getAttribute(name);
-      if (value !== null) options[name.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = value;
+      if (value !== null) options[camel(name)] = value;
     }
-    mount(this, options).catch((error) => {
-      this.dispatchEvent(new CustomEvent("onboarding:error", { bubbles: true, composed: true, detail: { code: "boot_failed", message: String(error) } }));
+    this._handle = mount(this, options).catch((error) => {
+      this._handle = undefined;
+      this.dispatchEvent(new CustomEvent("onboarding:error", {
+        bubbles: true, composed: true, detail: { code: "boot_failed", message: String(error) },
+      }));
     });
+  }
+
+  disconnectedCallback() {
+    const handle = this._handle;
+    this._handle = undefined;
+    handle?.then((h) => h?.destroy());
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (name === "locale" && value && old !== value) this._handle?.then((h) => h?.setLocale(value));
   }
 }
 

@@ -1,19 +1,77 @@
 //! onboarding-widget: the `<tenant-onboarding>` browser module.
+//!
+//! The journey (consent → details → documents → identity → bank → summary → done) is
+//! rendered into the host element's shadow root. Validation verdicts and their messages
+//! come from `onboarding-core`, the same code the edge runs; this crate only translates
+//! between the browser and core. The JS loader (`js/onboarding.js`) defines the custom
+//! element and calls [`mount`].
+
+pub mod api;
+pub mod app;
+pub mod device;
+pub mod dom;
+pub mod events;
+pub mod form;
+pub mod i18n;
+pub mod resume;
+pub mod sse;
+pub mod upload;
+mod view;
 
 use wasm_bindgen::prelude::*;
 
-/// Mount the onboarding journey into `host`'s shadow root.
+/// A mounted journey, returned by [`mount`].
+#[wasm_bindgen]
+pub struct Onboarding {
+    app: app::Shared,
+}
+
+#[wasm_bindgen]
+impl Onboarding {
+    /// Switches the language (`es` / `en`), keeping what was entered.
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&self, locale: &str) {
+        app::set_locale(&self.app, locale);
+    }
+
+    /// The current step's name (`consent`, `details`, …).
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> String {
+        self.app.borrow().step.name().to_owned()
+    }
+
+    /// The device session id of this onboarding (empty until consent is given).
+    #[wasm_bindgen(getter, js_name = deviceSessionId)]
+    pub fn device_session_id(&self) -> String {
+        self.app.borrow().device_session_id.clone()
+    }
+
+    /// Stops the live status stream and empties the shadow root.
+    pub fn destroy(&self) {
+        app::unmount(&self.app);
+    }
+}
+
+/// Mounts the onboarding journey into `host`'s shadow root.
+///
+/// `options`: `{publishableKey, apiBase?, locale?, deviceDataCollectorUrl?, productId?,
+/// requestedAmount?, styleUrl?, termsUrl?, creditCheckUrl?}` (see `onboarding.d.ts`).
 ///
 /// # Errors
-/// Returns a JS `Error` when the host cannot take a shadow root.
+/// A JS `Error` when the host cannot take a shadow root.
 #[wasm_bindgen]
-pub fn mount(host: web_sys::HtmlElement, _options: JsValue) -> Result<(), JsError> {
-    let root = match host.shadow_root() {
-        Some(root) => root,
-        None => host
-            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-            .map_err(|_| JsError::new("cannot attach a shadow root"))?,
-    };
-    root.set_inner_html("<section><h2 tabindex=\"-1\">Solicitud de alquiler</h2></section>");
-    Ok(())
+pub fn mount(host: web_sys::HtmlElement, options: JsValue) -> Result<Onboarding, JsError> {
+    let opts = app::Options::from_js(&options);
+    let app = app::mount(host, opts)
+        .map_err(|_| JsError::new("cannot mount the onboarding widget here"))?;
+    Ok(Onboarding { app })
+}
+
+/// A fresh device session id (32 lowercase hex from `crypto.getRandomValues`).
+///
+/// # Errors
+/// A JS `Error` when the browser has no CSPRNG.
+#[wasm_bindgen(js_name = deviceSessionId)]
+pub fn device_session_id() -> Result<String, JsError> {
+    device::new_session_id().map_err(|_| JsError::new("no secure random source"))
 }

@@ -1,18 +1,243 @@
-//! Browser tests: run with `wasm-pack test --headless --chrome crates/widget`.
+//! Browser tests: `wasm-pack test --headless --chrome crates/widget`.
+//!
+//! Upload progress is exercised for real: `upload::send` POSTs a 3 MiB Blob with
+//! XMLHttpRequest to the wasm-bindgen test server that serves this page (same origin,
+//! so no CORS). Whatever that server answers, Chromium reports `upload.onprogress` as
+//! the body goes out; the test asserts monotonic progress ending at the full size and a
+//! response, then that `abort()` ends a second upload as `Aborted`.
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::JsCast;
+use onboarding_widget::upload::{self, UploadError};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn mount(locale: &str) -> (HtmlElement, onboarding_widget::Onboarding) {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let host: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"publishableKey".into(), &"pk_test_demo".into()).unwrap();
+    js_sys::Reflect::set(&opts, &"locale".into(), &locale.into()).unwrap();
+    js_sys::Reflect::set(&opts, &"apiBase".into(), &"http://127.0.0.1:9".into()).unwrap();
+    let handle = onboarding_widget::mount(host.clone(), opts.into()).unwrap();
+    (host, handle)
+}
+
+fn root(host: &HtmlElement) -> ShadowRoot {
+    host.shadow_root().expect("shadow root")
+}
+
+fn q(host: &HtmlElement, sel: &str) -> Element {
+    root(host)
+        .query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {sel}"))
+}
+
+fn click(host: &HtmlElement, sel: &str) {
+    q(host, sel).dyn_into::<HtmlElement>().unwrap().click();
+}
+
+fn fire(el: &Element, name: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict(name, &init).unwrap())
+        .unwrap();
+}
+
+fn type_into(host: &HtmlElement, name: &str, value: &str) -> HtmlInputElement {
+    let input: HtmlInputElement = q(host, &format!("[name=\"{name}\"]")).dyn_into().unwrap();
+    input.set_value(value);
+    fire(&input, "input");
+    fire(&input, "focusout");
+    input
+}
+
+fn to_details(host: &HtmlElement) {
+    click(host, "[name=\"consent.termsAccepted\"]");
+    click(host, "[name=\"consent.creditCheckAccepted\"]");
+    click(host, "#submit");
+}
+
 #[wasm_bindgen_test]
-fn mount_renders_heading_in_shadow_root() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    onboarding_widget::mount(host.clone(), wasm_bindgen::JsValue::UNDEFINED).unwrap();
-    let root = host.shadow_root().expect("shadow root");
-    let h2 = root.query_selector("h2").unwrap().expect("heading");
-    assert!(h2.text_content().unwrap().contains("alquiler"));
+fn renders_the_first_step_in_a_shadow_root() {
+    let (host, handle) = mount("es");
+    assert_eq!(q(&host, "h2").text_content().unwrap(), "Antes de empezar");
+    assert_eq!(handle.step(), "consent");
+    assert_eq!(
+        q(&host, "li[aria-current=step]").text_content().unwrap(),
+        "Antes de empezar"
+    );
+    assert!(q(&host, "#live").get_attribute("aria-live").is_some());
+    // Every input has a label.
+    let inputs = root(&host).query_selector_all("input").unwrap();
+    for i in 0..inputs.length() {
+        let id = inputs.item(i).unwrap().dyn_into::<Element>().unwrap().id();
+        assert!(
+            root(&host)
+                .query_selector(&format!("label[for=\"{id}\"]"))
+                .unwrap()
+                .is_some(),
+            "{id}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn consent_errors_are_core_messages_with_aria() {
+    let (host, handle) = mount("es");
+    click(&host, "#submit");
+    assert_eq!(handle.step(), "consent");
+    let terms = q(&host, "[name=\"consent.termsAccepted\"]");
+    assert_eq!(terms.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = terms.get_attribute("aria-describedby").unwrap();
+    let message = q(&host, &format!("#{described}")).text_content().unwrap();
+    assert!(!message.is_empty());
+    // Focus goes to the first field in error.
+    assert_eq!(root(&host).active_element().unwrap().id(), terms.id());
+    // Fixing the field clears its message at once.
+    click(&host, "[name=\"consent.termsAccepted\"]");
+    assert!(terms.get_attribute("aria-invalid").is_none());
+    click(&host, "[name=\"consent.creditCheckAccepted\"]");
+    click(&host, "#submit");
+    assert_eq!(handle.step(), "details");
+    assert_eq!(handle.device_session_id().len(), 32);
+}
+
+#[wasm_bindgen_test]
+fn field_errors_on_blur_come_from_core() {
+    let (host, _handle) = mount("es");
+    to_details(&host);
+    let id = type_into(&host, "applicant.governmentId[0].value", "12345678A");
+    assert_eq!(id.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = id.get_attribute("aria-describedby").unwrap();
+    assert!(
+        described.contains("-h") && described.contains("-e"),
+        "{described}"
+    );
+    let err_id = described.split(' ').find(|d| d.ends_with("-e")).unwrap();
+    let shown = q(&host, &format!("#{err_id}")).text_content().unwrap();
+    let expected = onboarding_core::i18n::message(
+        onboarding_core::i18n::Locale::Es,
+        &onboarding_core::validate::validate_field(
+            "applicant.governmentId[0].value",
+            "12345678A",
+            onboarding_widget::dom::today(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(shown, expected);
+    let id = type_into(&host, "applicant.governmentId[0].value", "12345678Z");
+    assert!(id.get_attribute("aria-invalid").is_none());
+    let email = type_into(&host, "applicant.email", "not-an-email");
+    assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // Submitting shows every missing field and focuses the first one.
+    click(&host, "#submit");
+    let first = root(&host).active_element().unwrap();
+    assert_eq!(
+        first.get_attribute("name").as_deref(),
+        Some("applicant.name.first")
+    );
+    assert!(!q(&host, "#summary").text_content().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn switching_language_keeps_the_data() {
+    let (host, handle) = mount("es");
+    to_details(&host);
+    type_into(&host, "applicant.name.first", "Lucía");
+    type_into(&host, "applicant.email", "nope");
+    handle.set_locale("en");
+    assert_eq!(q(&host, "h2").text_content().unwrap(), "Your details");
+    assert_eq!(
+        q(&host, ".onb").get_attribute("lang").as_deref(),
+        Some("en")
+    );
+    let first: HtmlInputElement = q(&host, "[name=\"applicant.name.first\"]")
+        .dyn_into()
+        .unwrap();
+    assert_eq!(first.value(), "Lucía");
+    // The error is re-rendered by core in English.
+    let email = q(&host, "[name=\"applicant.email\"]");
+    let err = q(&host, &format!("#{}-e", email.id()))
+        .text_content()
+        .unwrap();
+    assert!(err.is_ascii() && !err.is_empty(), "{err}");
+    click(&host, "#lang-es");
+    assert_eq!(q(&host, "h2").text_content().unwrap(), "Tus datos");
+    for &m in onboarding_widget::i18n::Msg::ALL {
+        use onboarding_widget::i18n::{Locale, t};
+        assert!(!t(Locale::Es, m).is_empty() && !t(Locale::En, m).is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+fn device_session_ids_are_32_lowercase_hex_and_fresh() {
+    let a = onboarding_widget::device_session_id().unwrap();
+    let b = onboarding_widget::device_session_id().unwrap();
+    assert!(onboarding_core::device::is_valid_session_id(&a), "{a}");
+    assert!(onboarding_core::device::is_valid_session_id(&b), "{b}");
+    assert_ne!(a, b);
+}
+
+fn blob(bytes: usize) -> web_sys::Blob {
+    let data = js_sys::Uint8Array::new_with_length(bytes as u32);
+    let parts = js_sys::Array::of1(&data);
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn upload_reports_progress_and_can_be_cancelled() {
+    const SIZE: usize = 3 * 1024 * 1024;
+    let url = format!(
+        "{}/upload-probe",
+        web_sys::window().unwrap().location().origin().unwrap()
+    );
+    let seen: Rc<RefCell<Vec<(f64, f64)>>> = Rc::default();
+    let sink = seen.clone();
+    let xhr = web_sys::XmlHttpRequest::new().unwrap();
+    let result = upload::send(
+        &xhr,
+        "POST",
+        &url,
+        &[("Idempotency-Key", "k1")],
+        &blob(SIZE),
+        move |l, t| sink.borrow_mut().push((l, t)),
+    )
+    .await;
+    let seen = seen.borrow().clone();
+    assert!(!seen.is_empty(), "no progress events ({result:?})");
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(seen.last().unwrap(), &(SIZE as f64, SIZE as f64));
+    let (status, _) = result.expect("a response");
+    assert!(status > 0);
+
+    let xhr = web_sys::XmlHttpRequest::new().unwrap();
+    let abort = xhr.clone();
+    let body = blob(SIZE);
+    let pending = upload::send(&xhr, "POST", &url, &[], &body, move |_, _| {
+        let _ = abort.abort();
+    });
+    assert_eq!(pending.await, Err(UploadError::Aborted));
+    let _ = JsValue::NULL;
 }

@@ -1,0 +1,124 @@
+//! Small browser helpers: HTML escaping, lookups in the shadow root, DOM events,
+//! timers and today's date.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement, ShadowRoot};
+
+/// Escapes text for HTML content and double-quoted attributes.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An element id for a field path (`applicant.name.first` → `f-applicant-name-first`).
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for c in path.chars() {
+        id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
+    }
+    id
+}
+
+/// The window (always present in a page).
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+/// `root.querySelector(sel)`, `None` on no match or a bad selector.
+pub fn find(root: &ShadowRoot, sel: &str) -> Option<Element> {
+    root.query_selector(sel).ok().flatten()
+}
+
+/// The element with `id` in `root`.
+pub fn by_id(root: &ShadowRoot, id: &str) -> Option<Element> {
+    root.get_element_by_id(id)
+}
+
+/// Moves focus to `el` (headings carry `tabindex="-1"`).
+pub fn focus(el: &Element) {
+    if let Some(h) = el.dyn_ref::<HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
+/// Dispatches `name` on `host` as a bubbling, composed `CustomEvent` with `detail`,
+/// in a microtask: the page's listeners run after the widget has finished its own
+/// update, so they may call back into it.
+pub fn emit(host: &HtmlElement, name: &str, detail: &JsValue) {
+    let (host, name, detail) = (host.clone(), name.to_owned(), detail.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+            let _ = host.dispatch_event(&ev);
+        }
+    });
+}
+
+/// A plain object from string pairs (event details).
+pub fn object(pairs: &[(&str, &str)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    o.into()
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Today's date in the browser's time zone.
+pub fn today() -> onboarding_core::Date {
+    let d = js_sys::Date::new_0();
+    onboarding_core::Date::new(
+        d.get_full_year() as u16,
+        d.get_month() as u8 + 1,
+        d.get_date() as u8,
+    )
+    .unwrap_or(onboarding_core::Date {
+        year: 2000,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// The browser's preferred languages, as an `Accept-Language`-like list.
+pub fn browser_languages() -> String {
+    let nav = window().navigator();
+    let langs: Vec<String> = nav
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if langs.is_empty() {
+        nav.language().unwrap_or_default()
+    } else {
+        langs.join(",")
+    }
+}
+
+/// The string property `key` of a JS object.
+pub fn prop(obj: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+        .filter(|s| !s.is_empty())
+}

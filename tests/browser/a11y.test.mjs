@@ -1,0 +1,35 @@
+// axe-core on every screen of the journey (and on the details form with its errors
+// shown); fails on any serious or critical violation. The demo page's CSP forbids
+// injecting axe, so this context alone bypasses CSP (demo-page.test.mjs checks the
+// widget under the real policy).
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../lib/env.mjs";
+import { launch } from "../lib/browser.mjs";
+import { walk } from "./journey.mjs";
+
+const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function audit(page, step) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+for (const [name, viewport] of [["desktop", { width: 1024, height: 900 }], ["320 px", { width: 320, height: 640 }]]) {
+  test(`no serious or critical axe violations on any step (${name})`, { timeout: 240000 }, async () => {
+    const context = await browser.newContext({ bypassCSP: true, viewport });
+    const page = await context.newPage();
+    const found = [];
+    await walk(page, { at: async (step, p) => { found.push(...(await audit(p, step))); } });
+    assert.deepEqual(found, []);
+    await context.close();
+  });
+}
