@@ -111,11 +111,11 @@ function str(s) {
 }
 
 /** A token in core's `v1.<payload>.<mac>` format, signed with `key` (default: ours). */
-export function mintToken({ publishableKey = "pk_test_demo", origin = ORIGIN, tenantId = null, expiresAt }, key = devVars().SESSION_TOKEN_KEY) {
+export function mintToken({ publishableKey = "pk_test_demo", origin = ORIGIN, sessionId = randomBytes(16).toString("hex"), tenantId = null, expiresAt }, key = devVars().SESSION_TOKEN_KEY) {
   const exp = Buffer.alloc(8);
   exp.writeBigInt64BE(BigInt(expiresAt));
   const tenantPart = tenantId === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), str(tenantId)]);
-  const payload = Buffer.concat([str(publishableKey), str(origin), tenantPart, exp]);
+  const payload = Buffer.concat([str(publishableKey), str(origin), str(sessionId), tenantPart, exp]);
   const signed = `v1.${b64url(payload)}`;
   const mac = createHmac("sha256", key).update(signed).digest();
   return `${signed}.${b64url(mac)}`;

@@ -201,7 +201,12 @@ fn for_co_applicant(path: &str) -> bool {
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => {
+            let mut out = String::with_capacity(s.len());
+            crate::case::push_upper(&mut out, first);
+            out.push_str(chars.as_str());
+            out
+        }
         None => String::new(),
     }
 }
@@ -277,10 +282,23 @@ fn agree(s: &Subject) -> &'static str {
     }
 }
 
+/// `bytes` in MiB: a whole number, or one decimal rounded half to even. This is the text
+/// `format!("{:.1}", bytes as f64 / 1048576.0)` gives, computed with integers so that
+/// the browser build carries no float-formatting code.
 fn format_mb(bytes: &str) -> String {
     match bytes.parse::<u64>() {
         Ok(b) if b % (1024 * 1024) == 0 => (b / (1024 * 1024)).to_string(),
-        Ok(b) => format!("{:.1}", b as f64 / (1024.0 * 1024.0)),
+        Ok(b) => {
+            // The same rounding to 53 bits as `b as f64`; dividing by 2^20 is then exact.
+            let v = b as f64 as u128;
+            let tenths = v * 10;
+            let (mut q, r) = (tenths >> 20, tenths & 0xF_FFFF);
+            if r > 0x8_0000 || (r == 0x8_0000 && q % 2 == 1) {
+                q += 1;
+            }
+            let q = q as u64;
+            format!("{}.{}", q / 10, q % 10)
+        }
         Err(_) => bytes.to_owned(),
     }
 }

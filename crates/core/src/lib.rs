@@ -45,6 +45,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod case;
 mod de;
 pub mod device;
 pub mod document;

@@ -1,7 +1,7 @@
 //! Session tokens: `v1.<payload>.<mac>`, both parts unpadded base64url.
 //!
 //! The payload is a small binary encoding (no JSON): for each of publishable key,
-//! origin and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
+//! origin, session id and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
 //! presence byte first), then the expiry as a big-endian `i64` of unix seconds. The MAC
 //! is HMAC-SHA256 over the ASCII text `v1.<payload>`, compared in constant time.
 
@@ -23,6 +23,10 @@ pub struct SessionClaims {
     pub publishable_key: String,
     /// The browser origin the session was opened from.
     pub origin: String,
+    /// A random id (from the platform's CSPRNG) of the browser session, kept by the
+    /// tenant-bound tokens issued from it. Two sessions never share a token, so it
+    /// scopes per-session rate limits and idempotency keys.
+    pub session_id: String,
     /// The tenant the token is bound to, once created.
     pub tenant_id: Option<String>,
     /// Expiry, unix seconds.
@@ -89,6 +93,7 @@ fn encode(claims: &SessionClaims) -> Vec<u8> {
     let mut out = Vec::with_capacity(claims.publishable_key.len() + claims.origin.len() + 32);
     put_str(&mut out, &claims.publishable_key);
     put_str(&mut out, &claims.origin);
+    put_str(&mut out, &claims.session_id);
     match &claims.tenant_id {
         Some(t) => {
             out.push(1);
@@ -121,6 +126,7 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
     let mut r = Reader(bytes);
     let publishable_key = r.string()?;
     let origin = r.string()?;
+    let session_id = r.string()?;
     let tenant_id = match r.take(1)? {
         [0] => None,
         [1] => Some(r.string()?),
@@ -133,6 +139,7 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
     Some(SessionClaims {
         publishable_key,
         origin,
+        session_id,
         tenant_id,
         expires_at,
     })
@@ -213,6 +220,7 @@ mod tests {
         SessionClaims {
             publishable_key: "pk_test_demo".into(),
             origin: "https://agency.example".into(),
+            session_id: "0123456789abcdef0123456789abcdef".into(),
             tenant_id: tenant.map(str::to_owned),
             expires_at: 1_700_000_900,
         }
@@ -243,10 +251,21 @@ mod tests {
     }
 
     #[test]
+    fn sessions_opened_together_get_different_tokens() {
+        let a = claims(None);
+        let b = SessionClaims {
+            session_id: "fedcba9876543210fedcba9876543210".into(),
+            ..a.clone()
+        };
+        assert_ne!(issue(&a, KEY), issue(&b, KEY));
+    }
+
+    #[test]
     fn unicode_and_long_fields() {
         let c = SessionClaims {
             publishable_key: "pk_ñ".into(),
             origin: "https://exámple.es:8443".into(),
+            session_id: "s".repeat(40),
             tenant_id: Some("t".repeat(300)),
             expires_at: i64::MAX,
         };

@@ -427,7 +427,7 @@ proptest! {
         key in prop::collection::vec(any::<u8>(), 0..64),
         flip in any::<prop::sample::Index>(),
     ) {
-        let claims = token::SessionClaims { publishable_key: pk.clone(), origin: origin.clone(), tenant_id: tenant, expires_at: exp };
+        let claims = token::SessionClaims { publishable_key: pk.clone(), origin: origin.clone(), session_id: "5e55".into(), tenant_id: tenant, expires_at: exp };
         let t = token::issue(&claims, &key);
         let aud = token::Audience::new(pk, origin);
         prop_assert_eq!(token::verify(&t, &key, exp - 1, &aud), Ok(claims));

@@ -1,11 +1,12 @@
 //! The edge's public API (DESIGN.md "Public edge API"), as the browser calls it.
-//! JSON goes through `serde-wasm-bindgen` + `JSON`, never `serde_json`.
+//! JSON goes through the widget's small `json` module, never `serde_json`.
 
-use gloo_net::http::{Request, RequestBuilder};
 use onboarding_core::model::problem::Problem;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 /// Why a call failed.
 #[derive(Debug, Clone)]
@@ -98,19 +99,12 @@ pub struct InquiryBody<'a> {
 
 /// JSON text of `value`.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| ApiError::Network)?;
-    js_sys::JSON::stringify(&js)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or(ApiError::Network)
+    crate::json::to_string(value).map_err(|_| ApiError::Network)
 }
 
 /// `T` from JSON text.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let js = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(js).ok()
+    crate::json::from_str(text).ok()
 }
 
 /// The edge at `base` (no trailing slash), speaking `lang`.
@@ -123,18 +117,37 @@ pub struct Edge {
 }
 
 impl Edge {
-    /// A builder for `method path` with the common headers.
-    pub fn request(&self, method: &str, path: &str, token: Option<&str>) -> RequestBuilder {
-        let url = format!("{}{}", self.base, path);
-        let mut rb = match method {
-            "GET" => Request::get(&url),
-            _ => Request::post(&url),
-        }
-        .header("Accept-Language", self.lang);
+    /// `fetch`es `method path` with the common headers (`Accept-Language`, the bearer
+    /// `token`) and `headers`; `None` when no response came (offline, CORS, aborted).
+    pub async fn fetch(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Option<Response> {
+        let h = Headers::new().ok()?;
+        h.set("Accept-Language", self.lang).ok()?;
         if let Some(t) = token {
-            rb = rb.header("Authorization", &format!("Bearer {t}"));
+            h.set("Authorization", &format!("Bearer {t}")).ok()?;
         }
-        rb
+        for (k, v) in headers {
+            h.set(k, v).ok()?;
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_headers(&h);
+        if let Some(b) = body {
+            init.set_body(&JsValue::from_str(b));
+        }
+        init.set_signal(signal);
+        let url = format!("{}{}", self.base, path);
+        let res = JsFuture::from(crate::dom::window().fetch_with_str_and_init(&url, &init))
+            .await
+            .ok()?;
+        res.dyn_into().ok()
     }
 
     /// Sends a call and returns the text of its 2xx reply (one non-generic body for
@@ -150,21 +163,26 @@ impl Edge {
         body: Option<String>,
         idempotency_key: Option<&str>,
     ) -> Result<String, ApiError> {
-        let mut rb = self.request(method, path, token);
+        let mut headers = Vec::with_capacity(2);
         if let Some(k) = idempotency_key {
-            rb = rb.header("Idempotency-Key", k);
+            headers.push(("Idempotency-Key", k));
         }
-        let req = match body {
-            Some(b) => rb
-                .header("Content-Type", "application/json")
-                .body(JsValue::from_str(&b)),
-            None => rb.build(),
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
         }
-        .map_err(|_| ApiError::Network)?;
-        let res = req.send().await.map_err(|_| ApiError::Network)?;
-        let status = res.status();
-        let text = res.text().await.unwrap_or_default();
-        check(status, text)
+        let res = self
+            .fetch(method, path, token, &headers, body.as_deref(), None)
+            .await
+            .ok_or(ApiError::Network)?;
+        let text = match res.text() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        check(res.status(), text)
     }
 
     /// [`Edge::send`], reading the reply as `T`.

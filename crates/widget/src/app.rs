@@ -2,7 +2,7 @@
 //! HTML lives in `view`; rules and messages in onboarding-core.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use onboarding_core::document::{self, ContentType, DocumentKind};
@@ -25,6 +25,7 @@ use crate::api::{self, ApiError, Edge};
 use crate::dom::{self, by_id};
 use crate::form;
 use crate::i18n::{Locale, Msg, t};
+use crate::map::{Map, Set};
 use crate::resume::{self, Saved};
 use crate::sse::SseParser;
 use crate::{device, events, upload};
@@ -234,9 +235,9 @@ pub struct App {
     /// Form values by field path.
     pub values: BTreeMap<String, String>,
     /// Inputs the applicant has left at least once.
-    pub touched: BTreeSet<String>,
+    pub touched: Set<String>,
     /// Errors shown, by field path (`""` for the form as a whole).
-    pub errors: BTreeMap<String, FieldError>,
+    pub errors: Map<String, FieldError>,
     /// A co-applicant or guarantor is added.
     pub co_applicant: bool,
     /// The onboarding's device session id.
@@ -253,9 +254,9 @@ pub struct App {
     /// Identity inquiry.
     pub inquiry: Inquiry,
     /// Chosen answers by question index.
-    pub answers: BTreeMap<usize, String>,
+    pub answers: Map<usize, String>,
     /// Hosted pages opened in this page's life.
-    pub opened: BTreeSet<&'static str>,
+    pub opened: Set<&'static str>,
     /// A call is in flight (buttons show "One moment…").
     pub busy: bool,
     /// A message above the step (`true`: an error).
@@ -282,8 +283,8 @@ impl App {
             locale,
             step: Step::Consent,
             values,
-            touched: BTreeSet::new(),
-            errors: BTreeMap::new(),
+            touched: Set::new(),
+            errors: Map::new(),
             co_applicant: false,
             device_session_id: String::new(),
             tenant_key: random_key(),
@@ -292,8 +293,8 @@ impl App {
             next_file: 1,
             status: None,
             inquiry: Inquiry::NotRun,
-            answers: BTreeMap::new(),
-            opened: BTreeSet::new(),
+            answers: Map::new(),
+            opened: Set::new(),
             busy: false,
             notice: None,
             sse: None,
@@ -390,8 +391,8 @@ impl App {
             if first.is_none() && !target.is_empty() {
                 first = Some(target.clone());
             }
-            self.touched.insert(target.clone());
-            self.errors.entry(target).or_insert(err);
+            self.touched.insert(target.clone(), ());
+            self.errors.insert_if_absent(target, err);
         }
         first
     }
@@ -503,7 +504,7 @@ fn on_event(app: &Shared, e: &Event) {
             if let Some(name) = el.get_attribute("name") {
                 let mut a = app.borrow_mut();
                 if a.step_fields().contains(&name) {
-                    a.touched.insert(name.clone());
+                    a.touched.insert(name.clone(), ());
                     a.check_field(&name);
                 }
             }
@@ -578,7 +579,7 @@ fn on_input(app: &Shared, el: &web_sys::Element, is_change: bool) {
     }
     a.values.insert(name.clone(), value);
     let is_checkbox = input.is_some_and(|i| i.type_() == "checkbox");
-    if a.errors.contains_key(&name) || (is_checkbox && a.touched.contains(&name)) {
+    if a.errors.contains_key(&name) || (is_checkbox && a.touched.contains_key(&name)) {
         a.check_field(&name);
     }
 }
@@ -1084,7 +1085,7 @@ impl App {
                 !s.steps.documents.items.is_empty()
                     || matches!(s.steps.clave, StepState::Pending | StepState::Done)
             })
-            || self.opened.contains("clave")
+            || self.opened.contains_key("clave")
     }
 }
 
@@ -1132,7 +1133,7 @@ fn open_hosted(app: &Shared, which: Hosted) {
         {
             let mut a = app.borrow_mut();
             a.busy = false;
-            a.opened.insert(which.path());
+            a.opened.insert(which.path(), ());
             a.save();
             a.refresh();
             let pending = match which {
@@ -1268,7 +1269,7 @@ fn submit_answers(app: &Shared) {
         if let Err(errors) = validate::validate_answers(&req) {
             for e in errors {
                 let key = e.field.split('.').next().unwrap_or("").to_owned();
-                a.errors.entry(key).or_insert(FieldError::Core(e));
+                a.errors.insert_if_absent(key, FieldError::Core(e));
             }
             a.refresh();
             a.render_errors(None);
@@ -1308,7 +1309,7 @@ fn submit_answers(app: &Shared) {
                 a.busy = false;
                 for m in p.errors {
                     let key = m.field.split('.').next().unwrap_or("").to_owned();
-                    a.errors.entry(key).or_insert(FieldError::Edge(m.message));
+                    a.errors.insert_if_absent(key, FieldError::Edge(m.message));
                 }
                 a.refresh();
                 a.render_errors(None);

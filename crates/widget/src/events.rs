@@ -34,17 +34,17 @@ pub async fn read(
     signal: &AbortSignal,
     on_event: &mut dyn FnMut(SseEvent),
 ) -> End {
-    let mut rb = edge
-        .request("GET", path, Some(token))
-        .header("Accept", "text/event-stream")
-        .abort_signal(Some(signal));
+    let mut headers = vec![("Accept", "text/event-stream")];
     if !parser.last_id().is_empty() {
-        rb = rb.header("Last-Event-ID", parser.last_id());
+        headers.push(("Last-Event-ID", parser.last_id()));
     }
-    let res = match rb.send().await {
-        Ok(res) => res,
-        Err(_) if signal.aborted() => return End::Aborted,
-        Err(_) => return End::Failed,
+    let res = match edge
+        .fetch("GET", path, Some(token), &headers, None, Some(signal))
+        .await
+    {
+        Some(res) => res,
+        None if signal.aborted() => return End::Aborted,
+        None => return End::Failed,
     };
     match res.status() {
         200 => {}

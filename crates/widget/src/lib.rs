@@ -13,6 +13,8 @@ pub mod dom;
 pub mod events;
 pub mod form;
 pub mod i18n;
+pub mod json;
+pub mod map;
 pub mod resume;
 pub mod sse;
 pub mod upload;

@@ -545,7 +545,7 @@ impl App {
         let clave_msg = match clave {
             StepState::Done => Some(Msg::ClaveDone),
             StepState::Failed => Some(Msg::ClaveFailed),
-            _ if clave == StepState::Pending || self.opened.contains("clave") => {
+            _ if clave == StepState::Pending || self.opened.contains_key("clave") => {
                 Some(Msg::ClavePending)
             }
             _ => None,
@@ -587,7 +587,7 @@ impl App {
             .status
             .as_ref()
             .map_or(StepState::NotStarted, |s| s.steps.kyc);
-        if kyc == StepState::NotStarted && self.opened.contains("kyc") {
+        if kyc == StepState::NotStarted && self.opened.contains_key("kyc") {
             kyc = StepState::Pending;
         }
         let mut h = String::new();
@@ -699,7 +699,7 @@ impl App {
             .status
             .as_ref()
             .map_or(StepState::NotStarted, |s| s.steps.bank);
-        if bank == StepState::NotStarted && self.opened.contains("bank-connections") {
+        if bank == StepState::NotStarted && self.opened.contains_key("bank-connections") {
             bank = StepState::Pending;
         }
         let mut h = format!("<p>{}</p>", esc(self.tr(Msg::BankIntro)));

@@ -281,3 +281,36 @@ fn problem_titles() {
     assert_eq!(problem_title(Locale::En, "nope"), "Error");
     assert_eq!(problem_status("nope"), 500);
 }
+
+#[test]
+fn sizes_in_mb_match_float_formatting() {
+    let float = |b: u64| {
+        if b.is_multiple_of(1024 * 1024) {
+            (b / (1024 * 1024)).to_string()
+        } else {
+            format!("{:.1}", b as f64 / (1024.0 * 1024.0))
+        }
+    };
+    let mut cases: Vec<u64> = (0..4096).map(|i| i * 256 + 1).collect();
+    for k in 0..64u64 {
+        // Exact ties (x.x5 MiB) and their neighbours, small and huge.
+        let tie = (2 * k + 1) << 18;
+        cases.extend([tie - 1, tie, tie + 1, 10 * 1024 * 1024 + tie]);
+        cases.extend([
+            u64::MAX - k * 977,
+            (1 << 53) + k * 3,
+            (1 << 60) + k * 12_345,
+        ]);
+    }
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        cases.push(x >> (x % 64));
+    }
+    for b in cases {
+        assert_eq!(format_mb(&b.to_string()), float(b), "{b}");
+    }
+    assert_eq!(format_mb("abc"), "abc");
+}

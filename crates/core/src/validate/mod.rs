@@ -28,6 +28,7 @@ pub use rules::{
     validate_passport, validate_person_name, validate_phone, validate_postcode,
 };
 
+use crate::case;
 use crate::document::DocumentKind;
 use crate::model::identity::AnswersRequest;
 use crate::model::{Address, Applicant, Employment, GovernmentIdType, TenantRequest};
@@ -417,9 +418,9 @@ impl Rule {
             | Rule::Currency
             | Rule::Period
             | Rule::ContractType
-            | Rule::IdType => value.trim().to_uppercase(),
-            Rule::Postcode { .. } => collapse_whitespace(value).to_uppercase(),
-            Rule::Boolean | Rule::DocumentKind => value.trim().to_lowercase(),
+            | Rule::IdType => case::to_upper(value.trim()),
+            Rule::Postcode { .. } => case::to_upper(&collapse_whitespace(value)),
+            Rule::Boolean | Rule::DocumentKind => case::to_lower(value.trim()),
             _ => value.trim().to_owned(),
         }
     }
@@ -562,8 +563,8 @@ pub fn validate_field_with(
 ) -> Option<ValidationError> {
     let rule = Rule::for_path(path)?;
     let value = rule.normalize(value);
-    let country = context.country_code.map(|c| c.trim().to_uppercase());
-    let id_type = context.id_type.map(|t| t.trim().to_uppercase());
+    let country = context.country_code.map(|c| case::to_upper(c.trim()));
+    let id_type = context.id_type.map(|t| case::to_upper(t.trim()));
     let ctx = Ctx {
         today,
         country: country.as_deref(),

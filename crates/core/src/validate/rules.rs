@@ -110,11 +110,13 @@ pub fn infer_government_id_type(value: &str) -> GovernmentIdType {
 
 /// Upper-cases and removes spaces, dashes and dots from a document number.
 pub fn normalize_government_id(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}')))
-        .flat_map(char::to_uppercase)
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if !(c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}')) {
+            crate::case::push_upper(&mut out, c);
+        }
+    }
+    out
 }
 
 /// An email address, RFC 5321-ish: one `@`; a local part of 1–64 ASCII characters
@@ -169,7 +171,7 @@ pub fn validate_email(value: &str) -> Result<(), Code> {
 pub fn normalize_email(value: &str) -> String {
     let v = value.trim();
     match v.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
+        Some((local, domain)) => format!("{local}@{}", crate::case::to_lower(domain)),
         None => v.to_owned(),
     }
 }

@@ -44,10 +44,12 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         ctx.settings.sessions_window_seconds,
     )
     .await?;
-    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    let ttl = ctx.settings.session_ttl_seconds;
+    let expires = ctx.now_secs() + ttl;
     let claims = SessionClaims {
         publishable_key: agency.publishable_key.clone(),
         origin,
+        session_id: http::random_hex(16)?,
         tenant_id: None,
         expires_at: expires as i64,
     };

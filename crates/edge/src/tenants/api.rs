@@ -1,23 +1,54 @@
 //! Tenant routes.
 
 use onboarding_core::model::TenantRequest;
+use onboarding_core::validate;
+use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use worker::{Request, Response};
 
 use super::service;
 use crate::auth;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::idempotency;
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
-use crate::upstream::screening::{Hosted, Screening};
+use crate::upstream::screening::{Hosted, Screening, StartOptions};
 
-/// A short, stable id for the session a token belongs to (its hash; never logged).
-pub fn session_scope(token: &str) -> String {
-    hex::encode(&Sha256::digest(token.as_bytes())[..12])
+/// Optional body of a hosted-page start: where the page's "return" link points.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartBody {
+    #[serde(default)]
+    return_url: Option<String>,
+}
+
+/// Longest accepted `returnUrl`.
+const MAX_RETURN_URL: usize = 2048;
+
+/// A `returnUrl` is accepted only as an absolute http(s) URL on the origin the session
+/// was opened from (so a hosted page can never link the applicant somewhere else).
+fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
+    let invalid = || {
+        AppError::Validation(vec![validate::ValidationError::new(
+            "returnUrl",
+            validate::Code::InvalidFormat,
+        )])
+    };
+    if url.len() > MAX_RETURN_URL {
+        return Err(invalid());
+    }
+    let parsed = worker::Url::parse(url).map_err(|_| invalid())?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host_str().is_none()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+        || parsed.origin().ascii_serialization() != session_origin
+    {
+        return Err(invalid());
+    }
+    Ok(parsed.to_string())
 }
 
 /// `POST /v1/tenants`.
@@ -27,7 +58,7 @@ pub fn session_scope(token: &str) -> String {
 /// conflicts, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let (claims, agency) = auth::session(&req, ctx, false)?;
-    let scope = session_scope(&http::bearer(&req).unwrap_or_default());
+    let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
     if !ct.to_ascii_lowercase().starts_with("application/json") {
@@ -69,16 +100,40 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
     http::json(200, &entry.status)
 }
 
-/// `POST /v1/tenants/{id}/clave|kyc|bank-connections`.
+/// `POST /v1/tenants/{id}/clave|kyc|bank-connections`, optional body `{"returnUrl"}`.
+/// The hosted page is started in the applicant's negotiated locale.
 ///
 /// # Errors
-/// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
-pub async fn start(req: Request, ctx: &Ctx, tenant_id: &str, page: Hosted) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, false)?;
+/// 401/403 auth, 400 bad body, 422 `returnUrl` not an http(s) URL on the session's
+/// origin, 404 unknown tenant, 502/503/504 upstream.
+pub async fn start(
+    mut req: Request,
+    ctx: &Ctx,
+    tenant_id: &str,
+    page: Hosted,
+) -> AppResult<Response> {
+    let (claims, _) = auth::tenant(&req, ctx, tenant_id, false)?;
+    let bytes = http::read_limited(&mut req, http::MAX_JSON_BYTES)
+        .await
+        .map_err(|_| AppError::BadRequest("body_too_large"))?;
+    let body: StartBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+        StartBody::default()
+    } else {
+        http::parse_json(&bytes)?
+    };
+    let return_url = body
+        .return_url
+        .filter(|u| !u.is_empty())
+        .map(|u| checked_return_url(&u, &claims.origin))
+        .transpose()?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle.status().await?;
+    let options = StartOptions {
+        return_url,
+        locale: ctx.locale.as_str().to_owned(),
+    };
     let session = Screening::new(&ctx.env, &ctx.settings)?
-        .start(tenant_id, page)
+        .start(tenant_id, page, &options)
         .await?;
     let (step, field) = match page {
         Hosted::Clave => ("clave", "redirectUrl"),
@@ -86,7 +141,7 @@ pub async fn start(req: Request, ctx: &Ctx, tenant_id: &str, page: Hosted) -> Ap
         Hosted::Bank => ("bank", "connectUrl"),
     };
     if !(session.url.starts_with("https://") || session.url.starts_with("http://")) {
-        return Err(crate::error::AppError::UpstreamFailed(
+        return Err(AppError::UpstreamFailed(
             "screening: hosted page without a URL".into(),
         ));
     }
@@ -96,4 +151,30 @@ pub async fn start(req: Request, ctx: &Ctx, tenant_id: &str, page: Hosted) -> Ap
         })
         .await?;
     http::json(200, &json!({ field: session.url }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checked_return_url;
+
+    #[test]
+    fn return_url_must_be_on_the_session_origin() {
+        let o = "http://127.0.0.1:8787";
+        assert_eq!(
+            checked_return_url("http://127.0.0.1:8787/apply?step=kyc", o).unwrap(),
+            "http://127.0.0.1:8787/apply?step=kyc"
+        );
+        for bad in [
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "http://127.0.0.1:8787.evil.example/",
+            "http://user@127.0.0.1:8787/",
+            "//127.0.0.1:8787/",
+            "/relative",
+            "data:text/html,x",
+            "http://127.0.0.1:8788/",
+        ] {
+            assert!(checked_return_url(bad, o).is_err(), "{bad}");
+        }
+    }
 }

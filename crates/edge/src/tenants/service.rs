@@ -69,6 +69,7 @@ pub async fn create(
         &SessionClaims {
             publishable_key: claims.publishable_key.clone(),
             origin: claims.origin.clone(),
+            session_id: claims.session_id.clone(),
             tenant_id: Some(tenant.id.clone()),
             expires_at: expires as i64,
         },
