@@ -159,8 +159,11 @@ impl Settings {
             sessions_window_seconds: num(env, "RATE_SESSIONS_WINDOW_SECONDS", 600)?,
             tenants_per_session: num(env, "RATE_TENANTS_PER_SESSION", 5)?,
             tenants_window_seconds: num(env, "RATE_TENANTS_WINDOW_SECONDS", 3600)?,
-            relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 6)?,
-            relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 2)?,
+            // Production defaults (vars unset): 10 attempts from 30 s, doubling, capped at
+            // an hour per wait — an agency endpoint may be down for about three hours
+            // before an event becomes a dead letter. wrangler.toml sets short dev values.
+            relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 10)?.max(1),
+            relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
         })
     }
 }

@@ -10,6 +10,7 @@ use crate::routes::ROUTES;
 
 fn describe(method: &str, template: &str) -> (&'static str, &'static str, Vec<u16>) {
     let common = vec![400, 401, 403, 404, 429];
+    let hosted = || vec![200, 400, 401, 403, 404, 422, 502, 503, 504];
     match (method, template) {
         ("GET", "/healthz") => ("Liveness", "none", vec![200]),
         ("GET", "/v1/openapi.json") => ("This document", "none", vec![200]),
@@ -37,15 +38,21 @@ fn describe(method: &str, template: &str) -> (&'static str, &'static str, Vec<u1
         ("GET", "/v1/tenants/{tenantId}/documents") => {
             ("List documents (no content)", "tenant", common)
         }
-        ("POST", "/v1/tenants/{tenantId}/clave") => {
-            ("Start a Cl@ve retrieval: {redirectUrl}", "tenant", common)
-        }
-        ("POST", "/v1/tenants/{tenantId}/kyc") => {
-            ("Start KYC: {verificationUrl}", "tenant", common)
-        }
-        ("POST", "/v1/tenants/{tenantId}/bank-connections") => {
-            ("Start a bank connection: {connectUrl}", "tenant", common)
-        }
+        ("POST", "/v1/tenants/{tenantId}/clave") => (
+            "Start a Cl@ve retrieval: optional {returnUrl} on the session's origin → {redirectUrl}",
+            "tenant",
+            hosted(),
+        ),
+        ("POST", "/v1/tenants/{tenantId}/kyc") => (
+            "Start KYC: optional {returnUrl} on the session's origin → {verificationUrl}",
+            "tenant",
+            hosted(),
+        ),
+        ("POST", "/v1/tenants/{tenantId}/bank-connections") => (
+            "Start a bank connection: optional {returnUrl} on the session's origin → {connectUrl}",
+            "tenant",
+            hosted(),
+        ),
         ("POST", "/v1/tenants/{tenantId}/identity-inquiries") => (
             "Run the identity inquiry: {inquiryId, decision, questionnaire?}",
             "tenant",

@@ -39,7 +39,8 @@ pub async fn tenant(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 /// `GET /v1/agency/tenants/{id}/documents/{docId}/content`: streamed from upstream.
 ///
 /// # Errors
-/// 401 auth, 404, 502/503/504 upstream.
+/// 401 auth, 404 unknown tenant or a document the tenant does not have, 502/503/504
+/// upstream.
 pub async fn document_content(
     req: Request,
     ctx: &Ctx,
@@ -47,7 +48,15 @@ pub async fn document_content(
     doc_id: &str,
 ) -> AppResult<Response> {
     let agency = auth::agency(&req, ctx)?;
-    owned(ctx, &agency, tenant_id).await?;
+    let view = owned(ctx, &agency, tenant_id).await?.agency_view().await?;
+    // Only a document this tenant's state knows (uploaded here or announced by an
+    // upstream event, e.g. Cl@ve's): anything else is a 404, not an upstream error.
+    let known = view["status"]["steps"]["documents"]["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|i| i["documentId"] == doc_id));
+    if !known {
+        return Err(AppError::NotFound);
+    }
     let mut upstream = Screening::new(&ctx.env, &ctx.settings)?
         .document_content(tenant_id, doc_id)
         .await?;

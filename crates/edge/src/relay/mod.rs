@@ -118,6 +118,10 @@ async fn retry_or_dead_letter(
     let mut next = msg.clone();
     next.attempt += 1;
     let delay = backoff_seconds(settings.relay_base_delay_seconds, next.attempt);
+    worker::console_warn!(
+        "{}",
+        serde_json::json!({"relay": "retry", "eventId": msg.event_id, "attempt": msg.attempt, "error": error, "nextInSeconds": delay})
+    );
     env.queue("RELAY")?
         .send(MessageBuilder::new(next).delay_seconds(delay).build())
         .await?;

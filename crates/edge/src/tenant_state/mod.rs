@@ -342,7 +342,7 @@ impl DurableObject for TenantState {
         let at = q("at").unwrap_or_default();
         let out: serde_json::Value = match url.path() {
             "/init" => serde_json::to_value(self.init(req.json().await?)?)?,
-            "/status" | "/tenant" if self.record()?.is_none() => {
+            "/status" | "/tenant" | "/webhook" if self.record()?.is_none() => {
                 return Response::error("no tenant", 404);
             }
             "/status" => serde_json::to_value(self.current()?)?,

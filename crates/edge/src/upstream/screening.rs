@@ -23,6 +23,18 @@ pub enum Hosted {
     Bank,
 }
 
+/// Body of a hosted-page start (`{returnUrl?, locale}`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartOptions {
+    /// Where the finished page links back to (already checked against the session's
+    /// origin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// The applicant's language (`es`, `en`).
+    pub locale: String,
+}
+
 impl Hosted {
     fn path(self) -> &'static str {
         match self {
@@ -119,12 +131,17 @@ impl<'a> Screening<'a> {
     ///
     /// # Errors
     /// Upstream failures.
-    pub async fn start(&self, tenant_id: &str, page: Hosted) -> AppResult<HostedSession> {
+    pub async fn start(
+        &self,
+        tenant_id: &str,
+        page: Hosted,
+        options: &StartOptions,
+    ) -> AppResult<HostedSession> {
         self.0
             .json(
                 Method::Post,
                 &format!("/v1/tenants/{tenant_id}/{}", page.path()),
-                json_body(&serde_json::json!({}))?,
+                json_body(options)?,
             )
             .await
     }

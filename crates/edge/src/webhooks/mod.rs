@@ -20,8 +20,9 @@ const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 /// Handler.
 ///
 /// # Errors
-/// 400 malformed, 401 bad signature, 500 when state cannot be written (the upstream
-/// retries).
+/// 400 malformed, 401/403 bad signature, 500 when state cannot be written (the
+/// upstream retries). A verified event for a tenant this edge does not know is
+/// acknowledged with 202 and not applied.
 pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let header = http::header(&req, "Skor-Signature").unwrap_or_default();
     let body = http::read_limited(&mut req, MAX_WEBHOOK_BYTES)
@@ -57,7 +58,19 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let text = String::from_utf8(body).map_err(|_| AppError::BadRequest("malformed_json"))?;
     let handle = TenantHandle::new(&ctx.env, &event.tenant_id)?;
     let Some(applied) = handle.webhook(&text).await? else {
-        // Signed but for a tenant this edge never created: acknowledge, change nothing.
+        // Signed but for a tenant this edge never created (another integration on the
+        // same upstream account, or a tenant created before this edge's state): a 2xx so
+        // the upstream does not retry for minutes, nothing applied, nothing relayed. The
+        // log line names the event, never the applicant.
+        worker::console_warn!(
+            "{}",
+            serde_json::json!({
+                "requestId": ctx.request_id,
+                "webhook": "unknown_tenant",
+                "eventId": event.id,
+                "type": event.event_type().as_str(),
+            })
+        );
         return http::json(
             202,
             &serde_json::json!({"received": true, "applied": false}),
