@@ -55,7 +55,8 @@ function sizes() {
   let raw = 0, zipped = 0;
   for (const f of readdirSync(dir).sort()) {
     const buf = readFileSync(path.join(dir, f));
-    raw += buf.length; zipped += gz(buf);
+    // The budget counts what a browser downloads: wasm, JS glue, CSS (not the .d.ts).
+    if (!f.endsWith(".d.ts")) { raw += buf.length; zipped += gz(buf); }
     row(`widget ${f} (raw / gz)`, `${kb(buf.length)} / ${kb(gz(buf))}`, "", "", "", null);
   }
   const baselines = [
@@ -64,7 +65,7 @@ function sizes() {
     ["@fingerprintjs/fingerprintjs", "dist/fp.esm.js"],
   ];
   const budget = 120 * 1024;
-  row("widget total, gzip -9", kb(zipped), "budget 120 KB", fmtRatio(zipped, budget), "≤ 120 KB", zipped <= budget);
+  row("widget total (wasm + JS + CSS), gzip -9", kb(zipped), "budget 120 KB", fmtRatio(zipped, budget), "≤ 120 KB", zipped <= budget);
   if (zipped > budget) notes.push(`The widget is ${kb(zipped)} gzipped, over the 120 KB budget.`);
   for (const [spec, file] of baselines) {
     try {
@@ -85,8 +86,8 @@ function sizes() {
 }
 
 // ---------------------------------------------------------------- load ------
-function oha(url, { method = "GET", headers = {}, body } = {}) {
-  const args = ["--no-tui", "--output-format", "json", "-n", String(REQUESTS), "-c", String(CONCURRENCY), "-m", method];
+function oha(url, { method = "GET", headers = {}, body, n = REQUESTS, c = CONCURRENCY } = {}) {
+  const args = ["--no-tui", "--output-format", "json", "-n", String(n), "-c", String(c), "-m", method];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
   if (body !== undefined) {
     const file = path.join(OUT, "body.json");
@@ -122,8 +123,18 @@ const applicant = (i) => ({
   consent: { termsAccepted: true, creditCheckAccepted: true },
 });
 
+// A pooled keep-alive socket can be closed by wrangler's proxy during a long oha run;
+// small setup requests retry once on such a network error.
+async function fetchRetry(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 async function sessionToken() {
-  const res = await fetch(`${EDGE}/v1/sessions`, {
+  const res = await fetchRetry(`${EDGE}/v1/sessions`, {
     method: "POST", headers: { "content-type": "application/json", origin: ORIGIN },
     body: JSON.stringify({ publishableKey: "pk_test_demo" }),
   });
@@ -133,34 +144,45 @@ async function sessionToken() {
 
 async function load() {
   const vars = devVars();
+  // The body the edge sends upstream for the same applicant (core's CreateTenant).
   const upstreamBody = JSON.stringify({
-    firstName: "Lucía", lastName: "García", email: "bench@example.com", phoneNumber: "+34612345678",
-    dateOfBirth: "1990-05-17", identificationNumber: "12345678Z", identificationType: "DNI", postalCode: "28013", countryCode: "ES",
+    firstName: "Lucía", lastName: "García", secondLastName: "López", email: "bench@example.com",
+    phone: "+34612345678", dateOfBirth: "1990-05-17", identificationNumber: "12345678Z",
+    identificationType: "DNI", postcode: "28013", country: "ES", address: "Calle Mayor 1, Madrid",
+    income: { period: "MONTHLY", amount: "2500", currency: "EUR" }, deviceSessionId: "c12da910e8734aea856cd0fefb2be80d",
   });
-  const base = oha(`${PASS}/v1/tenants`, {
-    method: "POST", headers: { "content-type": "application/json", "x-api-key": vars.SKOR_API_KEY }, body: upstreamBody,
-  });
+  const passReq = { method: "POST", headers: { "content-type": "application/json", "x-api-key": vars.SKOR_API_KEY }, body: upstreamBody };
   const token = await sessionToken();
-  const edge = oha(`${EDGE}/v1/tenants`, {
+  const edgeReq = {
     method: "POST",
     headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${token}` },
     body: JSON.stringify(applicant(1)),
-  });
-  const okNote = (r) => `${r.ok}/${REQUESTS} 2xx`;
+  };
+  // Throughput at fixed concurrency; latency one request at a time, so queueing in
+  // the single sandbox Durable Object does not stand in for the edge's own cost.
+  const base = oha(`${PASS}/v1/tenants`, passReq);
+  const edge = oha(`${EDGE}/v1/tenants`, edgeReq);
+  const baseSerial = oha(`${PASS}/v1/tenants`, { ...passReq, n: 300, c: 1 });
+  const edgeSerial = oha(`${EDGE}/v1/tenants`, { ...edgeReq, n: 300, c: 1 });
+  const okNote = (r, n = REQUESTS) => `${r.ok}/${n} 2xx`;
   row(`pass-through → sandbox POST /v1/tenants (c=${CONCURRENCY}, n=${REQUESTS})`, `${base.rps.toFixed(0)} req/s`, "", "", `p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms, ${okNote(base)}`, null);
   const ratio = edge.rps / base.rps;
-  row(`edge session+validate+proxy POST /v1/tenants`, `${edge.rps.toFixed(0)} req/s`, `${base.rps.toFixed(0)} req/s`, `${ratio.toFixed(2)}×`, "≥ 0.50×", ratio >= 0.5);
-  row("  edge latency p50 / p99", `${edge.p50.toFixed(1)} / ${edge.p99.toFixed(1)} ms`, `${base.p50.toFixed(1)} / ${base.p99.toFixed(1)} ms`, "", okNote(edge), null);
-  const added = edge.p50 - base.p50;
-  row("edge added latency, p50", `${added.toFixed(2)} ms`, "pass-through p50", "", "≤ 2 ms", added <= 2);
+  row("edge session+validate+proxy POST /v1/tenants", `${edge.rps.toFixed(0)} req/s`, `${base.rps.toFixed(0)} req/s`, `${ratio.toFixed(2)}×`, "≥ 0.50×", ratio >= 0.5);
+  row(`  latency p50 / p99 at c=${CONCURRENCY}`, `${edge.p50.toFixed(1)} / ${edge.p99.toFixed(1)} ms`, `${base.p50.toFixed(1)} / ${base.p99.toFixed(1)} ms`, "", okNote(edge), null);
+  row("  latency p50 / p99 at c=1 (n=300)", `${edgeSerial.p50.toFixed(1)} / ${edgeSerial.p99.toFixed(1)} ms`, `${baseSerial.p50.toFixed(1)} / ${baseSerial.p99.toFixed(1)} ms`, "", okNote(edgeSerial, 300), null);
+  const added = edgeSerial.p50 - baseSerial.p50;
+  row("edge added latency, p50 at c=1", `${added.toFixed(2)} ms`, "pass-through p50", "", "≤ 2 ms", added <= 2);
   if (ratio < 0.5) notes.push(`Edge throughput is ${ratio.toFixed(2)}× the pass-through, under the 0.5× budget.`);
-  if (added > 2) notes.push(`The edge adds ${added.toFixed(2)} ms at p50, over the 2 ms budget.`);
+  if (added > 2) notes.push(`The edge adds ${added.toFixed(2)} ms at p50 (one request at a time), over the 2 ms budget.`);
   if (edge.ok < REQUESTS) notes.push(`Only ${edge.ok} of ${REQUESTS} edge requests answered 2xx (${JSON.stringify(edge.codes)}); the figures above include the others.`);
 }
 
 // --------------------------------------------------------------- uploads ----
+/** The edge's own workerd processes (its wrangler's process group). */
 function workerdPids() {
-  const out = spawnSync("pgrep", ["-f", "workerd"], { encoding: "utf8" }).stdout.trim();
+  const group = process.env.EDGE_PGID;
+  const args = group ? ["-g", group, "workerd"] : ["workerd"];
+  const out = spawnSync("pgrep", args, { encoding: "utf8" }).stdout.trim();
   return out ? out.split("\n").map(Number) : [];
 }
 function rssKiB() {
@@ -194,7 +216,7 @@ async function uploads() {
   const file = pdf(10 * 1024 * 1024);
   // A tenant through the edge (its token scopes the document routes).
   const token = await sessionToken();
-  const created = await fetch(`${EDGE}/v1/tenants`, {
+  const created = await fetchRetry(`${EDGE}/v1/tenants`, {
     method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${token}` },
     body: JSON.stringify(applicant(2)),
   });
@@ -220,9 +242,13 @@ async function uploads() {
   const e = await timeIt(viaEdge);
   row("10 MiB upload throughput, edge", `${e.toFixed(1)} MiB/s`, `${d.toFixed(1)} MiB/s direct`, fmtRatio(e, d), "≥ 0.80×", e / d >= 0.8);
   if (e / d < 0.8) notes.push(`Uploads through the edge run at ${(e / d).toFixed(2)}× direct, under the 0.8× budget.`);
+  // The edge runs in its own workerd (scripts/bench.sh): if it buffered whole bodies,
+  // 8 concurrent 10 MiB uploads would add ~80 MiB to its peak.
   const idle = await peakRss(8000);
   const busy = await peakRss(0, () => Promise.all(Array.from({ length: 8 }, viaEdge)));
-  row("workerd peak RSS, 8 concurrent 10 MiB uploads", `${(busy / 1024).toFixed(0)} MiB`, `${(idle / 1024).toFixed(0)} MiB idle 8 s`, `+${((busy - idle) / 1024).toFixed(0)} MiB`, "≪ 80 MiB extra (streamed)", busy - idle < 80 * 1024);
+  const mib = (k) => `${(k / 1024).toFixed(0)} MiB`;
+  row("edge workerd peak RSS, 8 concurrent 10 MiB uploads", mib(busy), `${mib(idle)} idle 8 s`, `+${mib(busy - idle)}`, "< +40 MiB (streamed)", busy - idle < 40 * 1024);
+  if (busy - idle >= 40 * 1024) notes.push(`8 concurrent uploads raise the edge's memory by ${mib(busy - idle)}: something buffers.`);
 }
 
 // ------------------------------------------------------------------ core ----
@@ -249,13 +275,16 @@ function coreWasm() {
 
 // ----------------------------------------------------------------- main -----
 const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads]];
+const only = process.env.BENCH_SECTIONS?.split(",");
 for (const [name, fn] of sections) {
+  if (only && !only.some((o) => name.startsWith(o))) continue;
   try {
     process.stderr.write(`==> bench: ${name}\n`);
     await fn();
   } catch (e) {
-    row(`${name}`, "n/a", "", "", String(e.message).split("\n")[0], false);
-    notes.push(`The ${name} section failed: ${String(e.message).split("\n")[0]}`);
+    const why = `${String(e.message).split("\n")[0]}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ""}`;
+    row(`${name}`, "n/a", "", "", why, false);
+    notes.push(`The ${name} section failed: ${why}`);
   }
 }
 
