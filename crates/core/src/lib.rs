@@ -13,6 +13,7 @@
 //! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.
 //! * [`device`] — device session ids from caller-supplied random bytes.
 //! * [`mask`] — masking of personal data for logs.
+//! * [`html`] — escaping text into HTML.
 //!
 //! The crate is pure: no I/O, no clock, no randomness. The current date, the current
 //! unix time and random bytes are always parameters.
@@ -49,6 +50,7 @@ pub mod case;
 mod de;
 pub mod device;
 pub mod document;
+pub mod html;
 pub mod i18n;
 pub mod mask;
 pub mod model;

@@ -4,6 +4,7 @@
 //! session id in the URL (128 random bits) is the only credential the page needs.
 
 use onboarding_core::document::{ContentType, DocumentKind};
+use onboarding_core::html::escape;
 use onboarding_core::i18n::Locale;
 use onboarding_core::model::screening::HostedSession;
 use onboarding_core::model::webhook::{
@@ -489,22 +490,6 @@ fn done_body(t: &Texts, outcome: Option<Outcome>, return_url: Option<&str>) -> S
     s
 }
 
-/// Escapes text for HTML content and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The page copy, in Spanish and English.
 struct Texts {
     sandbox: &'static str,
@@ -611,14 +596,6 @@ a{color:LinkText}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_html() {
-        assert_eq!(
-            escape("\"><script>x</script>&'"),
-            "&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;&#39;"
-        );
-    }
 
     #[test]
     fn kinds_round_trip() {

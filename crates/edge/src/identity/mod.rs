@@ -75,16 +75,7 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
         product: stored.product,
         ..InquiryRequest::default()
     };
-    let _: serde_json::Value = ledger::call(
-        &ctx.env,
-        &inquiry_scope(&inquiry.inquiry_id),
-        "/kv/put",
-        Some(&Kv {
-            k: "tenant".into(),
-            v: tenant_id.to_owned(),
-        }),
-    )
-    .await?;
+    remember_tenant(ctx, &inquiry.inquiry_id, tenant_id).await?;
     handle
         .local(&LocalChange::Started {
             step: "identity".into(),
@@ -99,16 +90,7 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
         public.inquiry_id.clone_from(&inquiry.inquiry_id);
     }
     if public.inquiry_id != inquiry.inquiry_id {
-        let _: serde_json::Value = ledger::call(
-            &ctx.env,
-            &inquiry_scope(&public.inquiry_id),
-            "/kv/put",
-            Some(&Kv {
-                k: "tenant".into(),
-                v: tenant_id.to_owned(),
-            }),
-        )
-        .await?;
+        remember_tenant(ctx, &public.inquiry_id, tenant_id).await?;
     }
     handle
         .local(&LocalChange::IdentityDecided {
@@ -149,4 +131,20 @@ pub async fn answer(
         })
         .await?;
     http::json(200, &serde_json::json!({ "decision": reply.decision }))
+}
+
+/// Records which tenant an inquiry id belongs to, so answers and the agency's
+/// decision update find it.
+async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
+    let _: serde_json::Value = ledger::call(
+        &ctx.env,
+        &inquiry_scope(inquiry_id),
+        "/kv/put",
+        Some(&Kv {
+            k: "tenant".into(),
+            v: tenant_id.to_owned(),
+        }),
+    )
+    .await?;
+    Ok(())
 }
