@@ -3,7 +3,6 @@
 use onboarding_core::document::{self, DocumentKind, SNIFF_LEN};
 use onboarding_core::validate;
 use serde::Serialize;
-use sha2::Digest;
 use worker::{Request, Response};
 
 use super::multipart;
@@ -127,14 +126,13 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
             document::check_declared(declared.as_deref(), sniffed).map_err(document_error)?;
 
             let (body, upstream_ct, progress) =
-                pipeline::upstream_body(source, head, kind, sniffed, max);
+                pipeline::upstream_body(source, head, kind, sniffed, max)?;
             let result = Screening::new(&ctx.env, &ctx.settings)?
                 .upload_document(tenant_id, body, upstream_ct)
                 .await;
-            let (error, finished, size, sha256) = {
+            let (error, finished, size) = {
                 let mut p = progress.borrow_mut();
-                let sha = hex::encode(std::mem::take(&mut p.hasher).finalize());
-                (p.error.take(), p.finished, p.guard.finish(), sha)
+                (p.error.take(), p.finished, p.guard.finish())
             };
             if let Some(e) = error {
                 return Err(e);
@@ -145,6 +143,9 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
                     "screening: upload not consumed".into(),
                 ));
             }
+            // Every chunk was written to the digest before the stream ended.
+            let digest = progress.borrow().hasher.finish();
+            let sha256 = digest.await?;
             let size = size.map_err(document_error)?;
             let uploaded = Uploaded {
                 document_id: doc.id.clone(),

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use futures_util::stream;
 use onboarding_core::document::{ContentType, DocumentKind, SizeGuard};
-use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
+use worker::crypto::{DigestStream, DigestStreamAlgorithm};
 
 use super::source::FileSource;
 use crate::error::AppError;
@@ -19,13 +19,64 @@ use crate::error::AppError;
 pub struct Progress {
     /// Bytes counted so far against the limit.
     pub guard: SizeGuard,
-    /// Hash of the bytes so far.
-    pub hasher: Sha256,
+    /// SHA-256 of the bytes so far: the runtime's native `crypto.DigestStream`, fed
+    /// the same chunks that go upstream (no hashing in wasm).
+    pub hasher: Hasher,
     /// Why the stream stopped early.
     pub error: Option<AppError>,
     /// Whether the whole file went through.
     pub finished: bool,
 }
+
+/// Incremental SHA-256 on the runtime's `crypto.DigestStream`. Writes are queued
+/// in order by the stream's writer without an await per chunk; [`Hasher::finish`]
+/// closes it and awaits the digest.
+pub struct Hasher {
+    stream: DigestStream,
+    writer: web_sys::WritableStreamDefaultWriter,
+}
+
+impl Hasher {
+    fn new() -> Result<Self, AppError> {
+        let stream = DigestStream::new(DigestStreamAlgorithm::Sha256);
+        let writer = stream
+            .raw()
+            .get_writer()
+            .map_err(|_| AppError::Internal("digest stream".into()))?;
+        Ok(Hasher { stream, writer })
+    }
+
+    /// Queues `chunk` and returns the write's promise. Body chunks are handed upstream
+    /// only once their write resolved (the digest has consumed them, so the same buffer
+    /// can go on without a copy, and unawaited writes cannot pile up in memory).
+    fn update(&self, chunk: &js_sys::Uint8Array) -> js_sys::Promise {
+        self.writer.write_with_chunk(chunk)
+    }
+
+    /// Lowercase hex SHA-256 of everything written.
+    ///
+    /// # Errors
+    /// 500 when the runtime's digest fails.
+    pub fn finish(&self) -> impl std::future::Future<Output = Result<String, AppError>> + use<> {
+        let writer = self.writer.clone();
+        let digest = self.stream.raw().digest();
+        async move {
+            let fail = |_| AppError::Internal("digest stream".into());
+            wasm_bindgen_futures::JsFuture::from(writer.close())
+                .await
+                .map_err(fail)?;
+            let buffer = wasm_bindgen_futures::JsFuture::from(digest)
+                .await
+                .map_err(fail)?;
+            Ok(hex::encode(js_sys::Uint8Array::new(&buffer).to_vec()))
+        }
+    }
+}
+
+/// File bytes are handed upstream in chunks of at least this size (the body's own
+/// chunks are often a few KiB; each emitted chunk costs a JS↔wasm round trip, a copy
+/// and a stream pull).
+const MIN_CHUNK: usize = 256 * 1024;
 
 enum Phase {
     Prefix,
@@ -54,13 +105,16 @@ fn upstream_boundary() -> String {
 
 /// Builds the upstream body. Returns the JS stream, its content type and the shared
 /// progress.
+///
+/// # Errors
+/// 500 when the runtime's digest stream cannot be set up.
 pub fn upstream_body(
     source: FileSource,
     head: Vec<u8>,
     kind: DocumentKind,
     content_type: ContentType,
     max: u64,
-) -> (JsValue, String, Rc<RefCell<Progress>>) {
+) -> Result<(JsValue, String, Rc<RefCell<Progress>>), AppError> {
     let boundary = upstream_boundary();
     let prefix = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document.{ext}\"\r\nContent-Type: {mime}\r\n\r\n",
@@ -72,7 +126,7 @@ pub fn upstream_body(
     let suffix = format!("\r\n--{boundary}--\r\n").into_bytes();
     let progress = Rc::new(RefCell::new(Progress {
         guard: SizeGuard::new(max),
-        hasher: Sha256::new(),
+        hasher: Hasher::new()?,
         error: None,
         finished: false,
     }));
@@ -90,7 +144,7 @@ pub fn upstream_body(
                 Phase::Prefix => {
                     st.phase = Phase::Head;
                     let out = std::mem::take(&mut st.prefix);
-                    return Some((Ok(chunk(&out)), st));
+                    return Some((Ok(chunk(&out).into()), st));
                 }
                 Phase::Head => {
                     st.phase = Phase::Body;
@@ -98,57 +152,93 @@ pub fn upstream_body(
                     if head.is_empty() {
                         continue;
                     }
-                    if let Err(e) = account(&st.progress, &head) {
-                        st.phase = Phase::Done;
-                        return Some((Err(e), st));
-                    }
-                    return Some((Ok(chunk(&head)), st));
+                    return Some((account(&st.progress, &head), st));
                 }
-                Phase::Body => match st.source.next().await {
-                    Ok(Some(bytes)) => {
-                        if let Err(e) = account(&st.progress, &bytes) {
-                            st.phase = Phase::Done;
-                            return Some((Err(e), st));
+                Phase::Body => {
+                    // Gather the source's chunks up to MIN_CHUNK (checking the limit
+                    // as they arrive), then hand them on as one.
+                    let mut buf: Vec<u8> = Vec::new();
+                    let mut ended = false;
+                    while buf.len() < MIN_CHUNK {
+                        match st.source.next().await {
+                            Ok(Some(bytes)) => {
+                                let counted = st.progress.borrow_mut().count(bytes.len());
+                                if let Err(e) = counted {
+                                    st.phase = Phase::Done;
+                                    return Some((Err(e), st));
+                                }
+                                if buf.is_empty() {
+                                    buf = bytes;
+                                } else {
+                                    buf.extend_from_slice(&bytes);
+                                }
+                            }
+                            Ok(None) => {
+                                ended = true;
+                                break;
+                            }
+                            Err(e) => {
+                                st.progress.borrow_mut().error = Some(e);
+                                st.phase = Phase::Done;
+                                return Some((Err(JsValue::from_str("upload aborted")), st));
+                            }
                         }
-                        return Some((Ok(chunk(&bytes)), st));
                     }
-                    Ok(None) => {
+                    if ended {
                         st.progress.borrow_mut().finished = true;
                         st.phase = Phase::Suffix;
                     }
-                    Err(e) => {
-                        st.progress.borrow_mut().error = Some(e);
-                        st.phase = Phase::Done;
-                        return Some((Err(JsValue::from_str("upload aborted")), st));
+                    if !buf.is_empty() {
+                        let out = chunk(&buf);
+                        let written = st.progress.borrow().hasher.update(&out);
+                        if wasm_bindgen_futures::JsFuture::from(written).await.is_err() {
+                            st.progress.borrow_mut().error =
+                                Some(AppError::Internal("digest stream".into()));
+                            st.phase = Phase::Done;
+                            return Some((Err(JsValue::from_str("upload aborted")), st));
+                        }
+                        return Some((Ok(out.into()), st));
                     }
-                },
+                }
                 Phase::Suffix => {
                     st.phase = Phase::Done;
                     let out = std::mem::take(&mut st.suffix);
-                    return Some((Ok(chunk(&out)), st));
+                    return Some((Ok(chunk(&out).into()), st));
                 }
                 Phase::Done => return None,
             }
         }
     });
     let readable = wasm_streams::ReadableStream::from_stream(s).into_raw();
-    (
+    Ok((
         readable.into(),
         format!("multipart/form-data; boundary={boundary}"),
         progress,
-    )
+    ))
 }
 
-fn chunk(bytes: &[u8]) -> JsValue {
-    js_sys::Uint8Array::from(bytes).into()
+fn chunk(bytes: &[u8]) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(bytes)
 }
 
-fn account(progress: &Rc<RefCell<Progress>>, bytes: &[u8]) -> Result<(), JsValue> {
-    let mut p = progress.borrow_mut();
-    if p.guard.add(bytes.len()).is_err() {
-        p.error = Some(AppError::TooLarge);
-        return Err(JsValue::from_str("file too large"));
+impl Progress {
+    /// Counts `len` file bytes against the limit.
+    fn count(&mut self, len: usize) -> Result<(), JsValue> {
+        if self.guard.add(len).is_err() {
+            self.error = Some(AppError::TooLarge);
+            return Err(JsValue::from_str("file too large"));
+        }
+        Ok(())
     }
-    p.hasher.update(bytes);
-    Ok(())
+}
+
+/// Counts and hashes a piece of file and turns it into a stream chunk.
+fn account(progress: &Rc<RefCell<Progress>>, bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let mut p = progress.borrow_mut();
+    p.count(bytes.len())?;
+    let out = chunk(bytes);
+    // The head is small (SNIFF_LEN) and handed on as its own copy; the writer keeps
+    // its write in order before the body's, whose awaits cover it.
+    let _ = p.hasher.update(&out);
+    Ok(chunk(bytes).into())
 }
