@@ -33,7 +33,7 @@ pub fn apply(headers: &mut Headers, origin: Option<&str>, env: &Env) {
 /// Answers a preflight: 204 for an allowed origin, 403 otherwise.
 ///
 /// # Errors
-/// 403 `origin_not_allowed`.
+/// 403 `forbidden_origin`.
 pub fn preflight(req: &Request, ctx: &Ctx) -> AppResult<Response> {
     let origin = header(req, "Origin").ok_or(AppError::Forbidden("forbidden_origin"))?;
     if !allowed(&ctx.env, &origin) {

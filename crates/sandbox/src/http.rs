@@ -46,7 +46,12 @@ impl From<worker::Error> for AppError {
 
 impl From<serde_json::Error> for AppError {
     fn from(e: serde_json::Error) -> Self {
-        AppError::Internal(format!("json: {e}"))
+        // Only the category: serde's message can quote personal data from the body.
+        AppError::Internal(format!(
+            "json: {:?} error at line {}",
+            e.classify(),
+            e.line()
+        ))
     }
 }
 
@@ -229,7 +234,12 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
-            AppError::field("body", "invalid_format", &format!("Invalid body: {e}"))
+            // serde's text can quote the input (an email, an id number): never echo it.
+            AppError::field(
+                "body",
+                "invalid_format",
+                "Invalid body: a field has the wrong type or a required field is missing",
+            )
         }
         _ => AppError::MalformedJson,
     })

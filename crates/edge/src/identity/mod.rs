@@ -4,7 +4,6 @@
 //! `{inquiryId, decision, questionnaire?}`; the full answer (insights, score cards,
 //! third-party calls, tags, strategy) is kept for the agency.
 
-use onboarding_core::device;
 use onboarding_core::model::TenantRequest;
 use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
 use onboarding_core::validate;
@@ -57,10 +56,13 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
         .device_session_id
         .or(stored.device_session_id.clone())
         .unwrap_or_default();
-    if !device_session_id.is_empty() && !device::is_valid_session_id(&device_session_id) {
+    // The same rule as at tenant creation, so an id accepted then is accepted here.
+    if !device_session_id.is_empty()
+        && let Err(code) = validate::validate_device_session_id(&device_session_id)
+    {
         return Err(AppError::Validation(vec![validate::ValidationError::new(
             "deviceSessionId",
-            validate::Code::InvalidFormat,
+            code,
         )]));
     }
     let inquiry = InquiryRequest {
