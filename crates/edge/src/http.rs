@@ -111,13 +111,30 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     if mime != "application/json" {
         return Err(AppError::UnsupportedMediaType);
     }
-    let bytes = read_limited(req, MAX_JSON_BYTES)
-        .await
-        .map_err(|e| match e {
-            AppError::TooLarge => AppError::BadRequest("body_too_large"),
-            e => e,
-        })?;
-    parse_json(&bytes)
+    parse_json(&read_body(req, MAX_JSON_BYTES).await?)
+}
+
+/// Reads a small (JSON or webhook) body of at most `max` bytes.
+///
+/// # Errors
+/// 400 `body_too_large` over `max`, 400 `malformed_body` when the stream fails.
+pub async fn read_body(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
+    read_limited(req, max).await.map_err(|e| match e {
+        AppError::TooLarge => AppError::BadRequest("body_too_large"),
+        e => e,
+    })
+}
+
+/// Parses an optional JSON body: empty (or only whitespace) is `T::default()`.
+///
+/// # Errors
+/// As [`parse_json`].
+pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> AppResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(bytes)
+    }
 }
 
 /// Parses a JSON body already read.

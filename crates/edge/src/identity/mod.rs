@@ -37,14 +37,8 @@ pub fn inquiry_scope(inquiry_id: &str) -> String {
 /// 502/503/504 upstream.
 pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let (_, agency) = auth::tenant(&req, ctx, tenant_id, false)?;
-    let bytes = http::read_limited(&mut req, http::MAX_JSON_BYTES)
-        .await
-        .map_err(|_| AppError::BadRequest("body_too_large"))?;
-    let body: InquiryBody = if bytes.iter().all(u8::is_ascii_whitespace) {
-        InquiryBody::default()
-    } else {
-        http::parse_json(&bytes)?
-    };
+    let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
+    let body: InquiryBody = http::parse_optional_json(&bytes)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let record = handle.record().await?.ok_or(AppError::NotFound)?;
     let stored: TenantRequest = record

@@ -64,9 +64,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     if !ct.to_ascii_lowercase().starts_with("application/json") {
         return Err(crate::error::AppError::UnsupportedMediaType);
     }
-    let bytes = http::read_limited(&mut req, http::MAX_JSON_BYTES)
-        .await
-        .map_err(|_| crate::error::AppError::BadRequest("body_too_large"))?;
+    let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
     let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
@@ -113,14 +111,8 @@ pub async fn start(
     page: Hosted,
 ) -> AppResult<Response> {
     let (claims, _) = auth::tenant(&req, ctx, tenant_id, false)?;
-    let bytes = http::read_limited(&mut req, http::MAX_JSON_BYTES)
-        .await
-        .map_err(|_| AppError::BadRequest("body_too_large"))?;
-    let body: StartBody = if bytes.iter().all(u8::is_ascii_whitespace) {
-        StartBody::default()
-    } else {
-        http::parse_json(&bytes)?
-    };
+    let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
+    let body: StartBody = http::parse_optional_json(&bytes)?;
     let return_url = body
         .return_url
         .filter(|u| !u.is_empty())

@@ -25,9 +25,7 @@ const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 /// acknowledged with 202 and not applied.
 pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let header = http::header(&req, "Skor-Signature").unwrap_or_default();
-    let body = http::read_limited(&mut req, MAX_WEBHOOK_BYTES)
-        .await
-        .map_err(|_| AppError::BadRequest("body_too_large"))?;
+    let body = http::read_body(&mut req, MAX_WEBHOOK_BYTES).await?;
     let current = config::secret(&ctx.env, "SKOR_WEBHOOK_SECRET")?;
     let previous = config::optional_secret(&ctx.env, "SKOR_WEBHOOK_SECRET_PREVIOUS");
     let mut secrets: Vec<&[u8]> = vec![current.as_bytes()];
