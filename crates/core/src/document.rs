@@ -220,6 +220,16 @@ pub fn check_document(
     sniff(head).ok_or(DocumentError::Unsupported)
 }
 
+/// Whether a declared `Content-Type` could be accepted at all, before any byte is
+/// read: empty, `application/octet-stream` (the bytes decide) or one of the accepted
+/// types. [`check_declared`] later checks it against the sniffed bytes.
+pub fn is_acceptable_declared(declared: &str) -> bool {
+    let essence = declared.split(';').next().unwrap_or("").trim();
+    essence.is_empty()
+        || essence.eq_ignore_ascii_case("application/octet-stream")
+        || ContentType::from_mime(declared).is_some()
+}
+
 /// Checks that a declared `Content-Type` agrees with the sniffed one. No declaration
 /// and `application/octet-stream` are accepted (the bytes decide); a specific type must
 /// name the sniffed one (`image/png` on a PDF is refused).
@@ -423,6 +433,27 @@ mod tests {
         assert_eq!(g.add(1), Err(DocumentError::TooLarge { max: 10 }));
         let mut g = SizeGuard::new(u64::MAX);
         assert_eq!(g.add(usize::MAX), Ok(()));
+    }
+
+    #[test]
+    fn acceptable_declarations_before_sniffing() {
+        for ok in [
+            "",
+            "application/pdf",
+            "image/PNG; charset=binary",
+            "application/octet-stream",
+            "image/jpg",
+        ] {
+            assert!(is_acceptable_declared(ok), "{ok}");
+        }
+        for bad in [
+            "text/html",
+            "image/svg+xml",
+            "application/zip",
+            "application/x-msdownload",
+        ] {
+            assert!(!is_acceptable_declared(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -95,20 +95,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
                     (src, kind_q.or(pre.kind), pre.content_type, None)
                 }
                 None => {
-                    let essence = content_type
-                        .split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase();
-                    if !matches!(
-                        essence.as_str(),
-                        "application/pdf"
-                            | "image/jpeg"
-                            | "image/png"
-                            | "application/octet-stream"
-                            | ""
-                    ) {
+                    if !document::is_acceptable_declared(&content_type) {
                         return Err(AppError::UnsupportedMediaType);
                     }
                     (
