@@ -91,3 +91,6 @@ node --test --test-concurrency=1 'tests/browser/*.test.mjs'
 
 current="stop wrangler dev"
 stop_wrangler
+
+step "end-to-end: sandbox state survives a wrangler dev restart"
+node tests/lib/sandbox-restart-check.mjs
