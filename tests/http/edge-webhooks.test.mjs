@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { api, tenant, session, devVars, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, tenant, session, devVars, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SECRET = vars.SKOR_WEBHOOK_SECRET;
@@ -52,27 +52,8 @@ test("SSE: current status first, id lines, Last-Event-ID replays only what was m
   const res = await fetch(`${BASE}/v1/tenants/${t.tenantId}/events`, { headers: { Authorization: `Bearer ${t.token}`, Origin: ORIGIN }, signal: ctrl.signal });
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type"), /text\/event-stream/);
-  const reader = res.body.getReader();
-  const dec = new TextDecoder();
-  let buf = "";
   const frames = [];
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += dec.decode(value);
-        let i;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const raw = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const id = /^id: (\d+)$/m.exec(raw)?.[1];
-          const data = /^data: (.*)$/m.exec(raw)?.[1];
-          if (id && data) frames.push({ id: Number(id), status: JSON.parse(data) });
-        }
-      }
-    } catch {}
-  })();
+  const pump = pumpSse(res.body, frames);
   const until = async (n) => { for (let i = 0; i < 60 && frames.length < n; i++) await sleep(100); };
   await until(1);
   assert.equal(frames[0].status.tenantId, t.tenantId);
@@ -90,14 +71,12 @@ test("SSE: current status first, id lines, Last-Event-ID replays only what was m
   // Reconnect from the first id: exactly the two later changes.
   const ctrl2 = new AbortController();
   const res2 = await fetch(`${BASE}/v1/tenants/${t.tenantId}/events?access_token=${encodeURIComponent(t.token)}`, { headers: { "Last-Event-ID": String(firstId) }, signal: ctrl2.signal });
-  const r2 = res2.body.getReader();
-  let text = "";
-  for (let i = 0; i < 30 && (text.match(/^id: /gm) ?? []).length < 2; i++) {
-    const { value } = await r2.read();
-    text += dec.decode(value);
-  }
+  const replayed = [];
+  const pump2 = pumpSse(res2.body, replayed);
+  for (let i = 0; i < 60 && replayed.length < 2; i++) await sleep(100);
   ctrl2.abort();
-  const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+  await pump2;
+  const ids = replayed.map((f) => f.id);
   assert.deepEqual(ids, [frames[1].id, frames[2].id]);
   // Another tenant's token gets nothing.
   const other = await tenant();

@@ -17,7 +17,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import http from "node:http";
-import { api, tenant, devVars, pdf, sha256hex, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, tenant, devVars, pdf, sha256hex, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
 import { skor } from "../lib/sandbox.mjs";
 
 const vars = devVars();
@@ -97,26 +97,7 @@ function openStream(tenantId, token, lastEventId) {
   s.ready = fetch(`${BASE}/v1/tenants/${tenantId}/events`, { headers, signal: ctrl.signal }).then((res) => {
     s.status = res.status;
     s.contentType = res.headers.get("content-type");
-    const reader = res.body.getReader();
-    const dec = new TextDecoder();
-    let buf = "";
-    s.done = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buf += dec.decode(value, { stream: true });
-          let i;
-          while ((i = buf.indexOf("\n\n")) >= 0) {
-            const raw = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const id = /^id: (\d+)$/m.exec(raw)?.[1];
-            const data = /^data: (.*)$/m.exec(raw)?.[1];
-            if (id && data) frames.push({ id: Number(id), status: JSON.parse(data) });
-          }
-        }
-      } catch { /* aborted */ }
-    })();
+    s.done = pumpSse(res.body, frames);
   });
   s.until = (pred, ms, what) => waitFor(() => frames.find((f) => pred(f.status)), ms, what);
   return s;

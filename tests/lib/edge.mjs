@@ -143,3 +143,30 @@ export const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a,
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Reads a text/event-stream body, pushing each `{id, status}` frame into `frames`
+ * until the stream ends or is aborted. Returns the promise of that loop.
+ */
+export function pumpSse(body, frames) {
+  const reader = body.getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  return (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const raw = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const id = /^id: (\d+)$/m.exec(raw)?.[1];
+          const data = /^data: (.*)$/m.exec(raw)?.[1];
+          if (id && data) frames.push({ id: Number(id), status: JSON.parse(data) });
+        }
+      }
+    } catch { /* aborted */ }
+  })();
+}
