@@ -10,3 +10,5 @@ export CARGO_TARGET_DIR="$ROOT/target"
 export CHROME_BIN=/usr/bin/chromium
 export DEV_PORT="${DEV_PORT:-8787}"
 export DEV_URL="http://127.0.0.1:$DEV_PORT"
+export AGENCY_SITE_PORT="${AGENCY_SITE_PORT:-8788}"
+export AGENCY_SITE_URL="http://127.0.0.1:$AGENCY_SITE_PORT"

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
 WORKER_BUILD_VERSION=0.8.7     # matches the `worker` 0.8 crate
 WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1     # drives Debian's firefox-esr (W3C WebDriver)
 OHA_VERSION=1.16.0             # load generator for `make bench` only
 
 step() { printf '\033[1m==> setup: %s\033[0m\n' "$*"; }
@@ -45,6 +46,7 @@ install_crate() { # crate, version, [--locked]
 have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 have_version worker-build "$WORKER_BUILD_VERSION" || install_crate worker-build "$WORKER_BUILD_VERSION" --locked
 have_version wasm-pack "$WASM_PACK_VERSION" || install_crate wasm-pack "$WASM_PACK_VERSION" --locked
+have_version geckodriver "$GECKODRIVER_VERSION" || install_crate geckodriver "$GECKODRIVER_VERSION" --locked
 if [ "${SETUP_BENCH:-0}" = 1 ]; then
   have_version oha "$OHA_VERSION" || install_crate oha "$OHA_VERSION" --locked
 fi
@@ -61,12 +63,21 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# --- Debian's Chromium and its driver (never a downloaded browser) -----------
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  step "apt-get install chromium chromium-driver"
+# --- Debian's browsers and drivers (never a downloaded browser) --------------
+# Blink: chromium + chromedriver. Gecko: firefox-esr (geckodriver comes from crates.io
+# above). WebKit, Safari's engine: WebKitWebDriver + MiniBrowser, which needs a display,
+# hence Xvfb.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || need+=(webkit2gtk-driver)
+[ -x /usr/bin/Xvfb ] || need+=(xvfb)
+if [ "${#need[@]}" -gt 0 ]; then
+  step "apt-get install ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 # --- local secrets -----------------------------------------------------------

@@ -6,7 +6,8 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "../lib/env.mjs";
+import { BASE, ROOT } from "../lib/env.mjs";
+import { playwright } from "../lib/drivers.mjs";
 import { launch } from "../lib/browser.mjs";
 import { walk } from "./journey.mjs";
 
@@ -28,7 +29,7 @@ for (const [name, viewport] of [["desktop", { width: 1024, height: 900 }], ["320
     const context = await browser.newContext({ bypassCSP: true, viewport });
     const page = await context.newPage();
     const found = [];
-    await walk(page, { at: async (step, p) => { found.push(...(await audit(p, step))); } });
+    await walk(playwright(page), { url: `${BASE}/`, at: async (step) => { found.push(...(await audit(page, step))); } });
     assert.deepEqual(found, []);
     await context.close();
   });

@@ -1,9 +1,14 @@
-// The applicant's whole journey on the demo page, shared by journey.test.mjs
-// (screenshots) and a11y.test.mjs (axe-core on every step). Drives the widget the
-// way a person does: labels, buttons, the hosted pages in their popups.
-import { BASE } from "../lib/env.mjs";
-
-export const w = (sel) => `tenant-onboarding ${sel}`;
+// The applicant's whole journey, written once and run in every engine: consent →
+// details (a wrong DNI letter first, core's message, then the right one) → two
+// documents with upload progress → KYC approved in the hosted page (popup) → a
+// `+challenge` applicant answering the step-up questions → a bank connection → the
+// live status reaching complete.
+//
+// It drives a `Driver` (tests/lib/drivers.mjs): Playwright for Chromium (screenshots,
+// axe, a phone viewport) or W3C WebDriver for Chromium, Firefox and WebKit. Inputs
+// are found by label-bearing names inside the widget's shadow root and clicked or
+// typed into through the driver, as a person would.
+export const AGENCY_SITE = process.env.AGENCY_SITE_URL ?? "http://127.0.0.1:8788";
 
 /** The sandbox's right answers to its step-up questions (questionId → choiceId). */
 export const RIGHT_ANSWERS = { 1: "2", 2: "3", 3: "1" };
@@ -13,14 +18,16 @@ export const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
   "base64",
 );
+/** A 2 MiB payslip, so the upload is long enough to report progress. */
+export const BIG_PDF = Buffer.concat([PDF, Buffer.alloc(2 * 1024 * 1024, 0x20)]);
 
-export function applicant(email) {
+export function applicant(email, dni = "12345678Z") {
   return {
     "applicant.name.first": "Lucía",
     "applicant.name.last": "García",
     "applicant.name.secondLast": "López",
     "applicant.dateOfBirth": "1990-05-17",
-    "applicant.governmentId[0].value": "12345678Z",
+    "applicant.governmentId[0].value": dni,
     "applicant.email": email,
     "applicant.phoneNumber": "612 34 56 78",
     "applicant.addresses[0].line1": "Calle Mayor 1",
@@ -33,102 +40,135 @@ export function applicant(email) {
   };
 }
 
-/** Texts of the shadow root's elements matching `sel`. */
-export async function texts(page, sel) {
-  return page.evaluate((sel) => {
-    const root = document.querySelector("tenant-onboarding")?.shadowRoot;
-    return root ? [...root.querySelectorAll(sel)].map((e) => e.textContent) : [];
-  }, sel);
+// Page-side helpers (run inside the page; they must not close over anything).
+export const root = () => document.querySelector("tenant-onboarding")?.shadowRoot;
+const headingMatches = (src, flags) =>
+  new RegExp(src, flags).test(document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2")?.textContent ?? "");
+
+/** Installs listeners that record the widget's DOM events and its progress bars. */
+export function recordEvents() {
+  window.__onb = { events: [], progress: [] };
+  for (const name of ["onboarding:ready", "onboarding:step", "onboarding:complete", "onboarding:error", "onboarding:exit"]) {
+    document.addEventListener(name, (e) => window.__onb.events.push({ name, detail: { ...e.detail } }));
+  }
+  const watch = () => {
+    const r = document.querySelector("tenant-onboarding")?.shadowRoot;
+    if (!r) return setTimeout(watch, 50);
+    new MutationObserver(() => {
+      for (const p of r.querySelectorAll("progress")) window.__onb.progress.push(Number(p.getAttribute("value")));
+    }).observe(r, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
+  };
+  watch();
 }
 
-export async function heading(page) {
-  return (await page.locator(w("h2")).textContent()).trim();
+export async function waitHeading(d, re, timeout = 20000) {
+  await d.until(`heading ${re}`, headingMatches, [re.source, re.flags], timeout);
 }
 
-async function waitHeading(page, re, timeout = 20000) {
-  await page.waitForFunction(
-    ([src, flags]) => new RegExp(src, flags).test(document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2")?.textContent ?? ""),
-    [re.source, re.flags],
-    { timeout },
-  );
+export async function heading(d) {
+  return d.run(() => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2")?.textContent?.trim() ?? "");
 }
 
-/** Approves the hosted page that clicking `selector` opens in a popup. */
-async function approveInPopup(page, selector) {
-  const [popup] = await Promise.all([page.waitForEvent("popup"), page.locator(w(selector)).click()]);
-  await popup.waitForLoadState();
-  await popup.locator("button[value=approve]").click({ timeout: 15000 });
-  await popup.waitForLoadState();
-  if (!popup.isClosed()) await popup.close();
+async function fillDetails(d, values) {
+  for (const [name, value] of Object.entries(values)) await d.fill(`[name="${name}"]`, value);
 }
 
 /**
- * Runs the journey. `at(step, page)` is awaited on every screen (consent, details,
- * details-errors, documents, identity-questions, identity-done, bank, summary, done).
- * Resolves to the `onboarding:complete` detail.
+ * Runs the journey on `url` (default: the second agency site, cross-origin).
+ * `at(step)` is awaited on every screen (consent, details, details-errors, documents,
+ * identity, identity-questions, identity-done, bank, summary, done). Resolves to
+ * `{tenantId, events, progress, ms}`.
  */
-export async function walk(page, { email = `lucia+challenge+${Date.now()}@example.com`, at = async () => {} } = {}) {
-  await page.goto(`${BASE}/`);
-  await page.evaluate(() => {
-    window.__complete = new Promise((r) => document.addEventListener("onboarding:complete", (e) => r(e.detail), { once: true }));
-  });
-  await page.locator(w("h2")).waitFor({ timeout: 15000 });
-  await at("consent", page);
+export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challenge+${Date.now()}@example.com`, at = async () => {} } = {}) {
+  const started = Date.now();
+  await d.goto(url);
+  await d.run(recordEvents);
+  await d.until("the widget", () => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2"), [], 30000);
+  await at("consent");
 
-  await page.locator(w('[name="consent.termsAccepted"]')).check();
-  await page.locator(w('[name="consent.creditCheckAccepted"]')).check();
-  await page.locator(w("#submit")).click();
-  await waitHeading(page, /Tus datos/);
-  await at("details", page);
+  await d.click('[name="consent.termsAccepted"]');
+  await d.click('[name="consent.creditCheckAccepted"]');
+  await d.click("#submit");
+  await waitHeading(d, /Tus datos/);
+  await at("details");
 
   // Submitting empty shows core's messages on the fields.
-  await page.locator(w("#submit")).click();
-  await page.locator(w('[aria-invalid="true"]')).first().waitFor();
-  await at("details-errors", page);
+  await d.click("#submit");
+  await d.until("field errors", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector('[aria-invalid="true"]'));
+  await at("details-errors");
 
-  for (const [name, value] of Object.entries(applicant(email))) {
-    await page.locator(w(`[name="${name}"]`)).fill(value);
-  }
-  await page.locator(w("#submit")).click();
-  await waitHeading(page, /Documentos/);
+  // A wrong DNI letter: core's message under the field, nothing sent.
+  await fillDetails(d, applicant(email, "12345678A"));
+  await d.click("#submit");
+  const dniError = await d.until("the DNI message", () =>
+    document.querySelector("tenant-onboarding").shadowRoot.getElementById("f-applicant-governmentId-0--value-e")?.textContent);
+  if (!/letra del DNI/.test(dniError)) throw new Error(`unexpected DNI message: ${dniError}`);
+  await d.fill('[name="applicant.governmentId[0].value"]', "12345678Z");
+  await d.click("#submit");
+  await waitHeading(d, /Documentos/);
 
-  await page.locator(w("input[name=files]")).setInputFiles([
-    { name: "nomina-octubre.pdf", mimeType: "application/pdf", buffer: PDF },
-    { name: "extracto.png", mimeType: "image/png", buffer: PNG },
+  await d.setFiles("input[name=files]", [
+    { name: "nomina-octubre.pdf", type: "application/pdf", data: BIG_PDF },
+    { name: "extracto.png", type: "image/png", data: PNG },
   ]);
-  await page.locator(w("#upload-all")).waitFor();
-  await page.locator(w("#kind-2")).selectOption("bank_statement");
-  await page.locator(w("#upload-all")).click();
-  await page.waitForFunction(() => {
-    const s = [...(document.querySelector("tenant-onboarding")?.shadowRoot?.querySelectorAll(".fstate") ?? [])];
+  await d.until("the upload button", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("upload-all"));
+  await d.select("#kind-2", "bank_statement");
+  await d.click("#upload-all");
+  await d.until("both uploads", () => {
+    const s = [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll(".fstate")];
     return s.length === 2 && s.every((e) => /Subido|Aceptado|analizando/.test(e.textContent));
-  }, null, { timeout: 20000 });
-  await at("documents", page);
-  await page.locator(w("#docs-next")).click();
-  await waitHeading(page, /identidad/);
-  await at("identity", page);
+  }, [], 30000);
+  await at("documents");
+  await d.click("#docs-next");
+  await waitHeading(d, /identidad/);
+  await at("identity");
 
-  await approveInPopup(page, "#kyc");
-  await page.locator(w("fieldset[data-question]")).first().waitFor({ timeout: 30000 });
-  for (const fs of await page.locator(w("fieldset[data-question]")).all()) {
-    const q = await fs.getAttribute("data-question");
-    await fs.locator(`input[value="${RIGHT_ANSWERS[q]}"]`).check();
-  }
-  await at("identity-questions", page);
-  await page.locator(w("#submit")).click();
-  await page.locator(w("#identity-next")).waitFor({ timeout: 15000 });
-  await at("identity-done", page);
-  await page.locator(w("#identity-next")).click();
-  await waitHeading(page, /bancaria/);
+  await d.approveHosted("#kyc");
+  await d.until("the step-up questions", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("fieldset[data-question]"), [], 30000);
+  const questions = await d.run(() => [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll("fieldset[data-question]")].map((f) => f.dataset.question));
+  for (const q of questions) await d.click(`fieldset[data-question="${q}"] input[value="${RIGHT_ANSWERS[q]}"]`);
+  await at("identity-questions");
+  await d.click("#submit");
+  await d.until("the identity decision", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("identity-next"), [], 20000);
+  await at("identity-done");
+  await d.click("#identity-next");
+  await waitHeading(d, /bancaria/);
 
-  await approveInPopup(page, "#bank");
-  await page.locator(w("p.ok")).waitFor({ timeout: 30000 });
-  await at("bank", page);
-  await page.locator(w("#bank-next")).click();
+  await d.approveHosted("#bank");
+  await d.until("the bank connection", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("p.ok"), [], 30000);
+  await at("bank");
+  await d.click("#bank-next");
 
-  await waitHeading(page, /Estado de tu solicitud|completada/);
-  if (/Estado/.test(await heading(page))) await at("summary", page);
-  await waitHeading(page, /completada/, 90000);
-  await at("done", page);
-  return page.evaluate(() => window.__complete);
+  await waitHeading(d, /Estado de tu solicitud|completada/);
+  if (/Estado/.test(await heading(d))) await at("summary");
+  await waitHeading(d, /completada/, 90000);
+  await at("done");
+  const rec = await d.until("onboarding:complete", () => {
+    const done = window.__onb?.events.find((e) => e.name === "onboarding:complete");
+    return done && { tenantId: done.detail.tenantId, events: window.__onb.events, progress: window.__onb.progress };
+  });
+  return { ...rec, ms: Date.now() - started };
+}
+
+/**
+ * A key not allowed on the page's origin: found at mount, before anything is typed.
+ * Resolves to `{heading, error, inputs}` as the widget shows them.
+ */
+export async function refusedAtMount(d, { url = `${AGENCY_SITE}/?key=pk_test_demo` } = {}) {
+  await d.goto(url);
+  await d.run(recordEvents);
+  return d.until("the refusal", () => {
+    const r = document.querySelector("tenant-onboarding")?.shadowRoot;
+    const error = window.__onb?.events.find((e) => e.name === "onboarding:error");
+    const h = r?.querySelector("h2")?.textContent ?? "";
+    if (!/no disponible/.test(h)) return null;
+    // The event may fire before this page script's listener exists; the agency's own
+    // script (sites/portal/app.js) hears it from the start and says so in #outcome.
+    return {
+      heading: h,
+      error: error?.detail ?? null,
+      outcome: document.getElementById("outcome")?.textContent ?? "",
+      inputs: r.querySelectorAll("input").length,
+    };
+  }, [], 30000);
 }

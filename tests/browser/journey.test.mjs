@@ -1,14 +1,15 @@
-// The whole journey on the demo page against the running edge + sandbox: consent,
-// details, two documents, KYC approved in the hosted page (popup), a `+challenge`
-// applicant answering the step-up questions, a bank connection and the live status
-// reaching complete. A screenshot of each screen goes to tests/artifacts/.
+// The whole journey on the demo page (same origin as the edge, stable entry) in
+// Playwright's Chromium, a screenshot of each screen to tests/artifacts/. The same
+// journey on the second agency site (cross-origin, pinned entry) in all three engines
+// is engines.test.mjs; on a phone, delivery.test.mjs.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "../lib/env.mjs";
+import { BASE, ROOT } from "../lib/env.mjs";
+import { playwright } from "../lib/drivers.mjs";
 import { launch } from "../lib/browser.mjs";
-import { walk, texts } from "./journey.mjs";
+import { walk } from "./journey.mjs";
 
 const ARTIFACTS = path.join(ROOT, "tests/artifacts");
 let browser;
@@ -22,14 +23,15 @@ test("an applicant completes the whole journey and sees it complete", { timeout:
   page.on("pageerror", (e) => problems.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
   let n = 0;
-  const detail = await walk(page, {
-    at: async (step, p) => {
+  const detail = await walk(playwright(page), {
+    url: `${BASE}/`,
+    at: async (step) => {
       n += 1;
-      await p.screenshot({ path: path.join(ARTIFACTS, `journey-${String(n).padStart(2, "0")}-${step}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `journey-${String(n).padStart(2, "0")}-${step}.png`), fullPage: true });
     },
   });
   assert.match(detail.tenantId, /.+/);
-  assert.match((await texts(page, "#dyn-focus")).join(" "), /comprobaciones han terminado/);
+  assert.match(await page.locator("tenant-onboarding #dyn-focus").first().textContent(), /comprobaciones han terminado/);
   // Nothing personal is kept in the browser, and the resume state is gone once done.
   const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
   assert.doesNotMatch(stored, /Lucía|12345678Z|example\.com|612/);

@@ -220,6 +220,14 @@ pub fn check_document(
     sniff(head).ok_or(DocumentError::Unsupported)
 }
 
+/// Whether a file refused by [`check_document`] is a photo the browser should scale
+/// down and offer again instead: a JPEG or PNG over the size limit (a PDF over it is
+/// refused; it cannot be made smaller without changing what it says).
+pub fn is_scalable_photo(head: &[u8], verdict: &Result<ContentType, DocumentError>) -> bool {
+    matches!(verdict, Err(DocumentError::TooLarge { .. }))
+        && matches!(sniff(head), Some(ContentType::Jpeg | ContentType::Png))
+}
+
 /// Whether a declared `Content-Type` could be accepted at all, before any byte is
 /// read: empty, `application/octet-stream` (the bytes decide) or one of the accepted
 /// types. [`check_declared`] later checks it against the sniffed bytes.
@@ -311,6 +319,21 @@ mod tests {
         );
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE1]), Some(ContentType::Jpeg));
         assert_eq!(sniff(PNG), Some(ContentType::Png));
+    }
+
+    #[test]
+    fn only_oversized_photos_are_scalable() {
+        let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F'];
+        let max = 1000;
+        let over = |head| check_document(head, Some(max + 1), max);
+        assert!(is_scalable_photo(jpeg, &over(jpeg)));
+        assert!(is_scalable_photo(PNG, &over(PNG)));
+        assert!(!is_scalable_photo(b"%PDF-1.7\n", &over(b"%PDF-1.7\n")));
+        assert!(!is_scalable_photo(
+            jpeg,
+            &check_document(jpeg, Some(max), max)
+        ));
+        assert!(!is_scalable_photo(b"GIF89a", &over(b"GIF89a")));
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! CORS for the browser routes: an origin is echoed only when some agency allows it
-//! exactly (never `*`), always with `Vary: Origin`. Which agency a request acts for is
-//! decided by the publishable key or token, not here.
+//! CORS for the browser routes, by the route's [`Cors`] policy: an origin is echoed
+//! when some agency allows it exactly, or for any origin on the few routes that must
+//! answer a misconfigured page (never `*` with credentials; always `Vary: Origin`).
+//! Which agency a request acts for is decided by the publishable key or token, not
+//! here. The widget's files under `/widget/` are static assets with their own headers
+//! (`www/_headers`).
 
 use worker::{Env, Headers, Request, Response};
 
 use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{Ctx, header};
+use crate::routes::Cors;
 
 const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, Accept-Language";
@@ -18,25 +22,37 @@ fn allowed(env: &Env, origin: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Adds the CORS headers for `origin` when it is allowed (and `Vary: Origin` always).
-pub fn apply(headers: &mut Headers, origin: Option<&str>, env: &Env) {
+fn readable(policy: Cors, env: &Env, origin: &str) -> bool {
+    match policy {
+        Cors::None => false,
+        Cors::Agencies => allowed(env, origin),
+        Cors::Any => true,
+    }
+}
+
+/// Adds the CORS headers for `origin` when `policy` lets it read the response (and
+/// `Vary: Origin` on every browser route).
+pub fn apply(headers: &mut Headers, policy: Cors, origin: Option<&str>, env: &Env) {
+    if policy == Cors::None {
+        return;
+    }
     let _ = headers.append("Vary", "Origin");
     let Some(origin) = origin else {
         return;
     };
-    if allowed(env, origin) {
+    if readable(policy, env, origin) {
         let _ = headers.set("Access-Control-Allow-Origin", origin);
         let _ = headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
     }
 }
 
-/// Answers a preflight: 204 for an allowed origin, 403 otherwise.
+/// Answers a preflight: 204 for an origin `policy` lets read, 403 otherwise.
 ///
 /// # Errors
 /// 403 `forbidden_origin`.
-pub fn preflight(req: &Request, ctx: &Ctx) -> AppResult<Response> {
+pub fn preflight(req: &Request, ctx: &Ctx, policy: Cors) -> AppResult<Response> {
     let origin = header(req, "Origin").ok_or(AppError::Forbidden("forbidden_origin"))?;
-    if !allowed(&ctx.env, &origin) {
+    if !readable(policy, &ctx.env, &origin) {
         return Err(AppError::Forbidden("forbidden_origin"));
     }
     let headers = Headers::new();

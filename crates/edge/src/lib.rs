@@ -54,10 +54,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok((route, _)) => route.template,
         Err(_) => "unmatched",
     };
-    let cors_scope = matched
-        .as_ref()
-        .map(|(r, _)| r.cors)
-        .unwrap_or(path.starts_with("/v1/") && !path.starts_with("/v1/agency/"));
+    let cors_policy = routes::cors_for(&path);
 
     let result = match matched {
         Ok((route, params)) => match Settings::from_env(&env) {
@@ -94,9 +91,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let headers = resp.headers_mut();
     let _ = headers.set("Request-Id", &request_id);
     let _ = headers.set("X-Content-Type-Options", "nosniff");
-    if cors_scope {
-        cors::apply(headers, origin.as_deref(), &env);
-    }
+    cors::apply(headers, cors_policy, origin.as_deref(), &env);
     worker::console_log!(
         "{}",
         serde_json::json!({
@@ -121,7 +116,7 @@ async fn dispatch(
     match route.template {
         "/healthz" => http::json(200, &serde_json::json!({"status": "ok"})),
         "/v1/openapi.json" => openapi::serve(),
-        "OPTIONS *" => cors::preflight(&req, ctx),
+        "OPTIONS *" => cors::preflight(&req, ctx, routes::cors_for(&req.path())),
         "/v1/sessions" => sessions::create(req, ctx).await,
         "/v1/tenants" => tenants::api::create(req, ctx).await,
         "/v1/tenants/{tenantId}/status" => tenants::api::status(req, ctx, &id()).await,

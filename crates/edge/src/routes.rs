@@ -12,11 +12,26 @@ pub struct Route {
     pub method: &'static str,
     /// Path template with `{param}` segments; logged instead of the path.
     pub template: &'static str,
-    /// Whether browser CORS applies.
-    pub cors: bool,
+    /// Which browser origins may read the response.
+    pub cors: Cors,
 }
 
-const fn r(method: &'static str, template: &'static str, cors: bool) -> Route {
+/// Which origins a route answers cross-origin reads for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cors {
+    /// Not a browser route (agency API, webhooks, health): no CORS headers.
+    None,
+    /// Origins some agency allows, echoed exactly.
+    Agencies,
+    /// Any origin, echoed (never credentials). For routes whose answer is meant for a
+    /// page that may be misconfigured: `POST /v1/sessions` decides by the key and the
+    /// `Origin` itself, and its `403 forbidden_origin` must be readable by the page it
+    /// refuses, or the widget cannot tell a refusal from a network failure. Public
+    /// documents (the OpenAPI description) too.
+    Any,
+}
+
+const fn r(method: &'static str, template: &'static str, cors: Cors) -> Route {
     Route {
         method,
         template,
@@ -26,44 +41,52 @@ const fn r(method: &'static str, template: &'static str, cors: bool) -> Route {
 
 /// Every route.
 pub static ROUTES: &[Route] = &[
-    r("GET", "/healthz", false),
-    r("GET", "/v1/openapi.json", true),
-    r("POST", "/v1/sessions", true),
-    r("POST", "/v1/tenants", true),
-    r("GET", "/v1/tenants/{tenantId}/status", true),
-    r("GET", "/v1/tenants/{tenantId}/events", true),
-    r("POST", "/v1/tenants/{tenantId}/documents", true),
-    r("GET", "/v1/tenants/{tenantId}/documents", true),
-    r("POST", "/v1/tenants/{tenantId}/clave", true),
-    r("POST", "/v1/tenants/{tenantId}/kyc", true),
-    r("POST", "/v1/tenants/{tenantId}/bank-connections", true),
-    r("POST", "/v1/tenants/{tenantId}/identity-inquiries", true),
+    r("GET", "/healthz", Cors::None),
+    r("GET", "/v1/openapi.json", Cors::Any),
+    r("POST", "/v1/sessions", Cors::Any),
+    r("POST", "/v1/tenants", Cors::Agencies),
+    r("GET", "/v1/tenants/{tenantId}/status", Cors::Agencies),
+    r("GET", "/v1/tenants/{tenantId}/events", Cors::Agencies),
+    r("POST", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
+    r("GET", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
+    r("POST", "/v1/tenants/{tenantId}/clave", Cors::Agencies),
+    r("POST", "/v1/tenants/{tenantId}/kyc", Cors::Agencies),
+    r(
+        "POST",
+        "/v1/tenants/{tenantId}/bank-connections",
+        Cors::Agencies,
+    ),
+    r(
+        "POST",
+        "/v1/tenants/{tenantId}/identity-inquiries",
+        Cors::Agencies,
+    ),
     r(
         "POST",
         "/v1/tenants/{tenantId}/identity-inquiries/{inquiryId}/answers",
-        true,
+        Cors::Agencies,
     ),
-    r("GET", "/v1/agency/tenants/{tenantId}", false),
+    r("GET", "/v1/agency/tenants/{tenantId}", Cors::None),
     r(
         "GET",
         "/v1/agency/tenants/{tenantId}/documents/{documentId}/content",
-        false,
+        Cors::None,
     ),
     r(
         "POST",
         "/v1/agency/tenants/{tenantId}/forensic-analysis",
-        false,
+        Cors::None,
     ),
     r(
         "PUT",
         "/v1/agency/identity-inquiries/{inquiryId}/decision",
-        false,
+        Cors::None,
     ),
-    r("GET", "/v1/agency/webhooks/undelivered", false),
-    r("POST", "/webhooks/skor", false),
+    r("GET", "/v1/agency/webhooks/undelivered", Cors::None),
+    r("POST", "/webhooks/skor", Cors::None),
 ];
 
-static PREFLIGHT: Route = r("OPTIONS", "OPTIONS *", true);
+static PREFLIGHT: Route = r("OPTIONS", "OPTIONS *", Cors::Agencies);
 
 /// Longest path segment accepted as a parameter (ids are short).
 const MAX_PARAM: usize = 128;
@@ -117,6 +140,24 @@ pub fn match_route(method: &Method, path: &str) -> Result<(&'static Route, Vec<S
     Err(AppError::MethodNotAllowed(allow_header(&allowed)))
 }
 
+/// The widest CORS policy of the routes this path matches (for preflights and for
+/// errors raised before a route is chosen). Paths no route matches: `Agencies` under
+/// `/v1/` outside the agency API, so a browser can read the 404.
+pub fn cors_for(path: &str) -> Cors {
+    ROUTES
+        .iter()
+        .filter(|r| params(r.template, path).is_some())
+        .map(|r| r.cors)
+        .max()
+        .unwrap_or(
+            if path.starts_with("/v1/") && !path.starts_with("/v1/agency/") {
+                Cors::Agencies
+            } else {
+                Cors::None
+            },
+        )
+}
+
 fn allow_header(methods: &[&str]) -> &'static str {
     let has = |m: &str| methods.contains(&m);
     match (has("GET"), has("POST"), has("PUT")) {
@@ -163,5 +204,10 @@ mod tests {
                 .template,
             "OPTIONS *"
         );
+        assert_eq!(cors_for("/v1/sessions"), Cors::Any);
+        assert_eq!(cors_for("/v1/tenants/t_1/status"), Cors::Agencies);
+        assert_eq!(cors_for("/v1/nope"), Cors::Agencies);
+        assert_eq!(cors_for("/v1/agency/tenants/t_1"), Cors::None);
+        assert_eq!(cors_for("/webhooks/skor"), Cors::None);
     }
 }

@@ -1,15 +1,29 @@
 // <tenant-onboarding> loader. Holds no rules and builds no messages: it boots the
 // wasm module (onboarding-core + the journey, in Rust), defines the element and passes
 // its attributes on. No inline script, no eval: works under a strict CSP
-// (script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self').
+// (script-src EDGE 'wasm-unsafe-eval'; style-src EDGE; connect-src EDGE).
+//
+// scripts/package-widget.mjs bundles this file and the wasm-bindgen glue into one
+// module per version and fills ./build-info.js with the Subresource Integrity of the
+// two files it loads, so a page that pins this module with `integrity` pins all of it:
+// the wasm is fetched with `integrity`, the stylesheet linked with `integrity`.
 import init, { mount as mountWasm } from "./widget.js";
+import info from "./build-info.js";
 
 const here = new URL(import.meta.url);
 let booting;
 function boot() {
-  booting ??= init({ module_or_path: new URL("./widget_bg.wasm", here) });
+  booting ??= init({
+    module_or_path: fetch(new URL("./widget_bg.wasm", here), {
+      integrity: info.integrity.wasm,
+      credentials: "omit",
+    }),
+  });
   return booting;
 }
+
+/** The widget's version (also in /widget/manifest.json). */
+export const version = info.version;
 
 /**
  * Mounts the journey into `el`'s shadow root (see onboarding.d.ts for the options).
@@ -20,6 +34,7 @@ export async function mount(el, options = {}) {
   return mountWasm(el, {
     apiBase: here.origin,
     styleUrl: new URL("./onboarding.css", here).href,
+    styleIntegrity: info.integrity.css,
     ...options,
   });
 }

@@ -40,6 +40,8 @@ impl ApiError {
 pub struct Session {
     /// Bearer token for `POST /v1/tenants`.
     pub session_token: String,
+    /// When it stops being accepted (RFC 3339).
+    pub expires_at: String,
 }
 
 /// `POST /v1/tenants` reply.

@@ -50,6 +50,8 @@ pub struct Options {
     pub requested_amount: Option<String>,
     /// The widget's stylesheet URL (linked into the shadow root).
     pub style_url: Option<String>,
+    /// Its Subresource Integrity (`sha384-…`), set by the versioned loader.
+    pub style_integrity: Option<String>,
     /// Terms and privacy page.
     pub terms_url: Option<String>,
     /// Credit-check information page.
@@ -71,6 +73,7 @@ impl Options {
             product_id: p("productId"),
             requested_amount: p("requestedAmount"),
             style_url: p("styleUrl"),
+            style_integrity: p("styleIntegrity"),
             terms_url: p("termsUrl"),
             credit_check_url: p("creditCheckUrl"),
         }
@@ -261,6 +264,11 @@ pub struct App {
     pub busy: bool,
     /// A message above the step (`true`: an error).
     pub notice: Option<(Msg, bool)>,
+    /// The session opened at mount: token and expiry (ms since the epoch).
+    pub session: Option<(String, f64)>,
+    /// The edge refused the publishable key on this page's origin: the journey is
+    /// replaced by a short "not available here" message.
+    pub refused: bool,
     sse: Option<AbortController>,
 }
 
@@ -297,6 +305,8 @@ impl App {
             opened: Set::new(),
             busy: false,
             notice: None,
+            session: None,
+            refused: false,
             sse: None,
         }
     }
@@ -445,6 +455,8 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
     if resumed {
         start_events(&app);
         refresh_status(&app);
+    } else {
+        check_session(&app);
     }
     {
         let a = app.borrow();
@@ -541,7 +553,7 @@ fn on_input(app: &Shared, el: &web_sys::Element, is_change: bool) {
             .and_then(|v| v.as_string())
             .unwrap_or_default(),
     };
-    if name == "files" {
+    if name == "files" || name == "camera" {
         if let Some(files) = input.and_then(|i| i.files()) {
             add_files(app, &files);
             if let Some(i) = input {
@@ -624,10 +636,11 @@ fn act(app: &Shared, action: &str, id: &str) {
         "start" => submit_consent(app),
         "back" => go(app, Step::Consent),
         "details" => submit_details(app),
-        "pick" => {
+        "pick" | "camera" => {
             let a = app.borrow();
+            let input = if action == "pick" { "files" } else { "camera" };
             if let Some(input) =
-                by_id(&a.root, "files").and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                by_id(&a.root, input).and_then(|e| e.dyn_into::<HtmlElement>().ok())
             {
                 input.click();
             }
@@ -827,6 +840,79 @@ struct SessionBody<'a> {
     publishable_key: &'a str,
 }
 
+/// `POST /v1/sessions`.
+async fn open_session(edge: &Edge, key: &str) -> Result<api::Session, ApiError> {
+    let body = api::to_json(&SessionBody {
+        publishable_key: key,
+    })?;
+    edge.call("POST", "/v1/sessions", None, Some(body), None)
+        .await
+}
+
+/// A session token still good for a minute, or a new one.
+async fn session_token(app: &Shared) -> Result<String, ApiError> {
+    let (edge, key, held) = {
+        let a = app.borrow();
+        (a.edge(), a.opts.publishable_key.clone(), a.session.clone())
+    };
+    if let Some((token, expires)) = held
+        && expires - js_sys::Date::now() > 60_000.0
+    {
+        return Ok(token);
+    }
+    let s = open_session(&edge, &key).await?;
+    let token = s.session_token.clone();
+    app.borrow_mut().session = Some((s.session_token, expiry_ms(&s.expires_at)));
+    Ok(token)
+}
+
+fn expiry_ms(iso: &str) -> f64 {
+    let ms = js_sys::Date::parse(iso);
+    if ms.is_nan() { 0.0 } else { ms }
+}
+
+/// At mount, before the applicant types anything: is this key allowed on this page's
+/// origin? A refusal replaces the journey with a short message, emits
+/// `onboarding:error {code: "forbidden_origin"}` and tells the integrator once on the
+/// console. No answer at all (offline, edge down, 5xx, 429) is not a refusal: the
+/// journey stays usable and the check is retried with back-off.
+fn check_session(app: &Shared) {
+    let app = app.clone();
+    spawn_local(async move {
+        let mut wait = 1000;
+        loop {
+            match session_token(&app).await {
+                Ok(_) => return,
+                Err(ApiError::Status(403, _)) => return refuse(&app),
+                Err(_) => {
+                    dom::sleep(wait).await;
+                    wait = (wait * 2).min(30_000);
+                }
+            }
+            if app.borrow().tenant.is_some() {
+                return;
+            }
+        }
+    });
+}
+
+fn refuse(app: &Shared) {
+    let mut a = app.borrow_mut();
+    a.refused = true;
+    let origin = dom::window().location().origin().unwrap_or_default();
+    web_sys::console::warn_1(&JsValue::from_str(&format!(
+        "<tenant-onboarding>: the publishable key \"{}\" is not allowed on the origin {origin} \
+         (or is unknown). Add {origin} to the key's allowed origins.",
+        a.opts.publishable_key
+    )));
+    a.render_step(false);
+    dom::emit(
+        &a.host,
+        "onboarding:error",
+        &dom::object(&[("code", "forbidden_origin")]),
+    );
+}
+
 fn submit_details(app: &Shared) {
     let body = {
         let mut a = app.borrow_mut();
@@ -848,31 +934,18 @@ fn submit_details(app: &Shared) {
     set_busy(app, true);
     let app = app.clone();
     spawn_local(async move {
-        let (edge, key, idem) = {
+        let (edge, idem) = {
             let a = app.borrow();
-            (
-                a.edge(),
-                a.opts.publishable_key.clone(),
-                a.tenant_key.clone(),
-            )
+            (a.edge(), a.tenant_key.clone())
         };
         let mut result = Err(ApiError::Network);
         for _ in 0..2 {
-            let session = match api::to_json(&SessionBody {
-                publishable_key: &key,
-            }) {
-                Ok(b) => {
-                    edge.call::<api::Session>("POST", "/v1/sessions", None, Some(b), None)
-                        .await
-                }
-                Err(e) => Err(e),
-            };
-            result = match session {
-                Ok(s) => {
+            result = match session_token(&app).await {
+                Ok(token) => {
                     edge.call::<api::Created>(
                         "POST",
                         "/v1/tenants",
-                        Some(&s.session_token),
+                        Some(&token),
                         Some(body.clone()),
                         Some(&idem),
                     )
@@ -880,10 +953,11 @@ fn submit_details(app: &Shared) {
                 }
                 Err(e) => Err(e),
             };
-            // A session token that expired between the two calls: get a new one once.
+            // A session token the edge no longer takes: get a new one once.
             if !result.as_ref().is_err_and(|e| e.is_expired()) {
                 break;
             }
+            app.borrow_mut().session = None;
         }
         match result {
             Ok(created) => {
@@ -951,16 +1025,21 @@ fn add_files(app: &Shared, list: &web_sys::FileList) {
         spawn_local(async move {
             // Core decides from the first bytes and the size, as the edge will.
             let size = file.size() as u64;
-            let head = match file.slice_with_i32_and_i32(0, document::SNIFF_LEN as i32) {
-                Ok(blob) => wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
-                    .await
-                    .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-                    .unwrap_or_default(),
-                Err(_) => Vec::new(),
-            };
-            let verdict = document::check_document(&head, Some(size), document::DEFAULT_MAX_BYTES);
+            let head = head_of(&file).await;
+            let max = document::DEFAULT_MAX_BYTES;
+            let mut verdict = document::check_document(&head, Some(size), max);
+            let mut file = file;
+            // A photo over the limit is made smaller, then checked again by core.
+            if document::is_scalable_photo(&head, &verdict)
+                && let Some(smaller) = upload::shrink(&file, max).await
+            {
+                let head = head_of(&smaller).await;
+                verdict = document::check_document(&head, Some(smaller.size() as u64), max);
+                file = smaller;
+            }
             let mut a = app.borrow_mut();
             if let Some(row) = a.files.iter_mut().find(|r| r.id == id) {
+                row.file = file;
                 match verdict {
                     Ok(ct) => {
                         row.content_type = Some(ct);
@@ -971,6 +1050,17 @@ fn add_files(app: &Shared, list: &web_sys::FileList) {
             }
             a.refresh();
         });
+    }
+}
+
+/// The first bytes of `file`, for core's sniffer.
+async fn head_of(file: &File) -> Vec<u8> {
+    match file.slice_with_i32_and_i32(0, document::SNIFF_LEN as i32) {
+        Ok(blob) => wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
     }
 }
 

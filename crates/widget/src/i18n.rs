@@ -56,6 +56,8 @@ messages! {
     GenericError => "Algo ha ido mal. Inténtalo de nuevo en unos minutos.", "Something went wrong. Please try again in a few minutes.";
     SessionExpired => "Tu sesión ha caducado por seguridad. Empieza de nuevo, por favor.", "Your session expired for your security. Please start again.";
     Resumed => "Hemos recuperado tu solicitud donde la dejaste.", "We picked up your application where you left it.";
+    UnavailableTitle => "Formulario no disponible en esta web", "Form not available on this website";
+    UnavailableBody => "Esta web no puede recibir solicitudes todavía. Ponte en contacto con la agencia para solicitar el alquiler.", "This website cannot take applications yet. Please contact the agency to apply.";
 
     StepConsent => "Antes de empezar", "Before you start";
     StepDetails => "Tus datos", "Your details";
@@ -92,6 +94,7 @@ messages! {
     DocumentsIntro => "Sube tus nóminas, extractos bancarios, declaración de la renta o documento de identidad. PDF, JPG o PNG de hasta 15 MB cada uno.", "Upload your payslips, bank statements, tax return or identity document. PDF, JPG or PNG, up to 15 MB each.";
     DropHere => "Arrastra aquí tus archivos o", "Drag your files here or";
     ChooseFiles => "Elegir archivos", "Choose files";
+    TakePhoto => "Hacer una foto", "Take a photo";
     FilesLabel => "Archivos elegidos", "Chosen files";
     DocKind => "Tipo de documento", "Document type";
     KindPayslip => "Nómina", "Payslip";

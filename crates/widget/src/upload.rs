@@ -77,3 +77,19 @@ pub async fn send(
         _ => Err(UploadError::Network),
     }
 }
+
+#[wasm_bindgen(module = "/js/shrink.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = shrinkImage)]
+    fn shrink_image(file: &web_sys::File, max_bytes: f64) -> js_sys::Promise;
+}
+
+/// A JPEG of `file` (a JPEG or PNG photo) scaled down to at most `max_bytes`, drawn
+/// on a canvas; `None` when the browser cannot decode it or no size fits.
+pub async fn shrink(file: &web_sys::File, max_bytes: u64) -> Option<web_sys::File> {
+    JsFuture::from(shrink_image(file, max_bytes as f64))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()
+}

@@ -85,7 +85,11 @@ impl App {
     pub fn render_shell(&mut self) {
         let mut h = String::with_capacity(4096);
         if let Some(url) = &self.opts.style_url {
-            let _ = write!(h, "<link rel=\"stylesheet\" href=\"{}\">", esc(url));
+            let _ = write!(h, "<link rel=\"stylesheet\" href=\"{}\"", esc(url));
+            if let Some(sri) = &self.opts.style_integrity {
+                let _ = write!(h, " integrity=\"{}\" crossorigin=\"anonymous\"", esc(sri));
+            }
+            h.push('>');
         }
         let _ = write!(
             h,
@@ -117,6 +121,9 @@ impl App {
 
     /// Draws the current step; `focus` moves focus to its heading.
     pub fn render_step(&mut self, focus: bool) {
+        if self.refused {
+            return self.render_refused();
+        }
         let index = Step::ALL.iter().position(|s| *s == self.step).unwrap_or(0);
         let mut steps = String::new();
         for (i, s) in Step::ALL[..COUNTED].iter().enumerate() {
@@ -161,6 +168,20 @@ impl App {
         }
     }
 
+    /// The key is not allowed on this page: a short message instead of the journey.
+    fn render_refused(&self) {
+        if let Some(el) = by_id(&self.root, "steps") {
+            el.set_inner_html("");
+        }
+        if let Some(el) = by_id(&self.root, "step") {
+            el.set_inner_html(&format!(
+                "<h2 id=\"h\" tabindex=\"-1\">{}</h2><p class=\"notice err\" role=\"alert\">{}</p>",
+                esc(self.tr(Msg::UnavailableTitle)),
+                esc(self.tr(Msg::UnavailableBody))
+            ));
+        }
+    }
+
     fn notice_html(&self) -> String {
         match self.notice {
             Some((m, err)) => format!(
@@ -186,13 +207,18 @@ impl App {
             Step::Details => self.details_html(),
             Step::Documents => format!(
                 "<p>{}</p><div class=\"drop\" id=\"drop\"><p>{}</p>\
-                 <button type=\"button\" id=\"pick\" class=\"secondary\" data-action=\"pick\">{}</button>\
+                 <button type=\"button\" id=\"pick\" class=\"secondary\" data-action=\"pick\">{}</button> \
+                 <button type=\"button\" id=\"take-photo\" class=\"secondary\" data-action=\"camera\">{}</button>\
                  <input type=\"file\" id=\"files\" name=\"files\" multiple hidden tabindex=\"-1\" \
-                 accept=\"application/pdf,image/jpeg,image/png\" aria-label=\"{}\"></div>",
+                 accept=\"application/pdf,image/jpeg,image/png\" aria-label=\"{}\">\
+                 <input type=\"file\" id=\"camera\" name=\"camera\" hidden tabindex=\"-1\" \
+                 accept=\"image/jpeg,image/png\" capture=\"environment\" aria-label=\"{}\"></div>",
                 esc(self.tr(Msg::DocumentsIntro)),
                 esc(self.tr(Msg::DropHere)),
                 esc(self.tr(Msg::ChooseFiles)),
-                esc(self.tr(Msg::ChooseFiles))
+                esc(self.tr(Msg::TakePhoto)),
+                esc(self.tr(Msg::ChooseFiles)),
+                esc(self.tr(Msg::TakePhoto))
             ),
             _ => String::new(),
         };

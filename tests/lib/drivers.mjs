@@ -1,0 +1,130 @@
+// The two ways the suites drive a browser, behind one small interface that
+// tests/browser/journey.mjs is written against:
+//
+//   goto(url) · run(fn, ...args) · until(what, fn, args, timeout) · click(sel)
+//   fill(sel, text) · select(sel, value) · setFiles(sel, files) · approveHosted(sel)
+//
+// Selectors are inside the widget's shadow root. `playwright(page)` adapts a
+// Playwright page (Chromium: screenshots, axe, phone emulation); `webdriver(browser)`
+// adapts a W3C WebDriver session (tests/lib/webdriver.mjs: Chromium, Firefox, WebKit).
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Page-side: puts `files` ({name, type, b64}) on the file input `sel` and fires
+// `change`, as a file chooser does. (WebDriver's file upload needs a path on the
+// browser's machine and is not implemented for hidden inputs in every driver.)
+function putFiles(sel, files) {
+  const input = document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel);
+  const dt = new DataTransfer();
+  for (const f of files) {
+    const bin = atob(f.b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    dt.items.add(new File([bytes], f.name, { type: f.type }));
+  }
+  input.files = dt.files;
+  input.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function pickOption(sel, value) {
+  const el = document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel);
+  el.value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  return el.value === value;
+}
+
+const encode = (files) => files.map((f) => ({ name: f.name, type: f.type, b64: Buffer.from(f.data).toString("base64") }));
+
+/** A Playwright page as a driver. */
+export function playwright(page) {
+  const w = (sel) => page.locator(`tenant-onboarding ${sel}`).first();
+  return {
+    engine: "chromium (playwright)",
+    page,
+    goto: (url) => page.goto(url),
+    // Expressions, not functions: evaluated by the driver (CDP), never by the page's
+    // own eval, so the agency page's strict CSP does not get in the way.
+    run: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
+    async until(what, fn, args = [], timeout = 20000) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const v = await page.evaluate(`(${fn})(...${JSON.stringify(args)})`).catch(() => null);
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await sleep(150);
+      }
+    },
+    click: (sel) => w(sel).click(),
+    fill: (sel, text) => w(sel).fill(text),
+    select: (sel, value) => w(sel).selectOption(value),
+    setFiles: (sel, files) => w(sel).setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: f.data }))),
+    async approveHosted(sel) {
+      const [popup] = await Promise.all([page.waitForEvent("popup"), w(sel).click()]);
+      await popup.waitForLoadState();
+      await popup.locator("button[value=approve]").click({ timeout: 15000 });
+      await popup.waitForLoadState();
+      if (!popup.isClosed()) await popup.close();
+    },
+  };
+}
+
+/** A WebDriver session as a driver. */
+export function webdriver(b) {
+  const find = (sel) => b.until(`element ${sel}`, (s) => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector(s), [sel]);
+  const retrying = async (what, fn) => {
+    // A re-render between finding and acting replaces the element: find it again.
+    for (let i = 0; ; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (i >= 4 || !/stale|not interactable|detached|no such element/i.test(`${e.code} ${e.message}`)) throw new Error(`${what}: ${e.message}`);
+        await sleep(150);
+      }
+    }
+  };
+  return {
+    engine: b.engine,
+    browser: b,
+    goto: (url) => b.goto(url),
+    run: (fn, ...args) => b.run(fn, ...args),
+    until: (what, fn, args, timeout) => b.until(what, fn, args, timeout),
+    click: (sel) => retrying(`click ${sel}`, async () => b.click(await find(sel))),
+    fill: (sel, text) => retrying(`fill ${sel}`, async () => {
+      const el = await find(sel);
+      await b.clear(el);
+      await b.type(el, text);
+    }),
+    select: async (sel, value) => {
+      await find(sel);
+      if (!(await b.run(pickOption, sel, value))) throw new Error(`select ${sel}: no option ${value}`);
+    },
+    setFiles: async (sel, files) => {
+      await find(sel);
+      await b.run(putFiles, sel, encode(files));
+    },
+    /** Clicks `sel`, approves the hosted page in the window it opens, comes back. */
+    async approveHosted(sel) {
+      const main = await b.window();
+      const before = new Set(await b.windows());
+      await retrying(`click ${sel}`, async () => b.click(await find(sel)));
+      let popup;
+      for (let i = 0; i < 100 && !popup; i++) {
+        popup = (await b.windows()).find((h) => !before.has(h));
+        if (!popup) await sleep(100);
+      }
+      if (popup) await b.switchTo(popup);
+      // Without a popup (blocked), the widget sends the page itself to the hosted page.
+      const approve = await b.until("the hosted page's Approve button", () => document.querySelector("button[value=approve]"), [], 20000);
+      await b.click(approve);
+      if (popup) {
+        for (let i = 0; i < 50 && (await b.windows()).includes(popup); i++) {
+          const done = await b.run(() => !document.querySelector("button[value=approve]")).catch(() => true);
+          if (done) break;
+          await sleep(100);
+        }
+        if ((await b.windows()).includes(popup)) await b.closeWindow().catch(() => {});
+        await b.switchTo(main);
+      }
+    },
+  };
+}
