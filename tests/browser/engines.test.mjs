@@ -46,6 +46,10 @@ for (const engine of engines) {
       assert.ok(done.progress.length > 0, "upload progress was shown");
       assert.equal(Math.max(...done.progress), 100);
       assert.deepEqual(done.events.filter((e) => e.name === "onboarding:error"), []);
+    } catch (e) {
+      mkdirSync(path.join(ROOT, "tests/artifacts"), { recursive: true });
+      await b.screenshot().then((png) => writeFileSync(path.join(ROOT, `tests/artifacts/engine-${engine}-failure.png`), png)).catch(() => {});
+      throw e;
     } finally {
       await b.close();
     }

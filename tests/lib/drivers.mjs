@@ -26,6 +26,19 @@ function putFiles(sel, files) {
   input.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
+// Page-side: a date picker's result. Typing into <input type=date> is locale- and
+// engine-specific (segment order, separators), so dates are set as the picker would.
+function pickDate(sel, value) {
+  const el = document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel);
+  if (el?.type !== "date") return false;
+  el.focus();
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  el.blur();
+  return true;
+}
+
 function pickOption(sel, value) {
   const el = document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel);
   el.value = value;
@@ -68,7 +81,7 @@ export function playwright(page) {
   };
 }
 
-/** A WebDriver session as a driver. */
+/** A WebDriver session as a driver (a screenshot of the page on failure: `shot`). */
 export function webdriver(b) {
   const find = (sel) => b.until(`element ${sel}`, (s) => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector(s), [sel]);
   const retrying = async (what, fn) => {
@@ -91,6 +104,7 @@ export function webdriver(b) {
     click: (sel) => retrying(`click ${sel}`, async () => b.click(await find(sel))),
     fill: (sel, text) => retrying(`fill ${sel}`, async () => {
       const el = await find(sel);
+      if (await b.run(pickDate, sel, text)) return;
       await b.clear(el);
       await b.type(el, text);
     }),

@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 
-const ELEMENT = "element-6066-11e4-a52f-4a3ead9e5bc8";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -207,6 +207,9 @@ export class Browser {
   click(el) { return this.cmd("POST", `/element/${el[ELEMENT]}/click`, {}); }
   clear(el) { return this.cmd("POST", `/element/${el[ELEMENT]}/clear`, {}); }
   type(el, text) { return this.cmd("POST", `/element/${el[ELEMENT]}/value`, { text }); }
+
+  /** PNG of the current window. */
+  async screenshot() { return Buffer.from(await this.cmd("GET", "/screenshot"), "base64"); }
 
   windows() { return this.cmd("GET", "/window/handles"); }
   window() { return this.cmd("GET", "/window"); }
