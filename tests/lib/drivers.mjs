@@ -61,7 +61,8 @@ export function playwright(page) {
     async until(what, fn, args = [], timeout = 20000) {
       const end = Date.now() + timeout;
       for (;;) {
-        const v = await page.evaluate(`(${fn})(...${JSON.stringify(args)})`).catch(() => null);
+        // A DOM node does not cross back to Node: report it as `true`.
+        const v = await page.evaluate(`((v) => v instanceof Node ? true : v)((${fn})(...${JSON.stringify(args)}))`).catch(() => null);
         if (v) return v;
         if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
         await sleep(150);
