@@ -70,10 +70,30 @@ test("sessions: evil, missing, look-alike origins and unknown keys are refused",
   for (const origin of [EVIL_ORIGIN, null, "http://127.0.0.1:8787.evil.example", "http://127.0.0.1:8788", "null", "HTTP://127.0.0.1:8787/"]) {
     const r = await api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, origin, headers: { "CF-Connecting-IP": fakeIp() } });
     problem(r, 403, "forbidden_origin");
-    assert.equal(r.headers.get("access-control-allow-origin"), null);
+    // The refusal is readable by the page it refuses (so the widget can tell it from a
+    // network failure), never with credentials; a missing Origin gets no CORS at all.
+    assert.equal(r.headers.get("access-control-allow-origin")?.toLowerCase(), origin?.toLowerCase());
+    assert.equal(r.headers.get("access-control-allow-credentials"), null);
   }
   problem(await api("/v1/sessions", { json: { publishableKey: "pk_test_nope" } }), 403, "forbidden_origin");
   problem(await api("/v1/sessions", { json: { publishableKey: "sk_test_x" } }), 403);
+});
+
+test("sessions: each agency's key opens sessions on its own origins only", async () => {
+  const portal = "http://127.0.0.1:8788";
+  const ok = await api("/v1/sessions", { json: { publishableKey: "pk_test_portal" }, origin: portal, headers: { "CF-Connecting-IP": fakeIp() } });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.headers.get("access-control-allow-origin"), portal);
+  problem(await api("/v1/sessions", { json: { publishableKey: "pk_test_portal" }, headers: { "CF-Connecting-IP": fakeIp() } }), 403, "forbidden_origin");
+});
+
+test("preflight for sessions: any origin may ask (the key and Origin decide), without credentials", async () => {
+  for (const origin of [ORIGIN, EVIL_ORIGIN, "http://127.0.0.1:8788"]) {
+    const r = await api("/v1/sessions", { method: "OPTIONS", origin, headers: { "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,accept-language" } });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get("access-control-allow-origin")?.toLowerCase(), origin?.toLowerCase());
+    assert.equal(r.headers.get("access-control-allow-credentials"), null);
+  }
 });
 
 test("preflight: allowed origin gets the headers, evil origin does not", async () => {
