@@ -13,7 +13,9 @@ step() {
   printf '\n\033[1m==> test: %s\033[0m\n' "$current"
 }
 wrangler_pid=""
+site_pid=""
 stop_wrangler() {
+  if [ -n "$site_pid" ]; then kill "$site_pid" 2>/dev/null || true; site_pid=""; fi
   if [ -n "$wrangler_pid" ]; then
     # wrangler runs in its own process group (setsid): take workerd down with it.
     kill -TERM -- "-$wrangler_pid" 2>/dev/null || true
@@ -56,9 +58,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q -p onboarding-core --no-deps
 step "cargo test (native)"
 cargo test -q --workspace
 
-step "browser tests (wasm-pack test --headless --chrome)"
+step "browser tests (wasm-pack test --headless, Chromium and Firefox)"
 for crate in crates/widget; do
   wasm-pack test --headless --chrome "$crate"
+  wasm-pack test --headless --firefox "$crate"
 done
 
 step "build widget"
@@ -82,11 +85,20 @@ for i in $(seq 240); do
 done
 echo "edge up at $DEV_URL"
 scripts/configure-upstream.sh "$DEV_URL"
+# The second agency site, on its own origin, embedding the pinned widget from the edge.
+EDGE_URL="$DEV_URL" node scripts/agency-site.mjs "$AGENCY_SITE_PORT" >>"$log" 2>&1 &
+site_pid=$!
+for i in $(seq 50); do
+  curl -fsS "$AGENCY_SITE_URL/" >/dev/null 2>&1 && break
+  [ "$i" -eq 50 ] && { echo "agency site did not answer on $AGENCY_SITE_URL" >&2; exit 1; }
+  sleep 0.2
+done
+echo "agency site up at $AGENCY_SITE_URL"
 
 step "end-to-end: HTTP suites (tests/http)"
 node --test --test-concurrency=1 'tests/http/*.test.mjs'
 
-step "end-to-end: browser suites (tests/browser, Debian Chromium)"
+step "end-to-end: browser suites (tests/browser: Chromium via Playwright; Chromium, Firefox, WebKit via WebDriver)"
 node --test --test-concurrency=1 'tests/browser/*.test.mjs'
 
 current="stop wrangler dev"

@@ -241,3 +241,57 @@ async fn upload_reports_progress_and_can_be_cancelled() {
     assert_eq!(pending.await, Err(UploadError::Aborted));
     let _ = JsValue::NULL;
 }
+
+/// A PNG of `w`×`h` random pixels drawn on a canvas, as a `File`.
+async fn noise_png(w: u32, h: u32) -> web_sys::File {
+    let make = js_sys::Function::new_with_args(
+        "w, h",
+        "const c = document.createElement('canvas'); c.width = w; c.height = h;
+         const x = c.getContext('2d'); const d = x.createImageData(w, h);
+         for (let i = 0; i < d.data.length; i += 65536) crypto.getRandomValues(d.data.subarray(i, i + 65536));
+         for (let i = 3; i < d.data.length; i += 4) d.data[i] = 255;
+         x.putImageData(d, 0, 0);
+         return new Promise((r) => c.toBlob((b) => r(new File([b], 'foto.png', { type: 'image/png' })), 'image/png'));",
+    );
+    let promise: js_sys::Promise = make
+        .call2(&JsValue::NULL, &w.into(), &h.into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_oversized_photo_is_scaled_down_to_a_jpeg_core_accepts() {
+    use onboarding_core::document::{self, ContentType};
+    let photo = noise_png(800, 600).await;
+    let max = 60_000_u64;
+    assert!(photo.size() as u64 > max, "the test photo is {} B", photo.size());
+    let head = |f: &web_sys::File| {
+        let blob = f.slice_with_i32_and_i32(0, 8).unwrap();
+        async move {
+            let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+                .await
+                .unwrap();
+            js_sys::Uint8Array::new(&buf).to_vec()
+        }
+    };
+    let h = head(&photo).await;
+    let verdict = document::check_document(&h, Some(photo.size() as u64), max);
+    assert!(document::is_scalable_photo(&h, &verdict));
+    let small = upload::shrink(&photo, max).await.expect("scaled");
+    assert!(small.size() as u64 <= max, "scaled to {} B", small.size());
+    assert_eq!(small.name(), "foto.jpg");
+    let h = head(&small).await;
+    assert_eq!(
+        document::check_document(&h, Some(small.size() as u64), max),
+        Ok(ContentType::Jpeg)
+    );
+    // Not an image at all: nothing to scale.
+    let junk = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "a.png").unwrap();
+    assert!(upload::shrink(&junk, max).await.is_none());
+}
