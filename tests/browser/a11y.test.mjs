@@ -9,7 +9,7 @@ import path from "node:path";
 import { BASE, ROOT } from "../lib/env.mjs";
 import { playwright } from "../lib/drivers.mjs";
 import { launch } from "../lib/browser.mjs";
-import { walk } from "./journey.mjs";
+import { AGENCY_SITE, walk, refusedAtMount } from "./journey.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 let browser;
@@ -34,3 +34,16 @@ for (const [name, viewport] of [["desktop", { width: 1024, height: 900 }], ["320
     await context.close();
   });
 }
+
+test("no serious or critical axe violations on the agency site, nor on the refusal at mount", { timeout: 120000 }, async () => {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 667 } });
+  const page = await context.newPage();
+  const found = [];
+  await page.goto(`${AGENCY_SITE}/`);
+  await page.locator("tenant-onboarding h2").first().waitFor({ timeout: 15000 });
+  found.push(...(await audit(page, "agency-site consent")));
+  await refusedAtMount(playwright(page));
+  found.push(...(await audit(page, "refused at mount")));
+  assert.deepEqual(found, []);
+  await context.close();
+});
