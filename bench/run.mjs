@@ -51,11 +51,13 @@ function npmFile(spec, file) {
 }
 
 function sizes() {
-  const dir = path.join(ROOT, "www", "widget");
+  // What a page that pins the current version downloads (www/widget/<version>/).
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, "www", "widget", "manifest.json"), "utf8"));
+  const dir = path.join(ROOT, "www", "widget", version);
   let raw = 0, zipped = 0;
   for (const f of readdirSync(dir).sort()) {
     const buf = readFileSync(path.join(dir, f));
-    // The budget counts what a browser downloads: wasm, JS glue, CSS (not the .d.ts).
+    // The budget counts what a browser downloads: wasm, JS (loader + glue), CSS (not the .d.ts).
     if (!f.endsWith(".d.ts")) { raw += buf.length; zipped += gz(buf); }
     row(`widget ${f} (raw / gz)`, `${kb(buf.length)} / ${kb(gz(buf))}`, "", "", "", null);
   }

@@ -889,7 +889,9 @@ fn check_session(app: &Shared) {
                     wait = (wait * 2).min(30_000);
                 }
             }
-            if app.borrow().tenant.is_some() {
+            // Created meanwhile (the details were submitted), or taken off the page.
+            let a = app.borrow();
+            if a.tenant.is_some() || !a.host.is_connected() {
                 return;
             }
         }

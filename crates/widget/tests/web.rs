@@ -270,7 +270,11 @@ async fn an_oversized_photo_is_scaled_down_to_a_jpeg_core_accepts() {
     use onboarding_core::document::{self, ContentType};
     let photo = noise_png(800, 600).await;
     let max = 60_000_u64;
-    assert!(photo.size() as u64 > max, "the test photo is {} B", photo.size());
+    assert!(
+        photo.size() as u64 > max,
+        "the test photo is {} B",
+        photo.size()
+    );
     let head = |f: &web_sys::File| {
         let blob = f.slice_with_i32_and_i32(0, 8).unwrap();
         async move {
@@ -292,6 +296,8 @@ async fn an_oversized_photo_is_scaled_down_to_a_jpeg_core_accepts() {
         Ok(ContentType::Jpeg)
     );
     // Not an image at all: nothing to scale.
-    let junk = web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "a.png").unwrap();
+    let junk =
+        web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&"%PDF-1.4".into()), "a.png")
+            .unwrap();
     assert!(upload::shrink(&junk, max).await.is_none());
 }
