@@ -1318,12 +1318,42 @@ fn maybe_run_inquiry(app: &Shared) {
                     dom::focus(&el);
                 }
             }
+            // Decided already (a reload after the decision, another tab): show it, never
+            // run another. The edge refuses a new inquiry once there is a decision.
+            Err(ApiError::Status(409, _)) => show_decided(&app),
             Err(e) => {
                 app.borrow_mut().inquiry = Inquiry::NotRun;
                 failed(&app, &e);
             }
         }
     });
+}
+
+/// The tenant's identity decision as the live status tells it (what the widget
+/// already shows while the status does not know yet).
+fn decided(a: &App) -> Decision {
+    let shown = match a.inquiry {
+        Inquiry::Decided(d) => d,
+        _ => Decision::Review,
+    };
+    match a.status.as_ref().map(|s| s.steps.identity) {
+        Some(StepState::Allow) => Decision::Allow,
+        Some(StepState::Deny) => Decision::Deny,
+        Some(StepState::Review) => Decision::Review,
+        _ => shown,
+    }
+}
+
+fn show_decided(app: &Shared) {
+    let mut a = app.borrow_mut();
+    a.busy = false;
+    let d = decided(&a);
+    a.inquiry = Inquiry::Decided(d);
+    a.refresh();
+    let text = t(a.locale, decision_msg(d));
+    a.announce(text);
+    drop(a);
+    refresh_status(app);
 }
 
 /// The sentence for a final decision.
@@ -1406,6 +1436,8 @@ fn submit_answers(app: &Shared) {
                 a.refresh();
                 a.render_errors(None);
             }
+            // Answered already (the questions are answered once): show the decision.
+            Err(ApiError::Status(409, _)) => show_decided(&app),
             Err(e) => failed(&app, &e),
         }
     });
@@ -1417,10 +1449,13 @@ fn submit_answers(app: &Shared) {
 fn on_status(app: &Shared, status: Status) {
     let (step, complete) = {
         let mut a = app.borrow_mut();
-        let before = a.status.replace(status);
-        let s = a.status.as_ref().expect("just set");
-        let changed = before.as_ref() != Some(s);
-        let complete = s.complete;
+        let changed = a.status.as_ref() != Some(&status);
+        let complete = status.complete;
+        a.status = Some(status);
+        // A decision shown follows the edge's (e.g. the agency's later update).
+        if matches!(a.inquiry, Inquiry::Decided(_)) {
+            a.inquiry = Inquiry::Decided(decided(&a));
+        }
         if changed {
             a.refresh();
         }

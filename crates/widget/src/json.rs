@@ -6,6 +6,10 @@
 //! Rust; a number with a fraction or an exponent is parsed and printed by JavaScript
 //! (`parseFloat` / `Number#toString`), exactly as `JSON.parse` / `JSON.stringify` do.
 //! Enums are read in their unit form (`"allow"`), which is all the edge sends.
+//!
+//! The reader is strict: RFC 8259's number grammar (no `+1`, `01`, `1.`, `.5`, `1.5abc`),
+//! no trailing commas, nesting at most [`MAX_DEPTH`] deep (so hostile input cannot
+//! exhaust the stack). `fuzz/fuzz_targets/widget_json.rs` holds it to `serde_json`.
 
 use std::fmt;
 
@@ -38,6 +42,9 @@ impl ser::Error for Error {
 
 type Result<T> = std::result::Result<T, Error>;
 
+/// Deepest nesting of arrays and objects accepted (the edge's replies nest 4 deep).
+pub const MAX_DEPTH: usize = 64;
+
 // ---------------------------------------------------------------------------------------
 // Reading
 
@@ -49,6 +56,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
     let mut de = Parser {
         s: text.as_bytes(),
         i: 0,
+        depth: 0,
     };
     let v = T::deserialize(&mut de)?;
     de.ws();
@@ -62,6 +70,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Arrays and objects open at `i`.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -84,6 +94,15 @@ impl Parser<'_> {
         } else {
             false
         }
+    }
+
+    /// Enters an array or object (its opening byte is consumed).
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error);
+        }
+        Ok(())
     }
 
     fn word(&mut self, w: &[u8]) -> Result<()> {
@@ -162,7 +181,9 @@ impl Parser<'_> {
             b'[' | b'{' => {
                 let close = if self.s[self.i] == b'[' { b']' } else { b'}' };
                 self.i += 1;
+                self.enter()?;
                 if self.eat(close) {
+                    self.depth -= 1;
                     return Ok(());
                 }
                 loop {
@@ -177,6 +198,7 @@ impl Parser<'_> {
                     }
                     self.skip()?;
                     if self.eat(close) {
+                        self.depth -= 1;
                         return Ok(());
                     }
                     if !self.eat(b',') {
@@ -184,11 +206,11 @@ impl Parser<'_> {
                     }
                 }
             }
-            _ => self.scalar_end().map(drop),
+            _ => self.token().map(drop),
         }
     }
 
-    /// The raw text of a literal or number.
+    /// The raw text of a literal or number (checked by the caller).
     fn scalar_end(&mut self) -> Result<&str> {
         let start = self.i;
         while let Some(b'a'..=b'z' | b'0'..=b'9' | b'-' | b'+' | b'.' | b'E') = self.s.get(self.i) {
@@ -221,19 +243,21 @@ impl Parser<'_> {
             b'"' => Token::Str(self.string()?),
             open @ (b'[' | b'{') => {
                 self.i += 1;
+                self.enter()?;
                 Token::Open(open + 2) // `[`+2 = `]`, `{`+2 = `}`
             }
             _ => match self.scalar_end()? {
                 "null" => Token::Null,
                 "true" => Token::Bool(true),
                 "false" => Token::Bool(false),
+                n if !is_number(n.as_bytes()) => return Err(Error),
                 n => {
                     if let Ok(v) = n.parse::<u64>() {
                         Token::U64(v)
                     } else if let Ok(v) = n.parse::<i64>() {
                         Token::I64(v)
                     } else {
-                        let v = js_sys::Number::parse_float(n);
+                        let v = parse_float(n);
                         if !v.is_finite() {
                             return Err(Error);
                         }
@@ -243,6 +267,69 @@ impl Parser<'_> {
             },
         })
     }
+}
+
+/// RFC 8259 `number`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn is_number(n: &[u8]) -> bool {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while n.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    let mut i = usize::from(n.first() == Some(&b'-'));
+    match n.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if n.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(n.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(n.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == n.len()
+}
+
+/// A number with a fraction or exponent (grammar already checked): JavaScript's
+/// `parseFloat` in the browser (no float parser in the wasm), Rust's natively.
+#[cfg(target_arch = "wasm32")]
+fn parse_float(n: &str) -> f64 {
+    js_sys::Number::parse_float(n)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_float(n: &str) -> f64 {
+    n.parse().unwrap_or(f64::NAN)
+}
+
+/// Shortest text that reads back as `v`: JavaScript's `Number#toString` in the
+/// browser, Rust's `Display` natively (both round-trip; their spellings of very large
+/// and small numbers differ, and both are valid JSON).
+#[cfg(target_arch = "wasm32")]
+fn format_float(v: f64) -> Option<String> {
+    js_sys::Number::from(v)
+        .to_string_with_radix(10)
+        .ok()
+        .map(String::from)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn format_float(v: f64) -> Option<String> {
+    Some(v.to_string())
 }
 
 struct Seq<'p, 'a> {
@@ -255,6 +342,7 @@ impl Seq<'_, '_> {
     /// Whether another element (or entry) follows.
     fn more(&mut self) -> Result<bool> {
         if self.p.eat(self.close) {
+            self.p.depth -= 1;
             return Ok(false);
         }
         if !std::mem::take(&mut self.first) && !self.p.eat(b',') {
@@ -519,8 +607,8 @@ impl<'w> ser::Serializer for &'w mut Writer {
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
         // As JSON.stringify: non-finite numbers are null.
-        match js_sys::Number::from(v).to_string_with_radix(10) {
-            Ok(s) if v.is_finite() => self.0.push_str(&String::from(s)),
+        match format_float(v) {
+            Some(s) if v.is_finite() => self.0.push_str(&s),
             _ => self.0.push_str("null"),
         }
         Ok(())
@@ -761,6 +849,57 @@ mod tests {
         assert_eq!(from_str::<Vec<String>>(r#"["a",]"#), Err(Error));
         assert_eq!(from_str::<Vec<String>>(r#"["a"] x"#), Err(Error));
         assert_eq!(from_str::<String>(r#""\ud800""#), Err(Error));
+    }
+
+    #[test]
+    fn numbers_follow_the_json_grammar() {
+        for ok in [
+            "0",
+            "-0",
+            "7",
+            "-12",
+            "1.5",
+            "0.25",
+            "1e3",
+            "1E+3",
+            "-2.5e-3",
+            "18446744073709551615",
+        ] {
+            assert!(from_str::<serde::de::IgnoredAny>(ok).is_ok(), "{ok}");
+            assert!(from_str::<Vec<f64>>(&format!("[{ok}]")).is_ok(), "{ok}");
+        }
+        for bad in [
+            "+1", "01", "-01", "1.", ".5", "1.5abc", "1e", "1e+", "--1", "-", "0x10", "1_000",
+            "Infinity", "NaN", "1e999",
+        ] {
+            assert_eq!(from_str::<serde::de::IgnoredAny>(bad), Err(Error), "{bad}");
+            assert_eq!(
+                from_str::<Vec<f64>>(&format!("[{bad}]")),
+                Err(Error),
+                "{bad}"
+            );
+        }
+        assert_eq!(from_str::<f64>("-2.5e-3"), Ok(-0.0025));
+        assert_eq!(from_str::<u16>("422"), Ok(422));
+        assert_eq!(from_str::<bool>("truex"), Err(Error));
+    }
+
+    #[test]
+    fn nesting_is_capped() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(from_str::<serde::de::IgnoredAny>(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(
+            from_str::<serde::de::IgnoredAny>(&nested(MAX_DEPTH + 1)),
+            Err(Error)
+        );
+        // Skipped (unknown) fields count too, and a hostile depth does not overflow the stack.
+        let deep = format!("{{\"name\":\"a\",\"x\":{}}}", nested(100_000));
+        assert_eq!(from_str::<Body>(&deep), Err(Error));
+        let ok = format!(
+            "{{\"n\":1,\"extra\":{},\"name\":\"a\",\"flag\":true,\"neg\":0,\"list\":[]}}",
+            nested(MAX_DEPTH - 1)
+        );
+        assert_eq!(from_str::<Body>(&ok).map(|b| b.n), Ok(1));
     }
 
     #[test]
