@@ -13,6 +13,6 @@ echo "    demo agency page (same origin, pk_test_demo):   $DEV_URL/"
 echo "    second agency site (own origin, pk_test_portal): http://127.0.0.1:$AGENCY_SITE_PORT/"
 EDGE_URL="$DEV_URL" node scripts/agency-site.mjs "$AGENCY_SITE_PORT" &
 # wrangler runs in the foreground: a background waiter points the sandbox webhooks at the edge once it answers.
-(for _ in $(seq 240); do curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1 && exec scripts/configure-upstream.sh "$DEV_URL"; sleep 0.5; done) &
+(for _ in $(seq 1200); do curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1 && exec scripts/configure-upstream.sh "$DEV_URL"; sleep 0.5; done) &
 exec wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
   --ip 127.0.0.1 --port "$DEV_PORT" --show-interactive-dev-session=false "$@"

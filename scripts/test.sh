@@ -67,6 +67,11 @@ done
 step "build widget"
 scripts/build-widget.sh
 
+step "build workers (worker-build --release: edge, sandbox)"
+# wrangler dev runs the same [build] commands again at start; warm, that takes seconds.
+(cd crates/edge && worker-build --release)
+(cd crates/sandbox && worker-build --release)
+
 step "start wrangler dev (edge + sandbox)"
 mkdir -p target
 : > "$log"
@@ -77,10 +82,12 @@ setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
   --ip 127.0.0.1 --port "$DEV_PORT" --persist-to "$state_dir" \
   --show-interactive-dev-session=false >"$log" 2>&1 &
 wrangler_pid=$!
-for i in $(seq 240); do
+# The first start builds both workers (worker-build --release): minutes on a cold,
+# busy 2-core machine.
+for i in $(seq 1200); do
   if curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1; then break; fi
   kill -0 "$wrangler_pid" 2>/dev/null || { echo "wrangler dev exited" >&2; exit 1; }
-  [ "$i" -eq 240 ] && { echo "wrangler dev did not answer /healthz in 120 s" >&2; exit 1; }
+  [ "$i" -eq 1200 ] && { echo "wrangler dev did not answer /healthz in 600 s" >&2; exit 1; }
   sleep 0.5
 done
 echo "edge up at $DEV_URL"

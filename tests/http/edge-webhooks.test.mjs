@@ -70,7 +70,7 @@ test("SSE: current status first, id lines, Last-Event-ID replays only what was m
   await pump;
   // Reconnect from the first id: exactly the two later changes.
   const ctrl2 = new AbortController();
-  const res2 = await fetch(`${BASE}/v1/tenants/${t.tenantId}/events?access_token=${encodeURIComponent(t.token)}`, { headers: { "Last-Event-ID": String(firstId) }, signal: ctrl2.signal });
+  const res2 = await fetch(`${BASE}/v1/tenants/${t.tenantId}/events`, { headers: { Authorization: `Bearer ${t.token}`, "Last-Event-ID": String(firstId) }, signal: ctrl2.signal });
   const replayed = [];
   const pump2 = pumpSse(res2.body, replayed);
   for (let i = 0; i < 60 && replayed.length < 2; i++) await sleep(100);

@@ -22,20 +22,6 @@ pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
     Ok(token::issue(claims, &key(ctx)?))
 }
 
-/// The bearer token, or for the SSE route (EventSource cannot set headers) the
-/// `access_token` query parameter.
-fn presented(req: &Request, allow_query: bool) -> Option<String> {
-    bearer(req).or_else(|| {
-        if !allow_query {
-            return None;
-        }
-        let url = req.url().ok()?;
-        url.query_pairs()
-            .find(|(k, _)| k == "access_token")
-            .map(|(_, v)| v.into_owned())
-    })
-}
-
 /// Verifies the session token of a browser request. The token must be signed with our
 /// key, unexpired, and issued for a configured agency and one of its origins; when the
 /// request has an `Origin` header it must be the token's origin.
@@ -43,8 +29,10 @@ fn presented(req: &Request, allow_query: bool) -> Option<String> {
 /// # Errors
 /// 401 for a missing, malformed, forged or expired token; 403 `forbidden_origin` when
 /// used from another origin.
-pub fn session(req: &Request, ctx: &Ctx, allow_query: bool) -> AppResult<(SessionClaims, Agency)> {
-    let token = presented(req, allow_query).ok_or(AppError::Unauthorized)?;
+pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
+    // Only from the `Authorization` header: a token in a URL ends up in logs, history
+    // and `Referer`s (the widget reads SSE with fetch, which can send the header).
+    let token = bearer(req).ok_or(AppError::Unauthorized)?;
     if token.starts_with("sk_") || token.starts_with("pk_") {
         return Err(AppError::Unauthorized);
     }
@@ -78,13 +66,8 @@ pub fn session(req: &Request, ctx: &Ctx, allow_query: bool) -> AppResult<(Sessio
 /// # Errors
 /// As [`session`], plus 403 `tenant_mismatch` for a token of another tenant (or a
 /// session token not yet bound to one).
-pub fn tenant(
-    req: &Request,
-    ctx: &Ctx,
-    tenant_id: &str,
-    allow_query: bool,
-) -> AppResult<(SessionClaims, Agency)> {
-    let (claims, agency) = session(req, ctx, allow_query)?;
+pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<(SessionClaims, Agency)> {
+    let (claims, agency) = session(req, ctx)?;
     if !claims.is_for_tenant(tenant_id) {
         return Err(AppError::Forbidden("tenant_mismatch"));
     }

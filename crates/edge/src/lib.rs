@@ -121,6 +121,7 @@ async fn dispatch(
         "/v1/tenants" => tenants::api::create(req, ctx).await,
         "/v1/tenants/{tenantId}/status" => tenants::api::status(req, ctx, &id()).await,
         "/v1/tenants/{tenantId}/events" => tenant_state::sse::events(req, ctx, &id()).await,
+        "/v1/tenants/{tenantId}/session" => sessions::refresh(req, ctx, &id()).await,
         "/v1/tenants/{tenantId}/documents" => {
             if req.method() == worker::Method::Get {
                 documents::api::list(req, ctx, &id()).await

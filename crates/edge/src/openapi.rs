@@ -30,6 +30,11 @@ fn describe(method: &str, template: &str) -> (&'static str, &'static str, Vec<u1
             "tenant",
             vec![200, 400, 401, 403, 404],
         ),
+        ("POST", "/v1/tenants/{tenantId}/session") => (
+            "Refresh the tenant token while the onboarding is not complete: {sessionToken, expiresAt}, same tenant and session, a new expiry",
+            "tenant",
+            vec![200, 401, 403, 404, 409, 429],
+        ),
         ("POST", "/v1/tenants/{tenantId}/documents") => (
             "Upload a document (raw body with ?kind= or multipart kind+file); sniffed, size-checked, streamed upstream",
             "tenant",

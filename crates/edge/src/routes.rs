@@ -47,6 +47,7 @@ pub static ROUTES: &[Route] = &[
     r("POST", "/v1/tenants", Cors::Agencies),
     r("GET", "/v1/tenants/{tenantId}/status", Cors::Agencies),
     r("GET", "/v1/tenants/{tenantId}/events", Cors::Agencies),
+    r("POST", "/v1/tenants/{tenantId}/session", Cors::Agencies),
     r("POST", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
     r("GET", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
     r("POST", "/v1/tenants/{tenantId}/clave", Cors::Agencies),

@@ -455,6 +455,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
     if resumed {
         start_events(&app);
         refresh_status(&app);
+        keep_token_fresh(&app, 0);
     } else {
         check_session(&app);
     }
@@ -751,6 +752,52 @@ fn finish(app: &Shared) {
 }
 
 /// The session or tenant token is gone: start again from a clean state, saying so.
+/// How often the tenant token is renewed (tokens live an hour; a KYC can take long).
+const TOKEN_REFRESH_MS: i32 = 20 * 60 * 1000;
+
+/// Renews the tenant token after `first_ms`, then every [`TOKEN_REFRESH_MS`], while
+/// the onboarding is open and the widget is on the page. A network failure is retried
+/// a minute later; a refused token starts again as an expired one does.
+fn keep_token_fresh(app: &Shared, first_ms: i32) {
+    let app = app.clone();
+    spawn_local(async move {
+        let mut wait = first_ms;
+        loop {
+            dom::sleep(wait).await;
+            let Some((edge, id, token)) = ({
+                let a = app.borrow();
+                a.tenant
+                    .clone()
+                    .filter(|_| a.host.is_connected())
+                    .map(|(id, token)| (a.edge(), id, token))
+            }) else {
+                return;
+            };
+            let path = format!("/v1/tenants/{id}/session");
+            wait = match edge
+                .call::<api::Session>("POST", &path, Some(&token), None, None)
+                .await
+            {
+                Ok(s) => {
+                    let mut a = app.borrow_mut();
+                    // Still the same tenant (no restart meanwhile): keep the new token.
+                    if let Some((tid, t)) = a.tenant.as_mut()
+                        && *tid == id
+                    {
+                        *t = s.session_token;
+                        a.save();
+                    }
+                    TOKEN_REFRESH_MS
+                }
+                Err(e) if e.is_expired() => return expired(&app),
+                // Complete (409), or a token for another tenant: nothing to keep fresh.
+                Err(ApiError::Status(..)) => return,
+                Err(ApiError::Network) => 60_000,
+            };
+        }
+    });
+}
+
 fn expired(app: &Shared) {
     {
         let mut a = app.borrow_mut();
@@ -969,6 +1016,7 @@ fn submit_details(app: &Shared) {
                     a.tenant = Some((created.tenant_id, created.session_token));
                 }
                 start_events(&app);
+                keep_token_fresh(&app, TOKEN_REFRESH_MS);
                 go(&app, Step::Documents);
             }
             Err(ApiError::Status(422, Some(problem))) => show_problem(&app, &problem),

@@ -62,7 +62,7 @@ fn query_kind(req: &Request) -> Option<String> {
 /// 401/403 auth, 404 unknown tenant, 400 malformed body, 413 too large, 415 not a
 /// PDF/JPEG/PNG, 422 bad kind or empty file, 502/503/504 upstream.
 pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, false)?;
+    auth::tenant(&req, ctx, tenant_id)?;
     let key = http::idempotency_key(&req)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle.status().await?;
@@ -169,7 +169,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
 pub async fn list(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, false)?;
+    auth::tenant(&req, ctx, tenant_id)?;
     TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
     let docs = Screening::new(&ctx.env, &ctx.settings)?
         .list_documents(tenant_id)

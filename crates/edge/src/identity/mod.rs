@@ -36,7 +36,7 @@ pub fn inquiry_scope(inquiry_id: &str) -> String {
 /// 401/403 auth, 404 unknown tenant, 400 bad body, 422 bad device session id,
 /// 502/503/504 upstream.
 pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let (_, agency) = auth::tenant(&req, ctx, tenant_id, false)?;
+    let (_, agency) = auth::tenant(&req, ctx, tenant_id)?;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let body: InquiryBody = http::parse_optional_json(&bytes)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
@@ -109,7 +109,7 @@ pub async fn answer(
     tenant_id: &str,
     inquiry_id: &str,
 ) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, false)?;
+    auth::tenant(&req, ctx, tenant_id)?;
     let body: AnswersRequest = http::read_json(&mut req).await?;
     validate::validate_answers(&body).map_err(AppError::Validation)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;

@@ -1,5 +1,7 @@
 //! `POST /v1/sessions`: a publishable key and an allowed `Origin` buy a short-lived
-//! session token bound to both.
+//! session token bound to both. `POST /v1/tenants/{id}/session`: a tenant token still
+//! valid buys the same token with a new expiry, while the onboarding is not complete, so
+//! tokens stay short-lived and an applicant in a long KYC is not sent back to the start.
 
 use onboarding_core::token::SessionClaims;
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,7 @@ use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx, header};
 use crate::rate_limit;
+use crate::tenant_state::client::TenantHandle;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -57,6 +60,33 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         201,
         &SessionCreated {
             session_token: auth::issue(ctx, &claims)?,
+            expires_at: http::iso(expires * 1000),
+        },
+    )
+}
+
+/// `POST /v1/tenants/{id}/session`.
+///
+/// # Errors
+/// 401/403 auth (an expired token cannot be refreshed), 404 unknown tenant, 409
+/// `onboarding_complete` once every check is done.
+pub async fn refresh(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    let (claims, _) = auth::tenant(&req, ctx, tenant_id)?;
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    handle.record().await?.ok_or(AppError::NotFound)?;
+    let current = handle.status().await?.status;
+    if current.get("complete").and_then(serde_json::Value::as_bool) == Some(true) {
+        return Err(AppError::Conflict("onboarding_complete"));
+    }
+    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    let renewed = SessionClaims {
+        expires_at: expires as i64,
+        ..claims
+    };
+    http::json(
+        200,
+        &SessionCreated {
+            session_token: auth::issue(ctx, &renewed)?,
             expires_at: http::iso(expires * 1000),
         },
     )

@@ -8,8 +8,8 @@
 //! after 5 minutes so the browser reconnects (with `Last-Event-ID`). Polling a Durable
 //! Object is cheap and behaves the same in workerd and in production; a push design
 //! (the object holding open streams) would save the polls but ties each connection's
-//! lifetime to the object's. The token may come as `?access_token=` because
-//! `EventSource` cannot send headers.
+//! lifetime to the object's. The token comes in the `Authorization` header only, never
+//! in the URL: the widget reads the stream with `fetch` (EventSource cannot send headers).
 
 use std::time::Duration;
 
@@ -47,7 +47,7 @@ struct State {
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 400 malformed `Last-Event-ID`.
 pub async fn events(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, true)?;
+    auth::tenant(&req, ctx, tenant_id)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let current = handle.status().await?;
     let last_event_id = http::header(&req, "Last-Event-ID").filter(|v| !v.trim().is_empty());

@@ -57,7 +57,7 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// 401/403 auth, 400/415 body, 422 validation, 429 per-session limit, 409 idempotency
 /// conflicts, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
-    let (claims, agency) = auth::session(&req, ctx, false)?;
+    let (claims, agency) = auth::session(&req, ctx)?;
     let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
@@ -93,7 +93,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 /// # Errors
 /// 401/403 auth, 404 unknown tenant.
 pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id, false)?;
+    auth::tenant(&req, ctx, tenant_id)?;
     let entry = TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
     http::json(200, &entry.status)
 }
@@ -110,7 +110,7 @@ pub async fn start(
     tenant_id: &str,
     page: Hosted,
 ) -> AppResult<Response> {
-    let (claims, _) = auth::tenant(&req, ctx, tenant_id, false)?;
+    let (claims, _) = auth::tenant(&req, ctx, tenant_id)?;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let body: StartBody = http::parse_optional_json(&bytes)?;
     let return_url = body
