@@ -11,6 +11,8 @@
 //! * [`document`] — magic-byte sniffing and size limits for uploads.
 //! * [`token`] — HMAC-signed session tokens.
 //! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.
+//! * [`identity_decision`] — one identity decision per tenant: inquiries, step-up
+//!   answers and the agency's update as a pure state machine.
 //! * [`device`] — device session ids from caller-supplied random bytes.
 //! * [`mask`] — masking of personal data for logs.
 //! * [`html`] — escaping text into HTML.
@@ -52,6 +54,7 @@ pub mod device;
 pub mod document;
 pub mod html;
 pub mod i18n;
+pub mod identity_decision;
 pub mod mask;
 pub mod model;
 pub mod signature;

@@ -5,6 +5,7 @@
 
 use onboarding_core::ValidationError;
 use onboarding_core::i18n::Locale;
+use onboarding_core::identity_decision::Refusal;
 use onboarding_core::model::problem::{self, Problem};
 use worker::{Headers, Response};
 
@@ -25,6 +26,9 @@ pub enum AppError {
     Conflict(&'static str),
     /// 413: a document over the limit.
     TooLarge,
+    /// 404 / 409: an identity call the one-decision rule refuses (core's [`Refusal`]
+    /// knows the code: `identity_already_decided`, `identity_attempts_exhausted`, …).
+    Identity(Refusal),
     /// 415: a document that is not PDF, JPEG or PNG, or a body of the wrong type.
     UnsupportedMediaType,
     /// 422 with every field error.
@@ -54,6 +58,7 @@ impl AppError {
             Self::MethodNotAllowed(_) => 405,
             Self::Conflict(_) => 409,
             Self::TooLarge => 413,
+            Self::Identity(r) => r.status(),
             Self::UnsupportedMediaType => 415,
             Self::Validation(_) => 422,
             Self::RateLimited(_) => 429,
@@ -72,6 +77,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::TooLarge => "file_too_large",
+            Self::Identity(r) => r.code(),
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::RateLimited(_) => "rate_limited",

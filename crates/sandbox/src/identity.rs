@@ -56,6 +56,11 @@ pub async fn create(db: &Db, req: &mut Request) -> AppResult<Response> {
         return respond(200, &v);
     }
     let outcomes = Outcomes::from_email(&inquiry.applicant.email);
+    if outcomes.identity_down {
+        return Err(AppError::Internal(
+            "identity service down (test value +identitydown)".into(),
+        ));
+    }
     let decision = outcomes.decision();
     let authentication_id = http::uuid()?;
     let response = response_body(&inquiry, decision, &authentication_id, locale);

@@ -19,6 +19,9 @@ pub struct Outcomes {
     pub kyc_fail: bool,
     /// `+forged`: forensic analysis reports a fraud indicator.
     pub forged: bool,
+    /// `+identitydown`: the identity-decision API fails every inquiry (500), so the
+    /// edge's retry rule (a new inquiry only when none reached a decision) can be seen.
+    pub identity_down: bool,
 }
 
 /// Identification number that the credit bureau always lists as a defaulter (a valid
@@ -39,6 +42,7 @@ impl Outcomes {
                 "defaulter" => out.defaulter = true,
                 "kycfail" => out.kyc_fail = true,
                 "forged" => out.forged = true,
+                "identitydown" => out.identity_down = true,
                 _ => {}
             }
         }

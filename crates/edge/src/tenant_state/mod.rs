@@ -7,6 +7,7 @@
 //! agency-only results (identity insights, forensic findings, financial score).
 
 pub mod client;
+pub mod identity;
 pub mod sse;
 
 use onboarding_core::model::status::{Startable, Status};
@@ -47,16 +48,6 @@ pub enum LocalChange {
     Started {
         /// `clave`, `kyc`, `bank`, `identity` or `forensic`.
         step: String,
-    },
-    /// The identity decision changed (inquiry, answers or the agency's update).
-    #[serde(rename_all = "camelCase")]
-    IdentityDecided {
-        /// Inquiry id.
-        inquiry_id: String,
-        /// The decision.
-        decision: onboarding_core::model::identity::Decision,
-        /// Full upstream answer, for the agency only.
-        detail: serde_json::Value,
     },
 }
 
@@ -207,18 +198,6 @@ impl TenantState {
                 }
                 "step.started"
             }
-            LocalChange::IdentityDecided {
-                inquiry_id,
-                decision,
-                detail,
-            } => {
-                status.identity_decided(*decision, at);
-                if !detail.is_null() {
-                    self.put("identity", &serde_json::to_string(detail)?)?;
-                }
-                self.put("inquiry", inquiry_id)?;
-                "identity.decided"
-            }
         };
         self.commit(&status, &format!("local:{id}"), kind, "")?;
         self.current()
@@ -311,6 +290,7 @@ impl TenantState {
             "tenant": parse("tenant")?,
             "status": parse("status")?,
             "identity": parse("identity")?,
+            "identityInquiries": self.identity_view()?,
             "kyc": parse("kyc")?,
             "forensic": parse("forensic")?,
             "financial": parse("financial")?,
@@ -326,6 +306,7 @@ impl DurableObject for TenantState {
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL)",
         ] {
             let _ = sql.exec(ddl, None);
         }
@@ -342,7 +323,7 @@ impl DurableObject for TenantState {
         let at = q("at").unwrap_or_default();
         let out: serde_json::Value = match url.path() {
             "/init" => serde_json::to_value(self.init(req.json().await?)?)?,
-            "/status" | "/tenant" | "/webhook" if self.record()?.is_none() => {
+            "/status" | "/tenant" | "/webhook" | "/identity" if self.record()?.is_none() => {
                 return Response::error("no tenant", 404);
             }
             "/status" => serde_json::to_value(self.current()?)?,
@@ -368,10 +349,11 @@ impl DurableObject for TenantState {
                 serde_json::to_value(self.log_after(after)?)?
             }
             "/agency" => self.agency_view()?,
-            "/kv" => match q("k").as_deref() {
-                Some(k @ "inquiry") => serde_json::to_value(self.get(k)?)?,
-                _ => return Response::error("not found", 404),
-            },
+            "/identity" => {
+                let op: identity::IdentityOp = req.json().await?;
+                let id = q("id").unwrap_or_default();
+                serde_json::to_value(self.identity(op, &at, &id)?)?
+            }
             _ => return Response::error("not found", 404),
         };
         Response::from_json(&out)

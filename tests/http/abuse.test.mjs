@@ -1,0 +1,101 @@
+// Issue 12: the rules under abuse and faults (DESIGN.md "Rules under abuse and faults"),
+// each as an attack or a fault against a running `wrangler dev` (BASE from DEV_URL).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api, tenant, devVars } from "../lib/edge.mjs";
+
+const vars = devVars();
+const SK = vars.DEMO_AGENCY_SECRET_KEY;
+
+const problem = (r, status, code) => {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get("content-type") ?? "", /application\/problem\+json/);
+  if (code) assert.equal(r.json.code, code, r.text);
+};
+
+const inquire = (t) => api(`/v1/tenants/${t.tenantId}/identity-inquiries`, { token: t.token, method: "POST" });
+const answer = (t, id, answers) => api(`/v1/tenants/${t.tenantId}/identity-inquiries/${id}/answers`, { token: t.token, json: { answers } });
+const agencyDecision = (id, decision, sk = SK) =>
+  api(`/v1/agency/identity-inquiries/${id}/decision`, { token: sk, origin: null, method: "PUT", json: { decision, notes: "checked" } });
+const agencyView = (t, sk = SK) => api(`/v1/agency/tenants/${t.tenantId}`, { token: sk, origin: null });
+const status = (t) => api(`/v1/tenants/${t.tenantId}/status`, { token: t.token });
+
+/** The sandbox's right step-up answers (crates/sandbox/README.md). */
+const RIGHT = [["1", "2"], ["2", "3"], ["3", "1"]].map(([questionId, choiceId]) => ({ questionId, choiceId }));
+const WRONG = RIGHT.map((a) => ({ ...a, choiceId: "9" }));
+
+test("identity: Allow, Deny and Review are final — a second inquiry is 409 identity_already_decided", async () => {
+  for (const [tag, decision] of [["", "Allow"], ["deny", "Deny"], ["review", "Review"]]) {
+    const t = await tenant(tag);
+    const first = await inquire(t);
+    assert.equal(first.status, 201, first.text);
+    assert.equal(first.json.decision, decision);
+    for (let i = 0; i < 3; i++) problem(await inquire(t), 409, "identity_already_decided");
+    assert.equal((await status(t)).json.steps.identity, decision.toLowerCase());
+    const view = await agencyView(t);
+    assert.equal(view.json.identityInquiries.inquiries.length, 1, "no second upstream inquiry");
+  }
+});
+
+test("identity: a reload resumes the open challenge (same inquiry, same questions); answered once", async () => {
+  const t = await tenant("challenge");
+  const first = await inquire(t);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.json.decision, "Challenge");
+  for (let i = 0; i < 3; i++) {
+    const again = await inquire(t);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.inquiryId, first.json.inquiryId);
+    assert.deepEqual(again.json.questionnaire, first.json.questionnaire);
+  }
+  const a = await answer(t, first.json.inquiryId, WRONG);
+  assert.equal(a.status, 200, a.text);
+  assert.equal(a.json.decision, "Deny");
+  // The questions cannot be retried until they pass.
+  problem(await answer(t, first.json.inquiryId, RIGHT), 409, "identity_already_answered");
+  problem(await inquire(t), 409, "identity_already_decided");
+  assert.equal((await status(t)).json.steps.identity, "deny");
+});
+
+test("identity: concurrent inquiries of one tenant reach the upstream once", async () => {
+  const t = await tenant();
+  const rs = await Promise.all(Array.from({ length: 5 }, () => inquire(t)));
+  assert.equal(rs.filter((r) => r.status === 201).length, 1, rs.map((r) => r.status).join(","));
+  for (const r of rs.filter((r) => r.status !== 201)) {
+    assert.equal(r.status, 409, r.text);
+    assert.ok(["identity_inquiry_in_progress", "identity_already_decided"].includes(r.json.code), r.json.code);
+  }
+  assert.equal((await agencyView(t)).json.identityInquiries.inquiries.length, 1);
+});
+
+test("identity: the agency's decision stands — the applicant's later calls cannot undo it", async () => {
+  const t = await tenant("challenge");
+  const first = await inquire(t);
+  assert.equal(first.json.decision, "Challenge");
+  const d = await agencyDecision(first.json.inquiryId, "Deny");
+  assert.equal(d.status, 200, d.text);
+  problem(await inquire(t), 409, "identity_already_decided");
+  problem(await answer(t, first.json.inquiryId, RIGHT), 409, "identity_already_decided");
+  assert.equal((await status(t)).json.steps.identity, "deny");
+  // Only the agency changes it afterwards.
+  assert.equal((await agencyDecision(first.json.inquiryId, "Allow")).status, 200);
+  assert.equal((await status(t)).json.steps.identity, "allow");
+  problem(await inquire(t), 409, "identity_already_decided");
+  const view = await agencyView(t);
+  assert.equal(view.json.identityInquiries.decidedBy, "agency");
+  assert.ok(view.json.identityInquiries.inquiries[0].detail.insights, "insights kept for the agency");
+});
+
+test("identity: a new inquiry only after an upstream failure, at most 3 in all; insights of each kept", async () => {
+  const t = await tenant("identitydown");
+  for (let i = 0; i < 3; i++) {
+    const r = await inquire(t);
+    problem(r, 502, "upstream_error");
+  }
+  problem(await inquire(t), 409, "identity_attempts_exhausted");
+  const view = await agencyView(t);
+  const inquiries = view.json.identityInquiries.inquiries;
+  assert.equal(inquiries.length, 3);
+  for (const i of inquiries) assert.equal(i.state, "failed");
+  assert.equal(view.json.identityInquiries.decision, undefined);
+});
