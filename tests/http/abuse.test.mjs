@@ -2,10 +2,11 @@
 // each as an attack or a fault against a running `wrangler dev` (BASE from DEV_URL).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, tenant, devVars } from "../lib/edge.mjs";
+import { api, tenant, devVars, sign } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SK = vars.DEMO_AGENCY_SECRET_KEY;
+const SKOR_SECRET = vars.SKOR_WEBHOOK_SECRET;
 
 const problem = (r, status, code) => {
   assert.equal(r.status, status, r.text);
@@ -97,5 +98,54 @@ test("identity: a new inquiry only after an upstream failure, at most 3 in all; 
   const inquiries = view.json.identityInquiries.inquiries;
   assert.equal(inquiries.length, 3);
   for (const i of inquiries) assert.equal(i.state, "failed");
-  assert.equal(view.json.identityInquiries.decision, undefined);
+  assert.equal(view.json.identityInquiries.decision ?? null, null);
+});
+
+// ---- Order: late, duplicate and out-of-order upstream events ----
+
+let evtSeq = 0;
+function event(tenantId, type, data, createdAt) {
+  const id = `evt_order_${Date.now()}_${evtSeq++}`;
+  return { id, body: JSON.stringify({ id, type, createdAt: createdAt.toISOString(), tenantId, data }) };
+}
+const deliver = (e) =>
+  api("/webhooks/skor", { body: e.body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(SKOR_SECRET, e.body) } });
+const minutesAgo = (m) => new Date(Date.now() - m * 60_000);
+
+test("order: a delayed kyc.completed created earlier never rolls a verified KYC back", async () => {
+  const t = await tenant();
+  const now = event(t.tenantId, "kyc.completed", { status: "verified" }, minutesAgo(0));
+  const late = event(t.tenantId, "kyc.completed", { status: "rejected" }, minutesAgo(2));
+  assert.equal((await deliver(now)).status, 200);
+  const r = await deliver(late);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await status(t)).json.steps.kyc, "verified");
+  // Recorded for the agency (not applied), and the agency's current KYC is the newer one.
+  const view = (await agencyView(t)).json;
+  const byId = Object.fromEntries(view.events.map((e) => [e.eventId, e]));
+  assert.equal(byId[now.id].applied, true);
+  assert.equal(byId[late.id].applied, false);
+  assert.equal(view.kyc.status, "verified");
+  // A duplicate of the late one is still a duplicate; an event created later applies.
+  assert.equal((await deliver(late)).json.applied, false);
+  const later = event(t.tenantId, "kyc.completed", { status: "rejected" }, new Date(Date.now() + 1000));
+  assert.equal((await deliver(later)).status, 200);
+  assert.equal((await status(t)).json.steps.kyc, "rejected");
+});
+
+test("order: forensic and financial results keep their history; the newest is current", async () => {
+  const t = await tenant();
+  const newer = event(t.tenantId, "forensic.analysis.completed", { status: "completed", inconsistencies: [], fraudIndicators: [], risk: "low" }, minutesAgo(1));
+  const older = event(t.tenantId, "forensic.analysis.completed", { status: "failed", inconsistencies: [], fraudIndicators: ["x"], risk: "high" }, minutesAgo(5));
+  const bankNew = event(t.tenantId, "financial.analysis.completed", { status: "completed", score: 742, band: "B" }, minutesAgo(1));
+  const bankOld = event(t.tenantId, "financial.analysis.completed", { status: "failed" }, minutesAgo(3));
+  for (const e of [newer, older, bankNew, bankOld]) assert.equal((await deliver(e)).status, 200);
+  const st = (await status(t)).json;
+  assert.equal(st.steps.forensic, "done");
+  assert.equal(st.steps.bank, "done");
+  const view = (await agencyView(t)).json;
+  assert.equal(view.forensic.risk, "low");
+  assert.equal(view.financial.score, 742);
+  assert.deepEqual(view.forensicHistory.map((e) => e.eventId), [older.id, newer.id]);
+  assert.deepEqual(view.financialHistory.map((e) => e.eventId), [bankOld.id, bankNew.id]);
 });

@@ -10,6 +10,7 @@ pub mod client;
 pub mod identity;
 pub mod sse;
 
+use onboarding_core::event_order::{StepClock, Verdict};
 use onboarding_core::model::status::{Startable, Status};
 use onboarding_core::model::webhook::{Event, EventData};
 use serde::{Deserialize, Serialize};
@@ -229,13 +230,34 @@ impl TenantState {
         let mut status = self
             .status()?
             .unwrap_or_else(|| Status::new(&rec.tenant_id, at));
-        status.apply(&event, at);
-        match &event.data {
-            EventData::Forensic(f) => self.put("forensic", &serde_json::to_string(f)?)?,
-            EventData::Financial(f) => self.put("financial", &serde_json::to_string(f)?)?,
-            EventData::Kyc(k) => self.put("kyc", &serde_json::to_string(k)?)?,
-            _ => {}
+        // Order: only an event created after the step's current result replaces it
+        // (core's StepClock); an older one is kept in `results` for the agency and
+        // relayed, but changes no step.
+        let mut clock: StepClock = match self.get("step_clock")? {
+            Some(s) => serde_json::from_str(&s)?,
+            None => StepClock::default(),
+        };
+        let verdict = clock.admit(&event);
+        if verdict == Verdict::Newer {
+            self.put("step_clock", &serde_json::to_string(&clock)?)?;
+            status.apply(&event, at);
+            match &event.data {
+                EventData::Forensic(f) => self.put("forensic", &serde_json::to_string(f)?)?,
+                EventData::Financial(f) => self.put("financial", &serde_json::to_string(f)?)?,
+                EventData::Kyc(k) => self.put("kyc", &serde_json::to_string(k)?)?,
+                _ => {}
+            }
         }
+        self.sql.exec(
+            "INSERT OR IGNORE INTO results (event_id, type, created_at, applied, data) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                event.id.as_str().into(),
+                event.event_type().as_str().into(),
+                event.created_at.as_str().into(),
+                i32::from(verdict == Verdict::Newer).into(),
+                serde_json::to_string(&serde_json::to_value(&event.data)?["data"])?.into(),
+            ],
+        )?;
         self.commit(&status, &event.id, event.event_type().as_str(), body)?;
         Ok(Applied {
             applied: true,
@@ -286,8 +308,43 @@ impl TenantState {
             .iter()
             .filter_map(|d| serde_json::from_str(&d.record).ok())
             .collect();
+        #[derive(Deserialize)]
+        struct Result_ {
+            event_id: String,
+            #[serde(rename = "type")]
+            kind: String,
+            created_at: String,
+            applied: i64,
+            data: String,
+        }
+        let results: Vec<Result_> = self
+            .sql
+            .exec(
+                "SELECT event_id, type, created_at, applied, data FROM results ORDER BY created_at, rowid",
+                None,
+            )?
+            .to_array()?;
+        let history = |kind: Option<&str>| -> Vec<serde_json::Value> {
+            results
+                .iter()
+                .filter(|r| kind.is_none_or(|k| r.kind == k))
+                .map(|r| {
+                    serde_json::json!({
+                        "eventId": r.event_id,
+                        "type": r.kind,
+                        "createdAt": r.created_at,
+                        "applied": r.applied != 0,
+                        "data": serde_json::from_str::<serde_json::Value>(&r.data)
+                            .unwrap_or(serde_json::Value::Null),
+                    })
+                })
+                .collect()
+        };
         Ok(serde_json::json!({
             "tenant": parse("tenant")?,
+            "events": history(None),
+            "forensicHistory": history(Some("forensic.analysis.completed")),
+            "financialHistory": history(Some("financial.analysis.completed")),
             "status": parse("status")?,
             "identity": parse("identity")?,
             "identityInquiries": self.identity_view()?,
@@ -306,6 +363,7 @@ impl DurableObject for TenantState {
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS results (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created_at TEXT NOT NULL, applied INTEGER NOT NULL, data TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL)",
         ] {
             let _ = sql.exec(ddl, None);
