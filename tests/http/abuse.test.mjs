@@ -2,7 +2,8 @@
 // each as an attack or a fault against a running `wrangler dev` (BASE from DEV_URL).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, tenant, devVars, sign } from "../lib/edge.mjs";
+import http from "node:http";
+import { api, tenant, devVars, sign, pdf, sha256hex, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SK = vars.DEMO_AGENCY_SECRET_KEY;
@@ -148,4 +149,88 @@ test("order: forensic and financial results keep their history; the newest is cu
   assert.equal(view.financial.score, 742);
   assert.deepEqual(view.forensicHistory.map((e) => e.eventId), [older.id, newer.id]);
   assert.deepEqual(view.financialHistory.map((e) => e.eventId), [bankOld.id, bankNew.id]);
+});
+
+// ---- Idempotency: the fingerprint covers the content ----
+
+test("idempotency: another file under a used key is 422 idempotency_key_reused, the same file replays", async () => {
+  const t = await tenant();
+  const key = `doc-${Date.now()}`;
+  const upload = (bytes) =>
+    api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: bytes, headers: { "Content-Type": "application/pdf", "Idempotency-Key": key } });
+  const a = pdf(4096);
+  const b = Buffer.from(a);
+  b[100] = 0x41; // same kind, type and length; different bytes
+  const first = await upload(a);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.json.sha256, sha256hex(a));
+  const again = await upload(a);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.documentId, first.json.documentId);
+  assert.equal(again.headers.get("idempotent-replayed"), "true");
+  problem(await upload(b), 422, "idempotency_key_reused");
+  // The second file was not silently dropped as a replay of the first, nor stored.
+  const list = await api(`/v1/tenants/${t.tenantId}/documents`, { token: t.token });
+  assert.deepEqual(list.json.documents.map((d) => d.sha256), [sha256hex(a)]);
+});
+
+test("idempotency: a multipart retry (new boundary) of the same file replays; another file does not", async () => {
+  const t = await tenant();
+  const key = `mp-${Date.now()}`;
+  const form = (bytes) => {
+    const fd = new FormData();
+    fd.set("kind", "payslip");
+    fd.set("file", new Blob([bytes], { type: "application/pdf" }), "p.pdf");
+    return fd;
+  };
+  const upload = (bytes) => api(`/v1/tenants/${t.tenantId}/documents`, { token: t.token, body: form(bytes), headers: { "Idempotency-Key": key } });
+  const a = pdf(3000);
+  const b = Buffer.from(a);
+  b[50] = 0x42;
+  const first = await upload(a);
+  assert.equal(first.status, 201, first.text);
+  const again = await upload(a);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.documentId, first.json.documentId);
+  problem(await upload(b), 422, "idempotency_key_reused");
+});
+
+test("idempotency: a slow upload keeps its key past 60 s — a retry then replays it, no second document", { timeout: 180_000 }, async () => {
+  const t = await tenant();
+  const key = `slow-${Date.now()}`;
+  const file = pdf(64 * 1024);
+  const url = new URL(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, BASE);
+  const headers = { Authorization: `Bearer ${t.token}`, Origin: ORIGIN, "Content-Type": "application/pdf", "Idempotency-Key": key };
+  // The first request trickles its body for ~66 s.
+  const slow = new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { ...headers, "Content-Length": String(file.length) } }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(body) }));
+    });
+    req.on("error", reject);
+    const pieces = 33;
+    const size = Math.ceil(file.length / pieces);
+    let i = 0;
+    const tick = () => {
+      req.write(file.subarray(i * size, (i + 1) * size));
+      i++;
+      if (i < pieces) setTimeout(tick, 2000);
+      else req.end();
+    };
+    tick();
+  });
+  await sleep(62_000);
+  // Past the old 60 s lease: the retry must not start a second upload.
+  const retry = await api(url.pathname + url.search, { token: t.token, body: file, headers: { "Content-Type": "application/pdf", "Idempotency-Key": key } });
+  const first = await slow;
+  assert.equal(first.status, 201, JSON.stringify(first.json));
+  if (retry.status === 409) {
+    assert.equal(retry.json.code, "idempotency_in_progress");
+  } else {
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.json.documentId, first.json.documentId);
+  }
+  const list = await api(`/v1/tenants/${t.tenantId}/documents`, { token: t.token });
+  assert.equal(list.json.documents.length, 1, JSON.stringify(list.json));
 });

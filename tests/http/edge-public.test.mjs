@@ -185,7 +185,7 @@ test("idempotency: concurrent duplicates of POST /v1/tenants make one tenant, sa
   const later = await api("/v1/tenants", { token: s, json: body, headers: { "Idempotency-Key": key } });
   assert.equal(later.json.tenantId, rs[0].json.tenantId);
   const reused = await api("/v1/tenants", { token: s, json: tenantBody("other"), headers: { "Idempotency-Key": key } });
-  problem(reused, 409, "idempotency_key_reused");
+  problem(reused, 422, "idempotency_key_reused");
 });
 
 test("documents: raw PDF and multipart PNG are streamed, hashed and listed", async () => {

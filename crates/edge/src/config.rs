@@ -98,6 +98,9 @@ pub struct Settings {
     pub upstream_binding: Option<String>,
     /// Upstream request timeout.
     pub upstream_timeout_ms: u32,
+    /// Upstream timeout of a streamed document upload (it lasts as long as the
+    /// applicant's upload; as long as the idempotency lease that guards it).
+    pub upload_timeout_ms: u32,
     /// Largest accepted document.
     pub max_document_bytes: u64,
     /// Session token lifetime.
@@ -149,6 +152,11 @@ impl Settings {
             identity_base_url: base("IDENTITY_BASE_URL")?,
             upstream_binding: var(env, "UPSTREAM_BINDING"),
             upstream_timeout_ms: num(env, "UPSTREAM_TIMEOUT_MS", 15_000)?,
+            upload_timeout_ms: num(
+                env,
+                "UPSTREAM_UPLOAD_TIMEOUT_MS",
+                crate::idempotency::UPLOAD_LEASE_MS as u32,
+            )?,
             max_document_bytes: num(
                 env,
                 "MAX_DOCUMENT_BYTES",

@@ -33,6 +33,9 @@ pub enum AppError {
     UnsupportedMediaType,
     /// 422 with every field error.
     Validation(Vec<ValidationError>),
+    /// 422 `idempotency_key_reused`: the key was used for a different request (or a
+    /// different file).
+    IdempotencyKeyReused,
     /// 429 with `Retry-After` seconds.
     RateLimited(u64),
     /// 502: the upstream answered with an error (detail logged only).
@@ -60,7 +63,7 @@ impl AppError {
             Self::TooLarge => 413,
             Self::Identity(r) => r.status(),
             Self::UnsupportedMediaType => 415,
-            Self::Validation(_) => 422,
+            Self::Validation(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited(_) => 429,
             Self::UpstreamFailed(_) => 502,
             Self::UpstreamUnavailable(_) => 503,
@@ -80,6 +83,7 @@ impl AppError {
             Self::Identity(r) => r.code(),
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::RateLimited(_) => "rate_limited",
             Self::UpstreamFailed(_) => "upstream_error",
             Self::UpstreamUnavailable(_) => "upstream_unavailable",

@@ -54,8 +54,8 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// `POST /v1/tenants`.
 ///
 /// # Errors
-/// 401/403 auth, 400/415 body, 422 validation, 429 per-session limit, 409 idempotency
-/// conflicts, 502/503/504 upstream.
+/// 401/403 auth, 400/415 body, 422 validation or `idempotency_key_reused`, 429
+/// per-session limit, 409 `idempotency_in_progress`, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let (claims, agency) = auth::session(&req, ctx, false)?;
     let scope = claims.session_id.clone();
@@ -73,6 +73,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         &format!("tenants:{scope}"),
         key,
         fingerprint,
+        idempotency::JSON_LEASE_MS,
         || async {
             rate_limit::hit(
                 ctx,
