@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { api, tenant, devVars, sign, pdf, sha256hex, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, session, tenant, tenantBody, fakeIp, devVars, sign, pdf, sha256hex, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SK = vars.DEMO_AGENCY_SECRET_KEY;
@@ -234,3 +234,40 @@ test("idempotency: a slow upload keeps its key past 60 s — a retry then replay
   const list = await api(`/v1/tenants/${t.tenantId}/documents`, { token: t.token });
   assert.equal(list.json.documents.length, 1, JSON.stringify(list.json));
 });
+
+// ---- Status codes: an over-limit body is 413 ----
+
+test("413: a 2 MiB JSON body is 413 body_too_large, declared or streamed", async () => {
+  const s = await session();
+  const big = JSON.stringify({ ...tenantBody(), pad: "x".repeat(2 * 1024 * 1024) });
+  const declared = await api("/v1/tenants", { token: s, json: big });
+  problem(declared, 413, "body_too_large");
+  // Without Content-Length (chunked): counted while reading. The edge may answer
+  // before the whole body is sent, so a write error after the answer is expected.
+  const bytes = Buffer.from(big);
+  const streamed = await new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(new URL("/v1/tenants", BASE), { method: "POST", headers: { Authorization: `Bearer ${s}`, Origin: ORIGIN, "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
+      answered = true;
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(body) }));
+    });
+    req.on("error", (e) => { if (!answered) reject(e); });
+    let i = 0;
+    const pump = () => {
+      while (i < bytes.length) {
+        const ok = req.write(bytes.subarray(i, i + 64 * 1024));
+        i += 64 * 1024;
+        if (!ok) return req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+  assert.equal(streamed.status, 413);
+  assert.equal(streamed.json.code, "body_too_large");
+  const t = await tenant();
+  problem(await api(`/v1/tenants/${t.tenantId}/identity-inquiries`, { token: t.token, json: big }), 413, "body_too_large");
+});
+

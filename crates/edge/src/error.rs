@@ -26,6 +26,8 @@ pub enum AppError {
     Conflict(&'static str),
     /// 413: a document over the limit.
     TooLarge,
+    /// 413 `body_too_large`: a JSON (or webhook) body over its route's limit.
+    BodyTooLarge,
     /// 404 / 409: an identity call the one-decision rule refuses (core's [`Refusal`]
     /// knows the code: `identity_already_decided`, `identity_attempts_exhausted`, …).
     Identity(Refusal),
@@ -60,7 +62,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::Conflict(_) => 409,
-            Self::TooLarge => 413,
+            Self::TooLarge | Self::BodyTooLarge => 413,
             Self::Identity(r) => r.status(),
             Self::UnsupportedMediaType => 415,
             Self::Validation(_) | Self::IdempotencyKeyReused => 422,
@@ -80,6 +82,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::TooLarge => "file_too_large",
+            Self::BodyTooLarge => "body_too_large",
             Self::Identity(r) => r.code(),
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
