@@ -271,3 +271,57 @@ test("413: a 2 MiB JSON body is 413 body_too_large, declared or streamed", async
   problem(await api(`/v1/tenants/${t.tenantId}/identity-inquiries`, { token: t.token, json: big }), 413, "body_too_large");
 });
 
+// ---- Limits sized for real networks ----
+
+test("limits: 50 applicants behind one address open sessions at once — all pass", async () => {
+  const ip = fakeIp();
+  const rs = await Promise.all(Array.from({ length: 50 }, () =>
+    api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, headers: { "CF-Connecting-IP": ip } })));
+  assert.deepEqual(rs.map((r) => r.status), Array(50).fill(201));
+  // And each can create its tenant.
+  const ts = await Promise.all(rs.slice(0, 10).map((r) => api("/v1/tenants", { token: r.json.sessionToken, json: tenantBody(), headers: { "CF-Connecting-IP": ip } })));
+  assert.deepEqual(ts.map((r) => r.status), Array(10).fill(201));
+});
+
+test("limits: hosted-page starts per tenant answer 429 with Retry-After", async () => {
+  const t = await tenant();
+  let limited;
+  let ok = 0;
+  for (let i = 0; i < 15 && !limited; i++) {
+    const r = await api(`/v1/tenants/${t.tenantId}/kyc`, { token: t.token, method: "POST" });
+    if (r.status === 429) limited = r;
+    else { assert.equal(r.status, 200, r.text); ok++; }
+  }
+  assert.equal(ok, 10);
+  problem(limited, 429, "rate_limited");
+  assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  // Another page of the same tenant has its own budget.
+  assert.equal((await api(`/v1/tenants/${t.tenantId}/bank-connections`, { token: t.token, method: "POST" })).status, 200);
+});
+
+test("limits: uploads per tenant by count answer 429 with Retry-After", async () => {
+  const t = await tenant();
+  let limited;
+  let ok = 0;
+  for (let i = 0; i < 25 && !limited; i++) {
+    const r = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: pdf(1500 + i), headers: { "Content-Type": "application/pdf" } });
+    if (r.status === 429) limited = r;
+    else { assert.equal(r.status, 201, r.text); ok++; }
+  }
+  assert.equal(ok, 20);
+  problem(limited, 429, "rate_limited");
+  assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+});
+
+test("limits: uploads per tenant by bytes answer 429; a refused upload costs nothing", async () => {
+  const t = await tenant();
+  const big = pdf(14 * 1024 * 1024);
+  const up = () => api(`/v1/tenants/${t.tenantId}/documents?kind=bank_statement`, { token: t.token, body: big, headers: { "Content-Type": "application/pdf" } });
+  for (let i = 0; i < 3; i++) assert.equal((await up()).status, 201); // 42 MiB of 48
+  const limited = await up();
+  problem(limited, 429, "rate_limited");
+  assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  // The refused 14 MiB did not use up the rest: a small file still fits.
+  const small = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: pdf(2000), headers: { "Content-Type": "application/pdf" } });
+  assert.equal(small.status, 201, small.text);
+});

@@ -15,12 +15,23 @@ use crate::error::{AppError, AppResult};
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateCheck {
-    /// Allowed per window.
-    pub limit: u32,
+    /// Allowed per window (hits, or the sum of costs).
+    pub limit: u64,
     /// Window length.
     pub window_seconds: u64,
     /// Now, unix seconds.
     pub now: u64,
+    /// What this hit costs (1 for a request; bytes for a byte budget).
+    #[serde(default = "one")]
+    pub cost: u64,
+    /// Count the cost even over the limit (a cost known only afterwards, e.g. the
+    /// size of an upload without `Content-Length`).
+    #[serde(default)]
+    pub force: bool,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// Rate check answer.
@@ -246,16 +257,22 @@ impl Ledger {
             .to_array()?
             .into_iter()
             .next();
-        let count = match row {
-            Some(r) if r.window_start == start => r.count + 1,
-            _ => 1,
+        let used = match row {
+            Some(r) if r.window_start == start => r.count,
+            _ => 0,
         };
-        self.sql.exec(
-            "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
-            vec![start.into(), count.into()],
-        )?;
+        let count = used.saturating_add(c.cost.min(i64::MAX as u64) as i64);
+        let allowed = count <= c.limit.min(i64::MAX as u64) as i64;
+        // A refused hit costs nothing (a refused 15 MiB upload must not use up the
+        // byte budget), unless the cost was already spent.
+        if allowed || c.force {
+            self.sql.exec(
+                "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
+                vec![start.into(), count.into()],
+            )?;
+        }
         Ok(RateVerdict {
-            allowed: count <= i64::from(c.limit),
+            allowed,
             retry_after: (start as u64 + window).saturating_sub(c.now).max(1),
         })
     }

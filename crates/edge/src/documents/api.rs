@@ -12,6 +12,7 @@ use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::idempotency::{self, Begun};
+use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
@@ -61,7 +62,8 @@ fn query_kind(req: &Request) -> Option<String> {
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 400 malformed body, 413 too large, 415 not a
 /// PDF/JPEG/PNG, 422 bad kind, empty file or `idempotency_key_reused` (another file
-/// under a used key), 409 `idempotency_in_progress`, 502/503/504 upstream.
+/// under a used key), 409 `idempotency_in_progress`, 429 over the tenant's upload
+/// budget (count or bytes per window), 502/503/504 upstream.
 pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     auth::tenant(&req, ctx, tenant_id, false)?;
     let key = http::idempotency_key(&req)?;
@@ -99,6 +101,16 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         idempotency::UPLOAD_LEASE_MS,
     )
     .await?;
+    if !matches!(begun, Begun::Replay { .. }) {
+        // A replay is free; anything else counts against the tenant's upload budget.
+        let limited = spend_upload(ctx, tenant_id, declared_len.unwrap_or(0), false).await;
+        if let Err(e) = limited {
+            if let Begun::Run(lease) = begun {
+                lease.abort().await;
+            }
+            return Err(e);
+        }
+    }
     let opened = open(&mut req, &content_type, kind_q, declared_len, max).await;
     match begun {
         Begun::Replay {
@@ -118,6 +130,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         }
         Begun::NoKey => {
             let (uploaded, _) = store(ctx, &handle, tenant_id, opened?, max).await?;
+            spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
             http::json(201, &uploaded)
         }
         Begun::Run(lease) => {
@@ -127,6 +140,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
             };
             match stored {
                 Ok((uploaded, sha256)) => {
+                    spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
                     lease.finish(201, &uploaded, Some(sha256)).await?;
                     http::json(201, &uploaded)
                 }
@@ -137,6 +151,49 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
             }
         }
     }
+}
+
+/// Counts one upload and `bytes` against the tenant's upload budgets (`force`: the
+/// bytes were spent already).
+///
+/// # Errors
+/// 429 with `Retry-After` when over a budget.
+async fn spend_upload(ctx: &Ctx, tenant_id: &str, bytes: u64, force: bool) -> AppResult<()> {
+    let s = &ctx.settings;
+    if !force {
+        rate_limit::hit(
+            ctx,
+            &format!("uploads:{tenant_id}"),
+            s.uploads_per_tenant,
+            s.uploads_window_seconds,
+        )
+        .await?;
+    }
+    rate_limit::spend(
+        ctx,
+        &format!("upload-bytes:{tenant_id}"),
+        s.upload_bytes_per_tenant,
+        s.uploads_window_seconds,
+        bytes,
+        force,
+    )
+    .await
+}
+
+/// After an upload without `Content-Length`: its size counts against the byte budget
+/// (the next upload over it is refused).
+async fn spend_undeclared(
+    ctx: &Ctx,
+    tenant_id: &str,
+    declared_len: Option<u64>,
+    uploaded: &serde_json::Value,
+) -> AppResult<()> {
+    if declared_len.is_none() {
+        let size = uploaded["sizeBytes"].as_u64().unwrap_or(0);
+        // Already stored: a failure to count it must not fail the upload.
+        let _ = spend_upload(ctx, tenant_id, size, true).await;
+    }
+    Ok(())
 }
 
 /// A request body opened as a file: its first bytes sniffed and checked.

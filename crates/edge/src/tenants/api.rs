@@ -104,7 +104,8 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 ///
 /// # Errors
 /// 401/403 auth, 400 bad body, 422 `returnUrl` not an http(s) URL on the session's
-/// origin, 404 unknown tenant, 502/503/504 upstream.
+/// origin, 404 unknown tenant, 429 too many starts of this page for the tenant,
+/// 502/503/504 upstream.
 pub async fn start(
     mut req: Request,
     ctx: &Ctx,
@@ -121,6 +122,14 @@ pub async fn start(
         .transpose()?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle.status().await?;
+    // Each start is a paid upstream session: bounded per tenant and page.
+    rate_limit::hit(
+        ctx,
+        &format!("hosted:{}:{tenant_id}", page_name(page)),
+        ctx.settings.hosted_starts_per_tenant,
+        ctx.settings.hosted_starts_window_seconds,
+    )
+    .await?;
     let options = StartOptions {
         return_url,
         locale: ctx.locale.as_str().to_owned(),
@@ -128,10 +137,11 @@ pub async fn start(
     let session = Screening::new(&ctx.env, &ctx.settings)?
         .start(tenant_id, page, &options)
         .await?;
-    let (step, field) = match page {
-        Hosted::Clave => ("clave", "redirectUrl"),
-        Hosted::Kyc => ("kyc", "verificationUrl"),
-        Hosted::Bank => ("bank", "connectUrl"),
+    let step = page_name(page);
+    let field = match page {
+        Hosted::Clave => "redirectUrl",
+        Hosted::Kyc => "verificationUrl",
+        Hosted::Bank => "connectUrl",
     };
     if !(session.url.starts_with("https://") || session.url.starts_with("http://")) {
         return Err(AppError::UpstreamFailed(
@@ -144,6 +154,15 @@ pub async fn start(
         })
         .await?;
     http::json(200, &json!({ field: session.url }))
+}
+
+/// The step a hosted page belongs to.
+fn page_name(page: Hosted) -> &'static str {
+    match page {
+        Hosted::Clave => "clave",
+        Hosted::Kyc => "kyc",
+        Hosted::Bank => "bank",
+    }
 }
 
 #[cfg(test)]
