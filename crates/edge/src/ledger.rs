@@ -201,6 +201,24 @@ impl DurableObject for Ledger {
                 )?;
                 Ok(serde_json::json!({}))
             }
+            "/kv/bind" => {
+                // First writer wins: the value is bound once, and the bound value is
+                // returned to every caller (an id never moves to another owner).
+                let kv: Kv = req.json().await?;
+                self.sql.exec(
+                    "INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)",
+                    vec![kv.k.clone().into(), kv.v.into()],
+                )?;
+                #[derive(Deserialize)]
+                struct Row {
+                    v: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec("SELECT v FROM kv WHERE k = ?", vec![kv.k.into()])?
+                    .to_array()?;
+                Ok(serde_json::json!(rows.into_iter().next().map(|r| r.v)))
+            }
             "/kv/get" => {
                 let kv: Kv = req.json().await?;
                 #[derive(Deserialize)]

@@ -22,6 +22,12 @@ pub struct Outcomes {
     /// `+identitydown`: the identity-decision API fails every inquiry (500), so the
     /// edge's retry rule (a new inquiry only when none reached a decision) can be seen.
     pub identity_down: bool,
+    /// `+existing`: like an upstream that deduplicates applicants, creating a tenant
+    /// with the same email as an earlier one returns the earlier tenant.
+    pub existing: bool,
+    /// `+sameinquiry`: an inquiry for an email seen before answers with the earlier
+    /// inquiry (its `inquiryId`), as a deduplicating identity API would.
+    pub same_inquiry: bool,
 }
 
 /// Identification number that the credit bureau always lists as a defaulter (a valid
@@ -43,6 +49,8 @@ impl Outcomes {
                 "kycfail" => out.kyc_fail = true,
                 "forged" => out.forged = true,
                 "identitydown" => out.identity_down = true,
+                "existing" => out.existing = true,
+                "sameinquiry" => out.same_inquiry = true,
                 _ => {}
             }
         }

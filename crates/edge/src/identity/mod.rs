@@ -188,18 +188,27 @@ fn unexpected(outcome: &IdentityOutcome) -> AppError {
     ))
 }
 
-/// Records which tenant an inquiry id belongs to, so answers and the agency's
-/// decision update find it.
+/// Binds an inquiry id to its tenant, once, so answers and the agency's decision
+/// update find it. An id the upstream returns that is already bound to another tenant
+/// (and so maybe another agency) is refused: it is never re-bound.
+///
+/// # Errors
+/// 502 when the id belongs to another tenant, 500 when the ledger fails.
 async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
-    let _: serde_json::Value = ledger::call(
+    let bound: Option<String> = ledger::call(
         &ctx.env,
         &inquiry_scope(inquiry_id),
-        "/kv/put",
+        "/kv/bind",
         Some(&Kv {
             k: "tenant".into(),
             v: tenant_id.to_owned(),
         }),
     )
     .await?;
+    if bound.as_deref() != Some(tenant_id) {
+        return Err(AppError::UpstreamFailed(
+            "identity: the upstream returned an inquiry id bound to another tenant".into(),
+        ));
+    }
     Ok(())
 }

@@ -43,6 +43,8 @@ impl TenantHandle {
         match resp.status_code() {
             200 => Ok(Some(resp.json().await?)),
             404 => Ok(None),
+            // Only `/init`: the tenant id is bound to another agency.
+            409 => Err(AppError::Conflict("tenant_unavailable")),
             s => Err(AppError::Internal(format!("tenant state answered {s}"))),
         }
     }
@@ -51,10 +53,11 @@ impl TenantHandle {
         Ok(Some(serde_json::to_string(v)?))
     }
 
-    /// Creates the state (idempotent).
+    /// Creates the state (idempotent for the same agency).
     ///
     /// # Errors
-    /// 500 when the object fails.
+    /// 409 `tenant_unavailable` when the id is bound to another agency, 500 when the
+    /// object fails.
     pub async fn init(&self, rec: &TenantRecord) -> AppResult<LogEntry> {
         self.call("/init", Self::encode(rec)?)
             .await?

@@ -156,13 +156,20 @@ impl TenantState {
         Ok(rows.into_iter().next().and_then(|r| r.seq).unwrap_or(0))
     }
 
-    fn init(&self, rec: TenantRecord) -> worker::Result<LogEntry> {
-        if self.record()?.is_none() {
-            self.put("tenant", &serde_json::to_string(&rec)?)?;
-            let status = Status::new(&rec.tenant_id, &rec.created_at);
-            self.commit(&status, "local:created", "tenant.created", "")?;
+    /// Creates the state, bound to `rec.agency` for good. `None` when the tenant id is
+    /// already bound to another agency (an upstream that returned an existing tenant):
+    /// the second agency never inherits it.
+    fn init(&self, rec: TenantRecord) -> worker::Result<Option<LogEntry>> {
+        match self.record()? {
+            None => {
+                self.put("tenant", &serde_json::to_string(&rec)?)?;
+                let status = Status::new(&rec.tenant_id, &rec.created_at);
+                self.commit(&status, "local:created", "tenant.created", "")?;
+            }
+            Some(existing) if existing.agency != rec.agency => return Ok(None),
+            Some(_) => {}
         }
-        self.current()
+        Ok(Some(self.current()?))
     }
 
     fn current(&self) -> worker::Result<LogEntry> {
@@ -380,7 +387,10 @@ impl DurableObject for TenantState {
         };
         let at = q("at").unwrap_or_default();
         let out: serde_json::Value = match url.path() {
-            "/init" => serde_json::to_value(self.init(req.json().await?)?)?,
+            "/init" => match self.init(req.json().await?)? {
+                Some(entry) => serde_json::to_value(entry)?,
+                None => return Response::error("bound to another agency", 409),
+            },
             "/status" | "/tenant" | "/webhook" | "/identity" if self.record()?.is_none() => {
                 return Response::error("no tenant", 404);
             }
