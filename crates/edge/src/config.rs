@@ -127,6 +127,8 @@ pub struct Settings {
     pub relay_max_attempts: u32,
     /// First relay back-off; doubles per attempt.
     pub relay_base_delay_seconds: u32,
+    /// How long one delivery to an agency endpoint may take before it counts as failed.
+    pub relay_timeout_ms: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -189,6 +191,7 @@ impl Settings {
             // before an event becomes a dead letter. wrangler.toml sets short dev values.
             relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 10)?.max(1),
             relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
+            relay_timeout_ms: num(env, "RELAY_TIMEOUT_MS", 10_000)?,
         })
     }
 }
