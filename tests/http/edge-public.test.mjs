@@ -132,7 +132,7 @@ test("tenants: malformed and hostile JSON is a 4xx, never a 5xx", async () => {
     [JSON.stringify({ applicant: { name: { first: "a".repeat(60000) } } }), 422],
     [JSON.stringify({ applicant: { name: { first: 1, last: ["x"] }, email: { a: 1 }, addresses: "x" } }), null],
     [JSON.stringify({ __proto__: { admin: true }, constructor: { prototype: { x: 1 } }, applicant: { __proto__: { email: "x" } } }), 422],
-    [JSON.stringify({ ...tenantBody(), applicant: { ...tenantBody().applicant, notes: "x".repeat(70000) } }), 400],
+    [JSON.stringify({ ...tenantBody(), applicant: { ...tenantBody().applicant, notes: "x".repeat(70000) } }), 413],
   ];
   for (const [body, want] of cases) {
     const r = await api("/v1/tenants", { token: s, json: body });
