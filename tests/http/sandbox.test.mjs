@@ -192,13 +192,17 @@ describe("full lifecycle with webhooks", () => {
     for (const d of all) {
       verifySignature(d.headers["skor-signature"], d.body);
       assert.match(d.headers["content-type"], /^application\/json/);
-      assert.deepEqual(Object.keys(d.event).sort(), ["createdAt", "data", "id", "tenantId", "type"]);
+      assert.deepEqual(Object.keys(d.event).sort(), ["createdAt", "data", "id", "sequence", "tenantId", "type"]);
+      assert.ok(Number.isInteger(d.event.sequence) && d.event.sequence >= 1, "a per-tenant sequence");
     }
     // Exactly once per id among accepted deliveries, in creation order.
     const ids = ok.map((d) => d.event.id);
     assert.equal(new Set(ids).size, ids.length, "one accepted delivery per event id");
     const created = ok.map((d) => Date.parse(d.event.createdAt));
     assert.deepEqual(created, [...created].sort((a, b) => a - b), "in creation order");
+    const seqs = ok.map((d) => d.event.sequence);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), "sequence follows creation order");
+    assert.equal(new Set(seqs).size, seqs.length, "one sequence number per event");
     assert.deepEqual(ok.map((d) => d.event.type), [
       "document.analysis.completed", "kyc.completed", "forensic.analysis.completed",
     ]);

@@ -494,7 +494,7 @@ pub fn localize(locale: Locale, errors: &[ValidationError]) -> Vec<FieldMessage>
 }
 
 /// Problem codes of the edge API, with their usual HTTP status.
-pub const PROBLEM_CODES: [(&str, u16); 15] = [
+pub const PROBLEM_CODES: [(&str, u16); 22] = [
     ("bad_request", 400),
     ("unauthorized", 401),
     ("forbidden", 403),
@@ -502,7 +502,14 @@ pub const PROBLEM_CODES: [(&str, u16); 15] = [
     ("not_found", 404),
     ("method_not_allowed", 405),
     ("conflict", 409),
+    ("identity_already_decided", 409),
+    ("identity_inquiry_in_progress", 409),
+    ("identity_attempts_exhausted", 409),
+    ("identity_already_answered", 409),
+    ("identity_not_challenged", 409),
+    ("idempotency_key_reused", 422),
     ("payload_too_large", 413),
+    ("body_too_large", 413),
     ("unsupported_media_type", 415),
     ("validation_failed", 422),
     ("rate_limited", 429),
@@ -544,6 +551,34 @@ pub fn problem_title(locale: Locale, code: &str) -> &'static str {
         "upstream_error" => ("Error del servicio externo", "Upstream service error"),
         "bad_request" => ("Solicitud incorrecta", "Bad request"),
         "conflict" => ("Conflicto", "Conflict"),
+        "identity_already_decided" => (
+            "La verificación de identidad ya tiene una decisión",
+            "Identity already decided",
+        ),
+        "identity_inquiry_in_progress" => (
+            "La verificación de identidad está en curso",
+            "Identity inquiry in progress",
+        ),
+        "identity_attempts_exhausted" => (
+            "No quedan intentos de verificación de identidad",
+            "No identity inquiry attempts left",
+        ),
+        "identity_already_answered" => (
+            "Las preguntas de verificación ya se respondieron",
+            "Step-up questions already answered",
+        ),
+        "identity_not_challenged" => (
+            "Esta verificación no tiene preguntas pendientes",
+            "No open step-up questionnaire",
+        ),
+        "idempotency_key_reused" => (
+            "La clave de idempotencia ya se usó para otra solicitud",
+            "Idempotency key reused for another request",
+        ),
+        "body_too_large" => (
+            "Cuerpo de la solicitud demasiado grande",
+            "Request body too large",
+        ),
         "internal" => ("Error interno", "Internal error"),
         _ => ("Error", "Error"),
     };

@@ -11,6 +11,9 @@
 //! * [`document`] — magic-byte sniffing and size limits for uploads.
 //! * [`token`] — HMAC-signed session tokens.
 //! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.
+//! * [`event_order`] — late, duplicate and out-of-order webhooks never roll a step back.
+//! * [`identity_decision`] — one identity decision per tenant: inquiries, step-up
+//!   answers and the agency's update as a pure state machine.
 //! * [`device`] — device session ids from caller-supplied random bytes.
 //! * [`mask`] — masking of personal data for logs.
 //! * [`html`] — escaping text into HTML.
@@ -50,8 +53,10 @@ pub mod case;
 mod de;
 pub mod device;
 pub mod document;
+pub mod event_order;
 pub mod html;
 pub mod i18n;
+pub mod identity_decision;
 pub mod mask;
 pub mod model;
 pub mod signature;

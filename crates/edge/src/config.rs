@@ -98,6 +98,9 @@ pub struct Settings {
     pub upstream_binding: Option<String>,
     /// Upstream request timeout.
     pub upstream_timeout_ms: u32,
+    /// Upstream timeout of a streamed document upload (it lasts as long as the
+    /// applicant's upload; as long as the idempotency lease that guards it).
+    pub upload_timeout_ms: u32,
     /// Largest accepted document.
     pub max_document_bytes: u64,
     /// Session token lifetime.
@@ -106,6 +109,16 @@ pub struct Settings {
     pub sessions_per_ip: u32,
     /// Window of the above.
     pub sessions_window_seconds: u64,
+    /// Hosted-page starts (KYC, bank, Cl@ve) per tenant and page per window.
+    pub hosted_starts_per_tenant: u32,
+    /// Window of the above.
+    pub hosted_starts_window_seconds: u64,
+    /// Document uploads per tenant per window.
+    pub uploads_per_tenant: u32,
+    /// Bytes of documents per tenant per window.
+    pub upload_bytes_per_tenant: u64,
+    /// Window of the two above.
+    pub uploads_window_seconds: u64,
     /// `POST /v1/tenants` per session per window.
     pub tenants_per_session: u32,
     /// Window of the above.
@@ -114,6 +127,8 @@ pub struct Settings {
     pub relay_max_attempts: u32,
     /// First relay back-off; doubles per attempt.
     pub relay_base_delay_seconds: u32,
+    /// How long one delivery to an agency endpoint may take before it counts as failed.
+    pub relay_timeout_ms: u32,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -149,21 +164,34 @@ impl Settings {
             identity_base_url: base("IDENTITY_BASE_URL")?,
             upstream_binding: var(env, "UPSTREAM_BINDING"),
             upstream_timeout_ms: num(env, "UPSTREAM_TIMEOUT_MS", 15_000)?,
+            upload_timeout_ms: num(
+                env,
+                "UPSTREAM_UPLOAD_TIMEOUT_MS",
+                crate::idempotency::UPLOAD_LEASE_MS as u32,
+            )?,
             max_document_bytes: num(
                 env,
                 "MAX_DOCUMENT_BYTES",
                 onboarding_core::document::DEFAULT_MAX_BYTES,
             )?,
             session_ttl_seconds: num(env, "SESSION_TTL_SECONDS", 3600)?,
-            sessions_per_ip: num(env, "RATE_SESSIONS_PER_IP", 30)?,
+            // Per IP is a coarse ceiling only: a carrier NAT or an office puts many
+            // applicants behind one address. The fine limits are per tenant.
+            sessions_per_ip: num(env, "RATE_SESSIONS_PER_IP", 1000)?,
             sessions_window_seconds: num(env, "RATE_SESSIONS_WINDOW_SECONDS", 600)?,
             tenants_per_session: num(env, "RATE_TENANTS_PER_SESSION", 5)?,
+            hosted_starts_per_tenant: num(env, "RATE_HOSTED_STARTS_PER_TENANT", 10)?,
+            hosted_starts_window_seconds: num(env, "RATE_HOSTED_STARTS_WINDOW_SECONDS", 3600)?,
+            uploads_per_tenant: num(env, "RATE_UPLOADS_PER_TENANT", 50)?,
+            upload_bytes_per_tenant: num(env, "RATE_UPLOAD_BYTES_PER_TENANT", 300 * 1024 * 1024)?,
+            uploads_window_seconds: num(env, "RATE_UPLOADS_WINDOW_SECONDS", 86_400)?,
             tenants_window_seconds: num(env, "RATE_TENANTS_WINDOW_SECONDS", 3600)?,
             // Production defaults (vars unset): 10 attempts from 30 s, doubling, capped at
             // an hour per wait — an agency endpoint may be down for about three hours
             // before an event becomes a dead letter. wrangler.toml sets short dev values.
             relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 10)?.max(1),
             relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
+            relay_timeout_ms: num(env, "RELAY_TIMEOUT_MS", 10_000)?,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 use onboarding_core::ValidationError;
 use onboarding_core::i18n::Locale;
+use onboarding_core::identity_decision::Refusal;
 use onboarding_core::model::problem::{self, Problem};
 use worker::{Headers, Response};
 
@@ -25,10 +26,18 @@ pub enum AppError {
     Conflict(&'static str),
     /// 413: a document over the limit.
     TooLarge,
+    /// 413 `body_too_large`: a JSON (or webhook) body over its route's limit.
+    BodyTooLarge,
+    /// 404 / 409: an identity call the one-decision rule refuses (core's [`Refusal`]
+    /// knows the code: `identity_already_decided`, `identity_attempts_exhausted`, …).
+    Identity(Refusal),
     /// 415: a document that is not PDF, JPEG or PNG, or a body of the wrong type.
     UnsupportedMediaType,
     /// 422 with every field error.
     Validation(Vec<ValidationError>),
+    /// 422 `idempotency_key_reused`: the key was used for a different request (or a
+    /// different file).
+    IdempotencyKeyReused,
     /// 429 with `Retry-After` seconds.
     RateLimited(u64),
     /// 502: the upstream answered with an error (detail logged only).
@@ -53,9 +62,10 @@ impl AppError {
             Self::NotFound => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::Conflict(_) => 409,
-            Self::TooLarge => 413,
+            Self::TooLarge | Self::BodyTooLarge => 413,
+            Self::Identity(r) => r.status(),
             Self::UnsupportedMediaType => 415,
-            Self::Validation(_) => 422,
+            Self::Validation(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited(_) => 429,
             Self::UpstreamFailed(_) => 502,
             Self::UpstreamUnavailable(_) => 503,
@@ -72,8 +82,11 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::TooLarge => "file_too_large",
+            Self::BodyTooLarge => "body_too_large",
+            Self::Identity(r) => r.code(),
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::RateLimited(_) => "rate_limited",
             Self::UpstreamFailed(_) => "upstream_error",
             Self::UpstreamUnavailable(_) => "upstream_unavailable",

@@ -114,13 +114,14 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     parse_json(&read_body(req, MAX_JSON_BYTES).await?)
 }
 
-/// Reads a small (JSON or webhook) body of at most `max` bytes.
+/// Reads a small (JSON or webhook) body of at most `max` bytes: refused from its
+/// `Content-Length` before reading when declared, counted while reading otherwise.
 ///
 /// # Errors
-/// 400 `body_too_large` over `max`, 400 `malformed_body` when the stream fails.
+/// 413 `body_too_large` over `max`, 400 `malformed_body` when the stream fails.
 pub async fn read_body(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
     read_limited(req, max).await.map_err(|e| match e {
-        AppError::TooLarge => AppError::BadRequest("body_too_large"),
+        AppError::TooLarge => AppError::BodyTooLarge,
         e => e,
     })
 }

@@ -1,8 +1,18 @@
 //! `Idempotency-Key`: the first request with a key runs, every later one with the same
 //! key and the same request gets the first one's answer (concurrent ones wait for it),
-//! and the same key with a different request is a 409. Records live in a
-//! [`crate::ledger::Ledger`] per scope (the session for tenant creation, the tenant for
-//! documents).
+//! and the same key with a different request is `422 idempotency_key_reused`. Records
+//! live in a [`crate::ledger::Ledger`] per scope (the session for tenant creation, the
+//! tenant for documents).
+//!
+//! "The same request" is decided twice where the content is streamed: first by a
+//! fingerprint of what is known before reading (route, kind, type, length), then — on a
+//! replay — by the digest of the content itself (a document's SHA-256 as streamed),
+//! which the first request stored when it finished ([`Lease::finish`]).
+//!
+//! Each holder of a key has a random owner id and a lease as long as the longest
+//! request the key guards; only the owner finishes or aborts its record, so a request
+//! whose lease ran out can never delete or overwrite the record of the one that took
+//! over.
 
 use std::future::Future;
 use std::time::Duration;
@@ -12,11 +22,18 @@ use worker::{Delay, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::ledger::{self, IdemBegin, IdemFinish, IdemState};
+use crate::ledger::{self, IdemBegin, IdemFinish, IdemOwned, IdemState};
 
 /// How long a duplicate waits for the first request to finish.
 const WAIT_MS: u64 = 30_000;
 const POLL_MS: u64 = 150;
+
+/// Lease of a JSON request (tenant creation): several upstream timeouts.
+pub const JSON_LEASE_MS: u64 = 2 * 60_000;
+
+/// Lease of a document upload: a 15 MiB file at a slow mobile 100 kbit/s takes about
+/// 21 minutes; 30 minutes covers it.
+pub const UPLOAD_LEASE_MS: u64 = 30 * 60_000;
 
 /// Fingerprint of a request: a hash of the parts that define it.
 pub fn fingerprint(parts: &[&[u8]]) -> String {
@@ -28,51 +45,81 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
-/// Runs `op` once per `key` in `scope`. Without a key it just runs.
+/// A key held by this request.
+pub struct Lease<'a> {
+    ctx: &'a Ctx,
+    scope: String,
+    key: String,
+    owner: String,
+}
+
+/// What [`begin`] found.
+pub enum Begun<'a> {
+    /// No key: just run.
+    NoKey,
+    /// This request holds the key: run, then [`Lease::finish`] or [`Lease::abort`].
+    Run(Lease<'a>),
+    /// A request with this key and fingerprint finished before.
+    Replay {
+        /// Its status.
+        status: u16,
+        /// Its JSON body.
+        body: serde_json::Value,
+        /// Digest of its content, when the route stored one.
+        content: Option<String>,
+    },
+}
+
+/// Takes `key` in `scope` for a request with `fingerprint`, waiting up to 30 s for a
+/// concurrent holder to finish.
 ///
 /// # Errors
-/// `op`'s error (the key is then released for a retry), 409 `idempotency_key_reused`
-/// for a different request under the same key, 409 `idempotency_in_progress` if the
-/// first request is still running after the wait.
-pub async fn run<F, Fut>(
-    ctx: &Ctx,
+/// 422 `idempotency_key_reused` for a different request under the same key, 409
+/// `idempotency_in_progress` if the holder is still running after the wait, 500 when
+/// the ledger fails.
+pub async fn begin<'a>(
+    ctx: &'a Ctx,
     scope: &str,
     key: Option<String>,
     fingerprint: String,
-    op: F,
-) -> AppResult<Response>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<(u16, serde_json::Value)>>,
-{
+    lease_ms: u64,
+) -> AppResult<Begun<'a>> {
     let Some(key) = key else {
-        let (status, body) = op().await?;
-        return http::json(status, &body);
+        return Ok(Begun::NoKey);
     };
     let scope = format!("idem:{scope}");
-    let begin = |now| IdemBegin {
-        key: key.clone(),
-        fingerprint: fingerprint.clone(),
-        now,
-    };
+    let owner = http::random_hex(12)?;
     let started = http::now_ms();
     loop {
-        let state: IdemState = ledger::call(
-            &ctx.env,
-            &scope,
-            "/idem/begin",
-            Some(&begin(http::now_ms())),
-        )
-        .await?;
+        let ask = IdemBegin {
+            key: key.clone(),
+            fingerprint: fingerprint.clone(),
+            now: http::now_ms(),
+            owner: owner.clone(),
+            lease_ms,
+        };
+        let state: IdemState = ledger::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
         match state {
-            IdemState::New => break,
-            IdemState::Done { status, body } => {
-                let value: serde_json::Value = serde_json::from_str(&body)?;
-                let resp = http::json(status, &value)?;
-                let _ = resp.headers().set("Idempotent-Replayed", "true");
-                return Ok(resp);
+            IdemState::New => {
+                return Ok(Begun::Run(Lease {
+                    ctx,
+                    scope,
+                    key,
+                    owner,
+                }));
             }
-            IdemState::Mismatch => return Err(AppError::Conflict("idempotency_key_reused")),
+            IdemState::Done {
+                status,
+                body,
+                content,
+            } => {
+                return Ok(Begun::Replay {
+                    status,
+                    body: serde_json::from_str(&body)?,
+                    content,
+                });
+            }
+            IdemState::Mismatch => return Err(AppError::IdempotencyKeyReused),
             IdemState::Pending => {
                 if http::now_ms().saturating_sub(started) > WAIT_MS {
                     return Err(AppError::Conflict("idempotency_in_progress"));
@@ -81,21 +128,89 @@ where
             }
         }
     }
-    match op().await {
-        Ok((status, body)) => {
-            let finish = IdemFinish {
-                key: key.clone(),
-                status,
-                body: serde_json::to_string(&body)?,
-            };
-            let _: serde_json::Value =
-                ledger::call(&ctx.env, &scope, "/idem/finish", Some(&finish)).await?;
+}
+
+impl Lease<'_> {
+    /// Stores the answer to replay (and the content digest, if any). Returns false
+    /// when this request no longer owned the key (its lease ran out and another took
+    /// over): the record of the other request is left alone.
+    ///
+    /// # Errors
+    /// 500 when the ledger fails.
+    pub async fn finish(
+        self,
+        status: u16,
+        body: &serde_json::Value,
+        content: Option<String>,
+    ) -> AppResult<bool> {
+        let finish = IdemFinish {
+            key: self.key,
+            owner: self.owner,
+            status,
+            body: serde_json::to_string(body)?,
+            content,
+        };
+        let owned: IdemOwned =
+            ledger::call(&self.ctx.env, &self.scope, "/idem/finish", Some(&finish)).await?;
+        Ok(owned.owned)
+    }
+
+    /// Releases the key for a retry (only this request's own unfinished record).
+    pub async fn abort(self) {
+        let abort = IdemFinish {
+            key: self.key,
+            owner: self.owner,
+            status: 0,
+            body: String::new(),
+            content: None,
+        };
+        let _: AppResult<IdemOwned> =
+            ledger::call(&self.ctx.env, &self.scope, "/idem/abort", Some(&abort)).await;
+    }
+}
+
+/// A replayed answer, marked `Idempotent-Replayed: true`.
+///
+/// # Errors
+/// Only if the runtime cannot build a response.
+pub fn replayed(status: u16, body: &serde_json::Value) -> AppResult<Response> {
+    let resp = http::json(status, body)?;
+    let _ = resp.headers().set("Idempotent-Replayed", "true");
+    Ok(resp)
+}
+
+/// Runs `op` once per `key` in `scope` (the fingerprint covers the whole request).
+/// Without a key it just runs.
+///
+/// # Errors
+/// `op`'s error (the key is then released for a retry), and those of [`begin`].
+pub async fn run<F, Fut>(
+    ctx: &Ctx,
+    scope: &str,
+    key: Option<String>,
+    fingerprint: String,
+    lease_ms: u64,
+    op: F,
+) -> AppResult<Response>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = AppResult<(u16, serde_json::Value)>>,
+{
+    let lease = match begin(ctx, scope, key, fingerprint, lease_ms).await? {
+        Begun::Replay { status, body, .. } => return replayed(status, &body),
+        Begun::NoKey => None,
+        Begun::Run(lease) => Some(lease),
+    };
+    match (op().await, lease) {
+        (Ok((status, body)), Some(lease)) => {
+            lease.finish(status, &body, None).await?;
             http::json(status, &body)
         }
-        Err(e) => {
-            let _: AppResult<serde_json::Value> =
-                ledger::call(&ctx.env, &scope, "/idem/abort", Some(&begin(0))).await;
+        (Ok((status, body)), None) => http::json(status, &body),
+        (Err(e), Some(lease)) => {
+            lease.abort().await;
             Err(e)
         }
+        (Err(e), None) => Err(e),
     }
 }

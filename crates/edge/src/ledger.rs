@@ -11,20 +11,27 @@ use worker::{
 
 use crate::error::{AppError, AppResult};
 
-/// How long an unfinished idempotent request holds its key before another may take it
-/// over (the first one is then assumed dead).
-const IDEMPOTENCY_LEASE_MS: u64 = 60_000;
-
 /// Rate check request.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateCheck {
-    /// Allowed per window.
-    pub limit: u32,
+    /// Allowed per window (hits, or the sum of costs).
+    pub limit: u64,
     /// Window length.
     pub window_seconds: u64,
     /// Now, unix seconds.
     pub now: u64,
+    /// What this hit costs (1 for a request; bytes for a byte budget).
+    #[serde(default = "one")]
+    pub cost: u64,
+    /// Count the cost even over the limit (a cost known only afterwards, e.g. the
+    /// size of an upload without `Content-Length`).
+    #[serde(default)]
+    pub force: bool,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// Rate check answer.
@@ -43,17 +50,23 @@ pub struct RateVerdict {
 pub struct IdemBegin {
     /// The client's key.
     pub key: String,
-    /// Hash of what the request asks for; a different one under the same key is a 409.
+    /// Hash of what the request asks for; a different one under the same key is a 422.
     pub fingerprint: String,
     /// Now, unix ms.
     pub now: u64,
+    /// Random id of the request asking: only it may finish or abort the record.
+    pub owner: String,
+    /// How long this request may hold the key unfinished before another takes over
+    /// (longer than the longest request the key guards).
+    pub lease_ms: u64,
 }
 
 /// State of an idempotency key.
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum IdemState {
-    /// First sight: go ahead, then `finish` or `abort`.
+    /// First sight (or the previous holder's lease ran out): go ahead, then `finish`
+    /// or `abort` as the owner.
     New,
     /// Another request with this key is in flight.
     Pending,
@@ -63,21 +76,40 @@ pub enum IdemState {
         status: u16,
         /// JSON body.
         body: String,
+        /// Digest of the content the first request carried (a document's SHA-256 as
+        /// streamed), when the route checks content too.
+        #[serde(default)]
+        content: Option<String>,
     },
     /// Same key, different request.
     Mismatch,
 }
 
-/// End of an idempotent operation.
+/// End of an idempotent operation (`/idem/finish`; `/idem/abort` ignores all but `key`
+/// and `owner`).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdemFinish {
     /// The client's key.
     pub key: String,
+    /// The owner given at `begin`.
+    pub owner: String,
     /// HTTP status to replay.
+    #[serde(default)]
     pub status: u16,
     /// JSON body to replay.
+    #[serde(default)]
     pub body: String,
+    /// Digest of the request's content, when the route checks it.
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
+/// Whether a `finish` / `abort` changed the record (false: not the owner any more).
+#[derive(Serialize, Deserialize)]
+pub struct IdemOwned {
+    /// The caller still owned the unfinished record.
+    pub owned: bool,
 }
 
 /// A key and value (`/kv/get` ignores the value).
@@ -120,7 +152,7 @@ impl DurableObject for Ledger {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS idem (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER, body TEXT, started_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
         ] {
@@ -137,18 +169,29 @@ impl DurableObject for Ledger {
             "/idem/finish" => {
                 let f: IdemFinish = req.json().await?;
                 self.sql.exec(
-                    "UPDATE idem SET status = ?, body = ? WHERE key = ?",
-                    vec![i64::from(f.status).into(), f.body.into(), f.key.into()],
+                    "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ? AND owner = ? AND status IS NULL",
+                    vec![
+                        i64::from(f.status).into(),
+                        f.body.into(),
+                        f.content.into(),
+                        f.key.clone().into(),
+                        f.owner.clone().into(),
+                    ],
                 )?;
-                Ok(serde_json::json!({}))
+                serde_json::to_value(IdemOwned {
+                    owned: self.owns(&f.key, &f.owner, true)?,
+                })
             }
             "/idem/abort" => {
-                let f: IdemBegin = req.json().await?;
+                let f: IdemFinish = req.json().await?;
+                // Only the owner's own unfinished row: a request whose lease ran out
+                // must not delete the row of the request that took over.
+                let owned = self.owns(&f.key, &f.owner, false)?;
                 self.sql.exec(
-                    "DELETE FROM idem WHERE key = ? AND status IS NULL",
-                    vec![f.key.into()],
+                    "DELETE FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL",
+                    vec![f.key.into(), f.owner.into()],
                 )?;
-                Ok(serde_json::json!({}))
+                serde_json::to_value(IdemOwned { owned })
             }
             "/kv/put" => {
                 let kv: Kv = req.json().await?;
@@ -157,6 +200,24 @@ impl DurableObject for Ledger {
                     vec![kv.k.into(), kv.v.into()],
                 )?;
                 Ok(serde_json::json!({}))
+            }
+            "/kv/bind" => {
+                // First writer wins: the value is bound once, and the bound value is
+                // returned to every caller (an id never moves to another owner).
+                let kv: Kv = req.json().await?;
+                self.sql.exec(
+                    "INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)",
+                    vec![kv.k.clone().into(), kv.v.into()],
+                )?;
+                #[derive(Deserialize)]
+                struct Row {
+                    v: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec("SELECT v FROM kv WHERE k = ?", vec![kv.k.into()])?
+                    .to_array()?;
+                Ok(serde_json::json!(rows.into_iter().next().map(|r| r.v)))
             }
             "/kv/get" => {
                 let kv: Kv = req.json().await?;
@@ -214,18 +275,42 @@ impl Ledger {
             .to_array()?
             .into_iter()
             .next();
-        let count = match row {
-            Some(r) if r.window_start == start => r.count + 1,
-            _ => 1,
+        let used = match row {
+            Some(r) if r.window_start == start => r.count,
+            _ => 0,
         };
-        self.sql.exec(
-            "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
-            vec![start.into(), count.into()],
-        )?;
+        let count = used.saturating_add(c.cost.min(i64::MAX as u64) as i64);
+        let allowed = count <= c.limit.min(i64::MAX as u64) as i64;
+        // A refused hit costs nothing (a refused 15 MiB upload must not use up the
+        // byte budget), unless the cost was already spent.
+        if allowed || c.force {
+            self.sql.exec(
+                "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
+                vec![start.into(), count.into()],
+            )?;
+        }
         Ok(RateVerdict {
-            allowed: count <= i64::from(c.limit),
+            allowed,
             retry_after: (start as u64 + window).saturating_sub(c.now).max(1),
         })
+    }
+
+    /// Whether `owner` holds `key` (`done`: finished by it; else unfinished).
+    fn owns(&self, key: &str, owner: &str, done: bool) -> worker::Result<bool> {
+        #[derive(Deserialize)]
+        struct Row {
+            n: i64,
+        }
+        let sql = if done {
+            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NOT NULL"
+        } else {
+            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL"
+        };
+        let rows: Vec<Row> = self
+            .sql
+            .exec(sql, vec![key.into(), owner.into()])?
+            .to_array()?;
+        Ok(rows.first().is_some_and(|r| r.n > 0))
     }
 
     fn begin(&self, b: IdemBegin) -> worker::Result<IdemState> {
@@ -234,12 +319,14 @@ impl Ledger {
             fingerprint: String,
             status: Option<i64>,
             body: Option<String>,
+            content: Option<String>,
             started_ms: i64,
+            lease_ms: i64,
         }
         let row: Option<Row> = self
             .sql
             .exec(
-                "SELECT fingerprint, status, body, started_ms FROM idem WHERE key = ?",
+                "SELECT fingerprint, status, body, content, started_ms, lease_ms FROM idempotency WHERE key = ?",
                 vec![b.key.clone().into()],
             )?
             .to_array()?
@@ -250,20 +337,26 @@ impl Ledger {
             Some(Row {
                 status: Some(status),
                 body: Some(body),
+                content,
                 ..
             }) => Ok(IdemState::Done {
                 status: status as u16,
                 body,
+                content,
             }),
-            Some(r)
-                if (b.now as i64).saturating_sub(r.started_ms) < IDEMPOTENCY_LEASE_MS as i64 =>
-            {
+            Some(r) if (b.now as i64).saturating_sub(r.started_ms) < r.lease_ms => {
                 Ok(IdemState::Pending)
             }
             _ => {
                 self.sql.exec(
-                    "INSERT OR REPLACE INTO idem (key, fingerprint, status, body, started_ms) VALUES (?, ?, NULL, NULL, ?)",
-                    vec![b.key.into(), b.fingerprint.into(), (b.now as i64).into()],
+                    "INSERT OR REPLACE INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
+                    vec![
+                        b.key.into(),
+                        b.fingerprint.into(),
+                        b.owner.into(),
+                        (b.now as i64).into(),
+                        (b.lease_ms as i64).into(),
+                    ],
                 )?;
                 Ok(IdemState::New)
             }

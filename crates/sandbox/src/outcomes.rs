@@ -19,6 +19,15 @@ pub struct Outcomes {
     pub kyc_fail: bool,
     /// `+forged`: forensic analysis reports a fraud indicator.
     pub forged: bool,
+    /// `+identitydown`: the identity-decision API fails every inquiry (500), so the
+    /// edge's retry rule (a new inquiry only when none reached a decision) can be seen.
+    pub identity_down: bool,
+    /// `+existing`: like an upstream that deduplicates applicants, creating a tenant
+    /// with the same email as an earlier one returns the earlier tenant.
+    pub existing: bool,
+    /// `+sameinquiry`: an inquiry for an email seen before answers with the earlier
+    /// inquiry (its `inquiryId`), as a deduplicating identity API would.
+    pub same_inquiry: bool,
 }
 
 /// Identification number that the credit bureau always lists as a defaulter (a valid
@@ -39,6 +48,9 @@ impl Outcomes {
                 "defaulter" => out.defaulter = true,
                 "kycfail" => out.kyc_fail = true,
                 "forged" => out.forged = true,
+                "identitydown" => out.identity_down = true,
+                "existing" => out.existing = true,
+                "sameinquiry" => out.same_inquiry = true,
                 _ => {}
             }
         }

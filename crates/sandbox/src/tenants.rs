@@ -77,6 +77,18 @@ pub async fn create(db: &Db, req: &mut Request) -> AppResult<Response> {
     validate(&details)?;
     let outcomes = Outcomes::from_email(&details.email);
     let (defaulter, risk) = outcomes::credit_check(&outcomes, &details.identification_number);
+    if outcomes.existing {
+        #[derive(Deserialize)]
+        struct Existing {
+            id: String,
+        }
+        if let Some(e) = db.row::<Existing>(
+            "SELECT id FROM tenants WHERE email = ? ORDER BY created_at LIMIT 1",
+            vec![text(details.email.trim())],
+        )? {
+            return json(200, &load(db, &e.id)?.to_tenant());
+        }
+    }
     let id = http::new_id("ten")?;
     let created_at = http::rfc3339(now_ms());
     db.exec(

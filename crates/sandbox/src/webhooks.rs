@@ -103,10 +103,24 @@ pub fn enqueue(db: &Db, tenant_id: &str, data: EventData, now: i64) -> AppResult
     {
         return Ok(());
     }
+    // A per-tenant sequence, as an upstream that numbers its events would send: the
+    // edge orders events of the same millisecond by it.
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let sequence = db
+        .row::<Count>(
+            "SELECT COUNT(*) AS n FROM outbox WHERE tenant_id = ?",
+            vec![text(tenant_id)],
+        )?
+        .map_or(0, |c| c.n)
+        + 1;
     let event = Event {
         id: http::new_id("evt")?,
         created_at: http::rfc3339(now),
         tenant_id: tenant_id.to_owned(),
+        sequence: Some(sequence as u64),
         data,
     };
     let body = serde_json::to_string(&event)?;

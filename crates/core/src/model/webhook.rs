@@ -77,6 +77,10 @@ pub struct Event {
     pub created_at: String,
     /// The tenant it concerns.
     pub tenant_id: String,
+    /// The upstream's per-tenant sequence number, when it sends one (orders events
+    /// created in the same millisecond; see [`crate::event_order`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
     /// `type` and `data` together.
     #[serde(flatten)]
     pub data: EventData,

@@ -15,6 +15,7 @@ use crate::ledger::{self, Kv};
 use crate::relay::agency_scope;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
+use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
 use crate::upstream::screening::Screening;
 
@@ -114,13 +115,15 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
     let reply = Identity::new(&ctx.env, &ctx.settings)?
         .update_decision(inquiry_id, &update)
         .await?;
-    handle
-        .local(&LocalChange::IdentityDecided {
+    if let IdentityOutcome::Refused { refusal } = handle
+        .identity(&IdentityOp::Agency {
             inquiry_id: inquiry_id.to_owned(),
             decision: update.decision,
-            detail: serde_json::Value::Null,
         })
-        .await?;
+        .await?
+    {
+        return Err(AppError::Identity(refusal));
+    }
     http::json(
         200,
         &serde_json::json!({

@@ -1,6 +1,6 @@
 //! Document routes.
 
-use onboarding_core::document::{self, DocumentKind, SNIFF_LEN};
+use onboarding_core::document::{self, ContentType, DocumentKind, SNIFF_LEN};
 use onboarding_core::validate;
 use serde::Serialize;
 use worker::{Request, Response};
@@ -11,7 +11,8 @@ use super::source::FileSource;
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency;
+use crate::idempotency::{self, Begun};
+use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
@@ -60,7 +61,9 @@ fn query_kind(req: &Request) -> Option<String> {
 ///
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 400 malformed body, 413 too large, 415 not a
-/// PDF/JPEG/PNG, 422 bad kind or empty file, 502/503/504 upstream.
+/// PDF/JPEG/PNG, 422 bad kind, empty file or `idempotency_key_reused` (another file
+/// under a used key), 409 `idempotency_in_progress`, 429 over the tenant's upload
+/// budget (count or bytes per window), 502/503/504 upstream.
 pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     auth::tenant(&req, ctx, tenant_id)?;
     let key = http::idempotency_key(&req)?;
@@ -70,98 +73,250 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
     let declared_len = http::header(&req, "Content-Length").and_then(|v| v.parse::<u64>().ok());
     let content_type = http::header(&req, "Content-Type").unwrap_or_default();
     let kind_q = query_kind(&req);
+    // What is known before reading: kind, media type and, for a raw body, its length.
+    // A multipart body's boundary (and so its length) differs on every retry; the
+    // file's SHA-256, checked on a replay, covers the content either way.
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let raw_len = if multipart::boundary(&content_type).is_some() {
+        0
+    } else {
+        declared_len.unwrap_or(0)
+    };
     let fingerprint = idempotency::fingerprint(&[
         b"document",
         kind_q.as_deref().unwrap_or("").as_bytes(),
-        content_type.as_bytes(),
-        &declared_len.unwrap_or(0).to_be_bytes(),
+        mime.as_bytes(),
+        &raw_len.to_be_bytes(),
     ]);
-    idempotency::run(
+    let begun = idempotency::begin(
         ctx,
         &format!("documents:{tenant_id}"),
         key,
         fingerprint,
-        || async move {
-            let stream = req
-                .stream()
-                .map_err(|_| AppError::BadRequest("malformed_body"))?;
-            let (mut source, kind, declared, raw_len) = match multipart::boundary(&content_type) {
-                Some(boundary) => {
-                    // A multipart body is at most the file plus a small envelope.
-                    if declared_len.is_some_and(|l| l > max + multipart::MAX_PREAMBLE as u64) {
-                        return Err(AppError::TooLarge);
-                    }
-                    let (src, pre) = FileSource::multipart(stream, &boundary).await?;
-                    (src, kind_q.or(pre.kind), pre.content_type, None)
+        idempotency::UPLOAD_LEASE_MS,
+    )
+    .await?;
+    if !matches!(begun, Begun::Replay { .. }) {
+        // A replay is free; anything else counts against the tenant's upload budget.
+        let limited = spend_upload(ctx, tenant_id, declared_len.unwrap_or(0), false).await;
+        if let Err(e) = limited {
+            if let Begun::Run(lease) = begun {
+                lease.abort().await;
+            }
+            return Err(e);
+        }
+    }
+    let opened = open(&mut req, &content_type, kind_q, declared_len, max).await;
+    match begun {
+        Begun::Replay {
+            status,
+            body,
+            content,
+        } => {
+            // Same key, kind, type and length: replay only if it is the same file too.
+            let opened = opened?;
+            if let Some(first) = content {
+                let sha256 = pipeline::digest(opened.source, opened.head, max).await?;
+                if sha256 != first {
+                    return Err(AppError::IdempotencyKeyReused);
                 }
-                None => {
-                    if !document::is_acceptable_declared(&content_type) {
-                        return Err(AppError::UnsupportedMediaType);
-                    }
-                    (
-                        FileSource::raw(stream),
-                        kind_q,
-                        Some(content_type.clone()),
-                        declared_len,
-                    )
-                }
+            }
+            idempotency::replayed(status, &body)
+        }
+        Begun::NoKey => {
+            let (uploaded, _) = store(ctx, &handle, tenant_id, opened?, max).await?;
+            spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
+            http::json(201, &uploaded)
+        }
+        Begun::Run(lease) => {
+            let stored = match opened {
+                Ok(opened) => store(ctx, &handle, tenant_id, opened, max).await,
+                Err(e) => Err(e),
             };
-            let kind = validate::validate_document_kind(kind.as_deref().unwrap_or(""))
-                .map_err(|e| AppError::Validation(vec![e]))?;
-            let head = source.head(SNIFF_LEN).await?;
-            let sniffed = document::check_document(&head, raw_len, max).map_err(document_error)?;
-            document::check_declared(declared.as_deref(), sniffed).map_err(document_error)?;
+            match stored {
+                Ok((uploaded, sha256)) => {
+                    spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
+                    lease.finish(201, &uploaded, Some(sha256)).await?;
+                    http::json(201, &uploaded)
+                }
+                Err(e) => {
+                    lease.abort().await;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
 
-            let (body, upstream_ct, progress) =
-                pipeline::upstream_body(source, head, kind, sniffed, max)?;
-            let result = Screening::new(&ctx.env, &ctx.settings)?
-                .upload_document(tenant_id, body, upstream_ct)
-                .await;
-            let (error, finished, size) = {
-                let mut p = progress.borrow_mut();
-                (p.error.take(), p.finished, p.guard.finish())
-            };
-            if let Some(e) = error {
-                return Err(e);
-            }
-            let doc = result?;
-            if !finished {
-                return Err(AppError::UpstreamFailed(
-                    "screening: upload not consumed".into(),
-                ));
-            }
-            // Every chunk was written to the digest before the stream ended.
-            let digest = progress.borrow().hasher.finish();
-            let sha256 = digest.await?;
-            let size = size.map_err(document_error)?;
-            let uploaded = Uploaded {
-                document_id: doc.id.clone(),
-                kind,
-                size_bytes: size,
-                sha256: sha256.clone(),
-                status: if doc.status.is_empty() {
-                    "processing".into()
-                } else {
-                    doc.status.clone()
-                },
-            };
-            handle
-                .local(&LocalChange::DocumentUploaded {
-                    document_id: doc.id.clone(),
-                    kind,
-                    record: serde_json::json!({
-                        "documentId": doc.id,
-                        "kind": kind,
-                        "contentType": sniffed.mime(),
-                        "sizeBytes": size,
-                        "sha256": sha256,
-                    }),
-                })
-                .await?;
-            Ok((201, serde_json::to_value(uploaded)?))
-        },
+/// Counts one upload and `bytes` against the tenant's upload budgets (`force`: the
+/// bytes were spent already).
+///
+/// # Errors
+/// 429 with `Retry-After` when over a budget.
+async fn spend_upload(ctx: &Ctx, tenant_id: &str, bytes: u64, force: bool) -> AppResult<()> {
+    let s = &ctx.settings;
+    if !force {
+        rate_limit::hit(
+            ctx,
+            &format!("uploads:{tenant_id}"),
+            s.uploads_per_tenant,
+            s.uploads_window_seconds,
+        )
+        .await?;
+    }
+    rate_limit::spend(
+        ctx,
+        &format!("upload-bytes:{tenant_id}"),
+        s.upload_bytes_per_tenant,
+        s.uploads_window_seconds,
+        bytes,
+        force,
     )
     .await
+}
+
+/// After an upload without `Content-Length`: its size counts against the byte budget
+/// (the next upload over it is refused).
+async fn spend_undeclared(
+    ctx: &Ctx,
+    tenant_id: &str,
+    declared_len: Option<u64>,
+    uploaded: &serde_json::Value,
+) -> AppResult<()> {
+    if declared_len.is_none() {
+        let size = uploaded["sizeBytes"].as_u64().unwrap_or(0);
+        // Already stored: a failure to count it must not fail the upload.
+        let _ = spend_upload(ctx, tenant_id, size, true).await;
+    }
+    Ok(())
+}
+
+/// A request body opened as a file: its first bytes sniffed and checked.
+struct Opened {
+    source: FileSource,
+    head: Vec<u8>,
+    kind: DocumentKind,
+    sniffed: ContentType,
+}
+
+/// Opens the body (raw or multipart), checks the kind, the magic bytes and the declared
+/// type against them.
+///
+/// # Errors
+/// 400 malformed, 413 too large, 415 not a PDF/JPEG/PNG, 422 bad kind or empty file.
+async fn open(
+    req: &mut Request,
+    content_type: &str,
+    kind_q: Option<String>,
+    declared_len: Option<u64>,
+    max: u64,
+) -> AppResult<Opened> {
+    let stream = req
+        .stream()
+        .map_err(|_| AppError::BadRequest("malformed_body"))?;
+    let (mut source, kind, declared, raw_len) = match multipart::boundary(content_type) {
+        Some(boundary) => {
+            // A multipart body is at most the file plus a small envelope.
+            if declared_len.is_some_and(|l| l > max + multipart::MAX_PREAMBLE as u64) {
+                return Err(AppError::TooLarge);
+            }
+            let (src, pre) = FileSource::multipart(stream, &boundary).await?;
+            (src, kind_q.or(pre.kind), pre.content_type, None)
+        }
+        None => {
+            if !document::is_acceptable_declared(content_type) {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            (
+                FileSource::raw(stream),
+                kind_q,
+                Some(content_type.to_owned()),
+                declared_len,
+            )
+        }
+    };
+    let kind = validate::validate_document_kind(kind.as_deref().unwrap_or(""))
+        .map_err(|e| AppError::Validation(vec![e]))?;
+    let head = source.head(SNIFF_LEN).await?;
+    let sniffed = document::check_document(&head, raw_len, max).map_err(document_error)?;
+    document::check_declared(declared.as_deref(), sniffed).map_err(document_error)?;
+    Ok(Opened {
+        source,
+        head,
+        kind,
+        sniffed,
+    })
+}
+
+/// Streams the file upstream (hashing and counting it on the way) and records it in
+/// the tenant's state. Returns the reply and the SHA-256 as streamed.
+///
+/// # Errors
+/// 413 over the limit, 502/503/504 upstream, 500 state.
+async fn store(
+    ctx: &Ctx,
+    handle: &TenantHandle,
+    tenant_id: &str,
+    opened: Opened,
+    max: u64,
+) -> AppResult<(serde_json::Value, String)> {
+    let Opened {
+        source,
+        head,
+        kind,
+        sniffed,
+    } = opened;
+    let (body, upstream_ct, progress) = pipeline::upstream_body(source, head, kind, sniffed, max)?;
+    let result = Screening::new(&ctx.env, &ctx.settings)?
+        .upload_document(tenant_id, body, upstream_ct)
+        .await;
+    let (error, finished, size) = {
+        let mut p = progress.borrow_mut();
+        (p.error.take(), p.finished, p.guard.finish())
+    };
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let doc = result?;
+    if !finished {
+        return Err(AppError::UpstreamFailed(
+            "screening: upload not consumed".into(),
+        ));
+    }
+    // Every chunk was written to the digest before the stream ended.
+    let digest = progress.borrow().hasher.finish();
+    let sha256 = digest.await?;
+    let size = size.map_err(document_error)?;
+    let uploaded = Uploaded {
+        document_id: doc.id.clone(),
+        kind,
+        size_bytes: size,
+        sha256: sha256.clone(),
+        status: if doc.status.is_empty() {
+            "processing".into()
+        } else {
+            doc.status.clone()
+        },
+    };
+    handle
+        .local(&LocalChange::DocumentUploaded {
+            document_id: doc.id.clone(),
+            kind,
+            record: serde_json::json!({
+                "documentId": doc.id,
+                "kind": kind,
+                "contentType": sniffed.mime(),
+                "sizeBytes": size,
+                "sha256": sha256,
+            }),
+        })
+        .await?;
+    Ok((serde_json::to_value(uploaded)?, sha256))
 }
 
 /// `GET /v1/tenants/{id}/documents`: metadata only, never content.

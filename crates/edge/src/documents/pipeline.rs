@@ -242,3 +242,32 @@ fn account(progress: &Rc<RefCell<Progress>>, bytes: &[u8]) -> Result<JsValue, Js
     let _ = p.hasher.update(&out);
     Ok(chunk(bytes).into())
 }
+
+/// SHA-256 (lowercase hex) of a file — `head`, then the rest of `source` — counted
+/// against `max`; nothing goes upstream. An idempotent replay uses it to check that a
+/// retry carries the same file as the request it replays.
+///
+/// # Errors
+/// 413 over `max`, 400 when the body breaks off, 500 when the runtime's digest fails.
+pub async fn digest(mut source: FileSource, head: Vec<u8>, max: u64) -> Result<String, AppError> {
+    let hasher = Hasher::new()?;
+    let mut guard = SizeGuard::new(max);
+    let mut piece = Some(head);
+    loop {
+        let bytes = match piece.take() {
+            Some(b) => b,
+            None => match source.next().await? {
+                Some(b) => b,
+                None => break,
+            },
+        };
+        if bytes.is_empty() {
+            continue;
+        }
+        guard.add(bytes.len()).map_err(|_| AppError::TooLarge)?;
+        wasm_bindgen_futures::JsFuture::from(hasher.update(&chunk(&bytes)))
+            .await
+            .map_err(|_| AppError::Internal("digest stream".into()))?;
+    }
+    hasher.finish().await
+}

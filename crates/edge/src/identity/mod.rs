@@ -14,8 +14,8 @@ use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::ledger::{self, Kv};
-use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
+use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
 
 #[derive(Deserialize, Default)]
@@ -33,8 +33,10 @@ pub fn inquiry_scope(inquiry_id: &str) -> String {
 /// `POST /v1/tenants/{id}/identity-inquiries`.
 ///
 /// # Errors
-/// 401/403 auth, 404 unknown tenant, 400 bad body, 422 bad device session id,
-/// 502/503/504 upstream.
+/// 401/403 auth, 404 unknown tenant, 400 bad body, 422 bad device session id, 409
+/// `identity_already_decided` (a decision exists), `identity_inquiry_in_progress`,
+/// `identity_attempts_exhausted` (three inquiries without a decision), 502/503/504
+/// upstream. An open challenge is answered `200` with that same inquiry.
 pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let (_, agency) = auth::tenant(&req, ctx, tenant_id)?;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
@@ -59,9 +61,23 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
             code,
         )]));
     }
+    let edge_id = format!("inq_{}", http::random_hex(16)?);
+    match handle
+        .identity(&IdentityOp::Begin {
+            inquiry_id: edge_id.clone(),
+            now_ms: ctx.now_ms,
+        })
+        .await?
+    {
+        IdentityOutcome::Start => {}
+        // A reload while the challenge is open: the same inquiry, no upstream call.
+        IdentityOutcome::Resume { inquiry } => return http::json(200, &inquiry),
+        IdentityOutcome::Refused { refusal } => return Err(AppError::Identity(refusal)),
+        other => return Err(unexpected(&other)),
+    }
     let inquiry = InquiryRequest {
         strategy: agency.strategy.clone(),
-        inquiry_id: format!("inq_{}", http::random_hex(16)?),
+        inquiry_id: edge_id.clone(),
         channel: agency.channel.clone(),
         device_session_id,
         creation_date_time: http::iso(ctx.now_ms),
@@ -71,38 +87,52 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
         product: stored.product,
         ..InquiryRequest::default()
     };
-    remember_tenant(ctx, &inquiry.inquiry_id, tenant_id).await?;
-    handle
-        .local(&LocalChange::Started {
-            step: "identity".into(),
+    let asked = async {
+        remember_tenant(ctx, &edge_id, tenant_id).await?;
+        let answer = Identity::new(&ctx.env, &ctx.settings)?
+            .inquire(&inquiry)
+            .await?;
+        let mut public = answer.public();
+        // The edge's id is the one the browser and the agency use, unless the upstream
+        // names its own.
+        if public.inquiry_id.is_empty() {
+            public.inquiry_id.clone_from(&edge_id);
+        }
+        if public.inquiry_id != edge_id {
+            remember_tenant(ctx, &public.inquiry_id, tenant_id).await?;
+        }
+        Ok::<_, AppError>((public, serde_json::to_value(&answer)?))
+    }
+    .await;
+    let (reply, detail, failure) = match asked {
+        Ok((public, detail)) => (Some(public), detail, None),
+        Err(e) => (None, serde_json::Value::Null, Some(e)),
+    };
+    let settled = handle
+        .identity(&IdentityOp::Settle {
+            inquiry_id: edge_id,
+            reply,
+            detail,
         })
         .await?;
-    let answer = Identity::new(&ctx.env, &ctx.settings)?
-        .inquire(&inquiry)
-        .await?;
-    let mut public = answer.public();
-    // The edge's id is the one the browser and the agency use.
-    if public.inquiry_id.is_empty() {
-        public.inquiry_id.clone_from(&inquiry.inquiry_id);
+    if let Some(e) = failure {
+        // No decision: the applicant may try again (at most MAX_INQUIRIES in all).
+        return Err(e);
     }
-    if public.inquiry_id != inquiry.inquiry_id {
-        remember_tenant(ctx, &public.inquiry_id, tenant_id).await?;
+    match settled {
+        IdentityOutcome::Settled {
+            inquiry: Some(public),
+        } => http::json(201, &public),
+        other => Err(unexpected(&other)),
     }
-    handle
-        .local(&LocalChange::IdentityDecided {
-            inquiry_id: public.inquiry_id.clone(),
-            decision: public.decision,
-            detail: serde_json::to_value(&answer)?,
-        })
-        .await?;
-    http::json(201, &public)
 }
 
 /// `POST /v1/tenants/{id}/identity-inquiries/{inquiryId}/answers`.
 ///
 /// # Errors
-/// 401/403 auth, 404 unknown tenant or inquiry, 400/422 bad answers, 502/503/504
-/// upstream.
+/// 401/403 auth, 404 unknown tenant or inquiry, 400/422 bad answers, 409
+/// `identity_already_answered` / `identity_not_challenged` / `identity_already_decided`
+/// (the agency decided) / `identity_inquiry_in_progress`, 502/503/504 upstream.
 pub async fn answer(
     mut req: Request,
     ctx: &Ctx,
@@ -113,34 +143,72 @@ pub async fn answer(
     let body: AnswersRequest = http::read_json(&mut req).await?;
     validate::validate_answers(&body).map_err(AppError::Validation)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    if handle.inquiry_id().await?.as_deref() != Some(inquiry_id) {
-        return Err(AppError::NotFound);
-    }
-    let reply = Identity::new(&ctx.env, &ctx.settings)?
-        .answer(inquiry_id, &body)
-        .await?;
-    handle
-        .local(&LocalChange::IdentityDecided {
+    match handle
+        .identity(&IdentityOp::BeginAnswers {
             inquiry_id: inquiry_id.to_owned(),
-            decision: reply.decision,
-            detail: serde_json::Value::Null,
+            now_ms: ctx.now_ms,
+        })
+        .await?
+    {
+        IdentityOutcome::Decision { .. } => {}
+        IdentityOutcome::Refused { refusal } => return Err(AppError::Identity(refusal)),
+        other => return Err(unexpected(&other)),
+    }
+    let graded = async {
+        Identity::new(&ctx.env, &ctx.settings)?
+            .answer(inquiry_id, &body)
+            .await
+    }
+    .await;
+    let settled = handle
+        .identity(&IdentityOp::SettleAnswers {
+            inquiry_id: inquiry_id.to_owned(),
+            decision: graded.as_ref().ok().map(|r| r.decision),
         })
         .await?;
-    http::json(200, &serde_json::json!({ "decision": reply.decision }))
+    graded?;
+    match settled {
+        IdentityOutcome::Decision {
+            decision: Some(decision),
+        } => http::json(200, &serde_json::json!({ "decision": decision })),
+        other => Err(unexpected(&other)),
+    }
 }
 
-/// Records which tenant an inquiry id belongs to, so answers and the agency's
-/// decision update find it.
+fn unexpected(outcome: &IdentityOutcome) -> AppError {
+    AppError::Internal(format!(
+        "tenant state: unexpected identity outcome {}",
+        match outcome {
+            IdentityOutcome::Start => "start",
+            IdentityOutcome::Resume { .. } => "resume",
+            IdentityOutcome::Settled { .. } => "settled",
+            IdentityOutcome::Decision { .. } => "decision",
+            IdentityOutcome::Refused { .. } => "refused",
+        }
+    ))
+}
+
+/// Binds an inquiry id to its tenant, once, so answers and the agency's decision
+/// update find it. An id the upstream returns that is already bound to another tenant
+/// (and so maybe another agency) is refused: it is never re-bound.
+///
+/// # Errors
+/// 502 when the id belongs to another tenant, 500 when the ledger fails.
 async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
-    let _: serde_json::Value = ledger::call(
+    let bound: Option<String> = ledger::call(
         &ctx.env,
         &inquiry_scope(inquiry_id),
-        "/kv/put",
+        "/kv/bind",
         Some(&Kv {
             k: "tenant".into(),
             v: tenant_id.to_owned(),
         }),
     )
     .await?;
+    if bound.as_deref() != Some(tenant_id) {
+        return Err(AppError::UpstreamFailed(
+            "identity: the upstream returned an inquiry id bound to another tenant".into(),
+        ));
+    }
     Ok(())
 }

@@ -5,12 +5,20 @@
 //! the queue with `delaySeconds = base · 2^(attempt-1)` until `RELAY_MAX_ATTEMPTS`,
 //! then recorded as a dead letter in the agency's [`crate::ledger::Ledger`], where
 //! `GET /v1/agency/webhooks/undelivered` lists it.
+//!
+//! A delivery attempt fails — and is retried, then dead-lettered — when the agency's
+//! endpoint does not answer within `RELAY_TIMEOUT_MS`, answers anything but a 2xx, or
+//! answers a redirect (3xx: redirects are never followed, so an event cannot be
+//! steered to another host). A queued message that cannot be decoded is recorded as a
+//! dead letter too (never silently skipped) and acknowledged.
 
+use futures_util::future::{Either, select};
 use onboarding_core::model::webhook::Event;
 use onboarding_core::signature;
 use serde::{Deserialize, Serialize};
 use worker::{
-    Env, Headers, MessageBatch, MessageBuilder, MessageExt, Method, Request, RequestInit,
+    Delay, Env, Headers, MessageBatch, MessageBuilder, MessageExt, Method, Request, RequestInit,
+    RequestRedirect,
 };
 
 use crate::config::{self, Settings};
@@ -66,7 +74,52 @@ pub fn backoff_seconds(base: u32, next: u32) -> u32 {
     base.max(1).saturating_mul(1 << exp).min(3600)
 }
 
-async fn deliver(env: &Env, msg: &RelayMessage) -> Result<(), String> {
+/// What is known of a queued body that is not a [`RelayMessage`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Undecodable {
+    /// The `agency` field, if it is a string.
+    pub agency: Option<String>,
+    /// The `eventId` field, if it is a string.
+    pub event_id: Option<String>,
+    /// The `tenantId` field, if it is a string.
+    pub tenant_id: Option<String>,
+}
+
+/// Decodes a queued body (its JSON text).
+///
+/// # Errors
+/// [`Undecodable`] with whatever identifying fields could be read.
+pub fn decode(json: &str) -> Result<RelayMessage, Undecodable> {
+    if let Ok(m) = serde_json::from_str::<RelayMessage>(json) {
+        return Ok(m);
+    }
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty() && s.len() <= 128)
+            .map(str::to_owned)
+    };
+    Err(Undecodable {
+        agency: field("agency"),
+        event_id: field("eventId"),
+        tenant_id: field("tenantId"),
+    })
+}
+
+/// The outcome of one delivery attempt from the agency endpoint's status.
+///
+/// # Errors
+/// `redirect <s>` for a 3xx (never followed), `status <s>` for anything else not 2xx.
+pub fn judge(status: u16) -> Result<(), String> {
+    match status {
+        200..=299 => Ok(()),
+        300..=399 => Err(format!("redirect {status}")),
+        s => Err(format!("status {s}")),
+    }
+}
+
+async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(), String> {
     let agencies = config::agencies(env).map_err(|_| "agencies not configured".to_owned())?;
     let agency = agencies
         .by_name(&msg.agency)
@@ -82,14 +135,47 @@ async fn deliver(env: &Env, msg: &RelayMessage) -> Result<(), String> {
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
         .with_body(Some(msg.body.clone().into()));
     let req =
         Request::new_with_init(&agency.webhook_url, &init).map_err(|_| "bad url".to_owned())?;
-    match worker::Fetch::Request(req).send().await {
-        Ok(resp) if (200..300).contains(&resp.status_code()) => Ok(()),
-        Ok(resp) => Err(format!("status {}", resp.status_code())),
-        Err(_) => Err("unreachable".to_owned()),
+    let request = worker::Fetch::Request(req);
+    let fetch = request.send();
+    let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
+        settings.relay_timeout_ms,
+    )));
+    match select(Box::pin(fetch), Box::pin(timeout)).await {
+        Either::Left((Ok(resp), _)) => judge(resp.status_code()),
+        Either::Left((Err(_), _)) => Err("unreachable".to_owned()),
+        Either::Right(_) => Err("timeout".to_owned()),
     }
+}
+
+/// Records a message that cannot be decoded as a dead letter (in its agency's list
+/// when the agency can be read, else in the `relay:undecodable` scope).
+async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
+    let event_id = match u.event_id {
+        Some(id) => id,
+        None => format!("undecodable:{}", http::random_hex(8)?),
+    };
+    let dead = DeadLetter {
+        event_id: event_id.clone(),
+        kind: "unknown".into(),
+        tenant_id: u.tenant_id.unwrap_or_default(),
+        attempts: 0,
+        last_error: "undecodable message".into(),
+        failed_at: http::iso(http::now_ms()),
+    };
+    let scope = match &u.agency {
+        Some(a) => agency_scope(a),
+        None => "relay:undecodable".into(),
+    };
+    let _: serde_json::Value = ledger::call(env, &scope, "/dead", Some(&dead)).await?;
+    worker::console_error!(
+        "{}",
+        serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
+    );
+    Ok(())
 }
 
 async fn retry_or_dead_letter(
@@ -141,13 +227,23 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
             return Ok(());
         }
     };
-    for message in batch.iter() {
-        let message = match message {
+    for message in batch.raw_iter() {
+        let json = js_sys::JSON::stringify(&message.body())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        let msg = match decode(&json) {
             Ok(m) => m,
-            Err(_) => continue,
+            Err(u) => {
+                // Never a silent skip: a dead letter, then ack (retrying cannot help).
+                match dead_letter_undecodable(&env, u).await {
+                    Ok(()) => message.ack(),
+                    Err(_) => message.retry(),
+                }
+                continue;
+            }
         };
-        let msg = message.body().clone();
-        let outcome = match deliver(&env, &msg).await {
+        let outcome = match deliver(&env, &settings, &msg).await {
             Ok(()) => {
                 worker::console_log!(
                     "{}",
@@ -170,7 +266,32 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_seconds;
+    use super::{RelayMessage, Undecodable, backoff_seconds, decode, judge};
+
+    #[test]
+    fn undecodable_messages_keep_what_identifies_them() {
+        let ok = r#"{"agency":"A","eventId":"e1","type":"kyc.completed","tenantId":"t","body":"{}","attempt":1}"#;
+        let m: RelayMessage = decode(ok).unwrap();
+        assert_eq!((m.agency.as_str(), m.attempt), ("A", 1));
+        assert_eq!(
+            decode(r#"{"agency":"A","eventId":"e2","attempt":"one"}"#).unwrap_err(),
+            Undecodable {
+                agency: Some("A".into()),
+                event_id: Some("e2".into()),
+                tenant_id: None,
+            }
+        );
+        assert_eq!(decode("").unwrap_err(), Undecodable::default());
+        assert_eq!(decode("[1]").unwrap_err(), Undecodable::default());
+    }
+
+    #[test]
+    fn only_2xx_is_delivered_and_redirects_are_failures() {
+        assert!(judge(200).is_ok() && judge(204).is_ok());
+        assert_eq!(judge(302).unwrap_err(), "redirect 302");
+        assert_eq!(judge(307).unwrap_err(), "redirect 307");
+        assert_eq!(judge(500).unwrap_err(), "status 500");
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit, Stub};
 
+use super::identity::{IdentityOp, IdentityOutcome};
 use super::{Applied, LocalChange, LogEntry, TenantRecord};
 use crate::error::{AppError, AppResult};
 use crate::http;
@@ -42,6 +43,8 @@ impl TenantHandle {
         match resp.status_code() {
             200 => Ok(Some(resp.json().await?)),
             404 => Ok(None),
+            // Only `/init`: the tenant id is bound to another agency.
+            409 => Err(AppError::Conflict("tenant_unavailable")),
             s => Err(AppError::Internal(format!("tenant state answered {s}"))),
         }
     }
@@ -50,10 +53,11 @@ impl TenantHandle {
         Ok(Some(serde_json::to_string(v)?))
     }
 
-    /// Creates the state (idempotent).
+    /// Creates the state (idempotent for the same agency).
     ///
     /// # Errors
-    /// 500 when the object fails.
+    /// 409 `tenant_unavailable` when the id is bound to another agency, 500 when the
+    /// object fails.
     pub async fn init(&self, rec: &TenantRecord) -> AppResult<LogEntry> {
         self.call("/init", Self::encode(rec)?)
             .await?
@@ -121,15 +125,19 @@ impl TenantHandle {
             .unwrap_or_default())
     }
 
-    /// The current identity inquiry id.
+    /// Runs an identity operation (core's once-only rules) in the object.
     ///
     /// # Errors
-    /// 500 when the object fails.
-    pub async fn inquiry_id(&self) -> AppResult<Option<String>> {
-        Ok(self
-            .call::<Option<String>>("/kv?k=inquiry", None)
+    /// 404 when the tenant is unknown, 500 when the object fails.
+    pub async fn identity(&self, op: &IdentityOp) -> AppResult<IdentityOutcome> {
+        let path = format!(
+            "/identity?at={}&id={}",
+            http::iso(http::now_ms()),
+            http::random_hex(12)?
+        );
+        self.call(&path, Self::encode(op)?)
             .await?
-            .flatten())
+            .ok_or(AppError::NotFound)
     }
 
     /// Everything the agency may see.

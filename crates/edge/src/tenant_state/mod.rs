@@ -7,8 +7,10 @@
 //! agency-only results (identity insights, forensic findings, financial score).
 
 pub mod client;
+pub mod identity;
 pub mod sse;
 
+use onboarding_core::event_order::{StepClock, Verdict};
 use onboarding_core::model::status::{Startable, Status};
 use onboarding_core::model::webhook::{Event, EventData};
 use serde::{Deserialize, Serialize};
@@ -47,16 +49,6 @@ pub enum LocalChange {
     Started {
         /// `clave`, `kyc`, `bank`, `identity` or `forensic`.
         step: String,
-    },
-    /// The identity decision changed (inquiry, answers or the agency's update).
-    #[serde(rename_all = "camelCase")]
-    IdentityDecided {
-        /// Inquiry id.
-        inquiry_id: String,
-        /// The decision.
-        decision: onboarding_core::model::identity::Decision,
-        /// Full upstream answer, for the agency only.
-        detail: serde_json::Value,
     },
 }
 
@@ -164,13 +156,20 @@ impl TenantState {
         Ok(rows.into_iter().next().and_then(|r| r.seq).unwrap_or(0))
     }
 
-    fn init(&self, rec: TenantRecord) -> worker::Result<LogEntry> {
-        if self.record()?.is_none() {
-            self.put("tenant", &serde_json::to_string(&rec)?)?;
-            let status = Status::new(&rec.tenant_id, &rec.created_at);
-            self.commit(&status, "local:created", "tenant.created", "")?;
+    /// Creates the state, bound to `rec.agency` for good. `None` when the tenant id is
+    /// already bound to another agency (an upstream that returned an existing tenant):
+    /// the second agency never inherits it.
+    fn init(&self, rec: TenantRecord) -> worker::Result<Option<LogEntry>> {
+        match self.record()? {
+            None => {
+                self.put("tenant", &serde_json::to_string(&rec)?)?;
+                let status = Status::new(&rec.tenant_id, &rec.created_at);
+                self.commit(&status, "local:created", "tenant.created", "")?;
+            }
+            Some(existing) if existing.agency != rec.agency => return Ok(None),
+            Some(_) => {}
         }
-        self.current()
+        Ok(Some(self.current()?))
     }
 
     fn current(&self) -> worker::Result<LogEntry> {
@@ -207,18 +206,6 @@ impl TenantState {
                 }
                 "step.started"
             }
-            LocalChange::IdentityDecided {
-                inquiry_id,
-                decision,
-                detail,
-            } => {
-                status.identity_decided(*decision, at);
-                if !detail.is_null() {
-                    self.put("identity", &serde_json::to_string(detail)?)?;
-                }
-                self.put("inquiry", inquiry_id)?;
-                "identity.decided"
-            }
         };
         self.commit(&status, &format!("local:{id}"), kind, "")?;
         self.current()
@@ -250,13 +237,34 @@ impl TenantState {
         let mut status = self
             .status()?
             .unwrap_or_else(|| Status::new(&rec.tenant_id, at));
-        status.apply(&event, at);
-        match &event.data {
-            EventData::Forensic(f) => self.put("forensic", &serde_json::to_string(f)?)?,
-            EventData::Financial(f) => self.put("financial", &serde_json::to_string(f)?)?,
-            EventData::Kyc(k) => self.put("kyc", &serde_json::to_string(k)?)?,
-            _ => {}
+        // Order: only an event created after the step's current result replaces it
+        // (core's StepClock); an older one is kept in `results` for the agency and
+        // relayed, but changes no step.
+        let mut clock: StepClock = match self.get("step_clock")? {
+            Some(s) => serde_json::from_str(&s)?,
+            None => StepClock::default(),
+        };
+        let verdict = clock.admit(&event);
+        if verdict == Verdict::Newer {
+            self.put("step_clock", &serde_json::to_string(&clock)?)?;
+            status.apply(&event, at);
+            match &event.data {
+                EventData::Forensic(f) => self.put("forensic", &serde_json::to_string(f)?)?,
+                EventData::Financial(f) => self.put("financial", &serde_json::to_string(f)?)?,
+                EventData::Kyc(k) => self.put("kyc", &serde_json::to_string(k)?)?,
+                _ => {}
+            }
         }
+        self.sql.exec(
+            "INSERT OR IGNORE INTO results (event_id, type, created_at, applied, data) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                event.id.as_str().into(),
+                event.event_type().as_str().into(),
+                event.created_at.as_str().into(),
+                i32::from(verdict == Verdict::Newer).into(),
+                serde_json::to_string(&serde_json::to_value(&event.data)?["data"])?.into(),
+            ],
+        )?;
         self.commit(&status, &event.id, event.event_type().as_str(), body)?;
         Ok(Applied {
             applied: true,
@@ -307,10 +315,46 @@ impl TenantState {
             .iter()
             .filter_map(|d| serde_json::from_str(&d.record).ok())
             .collect();
+        #[derive(Deserialize)]
+        struct Result_ {
+            event_id: String,
+            #[serde(rename = "type")]
+            kind: String,
+            created_at: String,
+            applied: i64,
+            data: String,
+        }
+        let results: Vec<Result_> = self
+            .sql
+            .exec(
+                "SELECT event_id, type, created_at, applied, data FROM results ORDER BY created_at, rowid",
+                None,
+            )?
+            .to_array()?;
+        let history = |kind: Option<&str>| -> Vec<serde_json::Value> {
+            results
+                .iter()
+                .filter(|r| kind.is_none_or(|k| r.kind == k))
+                .map(|r| {
+                    serde_json::json!({
+                        "eventId": r.event_id,
+                        "type": r.kind,
+                        "createdAt": r.created_at,
+                        "applied": r.applied != 0,
+                        "data": serde_json::from_str::<serde_json::Value>(&r.data)
+                            .unwrap_or(serde_json::Value::Null),
+                    })
+                })
+                .collect()
+        };
         Ok(serde_json::json!({
             "tenant": parse("tenant")?,
+            "events": history(None),
+            "forensicHistory": history(Some("forensic.analysis.completed")),
+            "financialHistory": history(Some("financial.analysis.completed")),
             "status": parse("status")?,
             "identity": parse("identity")?,
+            "identityInquiries": self.identity_view()?,
             "kyc": parse("kyc")?,
             "forensic": parse("forensic")?,
             "financial": parse("financial")?,
@@ -326,6 +370,8 @@ impl DurableObject for TenantState {
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS results (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created_at TEXT NOT NULL, applied INTEGER NOT NULL, data TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL)",
         ] {
             let _ = sql.exec(ddl, None);
         }
@@ -341,8 +387,11 @@ impl DurableObject for TenantState {
         };
         let at = q("at").unwrap_or_default();
         let out: serde_json::Value = match url.path() {
-            "/init" => serde_json::to_value(self.init(req.json().await?)?)?,
-            "/status" | "/tenant" | "/webhook" if self.record()?.is_none() => {
+            "/init" => match self.init(req.json().await?)? {
+                Some(entry) => serde_json::to_value(entry)?,
+                None => return Response::error("bound to another agency", 409),
+            },
+            "/status" | "/tenant" | "/webhook" | "/identity" if self.record()?.is_none() => {
                 return Response::error("no tenant", 404);
             }
             "/status" => serde_json::to_value(self.current()?)?,
@@ -368,10 +417,11 @@ impl DurableObject for TenantState {
                 serde_json::to_value(self.log_after(after)?)?
             }
             "/agency" => self.agency_view()?,
-            "/kv" => match q("k").as_deref() {
-                Some(k @ "inquiry") => serde_json::to_value(self.get(k)?)?,
-                _ => return Response::error("not found", 404),
-            },
+            "/identity" => {
+                let op: identity::IdentityOp = req.json().await?;
+                let id = q("id").unwrap_or_default();
+                serde_json::to_value(self.identity(op, &at, &id)?)?
+            }
             _ => return Response::error("not found", 404),
         };
         Response::from_json(&out)

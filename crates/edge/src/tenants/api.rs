@@ -54,8 +54,8 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// `POST /v1/tenants`.
 ///
 /// # Errors
-/// 401/403 auth, 400/415 body, 422 validation, 429 per-session limit, 409 idempotency
-/// conflicts, 502/503/504 upstream.
+/// 401/403 auth, 400/415 body, 422 validation or `idempotency_key_reused`, 429
+/// per-session limit, 409 `idempotency_in_progress`, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let (claims, agency) = auth::session(&req, ctx)?;
     let scope = claims.session_id.clone();
@@ -73,6 +73,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         &format!("tenants:{scope}"),
         key,
         fingerprint,
+        idempotency::JSON_LEASE_MS,
         || async {
             rate_limit::hit(
                 ctx,
@@ -103,7 +104,8 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 ///
 /// # Errors
 /// 401/403 auth, 400 bad body, 422 `returnUrl` not an http(s) URL on the session's
-/// origin, 404 unknown tenant, 502/503/504 upstream.
+/// origin, 404 unknown tenant, 429 too many starts of this page for the tenant,
+/// 502/503/504 upstream.
 pub async fn start(
     mut req: Request,
     ctx: &Ctx,
@@ -120,6 +122,14 @@ pub async fn start(
         .transpose()?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle.status().await?;
+    // Each start is a paid upstream session: bounded per tenant and page.
+    rate_limit::hit(
+        ctx,
+        &format!("hosted:{}:{tenant_id}", page_name(page)),
+        ctx.settings.hosted_starts_per_tenant,
+        ctx.settings.hosted_starts_window_seconds,
+    )
+    .await?;
     let options = StartOptions {
         return_url,
         locale: ctx.locale.as_str().to_owned(),
@@ -127,10 +137,11 @@ pub async fn start(
     let session = Screening::new(&ctx.env, &ctx.settings)?
         .start(tenant_id, page, &options)
         .await?;
-    let (step, field) = match page {
-        Hosted::Clave => ("clave", "redirectUrl"),
-        Hosted::Kyc => ("kyc", "verificationUrl"),
-        Hosted::Bank => ("bank", "connectUrl"),
+    let step = page_name(page);
+    let field = match page {
+        Hosted::Clave => "redirectUrl",
+        Hosted::Kyc => "verificationUrl",
+        Hosted::Bank => "connectUrl",
     };
     if !(session.url.starts_with("https://") || session.url.starts_with("http://")) {
         return Err(AppError::UpstreamFailed(
@@ -143,6 +154,15 @@ pub async fn start(
         })
         .await?;
     http::json(200, &json!({ field: session.url }))
+}
+
+/// The step a hosted page belongs to.
+fn page_name(page: Hosted) -> &'static str {
+    match page {
+        Hosted::Clave => "clave",
+        Hosted::Kyc => "kyc",
+        Hosted::Bank => "bank",
+    }
 }
 
 #[cfg(test)]

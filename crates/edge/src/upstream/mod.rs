@@ -38,6 +38,12 @@ impl<'a> Upstream<'a> {
     /// # Errors
     /// 503 when unreachable, 504 on timeout, 502 on a non-2xx answer.
     pub async fn send(&self, method: Method, path: &str, body: Body) -> AppResult<Response> {
+        // A streamed upload lasts as long as the applicant's connection needs (a slow
+        // 15 MiB upload); the short timeout is for everything else.
+        let timeout_ms = match body {
+            Body::Stream(..) => self.settings.upload_timeout_ms,
+            _ => self.settings.upstream_timeout_ms,
+        };
         let headers = Headers::new();
         headers.set(self.auth.0, &self.auth.1)?;
         headers.set("Accept", "application/json")?;
@@ -63,9 +69,7 @@ impl<'a> Upstream<'a> {
                 None => Fetch::Request(req).send().await,
             }
         };
-        let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
-            self.settings.upstream_timeout_ms,
-        )));
+        let timeout = Delay::from(std::time::Duration::from_millis(u64::from(timeout_ms)));
         let resp = match select(Box::pin(fetch), Box::pin(timeout)).await {
             Either::Left((Ok(resp), _)) => resp,
             Either::Left((Err(e), _)) => {
