@@ -1366,6 +1366,13 @@ fn maybe_run_inquiry(app: &Shared) {
                     dom::focus(&el);
                 }
             }
+            // Another call of this tenant's (a second tab) is asking now: ask again soon,
+            // and the edge answers with that same inquiry.
+            Err(e) if e.code() == "identity_inquiry_in_progress" => {
+                app.borrow_mut().inquiry = Inquiry::NotRun;
+                dom::sleep(1500).await;
+                maybe_run_inquiry(&app);
+            }
             // Decided already (a reload after the decision, another tab): show it, never
             // run another. The edge refuses a new inquiry once there is a decision.
             Err(ApiError::Status(409, _)) => show_decided(&app),
