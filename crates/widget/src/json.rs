@@ -254,7 +254,10 @@ impl Parser<'_> {
                 n => {
                     if let Ok(v) = n.parse::<u64>() {
                         Token::U64(v)
-                    } else if let Ok(v) = n.parse::<i64>() {
+                    } else if let Ok(v) = n.parse::<i64>().map_err(drop).and_then(|v| {
+                        // `-0` is the float -0.0 (as JSON.parse and serde_json read it).
+                        if v == 0 { Err(()) } else { Ok(v) }
+                    }) {
                         Token::I64(v)
                     } else {
                         let v = parse_float(n);
@@ -880,6 +883,8 @@ mod tests {
             );
         }
         assert_eq!(from_str::<f64>("-2.5e-3"), Ok(-0.0025));
+        // Found by fuzz/widget_json: `-0` keeps its sign, as JSON.parse does.
+        assert!(from_str::<f64>("-0").is_ok_and(|v| v == 0.0 && v.is_sign_negative()));
         assert_eq!(from_str::<u16>("422"), Ok(422));
         assert_eq!(from_str::<bool>("truex"), Err(Error));
     }
