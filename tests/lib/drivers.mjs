@@ -76,7 +76,7 @@ export function playwright(page) {
       const [popup] = await Promise.all([page.waitForEvent("popup"), w(sel).click()]);
       await popup.waitForLoadState();
       await popup.locator("button[value=approve]").click({ timeout: 15000 });
-      await popup.waitForLoadState();
+      await popup.getByText(/registrado el resultado|outcome has been recorded/).waitFor({ timeout: 20000 });
       if (!popup.isClosed()) await popup.close();
     },
   };
@@ -132,11 +132,9 @@ export function webdriver(b) {
       const approve = await b.until("the hosted page's Approve button", () => document.querySelector("button[value=approve]"), [], 20000);
       await b.click(approve);
       if (popup) {
-        for (let i = 0; i < 50 && (await b.windows()).includes(popup); i++) {
-          const done = await b.run(() => !document.querySelector("button[value=approve]")).catch(() => true);
-          if (done) break;
-          await sleep(100);
-        }
+        // Close only once the hosted page has recorded the outcome (its result page
+        // says so): closing while the form's POST is in flight would lose it.
+        await b.until("the hosted page's result", () => /registrado el resultado|outcome has been recorded/.test(document.body?.textContent ?? ""), [], 20000);
         if ((await b.windows()).includes(popup)) await b.closeWindow().catch(() => {});
         await b.switchTo(main);
       }
