@@ -417,6 +417,23 @@ impl DurableObject for TenantState {
                 serde_json::to_value(self.log_after(after)?)?
             }
             "/agency" => self.agency_view()?,
+            "/event" => {
+                #[derive(Deserialize)]
+                struct Row {
+                    body: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec(
+                        "SELECT body FROM log WHERE event_id = ?",
+                        vec![q("id").unwrap_or_default().into()],
+                    )?
+                    .to_array()?;
+                match rows.into_iter().next() {
+                    Some(r) => serde_json::Value::String(r.body),
+                    None => return Response::error("not found", 404),
+                }
+            }
             "/identity" => {
                 let op: identity::IdentityOp = req.json().await?;
                 let id = q("id").unwrap_or_default();
