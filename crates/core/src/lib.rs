@@ -16,6 +16,7 @@
 //!   answers and the agency's update as a pure state machine.
 //! * [`device`] — device session ids from caller-supplied random bytes.
 //! * [`mask`] — masking of personal data for logs.
+//! * [`hosted_url`] — which upstream hosted-page URLs may reach the browser.
 //! * [`html`] — escaping text into HTML.
 //!
 //! The crate is pure: no I/O, no clock, no randomness. The current date, the current
@@ -54,6 +55,7 @@ mod de;
 pub mod device;
 pub mod document;
 pub mod event_order;
+pub mod hosted_url;
 pub mod html;
 pub mod i18n;
 pub mod identity_decision;

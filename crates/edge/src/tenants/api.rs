@@ -105,7 +105,7 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 /// # Errors
 /// 401/403 auth, 400 bad body, 422 `returnUrl` not an http(s) URL on the session's
 /// origin, 404 unknown tenant, 429 too many starts of this page for the tenant,
-/// 502/503/504 upstream.
+/// 502 when the upstream's page is not on an allowed origin, 502/503/504 upstream.
 pub async fn start(
     mut req: Request,
     ctx: &Ctx,
@@ -143,10 +143,16 @@ pub async fn start(
         Hosted::Kyc => "verificationUrl",
         Hosted::Bank => "connectUrl",
     };
-    if !(session.url.starts_with("https://") || session.url.starts_with("http://")) {
-        return Err(AppError::UpstreamFailed(
-            "screening: hosted page without a URL".into(),
-        ));
+    // Exactly an allowed origin (not a prefix: `…:8787.evil.example` or `…@evil`
+    // would pass one), https outside dev; the URL itself is never logged.
+    if !onboarding_core::hosted_url::is_allowed(
+        &session.url,
+        &ctx.settings.hosted_page_origins,
+        ctx.settings.hosted_pages_require_https,
+    ) {
+        return Err(AppError::UpstreamFailed(format!(
+            "screening: {step} hosted page URL not on the allowlist"
+        )));
     }
     handle
         .local(&LocalChange::Started {
