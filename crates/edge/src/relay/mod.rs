@@ -68,6 +68,15 @@ pub fn agency_scope(agency: &str) -> String {
 /// # Errors
 /// 500 when the queue refuses (the upstream will retry the webhook).
 pub async fn enqueue(ctx: &Ctx, agency: &str, event: &Event, body: &str) -> AppResult<()> {
+    enqueue_in(&ctx.env, agency, event, body).await
+}
+
+/// [`enqueue`] from anywhere that holds the bindings (the tenant's state object sweeps
+/// up events that were accepted but never queued).
+///
+/// # Errors
+/// 500 when the queue refuses.
+pub async fn enqueue_in(env: &Env, agency: &str, event: &Event, body: &str) -> AppResult<()> {
     let by_reference = body.len() > MAX_INLINE_BODY;
     let msg = RelayMessage {
         agency: agency.to_owned(),
@@ -82,7 +91,7 @@ pub async fn enqueue(ctx: &Ctx, agency: &str, event: &Event, body: &str) -> AppR
         by_reference,
         attempt: 1,
     };
-    ctx.env.queue("RELAY")?.send(msg).await?;
+    env.queue("RELAY")?.send(msg).await?;
     Ok(())
 }
 
