@@ -9,6 +9,8 @@ use worker::{
     DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, durable_object,
 };
 
+use onboarding_core::idempotency::{Held, Take, may_settle, take};
+
 use crate::error::{AppError, AppResult};
 
 /// Rate check request.
@@ -168,29 +170,30 @@ impl DurableObject for Ledger {
             "/idem/begin" => serde_json::to_value(self.begin(req.json().await?)?),
             "/idem/finish" => {
                 let f: IdemFinish = req.json().await?;
-                self.sql.exec(
-                    "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ? AND owner = ? AND status IS NULL",
-                    vec![
-                        i64::from(f.status).into(),
-                        f.body.into(),
-                        f.content.into(),
-                        f.key.clone().into(),
-                        f.owner.clone().into(),
-                    ],
-                )?;
-                serde_json::to_value(IdemOwned {
-                    owned: self.owns(&f.key, &f.owner, true)?,
-                })
+                // Only the owner's own unfinished record (core's may_settle): a request
+                // whose lease ran out never overwrites the one that took over.
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    self.sql.exec(
+                        "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
+                        vec![
+                            i64::from(f.status).into(),
+                            f.body.into(),
+                            f.content.into(),
+                            f.key.into(),
+                        ],
+                    )?;
+                }
+                serde_json::to_value(IdemOwned { owned })
             }
             "/idem/abort" => {
                 let f: IdemFinish = req.json().await?;
-                // Only the owner's own unfinished row: a request whose lease ran out
-                // must not delete the row of the request that took over.
-                let owned = self.owns(&f.key, &f.owner, false)?;
-                self.sql.exec(
-                    "DELETE FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL",
-                    vec![f.key.into(), f.owner.into()],
-                )?;
+                // Likewise: never deletes another request's record.
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    self.sql
+                        .exec("DELETE FROM idempotency WHERE key = ?", vec![f.key.into()])?;
+                }
                 serde_json::to_value(IdemOwned { owned })
             }
             "/kv/put" => {
@@ -295,22 +298,24 @@ impl Ledger {
         })
     }
 
-    /// Whether `owner` holds `key` (`done`: finished by it; else unfinished).
-    fn owns(&self, key: &str, owner: &str, done: bool) -> worker::Result<bool> {
+    /// Whether `caller` may finish or abort the record under `key` (core's
+    /// [`may_settle`]).
+    fn settleable(&self, key: &str, caller: &str) -> worker::Result<bool> {
         #[derive(Deserialize)]
         struct Row {
-            n: i64,
+            owner: String,
+            status: Option<i64>,
         }
-        let sql = if done {
-            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NOT NULL"
-        } else {
-            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL"
-        };
         let rows: Vec<Row> = self
             .sql
-            .exec(sql, vec![key.into(), owner.into()])?
+            .exec(
+                "SELECT owner, status FROM idempotency WHERE key = ?",
+                vec![key.into()],
+            )?
             .to_array()?;
-        Ok(rows.first().is_some_and(|r| r.n > 0))
+        Ok(rows
+            .first()
+            .is_some_and(|r| may_settle(&r.owner, r.status.is_some(), caller)))
     }
 
     fn begin(&self, b: IdemBegin) -> worker::Result<IdemState> {
@@ -332,21 +337,28 @@ impl Ledger {
             .to_array()?
             .into_iter()
             .next();
-        match row {
-            Some(r) if r.fingerprint != b.fingerprint => Ok(IdemState::Mismatch),
-            Some(Row {
-                status: Some(status),
-                body: Some(body),
-                content,
-                ..
-            }) => Ok(IdemState::Done {
+        let held = row.as_ref().map(|r| Held {
+            fingerprint: &r.fingerprint,
+            done: r.status.is_some() && r.body.is_some(),
+            started_ms: r.started_ms.max(0) as u64,
+            lease_ms: r.lease_ms.max(0) as u64,
+        });
+        match (take(held, &b.fingerprint, b.now), row) {
+            (Take::Mismatch, _) => Ok(IdemState::Mismatch),
+            (Take::Wait, _) => Ok(IdemState::Pending),
+            (
+                Take::Replay,
+                Some(Row {
+                    status: Some(status),
+                    body: Some(body),
+                    content,
+                    ..
+                }),
+            ) => Ok(IdemState::Done {
                 status: status as u16,
                 body,
                 content,
             }),
-            Some(r) if (b.now as i64).saturating_sub(r.started_ms) < r.lease_ms => {
-                Ok(IdemState::Pending)
-            }
             _ => {
                 self.sql.exec(
                     "INSERT OR REPLACE INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
