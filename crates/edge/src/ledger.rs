@@ -67,9 +67,14 @@ pub struct IdemBegin {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum IdemState {
-    /// First sight (or the previous holder's lease ran out): go ahead, then `finish`
-    /// or `abort` as the owner.
-    New,
+    /// First sight (or the previous holder's lease ran out or it aborted): go ahead,
+    /// then `finish` or `abort` as the owner.
+    New {
+        /// What an earlier holder recorded before it failed (e.g. the upstream tenant
+        /// it had created), so the retry resumes instead of repeating the upstream call.
+        #[serde(default)]
+        checkpoint: Option<String>,
+    },
     /// Another request with this key is in flight.
     Pending,
     /// Done before: replay this.
@@ -154,7 +159,7 @@ impl DurableObject for Ledger {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT)",
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
         ] {
@@ -191,8 +196,28 @@ impl DurableObject for Ledger {
                 // Likewise: never deletes another request's record.
                 let owned = self.settleable(&f.key, &f.owner)?;
                 if owned {
-                    self.sql
-                        .exec("DELETE FROM idempotency WHERE key = ?", vec![f.key.into()])?;
+                    // Released for a retry; a record with a checkpoint stays (lease
+                    // over, no owner) so the retry resumes from it.
+                    self.sql.exec(
+                        "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
+                        vec![f.key.clone().into()],
+                    )?;
+                    self.sql.exec(
+                        "UPDATE idempotency SET owner = '', started_ms = 0 WHERE key = ?",
+                        vec![f.key.into()],
+                    )?;
+                }
+                serde_json::to_value(IdemOwned { owned })
+            }
+            "/idem/checkpoint" => {
+                // `body` carries the checkpoint; only the owner's unfinished record.
+                let f: IdemFinish = req.json().await?;
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    self.sql.exec(
+                        "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
+                        vec![f.body.into(), f.key.into()],
+                    )?;
                 }
                 serde_json::to_value(IdemOwned { owned })
             }
@@ -327,11 +352,12 @@ impl Ledger {
             content: Option<String>,
             started_ms: i64,
             lease_ms: i64,
+            checkpoint: Option<String>,
         }
         let row: Option<Row> = self
             .sql
             .exec(
-                "SELECT fingerprint, status, body, content, started_ms, lease_ms FROM idempotency WHERE key = ?",
+                "SELECT fingerprint, status, body, content, started_ms, lease_ms, checkpoint FROM idempotency WHERE key = ?",
                 vec![b.key.clone().into()],
             )?
             .to_array()?
@@ -359,9 +385,24 @@ impl Ledger {
                 body,
                 content,
             }),
-            _ => {
+            (_, Some(previous)) => {
+                // Take over the same request's record, keeping its checkpoint.
                 self.sql.exec(
-                    "INSERT OR REPLACE INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
+                    "UPDATE idempotency SET owner = ?, started_ms = ?, lease_ms = ? WHERE key = ?",
+                    vec![
+                        b.owner.into(),
+                        (b.now as i64).into(),
+                        (b.lease_ms as i64).into(),
+                        b.key.into(),
+                    ],
+                )?;
+                Ok(IdemState::New {
+                    checkpoint: previous.checkpoint,
+                })
+            }
+            (_, None) => {
+                self.sql.exec(
+                    "INSERT INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
                     vec![
                         b.key.into(),
                         b.fingerprint.into(),
@@ -370,7 +411,7 @@ impl Ledger {
                         (b.lease_ms as i64).into(),
                     ],
                 )?;
-                Ok(IdemState::New)
+                Ok(IdemState::New { checkpoint: None })
             }
         }
     }

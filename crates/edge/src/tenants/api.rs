@@ -10,7 +10,7 @@ use super::service;
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency;
+use crate::idempotency::{self, Begun};
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
@@ -68,25 +68,58 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
     let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
-    idempotency::run(
+    let rate_scope = format!("tenants:{scope}");
+    let limit = || {
+        rate_limit::hit(
+            ctx,
+            &rate_scope,
+            ctx.settings.tenants_per_session,
+            ctx.settings.tenants_window_seconds,
+        )
+    };
+    let lease = match idempotency::begin(
         ctx,
         &format!("tenants:{scope}"),
         key,
         fingerprint,
         idempotency::JSON_LEASE_MS,
-        || async {
-            rate_limit::hit(
-                ctx,
-                &format!("tenants:{scope}"),
-                ctx.settings.tenants_per_session,
-                ctx.settings.tenants_window_seconds,
-            )
-            .await?;
-            let created = service::create(ctx, &body, &claims, &agency).await?;
-            Ok((201, serde_json::to_value(created)?))
-        },
     )
-    .await
+    .await?
+    {
+        Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
+        Begun::NoKey => {
+            limit().await?;
+            let created = service::create(ctx, &body, &claims, &agency).await?;
+            return http::json(201, &created);
+        }
+        Begun::Run(lease) => lease,
+    };
+    // A failure after the upstream call must not lead to a second upstream tenant:
+    // the id is checkpointed under the key, and a retry binds that same tenant.
+    let created = async {
+        let tenant_id = match lease.checkpoint.clone() {
+            Some(id) => id,
+            None => {
+                limit().await?;
+                let id = service::create_upstream(ctx, &body, &agency).await?;
+                lease.save_checkpoint(&id).await?;
+                id
+            }
+        };
+        service::bind(ctx, &body, &claims, &agency, tenant_id).await
+    }
+    .await;
+    match created {
+        Ok(created) => {
+            let value = serde_json::to_value(&created)?;
+            lease.finish(201, &value, None).await?;
+            http::json(201, &value)
+        }
+        Err(e) => {
+            lease.abort().await;
+            Err(e)
+        }
+    }
 }
 
 /// `GET /v1/tenants/{id}/status`.
