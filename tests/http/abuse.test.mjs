@@ -325,3 +325,18 @@ test("limits: uploads per tenant by bytes answer 429; a refused upload costs not
   const small = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: pdf(2000), headers: { "Content-Type": "application/pdf" } });
   assert.equal(small.status, 201, small.text);
 });
+
+// ---- Hosted pages: exact origin allowlist ----
+
+test("hosted pages: a URL on a look-alike host is never handed to the browser", async () => {
+  const t = await tenant("foreignpage");
+  for (const p of ["kyc", "bank-connections", "clave"]) {
+    const r = await api(`/v1/tenants/${t.tenantId}/${p}`, { token: t.token, method: "POST" });
+    problem(r, 502, "upstream_error");
+    assert.ok(!r.text.includes("evil.example"), r.text);
+  }
+  const ok = await tenant();
+  const k = await api(`/v1/tenants/${ok.tenantId}/kyc`, { token: ok.token, method: "POST" });
+  assert.equal(k.status, 200, k.text);
+  assert.match(k.json.verificationUrl, /^http:\/\/127\.0\.0\.1:8787\/sandbox\/hosted\/kyc\//);
+});

@@ -5,11 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { createHmac } from "node:crypto";
 import { api, tenant, devVars, sign, sleep } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SK = vars.DEMO_AGENCY_SECRET_KEY;
 const SECRET = vars.SKOR_WEBHOOK_SECRET;
+const AGENCY_WHSEC = JSON.parse(vars.AGENCIES).find((a) => a.publishableKey === "pk_test_demo").webhookSecret;
 
 const deliver = (tenantId, id) => {
   const body = JSON.stringify({ id, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });
@@ -58,6 +60,40 @@ test("relay: a hanging receiver times out and a redirecting one is not followed;
     assert.ok(byId[ids.hang].attempts >= 2 && byId[ids.redirect].attempts >= 2);
     assert.ok(attempts.hang >= 2 && attempts.redirect >= 2, JSON.stringify(attempts));
     assert.equal(stolen.length, 0, "the redirect was never followed");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test("relay: an event larger than a Queue message (128 KB) is delivered whole, by reference", { timeout: 60_000 }, async () => {
+  const got = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      got.push({ sig: req.headers["onboarding-signature"], body });
+      res.writeHead(200); res.end("ok");
+    });
+  });
+  await new Promise((r) => server.listen(8799, "127.0.0.1", r));
+  try {
+    const t = await tenant();
+    const id = `evt_big_${Date.now()}`;
+    // ~200 KB: under the webhook intake's 256 KiB, over a Queue message.
+    const body = JSON.stringify({ id, type: "forensic.analysis.completed", createdAt: new Date().toISOString(), tenantId: t.tenantId,
+      data: { status: "completed", inconsistencies: Array.from({ length: 2000 }, (_, i) => `inconsistency ${i} ${"x".repeat(80)}`), fraudIndicators: [], risk: "medium" } });
+    assert.ok(body.length > 150_000 && body.length < 256 * 1024, String(body.length));
+    const r = await api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(SECRET, body) } });
+    assert.equal(r.status, 200, r.text);
+    const mine = () => got.filter((g) => g.body.includes(id));
+    for (let i = 0; i < 150 && mine().length === 0; i++) await sleep(100);
+    assert.equal(mine().length, 1, "delivered once");
+    const d = mine()[0];
+    assert.equal(d.body, body, "byte for byte");
+    const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(d.sig);
+    assert.ok(m, d.sig);
+    assert.equal(createHmac("sha256", AGENCY_WHSEC).update(`${m[1]}.${d.body}`).digest("hex"), m[2]);
   } finally {
     server.closeAllConnections();
     server.close();

@@ -12,10 +12,12 @@
 //! * [`token`] — HMAC-signed session tokens.
 //! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.
 //! * [`event_order`] — late, duplicate and out-of-order webhooks never roll a step back.
+//! * [`idempotency`] — what a request finds under its `Idempotency-Key`, who settles it.
 //! * [`identity_decision`] — one identity decision per tenant: inquiries, step-up
 //!   answers and the agency's update as a pure state machine.
 //! * [`device`] — device session ids from caller-supplied random bytes.
 //! * [`mask`] — masking of personal data for logs.
+//! * [`hosted_url`] — which upstream hosted-page URLs may reach the browser.
 //! * [`html`] — escaping text into HTML.
 //!
 //! The crate is pure: no I/O, no clock, no randomness. The current date, the current
@@ -54,8 +56,10 @@ mod de;
 pub mod device;
 pub mod document;
 pub mod event_order;
+pub mod hosted_url;
 pub mod html;
 pub mod i18n;
+pub mod idempotency;
 pub mod identity_decision;
 pub mod mask;
 pub mod model;

@@ -96,6 +96,13 @@ pub struct Settings {
     pub identity_base_url: String,
     /// Service binding to send upstream requests through (dev), if any.
     pub upstream_binding: Option<String>,
+    /// Origins a hosted page (KYC, bank, Cl@ve) from the screening API may be on
+    /// (`HOSTED_PAGE_ORIGINS`, comma-separated; default the origin of
+    /// `SKOR_BASE_URL`).
+    pub hosted_page_origins: Vec<String>,
+    /// Hosted pages must be https (`HOSTED_PAGES_REQUIRE_HTTPS`; default true, dev
+    /// sets false).
+    pub hosted_pages_require_https: bool,
     /// Upstream request timeout.
     pub upstream_timeout_ms: u32,
     /// Upstream timeout of a streamed document upload (it lasts as long as the
@@ -159,8 +166,22 @@ impl Settings {
                 .map(|v| v.trim_end_matches('/').to_owned())
                 .ok_or(AppError::Config("an upstream base URL var is missing"))
         };
+        let skor_base_url = base("SKOR_BASE_URL")?;
+        let hosted_page_origins = match var(env, "HOSTED_PAGE_ORIGINS") {
+            Some(list) => list
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            None => onboarding_core::hosted_url::origin(&skor_base_url)
+                .into_iter()
+                .collect(),
+        };
         Ok(Settings {
-            skor_base_url: base("SKOR_BASE_URL")?,
+            hosted_page_origins,
+            hosted_pages_require_https: var(env, "HOSTED_PAGES_REQUIRE_HTTPS")
+                .is_none_or(|v| v.trim() != "false"),
+            skor_base_url,
             identity_base_url: base("IDENTITY_BASE_URL")?,
             upstream_binding: var(env, "UPSTREAM_BINDING"),
             upstream_timeout_ms: num(env, "UPSTREAM_TIMEOUT_MS", 15_000)?,

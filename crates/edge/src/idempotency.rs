@@ -51,6 +51,8 @@ pub struct Lease<'a> {
     scope: String,
     key: String,
     owner: String,
+    /// What an earlier attempt of the same request recorded before it failed.
+    pub checkpoint: Option<String>,
 }
 
 /// What [`begin`] found.
@@ -100,12 +102,13 @@ pub async fn begin<'a>(
         };
         let state: IdemState = ledger::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
         match state {
-            IdemState::New => {
+            IdemState::New { checkpoint } => {
                 return Ok(Begun::Run(Lease {
                     ctx,
                     scope,
                     key,
                     owner,
+                    checkpoint,
                 }));
             }
             IdemState::Done {
@@ -155,7 +158,27 @@ impl Lease<'_> {
         Ok(owned.owned)
     }
 
-    /// Releases the key for a retry (only this request's own unfinished record).
+    /// Records progress that must survive a failure (the upstream tenant just created),
+    /// so a retry under the same key resumes from it instead of repeating the upstream
+    /// call. Returns false when this request no longer owned the key.
+    ///
+    /// # Errors
+    /// 500 when the ledger fails.
+    pub async fn save_checkpoint(&self, value: &str) -> AppResult<bool> {
+        let save = IdemFinish {
+            key: self.key.clone(),
+            owner: self.owner.clone(),
+            status: 0,
+            body: value.to_owned(),
+            content: None,
+        };
+        let owned: IdemOwned =
+            ledger::call(&self.ctx.env, &self.scope, "/idem/checkpoint", Some(&save)).await?;
+        Ok(owned.owned)
+    }
+
+    /// Releases the key for a retry (only this request's own unfinished record; one
+    /// with a checkpoint is kept, released, for the retry to resume).
     pub async fn abort(self) {
         let abort = IdemFinish {
             key: self.key,

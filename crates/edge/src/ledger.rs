@@ -9,6 +9,8 @@ use worker::{
     DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, durable_object,
 };
 
+use onboarding_core::idempotency::{Held, Take, may_settle, take};
+
 use crate::error::{AppError, AppResult};
 
 /// Rate check request.
@@ -65,9 +67,14 @@ pub struct IdemBegin {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum IdemState {
-    /// First sight (or the previous holder's lease ran out): go ahead, then `finish`
-    /// or `abort` as the owner.
-    New,
+    /// First sight (or the previous holder's lease ran out or it aborted): go ahead,
+    /// then `finish` or `abort` as the owner.
+    New {
+        /// What an earlier holder recorded before it failed (e.g. the upstream tenant
+        /// it had created), so the retry resumes instead of repeating the upstream call.
+        #[serde(default)]
+        checkpoint: Option<String>,
+    },
     /// Another request with this key is in flight.
     Pending,
     /// Done before: replay this.
@@ -152,7 +159,7 @@ impl DurableObject for Ledger {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT)",
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
         ] {
@@ -168,29 +175,50 @@ impl DurableObject for Ledger {
             "/idem/begin" => serde_json::to_value(self.begin(req.json().await?)?),
             "/idem/finish" => {
                 let f: IdemFinish = req.json().await?;
-                self.sql.exec(
-                    "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ? AND owner = ? AND status IS NULL",
-                    vec![
-                        i64::from(f.status).into(),
-                        f.body.into(),
-                        f.content.into(),
-                        f.key.clone().into(),
-                        f.owner.clone().into(),
-                    ],
-                )?;
-                serde_json::to_value(IdemOwned {
-                    owned: self.owns(&f.key, &f.owner, true)?,
-                })
+                // Only the owner's own unfinished record (core's may_settle): a request
+                // whose lease ran out never overwrites the one that took over.
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    self.sql.exec(
+                        "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
+                        vec![
+                            i64::from(f.status).into(),
+                            f.body.into(),
+                            f.content.into(),
+                            f.key.into(),
+                        ],
+                    )?;
+                }
+                serde_json::to_value(IdemOwned { owned })
             }
             "/idem/abort" => {
                 let f: IdemFinish = req.json().await?;
-                // Only the owner's own unfinished row: a request whose lease ran out
-                // must not delete the row of the request that took over.
-                let owned = self.owns(&f.key, &f.owner, false)?;
-                self.sql.exec(
-                    "DELETE FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL",
-                    vec![f.key.into(), f.owner.into()],
-                )?;
+                // Likewise: never deletes another request's record.
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    // Released for a retry; a record with a checkpoint stays (lease
+                    // over, no owner) so the retry resumes from it.
+                    self.sql.exec(
+                        "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
+                        vec![f.key.clone().into()],
+                    )?;
+                    self.sql.exec(
+                        "UPDATE idempotency SET owner = '', started_ms = 0 WHERE key = ?",
+                        vec![f.key.into()],
+                    )?;
+                }
+                serde_json::to_value(IdemOwned { owned })
+            }
+            "/idem/checkpoint" => {
+                // `body` carries the checkpoint; only the owner's unfinished record.
+                let f: IdemFinish = req.json().await?;
+                let owned = self.settleable(&f.key, &f.owner)?;
+                if owned {
+                    self.sql.exec(
+                        "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
+                        vec![f.body.into(), f.key.into()],
+                    )?;
+                }
                 serde_json::to_value(IdemOwned { owned })
             }
             "/kv/put" => {
@@ -295,22 +323,24 @@ impl Ledger {
         })
     }
 
-    /// Whether `owner` holds `key` (`done`: finished by it; else unfinished).
-    fn owns(&self, key: &str, owner: &str, done: bool) -> worker::Result<bool> {
+    /// Whether `caller` may finish or abort the record under `key` (core's
+    /// [`may_settle`]).
+    fn settleable(&self, key: &str, caller: &str) -> worker::Result<bool> {
         #[derive(Deserialize)]
         struct Row {
-            n: i64,
+            owner: String,
+            status: Option<i64>,
         }
-        let sql = if done {
-            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NOT NULL"
-        } else {
-            "SELECT COUNT(*) AS n FROM idempotency WHERE key = ? AND owner = ? AND status IS NULL"
-        };
         let rows: Vec<Row> = self
             .sql
-            .exec(sql, vec![key.into(), owner.into()])?
+            .exec(
+                "SELECT owner, status FROM idempotency WHERE key = ?",
+                vec![key.into()],
+            )?
             .to_array()?;
-        Ok(rows.first().is_some_and(|r| r.n > 0))
+        Ok(rows
+            .first()
+            .is_some_and(|r| may_settle(&r.owner, r.status.is_some(), caller)))
     }
 
     fn begin(&self, b: IdemBegin) -> worker::Result<IdemState> {
@@ -322,34 +352,57 @@ impl Ledger {
             content: Option<String>,
             started_ms: i64,
             lease_ms: i64,
+            checkpoint: Option<String>,
         }
         let row: Option<Row> = self
             .sql
             .exec(
-                "SELECT fingerprint, status, body, content, started_ms, lease_ms FROM idempotency WHERE key = ?",
+                "SELECT fingerprint, status, body, content, started_ms, lease_ms, checkpoint FROM idempotency WHERE key = ?",
                 vec![b.key.clone().into()],
             )?
             .to_array()?
             .into_iter()
             .next();
-        match row {
-            Some(r) if r.fingerprint != b.fingerprint => Ok(IdemState::Mismatch),
-            Some(Row {
-                status: Some(status),
-                body: Some(body),
-                content,
-                ..
-            }) => Ok(IdemState::Done {
+        let held = row.as_ref().map(|r| Held {
+            fingerprint: &r.fingerprint,
+            done: r.status.is_some() && r.body.is_some(),
+            started_ms: r.started_ms.max(0) as u64,
+            lease_ms: r.lease_ms.max(0) as u64,
+        });
+        match (take(held, &b.fingerprint, b.now), row) {
+            (Take::Mismatch, _) => Ok(IdemState::Mismatch),
+            (Take::Wait, _) => Ok(IdemState::Pending),
+            (
+                Take::Replay,
+                Some(Row {
+                    status: Some(status),
+                    body: Some(body),
+                    content,
+                    ..
+                }),
+            ) => Ok(IdemState::Done {
                 status: status as u16,
                 body,
                 content,
             }),
-            Some(r) if (b.now as i64).saturating_sub(r.started_ms) < r.lease_ms => {
-                Ok(IdemState::Pending)
-            }
-            _ => {
+            (_, Some(previous)) => {
+                // Take over the same request's record, keeping its checkpoint.
                 self.sql.exec(
-                    "INSERT OR REPLACE INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
+                    "UPDATE idempotency SET owner = ?, started_ms = ?, lease_ms = ? WHERE key = ?",
+                    vec![
+                        b.owner.into(),
+                        (b.now as i64).into(),
+                        (b.lease_ms as i64).into(),
+                        b.key.into(),
+                    ],
+                )?;
+                Ok(IdemState::New {
+                    checkpoint: previous.checkpoint,
+                })
+            }
+            (_, None) => {
+                self.sql.exec(
+                    "INSERT INTO idempotency (key, fingerprint, owner, status, body, content, started_ms, lease_ms) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
                     vec![
                         b.key.into(),
                         b.fingerprint.into(),
@@ -358,7 +411,7 @@ impl Ledger {
                         (b.lease_ms as i64).into(),
                     ],
                 )?;
-                Ok(IdemState::New)
+                Ok(IdemState::New { checkpoint: None })
             }
         }
     }

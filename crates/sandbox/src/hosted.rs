@@ -122,6 +122,15 @@ pub async fn start(
     })?;
 
     let mut url = format!("{base}/hosted/{}/{id}", kind.segment());
+    if tenant.outcomes().foreign_page {
+        // A look-alike host that a prefix check on the real origin would accept.
+        let host_end = url
+            .find("://")
+            .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+            .unwrap_or(url.len());
+        let (origin, path) = url.split_at(host_end);
+        url = format!("{origin}.evil.example{path}");
+    }
     let mut sep = '?';
     if let Some(l) = opts.locale.as_deref().and_then(Locale::from_tag) {
         url.push_str(&format!("{sep}lang={}", l.as_str()));

@@ -28,6 +28,9 @@ pub struct Outcomes {
     /// `+sameinquiry`: an inquiry for an email seen before answers with the earlier
     /// inquiry (its `inquiryId`), as a deduplicating identity API would.
     pub same_inquiry: bool,
+    /// `+foreignpage`: hosted-page URLs point at a look-alike host
+    /// (`<origin>.evil.example`), which the edge must refuse to hand out.
+    pub foreign_page: bool,
 }
 
 /// Identification number that the credit bureau always lists as a defaulter (a valid
@@ -51,6 +54,7 @@ impl Outcomes {
                 "identitydown" => out.identity_down = true,
                 "existing" => out.existing = true,
                 "sameinquiry" => out.same_inquiry = true,
+                "foreignpage" => out.foreign_page = true,
                 _ => {}
             }
         }

@@ -10,7 +10,9 @@
 //! endpoint does not answer within `RELAY_TIMEOUT_MS`, answers anything but a 2xx, or
 //! answers a redirect (3xx: redirects are never followed, so an event cannot be
 //! steered to another host). A queued message that cannot be decoded is recorded as a
-//! dead letter too (never silently skipped) and acknowledged.
+//! dead letter too (never silently skipped) and acknowledged. An event larger than
+//! [`MAX_INLINE_BODY`] travels by reference: the message names it and the consumer
+//! reads the body from the tenant's state, where every accepted event is kept.
 
 use futures_util::future::{Either, select};
 use onboarding_core::model::webhook::Event;
@@ -25,6 +27,7 @@ use crate::config::{self, Settings};
 use crate::error::AppResult;
 use crate::http::{self, Ctx};
 use crate::ledger::{self, DeadLetter};
+use crate::tenant_state::client::TenantHandle;
 
 /// A queued delivery.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,11 +42,21 @@ pub struct RelayMessage {
     pub kind: String,
     /// Tenant.
     pub tenant_id: String,
-    /// The event JSON exactly as delivered to the agency.
+    /// The event JSON exactly as delivered to the agency; empty when it travels by
+    /// reference (`byReference`).
+    #[serde(default)]
     pub body: String,
+    /// The body is too large for a Queue message (128 KB): the consumer reads it from
+    /// the tenant's state, where every accepted event is kept.
+    #[serde(default)]
+    pub by_reference: bool,
     /// 1 for the first attempt.
     pub attempt: u32,
 }
+
+/// Largest event body carried inside a Queue message (the platform's limit is 128 KB
+/// per message, envelope included); larger ones travel by reference.
+pub const MAX_INLINE_BODY: usize = 64 * 1024;
 
 /// The agency's `Ledger` scope.
 pub fn agency_scope(agency: &str) -> String {
@@ -55,15 +68,30 @@ pub fn agency_scope(agency: &str) -> String {
 /// # Errors
 /// 500 when the queue refuses (the upstream will retry the webhook).
 pub async fn enqueue(ctx: &Ctx, agency: &str, event: &Event, body: &str) -> AppResult<()> {
+    enqueue_in(&ctx.env, agency, event, body).await
+}
+
+/// [`enqueue`] from anywhere that holds the bindings (the tenant's state object sweeps
+/// up events that were accepted but never queued).
+///
+/// # Errors
+/// 500 when the queue refuses.
+pub async fn enqueue_in(env: &Env, agency: &str, event: &Event, body: &str) -> AppResult<()> {
+    let by_reference = body.len() > MAX_INLINE_BODY;
     let msg = RelayMessage {
         agency: agency.to_owned(),
         event_id: event.id.clone(),
         kind: event.event_type().as_str().to_owned(),
         tenant_id: event.tenant_id.clone(),
-        body: body.to_owned(),
+        body: if by_reference {
+            String::new()
+        } else {
+            body.to_owned()
+        },
+        by_reference,
         attempt: 1,
     };
-    ctx.env.queue("RELAY")?.send(msg).await?;
+    env.queue("RELAY")?.send(msg).await?;
     Ok(())
 }
 
@@ -119,13 +147,27 @@ pub fn judge(status: u16) -> Result<(), String> {
     }
 }
 
+/// The body to deliver: inline, or read from the tenant's state by event id.
+async fn body_of(env: &Env, msg: &RelayMessage) -> Result<String, String> {
+    if !msg.by_reference {
+        return Ok(msg.body.clone());
+    }
+    let handle = TenantHandle::new(env, &msg.tenant_id)
+        .map_err(|_| "tenant state unavailable".to_owned())?;
+    match handle.event_body(&msg.event_id).await {
+        Ok(Some(body)) if !body.is_empty() => Ok(body),
+        _ => Err("event body unavailable".to_owned()),
+    }
+}
+
 async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(), String> {
+    let body = body_of(env, msg).await?;
     let agencies = config::agencies(env).map_err(|_| "agencies not configured".to_owned())?;
     let agency = agencies
         .by_name(&msg.agency)
         .ok_or_else(|| "agency no longer configured".to_owned())?;
     let now = (http::now_ms() / 1000) as i64;
-    let sig = signature::sign(agency.webhook_secret.as_bytes(), now, msg.body.as_bytes());
+    let sig = signature::sign(agency.webhook_secret.as_bytes(), now, body.as_bytes());
     let headers = Headers::new();
     let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_owned());
     set("Content-Type", "application/json")?;
@@ -136,7 +178,7 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_redirect(RequestRedirect::Manual)
-        .with_body(Some(msg.body.clone().into()));
+        .with_body(Some(body.into()));
     let req =
         Request::new_with_init(&agency.webhook_url, &init).map_err(|_| "bad url".to_owned())?;
     let request = worker::Fetch::Request(req);
@@ -271,6 +313,7 @@ mod tests {
     #[test]
     fn undecodable_messages_keep_what_identifies_them() {
         let ok = r#"{"agency":"A","eventId":"e1","type":"kyc.completed","tenantId":"t","body":"{}","attempt":1}"#;
+        assert!(!decode(ok).unwrap().by_reference);
         let m: RelayMessage = decode(ok).unwrap();
         assert_eq!((m.agency.as_str(), m.attempt), ("A", 1));
         assert_eq!(

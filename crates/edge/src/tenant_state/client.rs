@@ -114,6 +114,15 @@ impl TenantHandle {
         Ok(())
     }
 
+    /// The raw body of an accepted upstream event (`None`: not known here).
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn event_body(&self, event_id: &str) -> AppResult<Option<String>> {
+        self.call(&format!("/event?id={}", urlencode(event_id)), None)
+            .await
+    }
+
     /// Status changes after `after`.
     ///
     /// # Errors

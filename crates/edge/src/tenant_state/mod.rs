@@ -85,10 +85,20 @@ fn startable(step: &str) -> Option<Startable> {
     })
 }
 
+/// How long after an accepted event the object checks that its relay was queued
+/// (the worker queues it right away; this sweep catches a crash or a queue failure in
+/// between, so nothing accepted is lost on the way to the agency).
+const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Most events queued by one sweep (the alarm is set again while more remain).
+const RELAY_SWEEP_BATCH: i64 = 50;
+
 /// The Durable Object.
 #[durable_object]
 pub struct TenantState {
     sql: SqlStorage,
+    state: State,
+    env: Env,
 }
 
 #[derive(Deserialize)]
@@ -363,8 +373,65 @@ impl TenantState {
     }
 }
 
+impl TenantState {
+    /// Sets the relay sweep alarm unless one is pending.
+    async fn schedule_sweep(&self) -> worker::Result<()> {
+        let storage = self.state.storage();
+        if storage.get_alarm().await?.is_none() {
+            storage.set_alarm(RELAY_SWEEP_AFTER).await?;
+        }
+        Ok(())
+    }
+
+    /// Queues the relay of every accepted upstream event not marked as queued; sets the
+    /// alarm again while any remain (a failed enqueue is retried at the next sweep).
+    async fn sweep(&self) -> worker::Result<()> {
+        #[derive(Deserialize)]
+        struct Row {
+            event_id: String,
+            body: String,
+        }
+        let Some(rec) = self.record()? else {
+            return Ok(());
+        };
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT event_id, body FROM log WHERE relay_enqueued = 0 AND body != '' ORDER BY seq LIMIT ?",
+                vec![RELAY_SWEEP_BATCH.into()],
+            )?
+            .to_array()?;
+        let mut again = rows.len() as i64 >= RELAY_SWEEP_BATCH;
+        for row in rows {
+            let queued = match serde_json::from_str::<Event>(&row.body) {
+                Ok(event) => crate::relay::enqueue_in(&self.env, &rec.agency, &event, &row.body)
+                    .await
+                    .is_ok(),
+                // Stored only after it parsed; cannot happen, never retried.
+                Err(_) => true,
+            };
+            if queued {
+                self.sql.exec(
+                    "UPDATE log SET relay_enqueued = 1 WHERE event_id = ?",
+                    vec![row.event_id.as_str().into()],
+                )?;
+                worker::console_warn!(
+                    "{}",
+                    serde_json::json!({"relay": "swept", "eventId": row.event_id})
+                );
+            } else {
+                again = true;
+            }
+        }
+        if again {
+            self.state.storage().set_alarm(RELAY_SWEEP_AFTER).await?;
+        }
+        Ok(())
+    }
+}
+
 impl DurableObject for TenantState {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
@@ -375,7 +442,7 @@ impl DurableObject for TenantState {
         ] {
             let _ = sql.exec(ddl, None);
         }
-        TenantState { sql }
+        TenantState { sql, state, env }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -403,7 +470,11 @@ impl DurableObject for TenantState {
             }
             "/webhook" => {
                 let body = req.text().await?;
-                serde_json::to_value(self.webhook(&body, &at)?)?
+                let applied = self.webhook(&body, &at)?;
+                if applied.needs_relay {
+                    self.schedule_sweep().await?;
+                }
+                serde_json::to_value(applied)?
             }
             "/relayed" => {
                 self.sql.exec(
@@ -417,6 +488,23 @@ impl DurableObject for TenantState {
                 serde_json::to_value(self.log_after(after)?)?
             }
             "/agency" => self.agency_view()?,
+            "/event" => {
+                #[derive(Deserialize)]
+                struct Row {
+                    body: String,
+                }
+                let rows: Vec<Row> = self
+                    .sql
+                    .exec(
+                        "SELECT body FROM log WHERE event_id = ?",
+                        vec![q("id").unwrap_or_default().into()],
+                    )?
+                    .to_array()?;
+                match rows.into_iter().next() {
+                    Some(r) => serde_json::Value::String(r.body),
+                    None => return Response::error("not found", 404),
+                }
+            }
             "/identity" => {
                 let op: identity::IdentityOp = req.json().await?;
                 let id = q("id").unwrap_or_default();
@@ -425,5 +513,10 @@ impl DurableObject for TenantState {
             _ => return Response::error("not found", 404),
         };
         Response::from_json(&out)
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.sweep().await?;
+        Response::ok("")
     }
 }

@@ -10,7 +10,7 @@ use super::service;
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency;
+use crate::idempotency::{self, Begun};
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
@@ -68,25 +68,58 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
     let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
-    idempotency::run(
+    let rate_scope = format!("tenants:{scope}");
+    let limit = || {
+        rate_limit::hit(
+            ctx,
+            &rate_scope,
+            ctx.settings.tenants_per_session,
+            ctx.settings.tenants_window_seconds,
+        )
+    };
+    let lease = match idempotency::begin(
         ctx,
         &format!("tenants:{scope}"),
         key,
         fingerprint,
         idempotency::JSON_LEASE_MS,
-        || async {
-            rate_limit::hit(
-                ctx,
-                &format!("tenants:{scope}"),
-                ctx.settings.tenants_per_session,
-                ctx.settings.tenants_window_seconds,
-            )
-            .await?;
-            let created = service::create(ctx, &body, &claims, &agency).await?;
-            Ok((201, serde_json::to_value(created)?))
-        },
     )
-    .await
+    .await?
+    {
+        Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
+        Begun::NoKey => {
+            limit().await?;
+            let created = service::create(ctx, &body, &claims, &agency).await?;
+            return http::json(201, &created);
+        }
+        Begun::Run(lease) => lease,
+    };
+    // A failure after the upstream call must not lead to a second upstream tenant:
+    // the id is checkpointed under the key, and a retry binds that same tenant.
+    let created = async {
+        let tenant_id = match lease.checkpoint.clone() {
+            Some(id) => id,
+            None => {
+                limit().await?;
+                let id = service::create_upstream(ctx, &body, &agency).await?;
+                lease.save_checkpoint(&id).await?;
+                id
+            }
+        };
+        service::bind(ctx, &body, &claims, &agency, tenant_id).await
+    }
+    .await;
+    match created {
+        Ok(created) => {
+            let value = serde_json::to_value(&created)?;
+            lease.finish(201, &value, None).await?;
+            http::json(201, &value)
+        }
+        Err(e) => {
+            lease.abort().await;
+            Err(e)
+        }
+    }
 }
 
 /// `GET /v1/tenants/{id}/status`.
@@ -105,7 +138,7 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 /// # Errors
 /// 401/403 auth, 400 bad body, 422 `returnUrl` not an http(s) URL on the session's
 /// origin, 404 unknown tenant, 429 too many starts of this page for the tenant,
-/// 502/503/504 upstream.
+/// 502 when the upstream's page is not on an allowed origin, 502/503/504 upstream.
 pub async fn start(
     mut req: Request,
     ctx: &Ctx,
@@ -143,10 +176,16 @@ pub async fn start(
         Hosted::Kyc => "verificationUrl",
         Hosted::Bank => "connectUrl",
     };
-    if !(session.url.starts_with("https://") || session.url.starts_with("http://")) {
-        return Err(AppError::UpstreamFailed(
-            "screening: hosted page without a URL".into(),
-        ));
+    // Exactly an allowed origin (not a prefix: `…:8787.evil.example` or `…@evil`
+    // would pass one), https outside dev; the URL itself is never logged.
+    if !onboarding_core::hosted_url::is_allowed(
+        &session.url,
+        &ctx.settings.hosted_page_origins,
+        ctx.settings.hosted_pages_require_https,
+    ) {
+        return Err(AppError::UpstreamFailed(format!(
+            "screening: {step} hosted page URL not on the allowlist"
+        )));
     }
     handle
         .local(&LocalChange::Started {

@@ -14,6 +14,11 @@ use crate::tenant_state::TenantRecord;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
 
+/// The id of an upstream tenant.
+struct Tenant {
+    id: String,
+}
+
 /// `201` body of `POST /v1/tenants`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,14 +51,45 @@ pub async fn create(
     claims: &SessionClaims,
     agency: &Agency,
 ) -> AppResult<TenantCreated> {
+    let tenant_id = create_upstream(ctx, req, agency).await?;
+    bind(ctx, req, claims, agency, tenant_id).await
+}
+
+/// Creates the tenant upstream; returns its id.
+///
+/// # Errors
+/// Upstream failures (502/503/504), 502 for an answer without a usable id.
+pub async fn create_upstream(ctx: &Ctx, req: &TenantRequest, agency: &Agency) -> AppResult<String> {
     let screening = Screening::new(&ctx.env, &ctx.settings)?;
     let body = CreateTenant::from_request(req, Some(&agency.name));
     let tenant = screening.create_tenant(&body).await?;
-    if tenant.id.is_empty() || tenant.id.len() > 128 {
+    if tenant.id.is_empty()
+        || tenant.id.len() > 128
+        || !tenant
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(AppError::UpstreamFailed(
-            "screening: tenant without id".into(),
+            "screening: tenant without a usable id".into(),
         ));
     }
+    Ok(tenant.id)
+}
+
+/// Binds an upstream tenant to this agency (its state object) and issues the
+/// tenant-bound token.
+///
+/// # Errors
+/// 409 `tenant_unavailable` when the id belongs to another agency, 500 state.
+pub async fn bind(
+    ctx: &Ctx,
+    req: &TenantRequest,
+    claims: &SessionClaims,
+    agency: &Agency,
+    tenant_id: String,
+) -> AppResult<TenantCreated> {
+    let tenant = Tenant { id: tenant_id };
     let record = TenantRecord {
         tenant_id: tenant.id.clone(),
         agency: agency.name.clone(),
