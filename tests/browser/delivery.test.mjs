@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { BASE } from "../lib/env.mjs";
 import { launch } from "../lib/browser.mjs";
 import { playwright } from "../lib/drivers.mjs";
-import { AGENCY_SITE, walk, refusedAtMount } from "./journey.mjs";
+import { AGENCY_SITE, allUploaded, walk, refusedAtMount } from "./journey.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -175,10 +175,7 @@ test("on a phone (375×667, touch): the journey completes; camera input; a 16 Mi
       }, [], 30000);
       await d.select("#kind-3", "identity_document");
       await d.click("#upload-all");
-      await d.until("three uploads", () => {
-        const s = [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll(".fstate")];
-        return s.length === 3 && s.every((e) => /Subido|Aceptado|analizando/.test(e.textContent));
-      }, [], 60000);
+      await d.until("three uploads", allUploaded, [3], 60000);
       const size = await page.locator("tenant-onboarding #file-3 .fname .muted").textContent();
       const mb = Number(size.replace(",", ".").replace(/[^0-9.]/g, ""));
       assert.ok(/MB|KB/.test(size) && (/KB/.test(size) || mb < 15), `scaled size ${size}`);

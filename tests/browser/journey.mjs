@@ -61,6 +61,12 @@ export function recordEvents() {
   watch();
 }
 
+/** Page-side: whether `n` files are listed and every one is uploaded. */
+export function allUploaded(n) {
+  const s = [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll(".fstate")];
+  return s.length === n && s.every((e) => /Subido|Aceptado|analizando/.test(e.textContent));
+}
+
 export async function waitHeading(d, re, timeout = 20000) {
   await d.until(`heading ${re}`, headingMatches, [re.source, re.flags], timeout);
 }
@@ -114,10 +120,7 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.until("the upload button", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("upload-all"));
   await d.select("#kind-2", "bank_statement");
   await d.click("#upload-all");
-  await d.until("both uploads", () => {
-    const s = [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll(".fstate")];
-    return s.length === 2 && s.every((e) => /Subido|Aceptado|analizando/.test(e.textContent));
-  }, [], 30000);
+  await d.until("both uploads", allUploaded, [2], 30000);
   await at("documents");
   await d.click("#docs-next");
   await waitHeading(d, /identidad/);
