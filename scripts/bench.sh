@@ -26,12 +26,13 @@ start() { # name, port, wrangler args...
 # Three processes, so each workerd's memory is its own: the sandbox (the upstream,
 # which stores what it receives), the edge and the bare pass-through. Both workers
 # reach the same sandbox through a service binding across processes (wrangler's dev
-# registry). Bench traffic comes from one IP and one session: the per-IP and
-# per-session limits are lifted for this run only.
+# registry). Bench traffic comes from one IP, one session and one tenant: the per-IP,
+# per-session and per-tenant upload limits are lifted for this run only.
 start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml
 wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
 start edge "$EDGE_PORT" -c wrangler.toml \
-  --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000
+  --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
+  --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000
 export EDGE_PGID=${pids[-1]}
 start passthrough "$PASS_PORT" -c bench/passthrough/wrangler.toml
 wait_for "$EDGE_URL/healthz"
