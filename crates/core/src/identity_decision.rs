@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::identity::{Decision, PublicInquiry, Questionnaire};
+use crate::model::problem::ProblemCode;
 
 /// Most inquiries a tenant may start (only inquiries that never reached a decision
 /// make room for another).
@@ -148,23 +149,16 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// Stable problem code.
-    pub fn code(self) -> &'static str {
+    /// The problem code the edge answers with (all conflicts but the unknown inquiry,
+    /// a 404).
+    pub fn problem(self) -> ProblemCode {
         match self {
-            Self::AlreadyDecided => "identity_already_decided",
-            Self::InProgress => "identity_inquiry_in_progress",
-            Self::AttemptsExhausted => "identity_attempts_exhausted",
-            Self::AlreadyAnswered => "identity_already_answered",
-            Self::NotChallenged => "identity_not_challenged",
-            Self::UnknownInquiry => "not_found",
-        }
-    }
-
-    /// HTTP status (all conflicts but the unknown inquiry, a 404).
-    pub fn status(self) -> u16 {
-        match self {
-            Self::UnknownInquiry => 404,
-            _ => 409,
+            Self::AlreadyDecided => ProblemCode::IdentityAlreadyDecided,
+            Self::InProgress => ProblemCode::IdentityInquiryInProgress,
+            Self::AttemptsExhausted => ProblemCode::IdentityAttemptsExhausted,
+            Self::AlreadyAnswered => ProblemCode::IdentityAlreadyAnswered,
+            Self::NotChallenged => ProblemCode::IdentityNotChallenged,
+            Self::UnknownInquiry => ProblemCode::NotFound,
         }
     }
 }
@@ -489,8 +483,11 @@ mod tests {
 
     #[test]
     fn refusals_have_problem_codes() {
-        assert_eq!(Refusal::AlreadyDecided.code(), "identity_already_decided");
-        assert_eq!(Refusal::AlreadyDecided.status(), 409);
-        assert_eq!(Refusal::UnknownInquiry.status(), 404);
+        assert_eq!(
+            Refusal::AlreadyDecided.problem().as_str(),
+            "identity_already_decided"
+        );
+        assert_eq!(Refusal::AlreadyDecided.problem().status(), 409);
+        assert_eq!(Refusal::UnknownInquiry.problem().status(), 404);
     }
 }

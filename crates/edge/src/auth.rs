@@ -3,6 +3,7 @@
 //! one tenant, and every tenant route checks it is the path's tenant. Agency routes
 //! carry the agency's `sk_…` secret key, checked against its stored SHA-256.
 
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::token::{self, Audience, SessionClaims, TokenError};
 use worker::Request;
 
@@ -32,9 +33,9 @@ pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
 pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
     // Only from the `Authorization` header: a token in a URL ends up in logs, history
     // and `Referer`s (the widget reads SSE with fetch, which can send the header).
-    let token = bearer(req).ok_or(AppError::Unauthorized)?;
+    let token = bearer(req).ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
     if token.starts_with("sk_") || token.starts_with("pk_") {
-        return Err(AppError::Unauthorized);
+        return Err(AppError::Problem(ProblemCode::Unauthorized));
     }
     let key = key(ctx)?;
     let agencies = config::agencies(&ctx.env)?;
@@ -46,7 +47,7 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
             match token::verify(&token, &key, now, &aud) {
                 Ok(claims) => {
                     if origin.as_deref().is_some_and(|o| o != claims.origin) {
-                        return Err(AppError::Forbidden("forbidden_origin"));
+                        return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
                     }
                     return Ok((claims, agency.clone()));
                 }
@@ -54,11 +55,11 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
                 Err(TokenError::WrongAudience) => {}
                 Err(
                     TokenError::Malformed | TokenError::BadSignature | TokenError::Expired { .. },
-                ) => return Err(AppError::Unauthorized),
+                ) => return Err(AppError::Problem(ProblemCode::Unauthorized)),
             }
         }
     }
-    Err(AppError::Unauthorized)
+    Err(AppError::Problem(ProblemCode::Unauthorized))
 }
 
 /// Verifies a tenant-bound token for `tenant_id`.
@@ -69,7 +70,7 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
 pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<(SessionClaims, Agency)> {
     let (claims, agency) = session(req, ctx)?;
     if !claims.is_for_tenant(tenant_id) {
-        return Err(AppError::Forbidden("tenant_mismatch"));
+        return Err(AppError::Problem(ProblemCode::TenantMismatch));
     }
     Ok((claims, agency))
 }
@@ -79,12 +80,12 @@ pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<(SessionCl
 /// # Errors
 /// 401 when absent, not a secret key, or no agency's key.
 pub fn agency(req: &Request, ctx: &Ctx) -> AppResult<Agency> {
-    let presented = bearer(req).ok_or(AppError::Unauthorized)?;
+    let presented = bearer(req).ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
     if !presented.starts_with("sk_") || presented.len() > 256 {
-        return Err(AppError::Unauthorized);
+        return Err(AppError::Problem(ProblemCode::Unauthorized));
     }
     config::agencies(&ctx.env)?
         .by_secret_key(&presented)
         .cloned()
-        .ok_or(AppError::Unauthorized)
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))
 }

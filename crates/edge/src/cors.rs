@@ -5,6 +5,7 @@
 //! here. The widget's files under `/widget/` are static assets with their own headers
 //! (`www/_headers`).
 
+use onboarding_core::model::problem::ProblemCode;
 use worker::{Env, Headers, Request, Response};
 
 use crate::config;
@@ -51,9 +52,9 @@ pub fn apply(headers: &mut Headers, policy: Cors, origin: Option<&str>, env: &En
 /// # Errors
 /// 403 `forbidden_origin`.
 pub fn preflight(req: &Request, ctx: &Ctx, policy: Cors) -> AppResult<Response> {
-    let origin = header(req, "Origin").ok_or(AppError::Forbidden("forbidden_origin"))?;
+    let origin = header(req, "Origin").ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
     if !readable(policy, &ctx.env, &origin) {
-        return Err(AppError::Forbidden("forbidden_origin"));
+        return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
     }
     let headers = Headers::new();
     headers.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")?;

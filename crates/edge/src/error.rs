@@ -5,39 +5,20 @@
 
 use onboarding_core::ValidationError;
 use onboarding_core::i18n::Locale;
-use onboarding_core::identity_decision::Refusal;
-use onboarding_core::model::problem::{self, Problem};
+use onboarding_core::model::problem::{self, Problem, ProblemCode};
 use worker::{Headers, Response};
 
-/// Everything that can go wrong while serving a request.
+/// Everything that can go wrong while serving a request. Plain refusals are a core
+/// [`ProblemCode`] (its status and title come from core's one table); the other
+/// variants carry what the response or the log needs besides the code.
 #[derive(Debug)]
 pub enum AppError {
-    /// 400: the body is not what the route accepts (`code` says how).
-    BadRequest(&'static str),
-    /// 401: no usable credentials.
-    Unauthorized,
-    /// 403: credentials that do not grant this (`code` says which rule).
-    Forbidden(&'static str),
-    /// 404.
-    NotFound,
+    /// A refusal that is fully described by its code.
+    Problem(ProblemCode),
     /// 405 with the allowed methods.
     MethodNotAllowed(&'static str),
-    /// 409 (`code` says which conflict).
-    Conflict(&'static str),
-    /// 413: a document over the limit.
-    TooLarge,
-    /// 413 `body_too_large`: a JSON (or webhook) body over its route's limit.
-    BodyTooLarge,
-    /// 404 / 409: an identity call the one-decision rule refuses (core's [`Refusal`]
-    /// knows the code: `identity_already_decided`, `identity_attempts_exhausted`, …).
-    Identity(Refusal),
-    /// 415: a document that is not PDF, JPEG or PNG, or a body of the wrong type.
-    UnsupportedMediaType,
     /// 422 with every field error.
     Validation(Vec<ValidationError>),
-    /// 422 `idempotency_key_reused`: the key was used for a different request (or a
-    /// different file).
-    IdempotencyKeyReused,
     /// 429 with `Retry-After` seconds.
     RateLimited(u64),
     /// 502: the upstream answered with an error (detail logged only).
@@ -53,47 +34,24 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// HTTP status.
-    pub fn status(&self) -> u16 {
+    /// The problem code (and through it the HTTP status and title).
+    pub fn code(&self) -> ProblemCode {
         match self {
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound => 404,
-            Self::MethodNotAllowed(_) => 405,
-            Self::Conflict(_) => 409,
-            Self::TooLarge | Self::BodyTooLarge => 413,
-            Self::Identity(r) => r.status(),
-            Self::UnsupportedMediaType => 415,
-            Self::Validation(_) | Self::IdempotencyKeyReused => 422,
-            Self::RateLimited(_) => 429,
-            Self::UpstreamFailed(_) => 502,
-            Self::UpstreamUnavailable(_) => 503,
-            Self::UpstreamTimeout => 504,
-            Self::Config(_) | Self::Internal(_) => 500,
+            Self::Problem(code) => *code,
+            Self::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
+            Self::Validation(_) => ProblemCode::ValidationFailed,
+            Self::RateLimited(_) => ProblemCode::RateLimited,
+            Self::UpstreamFailed(_) => ProblemCode::UpstreamError,
+            Self::UpstreamUnavailable(_) => ProblemCode::UpstreamUnavailable,
+            Self::UpstreamTimeout => ProblemCode::UpstreamTimeout,
+            Self::Config(_) => ProblemCode::ConfigurationError,
+            Self::Internal(_) => ProblemCode::InternalError,
         }
     }
 
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadRequest(c) | Self::Forbidden(c) | Self::Conflict(c) => c,
-            Self::Unauthorized => "unauthorized",
-            Self::NotFound => "not_found",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::TooLarge => "file_too_large",
-            Self::BodyTooLarge => "body_too_large",
-            Self::Identity(r) => r.code(),
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::Validation(_) => "validation_failed",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::RateLimited(_) => "rate_limited",
-            Self::UpstreamFailed(_) => "upstream_error",
-            Self::UpstreamUnavailable(_) => "upstream_unavailable",
-            Self::UpstreamTimeout => "upstream_timeout",
-            Self::Config(_) => "configuration_error",
-            Self::Internal(_) => "internal_error",
-        }
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.code().status()
     }
 
     /// What may be logged (never personal data: the variants carry none).
@@ -107,28 +65,11 @@ impl AppError {
         }
     }
 
-    /// The general problem code whose localized title fits (core's i18n knows these).
-    fn title_code(&self) -> &'static str {
-        match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Forbidden("forbidden_origin") => "forbidden_origin",
-            Self::Forbidden(_) => "forbidden",
-            Self::Conflict(_) => "conflict",
-            Self::TooLarge => "payload_too_large",
-            Self::Config(_) | Self::Internal(_) => "internal",
-            other => other.code(),
-        }
-    }
-
     /// The problem body in `locale`.
     pub fn problem(&self, locale: Locale) -> Problem {
         match self {
             Self::Validation(errors) => Problem::validation(locale, errors),
-            other => {
-                let mut p = Problem::new(locale, other.status(), other.title_code());
-                p.code = other.code().to_owned();
-                p
-            }
+            other => Problem::new(locale, other.code()),
         }
     }
 
@@ -153,6 +94,12 @@ impl AppError {
         Ok(Response::from_bytes(body)?
             .with_status(self.status())
             .with_headers(headers))
+    }
+}
+
+impl From<ProblemCode> for AppError {
+    fn from(code: ProblemCode) -> Self {
+        AppError::Problem(code)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Per-request context and small HTTP helpers shared by the resource modules.
 
 use onboarding_core::i18n::Locale;
+use onboarding_core::model::problem::ProblemCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{Env, Headers, Request, Response};
@@ -78,16 +79,16 @@ pub async fn read_limited(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
         .get("Content-Length")?
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > max) {
-        return Err(AppError::TooLarge);
+        return Err(AppError::Problem(ProblemCode::FileTooLarge));
     }
     let mut out = Vec::new();
     let Ok(mut stream) = req.stream() else {
         return Ok(out);
     };
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| AppError::BadRequest("malformed_body"))?;
+        let chunk = chunk.map_err(|_| AppError::Problem(ProblemCode::MalformedBody))?;
         if out.len() + chunk.len() > max {
-            return Err(AppError::TooLarge);
+            return Err(AppError::Problem(ProblemCode::FileTooLarge));
         }
         out.extend_from_slice(&chunk);
     }
@@ -109,7 +110,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
         .trim()
         .to_ascii_lowercase();
     if mime != "application/json" {
-        return Err(AppError::UnsupportedMediaType);
+        return Err(AppError::Problem(ProblemCode::UnsupportedMediaType));
     }
     parse_json(&read_body(req, MAX_JSON_BYTES).await?)
 }
@@ -121,7 +122,9 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
 /// 413 `body_too_large` over `max`, 400 `malformed_body` when the stream fails.
 pub async fn read_body(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
     read_limited(req, max).await.map_err(|e| match e {
-        AppError::TooLarge => AppError::BodyTooLarge,
+        AppError::Problem(ProblemCode::FileTooLarge) => {
+            AppError::Problem(ProblemCode::BodyTooLarge)
+        }
         e => e,
     })
 }
@@ -144,8 +147,8 @@ pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> AppRe
 /// 400 `malformed_json` (syntax) or `invalid_body` (wrong shape).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
     serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => AppError::BadRequest("invalid_body"),
-        _ => AppError::BadRequest("malformed_json"),
+        serde_json::error::Category::Data => AppError::Problem(ProblemCode::InvalidBody),
+        _ => AppError::Problem(ProblemCode::MalformedJson),
     })
 }
 
@@ -174,6 +177,6 @@ pub fn idempotency_key(req: &Request) -> AppResult<Option<String>> {
         Some(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
             Ok(Some(k))
         }
-        Some(_) => Err(AppError::BadRequest("invalid_idempotency_key")),
+        Some(_) => Err(AppError::Problem(ProblemCode::InvalidIdempotencyKey)),
     }
 }

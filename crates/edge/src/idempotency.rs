@@ -14,6 +14,7 @@
 //! whose lease ran out can never delete or overwrite the record of the one that took
 //! over.
 
+use onboarding_core::model::problem::ProblemCode;
 use std::future::Future;
 use std::time::Duration;
 
@@ -122,10 +123,12 @@ pub async fn begin<'a>(
                     content,
                 });
             }
-            IdemState::Mismatch => return Err(AppError::IdempotencyKeyReused),
+            IdemState::Mismatch => {
+                return Err(AppError::Problem(ProblemCode::IdempotencyKeyReused));
+            }
             IdemState::Pending => {
                 if http::now_ms().saturating_sub(started) > WAIT_MS {
-                    return Err(AppError::Conflict("idempotency_in_progress"));
+                    return Err(AppError::Problem(ProblemCode::IdempotencyInProgress));
                 }
                 Delay::from(Duration::from_millis(POLL_MS)).await;
             }

@@ -24,6 +24,7 @@ pub mod upstream;
 pub mod webhooks;
 
 use onboarding_core::i18n::Locale;
+use onboarding_core::model::problem::ProblemCode;
 use worker::{Context, Env, MessageBatch, Request, Response, Result, event};
 
 use crate::config::Settings;
@@ -46,7 +47,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         if let Ok(sandbox) = env.service("SANDBOX") {
             return sandbox.fetch_request(req).await;
         }
-        return AppError::NotFound.into_response(locale);
+        return AppError::Problem(ProblemCode::NotFound).into_response(locale);
     }
 
     let matched = routes::match_route(&method, &path);
@@ -150,7 +151,7 @@ async fn dispatch(
         }
         "/v1/agency/webhooks/undelivered" => agency::undelivered(req, ctx).await,
         "/webhooks/skor" => webhooks::skor(req, ctx).await,
-        _ => Err(AppError::NotFound),
+        _ => Err(AppError::Problem(ProblemCode::NotFound)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The route table: every method and path template the worker serves. The OpenAPI
 //! document and its test are checked against this one list.
 
+use onboarding_core::model::problem::ProblemCode;
 use worker::Method;
 
 use crate::error::AppError;
@@ -133,7 +134,7 @@ pub fn match_route(method: &Method, path: &str) -> Result<(&'static Route, Vec<S
         }
     }
     if allowed.is_empty() {
-        return Err(AppError::NotFound);
+        return Err(AppError::Problem(ProblemCode::NotFound));
     }
     if m == "OPTIONS" {
         return Ok((&PREFLIGHT, Vec::new()));
@@ -192,11 +193,11 @@ mod tests {
         ));
         assert!(matches!(
             match_route(&Method::Get, "/nope"),
-            Err(AppError::NotFound)
+            Err(AppError::Problem(ProblemCode::NotFound))
         ));
         assert!(matches!(
             match_route(&Method::Get, "/v1/tenants/../status"),
-            Err(AppError::NotFound)
+            Err(AppError::Problem(ProblemCode::NotFound))
         ));
         assert_eq!(
             match_route(&Method::Options, "/v1/sessions")

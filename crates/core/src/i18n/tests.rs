@@ -254,7 +254,10 @@ fn localize_and_problem() {
     assert!(json.starts_with(
         r#"{"type":"about:blank","title":"Validation failed","status":422,"code":"validation_failed","errors":[{"field":"applicant.governmentId[0].value","code":"invalid_checksum","message":"#
     ), "{json}");
-    let plain = crate::model::problem::Problem::new(Locale::Es, 401, "unauthorized");
+    let plain = crate::model::problem::Problem::new(
+        Locale::Es,
+        crate::model::problem::ProblemCode::Unauthorized,
+    );
     assert_eq!(
         serde_json::to_string(&plain).unwrap(),
         r#"{"type":"about:blank","title":"No autorizado","status":401,"code":"unauthorized"}"#
@@ -269,17 +272,23 @@ fn localize_and_problem() {
 
 #[test]
 fn problem_titles() {
-    for (code, status) in PROBLEM_CODES {
-        assert_ne!(problem_title(Locale::Es, code), "Error", "{code}");
-        assert_ne!(problem_title(Locale::En, code), "Error", "{code}");
-        assert_eq!(problem_status(code), status);
+    use crate::model::problem::ProblemCode;
+    let mut seen = std::collections::HashSet::new();
+    for &code in ProblemCode::ALL {
+        assert!(seen.insert(code.as_str()), "{code} twice");
+        assert_eq!(ProblemCode::parse(code.as_str()), Some(code));
+        assert!((400..600).contains(&code.status()), "{code}");
+        for locale in [Locale::Es, Locale::En] {
+            assert!(!code.title(locale).is_empty(), "{code}");
+        }
+        assert_ne!(code.title(Locale::Es), code.title(Locale::En), "{code}");
     }
     assert_eq!(
-        problem_title(Locale::En, "validation_failed"),
+        ProblemCode::ValidationFailed.title(Locale::En),
         "Validation failed"
     );
-    assert_eq!(problem_title(Locale::En, "nope"), "Error");
-    assert_eq!(problem_status("nope"), 500);
+    assert_eq!(ProblemCode::FileTooLarge.status(), 413);
+    assert_eq!(ProblemCode::parse("nope"), None);
 }
 
 #[test]

@@ -6,6 +6,97 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{self, Locale};
 use crate::validate::ValidationError;
 
+/// Declares [`ProblemCode`] from one table: variant, wire code, HTTP status, Spanish and
+/// English title. Everything that knows a code (the edge's errors, the OpenAPI
+/// description, the titles) reads this table.
+macro_rules! problem_codes {
+    ($($variant:ident = $code:literal, $status:literal, $es:literal, $en:literal;)*) => {
+        /// Every problem code the edge answers with: its wire name, HTTP status and
+        /// localised title come from one table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ProblemCode {
+            $(#[doc = $en] $variant,)*
+        }
+
+        impl ProblemCode {
+            /// Every code, in table order.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant,)*];
+
+            /// The wire name (`validation_failed`, …).
+            pub fn as_str(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $code,)* }
+            }
+
+            /// The HTTP status a response with this code has.
+            pub fn status(self) -> u16 {
+                match self { $(ProblemCode::$variant => $status,)* }
+            }
+
+            /// The problem's title in `locale`.
+            pub fn title(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((ProblemCode::$variant, Locale::Es) => $es,
+                      (ProblemCode::$variant, Locale::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    BadRequest = "bad_request", 400, "Solicitud incorrecta", "Bad request";
+    MalformedJson = "malformed_json", 400, "El cuerpo no es JSON válido", "The body is not valid JSON";
+    MalformedBody = "malformed_body", 400, "El cuerpo no tiene la forma esperada", "The body does not have the expected shape";
+    InvalidBody = "invalid_body", 400, "El cuerpo no es válido", "The body is not valid";
+    MalformedMultipart = "malformed_multipart", 400, "El formulario multipart no es válido", "Malformed multipart body";
+    InvalidIdempotencyKey = "invalid_idempotency_key", 400, "La clave de idempotencia no es válida", "Invalid Idempotency-Key";
+    InvalidLastEventId = "invalid_last_event_id", 400, "Last-Event-ID no es válido", "Invalid Last-Event-ID";
+    MalformedSignature = "malformed_signature", 400, "Falta la firma o no tiene el formato esperado", "Missing or malformed signature";
+    Unauthorized = "unauthorized", 401, "No autorizado", "Unauthorized";
+    Forbidden = "forbidden", 403, "Acceso denegado", "Forbidden";
+    ForbiddenOrigin = "forbidden_origin", 403, "Origen no permitido", "Origin not allowed";
+    TenantMismatch = "tenant_mismatch", 403, "El token es de otro inquilino", "The token is for another tenant";
+    InvalidSignature = "invalid_signature", 403, "Firma no válida", "Invalid signature";
+    NotFound = "not_found", 404, "No encontrado", "Not found";
+    MethodNotAllowed = "method_not_allowed", 405, "Método no permitido", "Method not allowed";
+    Conflict = "conflict", 409, "Conflicto", "Conflict";
+    IdempotencyInProgress = "idempotency_in_progress", 409, "Una solicitud con esta clave de idempotencia está en curso", "A request with this Idempotency-Key is in progress";
+    OnboardingComplete = "onboarding_complete", 409, "La incorporación ya está completa", "The onboarding is complete";
+    TenantUnavailable = "tenant_unavailable", 409, "El inquilino no está disponible", "The tenant is not available";
+    IdentityAlreadyDecided = "identity_already_decided", 409, "La verificación de identidad ya tiene una decisión", "Identity already decided";
+    IdentityInquiryInProgress = "identity_inquiry_in_progress", 409, "La verificación de identidad está en curso", "Identity inquiry in progress";
+    IdentityAttemptsExhausted = "identity_attempts_exhausted", 409, "No quedan intentos de verificación de identidad", "No identity inquiry attempts left";
+    IdentityAlreadyAnswered = "identity_already_answered", 409, "Las preguntas de verificación ya se respondieron", "Step-up questions already answered";
+    IdentityNotChallenged = "identity_not_challenged", 409, "Esta verificación no tiene preguntas pendientes", "No open step-up questionnaire";
+    FileTooLarge = "file_too_large", 413, "El archivo es demasiado grande", "The file is too large";
+    BodyTooLarge = "body_too_large", 413, "Cuerpo de la solicitud demasiado grande", "Request body too large";
+    UnsupportedMediaType = "unsupported_media_type", 415, "Tipo de contenido no admitido", "Unsupported media type";
+    ValidationFailed = "validation_failed", 422, "Los datos no son válidos", "Validation failed";
+    IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request";
+    RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests";
+    InternalError = "internal_error", 500, "Error interno", "Internal error";
+    ConfigurationError = "configuration_error", 500, "Error de configuración del servicio", "Service configuration error";
+    UpstreamError = "upstream_error", 502, "Error del servicio externo", "Upstream service error";
+    UpstreamUnavailable = "upstream_unavailable", 503, "Servicio externo no disponible", "Upstream service unavailable";
+    UpstreamTimeout = "upstream_timeout", 504, "El servicio externo no ha respondido a tiempo", "Upstream service timed out";
+}
+
+impl ProblemCode {
+    /// The code with this wire name.
+    pub fn parse(code: &str) -> Option<ProblemCode> {
+        ProblemCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == code)
+    }
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The media type of [`Problem`] bodies.
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -47,13 +138,13 @@ pub struct FieldMessage {
 }
 
 impl Problem {
-    /// A problem with the localised title of `code` (see [`i18n::problem_title`]).
-    pub fn new(locale: Locale, status: u16, code: &str) -> Self {
+    /// A problem with `code`'s status and localised title.
+    pub fn new(locale: Locale, code: ProblemCode) -> Self {
         Problem {
             type_: about_blank(),
-            title: i18n::problem_title(locale, code).to_owned(),
-            status,
-            code: code.to_owned(),
+            title: code.title(locale).to_owned(),
+            status: code.status(),
+            code: code.as_str().to_owned(),
             detail: None,
             errors: Vec::new(),
         }
@@ -61,7 +152,7 @@ impl Problem {
 
     /// `422 validation_failed` with every error localised.
     pub fn validation(locale: Locale, errors: &[ValidationError]) -> Self {
-        let mut p = Self::new(locale, 422, "validation_failed");
+        let mut p = Self::new(locale, ProblemCode::ValidationFailed);
         p.errors = i18n::localize(locale, errors);
         p
     }

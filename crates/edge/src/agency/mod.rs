@@ -4,6 +4,7 @@
 //! another agency is a 404.
 
 use onboarding_core::model::identity::DecisionUpdate;
+use onboarding_core::model::problem::ProblemCode;
 use worker::{Request, Response};
 
 use crate::auth;
@@ -23,7 +24,7 @@ async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantH
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     match handle.record().await? {
         Some(rec) if rec.agency == agency.name => Ok(handle),
-        _ => Err(AppError::NotFound),
+        _ => Err(AppError::Problem(ProblemCode::NotFound)),
     }
 }
 
@@ -56,7 +57,7 @@ pub async fn document_content(
         .as_array()
         .is_some_and(|items| items.iter().any(|i| i["documentId"] == doc_id));
     if !known {
-        return Err(AppError::NotFound);
+        return Err(AppError::Problem(ProblemCode::NotFound));
     }
     let mut upstream = Screening::new(&ctx.env, &ctx.settings)?
         .document_content(tenant_id, doc_id)
@@ -109,7 +110,7 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
         }),
     )
     .await?;
-    let tenant_id = tenant_id.ok_or(AppError::NotFound)?;
+    let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let handle = owned(ctx, &agency, &tenant_id).await?;
     update.inquiry_id = inquiry_id.to_owned();
     let reply = Identity::new(&ctx.env, &ctx.settings)?
@@ -122,7 +123,7 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
         })
         .await?
     {
-        return Err(AppError::Identity(refusal));
+        return Err(AppError::Problem(refusal.problem()));
     }
     http::json(
         200,

@@ -1,6 +1,7 @@
 //! Document routes.
 
 use onboarding_core::document::{self, ContentType, DocumentKind, SNIFF_LEN};
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use serde::Serialize;
 use worker::{Request, Response};
@@ -44,8 +45,8 @@ struct Listed {
 
 fn document_error(e: document::DocumentError) -> AppError {
     match e.http_status() {
-        413 => AppError::TooLarge,
-        415 => AppError::UnsupportedMediaType,
+        413 => AppError::Problem(ProblemCode::FileTooLarge),
+        415 => AppError::Problem(ProblemCode::UnsupportedMediaType),
         _ => AppError::Validation(vec![e.to_validation_error("file")]),
     }
 }
@@ -123,7 +124,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
             if let Some(first) = content {
                 let sha256 = pipeline::digest(opened.source, opened.head, max).await?;
                 if sha256 != first {
-                    return Err(AppError::IdempotencyKeyReused);
+                    return Err(AppError::Problem(ProblemCode::IdempotencyKeyReused));
                 }
             }
             idempotency::replayed(status, &body)
@@ -218,19 +219,19 @@ async fn open(
 ) -> AppResult<Opened> {
     let stream = req
         .stream()
-        .map_err(|_| AppError::BadRequest("malformed_body"))?;
+        .map_err(|_| AppError::Problem(ProblemCode::MalformedBody))?;
     let (mut source, kind, declared, raw_len) = match multipart::boundary(content_type) {
         Some(boundary) => {
             // A multipart body is at most the file plus a small envelope.
             if declared_len.is_some_and(|l| l > max + multipart::MAX_PREAMBLE as u64) {
-                return Err(AppError::TooLarge);
+                return Err(AppError::Problem(ProblemCode::FileTooLarge));
             }
             let (src, pre) = FileSource::multipart(stream, &boundary).await?;
             (src, kind_q.or(pre.kind), pre.content_type, None)
         }
         None => {
             if !document::is_acceptable_declared(content_type) {
-                return Err(AppError::UnsupportedMediaType);
+                return Err(AppError::Problem(ProblemCode::UnsupportedMediaType));
             }
             (
                 FileSource::raw(stream),

@@ -4,6 +4,7 @@
 //! SHA-256; the first failure errors the stream, which aborts the upstream request, and
 //! is kept in [`Progress`] so the handler can answer with the right status.
 
+use onboarding_core::model::problem::ProblemCode;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -225,7 +226,7 @@ impl Progress {
     /// Counts `len` file bytes against the limit.
     fn count(&mut self, len: usize) -> Result<(), JsValue> {
         if self.guard.add(len).is_err() {
-            self.error = Some(AppError::TooLarge);
+            self.error = Some(AppError::Problem(ProblemCode::FileTooLarge));
             return Err(JsValue::from_str("file too large"));
         }
         Ok(())
@@ -264,7 +265,9 @@ pub async fn digest(mut source: FileSource, head: Vec<u8>, max: u64) -> Result<S
         if bytes.is_empty() {
             continue;
         }
-        guard.add(bytes.len()).map_err(|_| AppError::TooLarge)?;
+        guard
+            .add(bytes.len())
+            .map_err(|_| AppError::Problem(ProblemCode::FileTooLarge))?;
         wasm_bindgen_futures::JsFuture::from(hasher.update(&chunk(&bytes)))
             .await
             .map_err(|_| AppError::Internal("digest stream".into()))?;

@@ -2,6 +2,7 @@
 //! a multipart body.
 
 use futures_util::StreamExt;
+use onboarding_core::model::problem::ProblemCode;
 use worker::ByteStream;
 
 use super::multipart::{self, MAX_PREAMBLE, PartHeaders};
@@ -42,7 +43,7 @@ impl FileSource {
     /// # Errors
     /// 400 `malformed_multipart` when there is no file part within the preamble limit.
     pub async fn multipart(stream: ByteStream, boundary: &str) -> AppResult<(Self, Preamble)> {
-        let bad = || AppError::BadRequest("malformed_multipart");
+        let bad = || AppError::Problem(ProblemCode::MalformedMultipart);
         let mut src = FileSource {
             stream,
             pending: Vec::new(),
@@ -115,12 +116,12 @@ impl FileSource {
         match self.stream.next().await {
             Some(Ok(chunk)) => {
                 if self.pending.len() + chunk.len() > limit {
-                    return Err(AppError::BadRequest("malformed_multipart"));
+                    return Err(AppError::Problem(ProblemCode::MalformedMultipart));
                 }
                 self.pending.extend_from_slice(&chunk);
                 Ok(true)
             }
-            Some(Err(_)) => Err(AppError::BadRequest("malformed_body")),
+            Some(Err(_)) => Err(AppError::Problem(ProblemCode::MalformedBody)),
             None => Ok(false),
         }
     }
@@ -139,7 +140,7 @@ impl FileSource {
             }
             return match self.stream.next().await {
                 Some(Ok(chunk)) => Ok(Some(chunk)),
-                Some(Err(_)) => Err(AppError::BadRequest("malformed_body")),
+                Some(Err(_)) => Err(AppError::Problem(ProblemCode::MalformedBody)),
                 None => {
                     self.done = true;
                     Ok(None)
@@ -160,8 +161,8 @@ impl FileSource {
             }
             match self.stream.next().await {
                 Some(Ok(chunk)) => self.pending.extend_from_slice(&chunk),
-                Some(Err(_)) => return Err(AppError::BadRequest("malformed_body")),
-                None => return Err(AppError::BadRequest("malformed_multipart")),
+                Some(Err(_)) => return Err(AppError::Problem(ProblemCode::MalformedBody)),
+                None => return Err(AppError::Problem(ProblemCode::MalformedMultipart)),
             }
         }
     }

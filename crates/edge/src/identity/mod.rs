@@ -6,6 +6,7 @@
 
 use onboarding_core::model::TenantRequest;
 use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use serde::Deserialize;
 use worker::{Request, Response};
@@ -42,7 +43,10 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let body: InquiryBody = http::parse_optional_json(&bytes)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    let record = handle.record().await?.ok_or(AppError::NotFound)?;
+    let record = handle
+        .record()
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let stored: TenantRequest = record
         .request
         .map(serde_json::from_value)
@@ -72,7 +76,7 @@ pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<
         IdentityOutcome::Start => {}
         // A reload while the challenge is open: the same inquiry, no upstream call.
         IdentityOutcome::Resume { inquiry } => return http::json(200, &inquiry),
-        IdentityOutcome::Refused { refusal } => return Err(AppError::Identity(refusal)),
+        IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),
         other => return Err(unexpected(&other)),
     }
     let inquiry = InquiryRequest {
@@ -151,7 +155,7 @@ pub async fn answer(
         .await?
     {
         IdentityOutcome::Decision { .. } => {}
-        IdentityOutcome::Refused { refusal } => return Err(AppError::Identity(refusal)),
+        IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),
         other => return Err(unexpected(&other)),
     }
     let graded = async {

@@ -3,6 +3,7 @@
 //! valid buys the same token with a new expiry, while the onboarding is not complete, so
 //! tokens stay short-lived and an applicant in a long KYC is not sent back to the start.
 
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::token::SessionClaims;
 use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
@@ -33,13 +34,13 @@ struct SessionCreated {
 /// 400 for a bad body, 403 `forbidden_origin` for an unknown key or an origin not on
 /// its allowlist, 429 over the per-IP limit.
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
-    let origin = header(&req, "Origin").ok_or(AppError::Forbidden("forbidden_origin"))?;
+    let origin = header(&req, "Origin").ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
     let body: CreateSession = http::read_json(&mut req).await?;
     let agencies = config::agencies(&ctx.env)?;
     let agency = agencies
         .by_publishable_key(&body.publishable_key)
         .filter(|a| a.allows_origin(&origin))
-        .ok_or(AppError::Forbidden("forbidden_origin"))?;
+        .ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
     rate_limit::hit(
         ctx,
         &format!("sessions:{}", ctx.client_ip),
@@ -73,10 +74,13 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 pub async fn refresh(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let (claims, _) = auth::tenant(&req, ctx, tenant_id)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    handle.record().await?.ok_or(AppError::NotFound)?;
+    handle
+        .record()
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let current = handle.status().await?.status;
     if current.get("complete").and_then(serde_json::Value::as_bool) == Some(true) {
-        return Err(AppError::Conflict("onboarding_complete"));
+        return Err(AppError::Problem(ProblemCode::OnboardingComplete));
     }
     let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
     let renewed = SessionClaims {

@@ -1,5 +1,6 @@
 //! The worker's side of [`super::TenantState`]: one stub per tenant id.
 
+use onboarding_core::model::problem::ProblemCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Request, RequestInit, Stub};
@@ -44,7 +45,7 @@ impl TenantHandle {
             200 => Ok(Some(resp.json().await?)),
             404 => Ok(None),
             // Only `/init`: the tenant id is bound to another agency.
-            409 => Err(AppError::Conflict("tenant_unavailable")),
+            409 => Err(AppError::Problem(ProblemCode::TenantUnavailable)),
             s => Err(AppError::Internal(format!("tenant state answered {s}"))),
         }
     }
@@ -77,7 +78,9 @@ impl TenantHandle {
     /// # Errors
     /// 404 when unknown.
     pub async fn status(&self) -> AppResult<LogEntry> {
-        self.call("/status", None).await?.ok_or(AppError::NotFound)
+        self.call("/status", None)
+            .await?
+            .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 
     /// Applies a change made by this API.
@@ -146,7 +149,7 @@ impl TenantHandle {
         );
         self.call(&path, Self::encode(op)?)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 
     /// Everything the agency may see.
@@ -154,7 +157,9 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails.
     pub async fn agency_view(&self) -> AppResult<serde_json::Value> {
-        self.call("/agency", None).await?.ok_or(AppError::NotFound)
+        self.call("/agency", None)
+            .await?
+            .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 }
 

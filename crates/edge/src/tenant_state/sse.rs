@@ -11,6 +11,7 @@
 //! lifetime to the object's. The token comes in the `Authorization` header only, never
 //! in the URL: the widget reads the stream with `fetch` (EventSource cannot send headers).
 
+use onboarding_core::model::problem::ProblemCode;
 use std::time::Duration;
 
 use futures_util::stream;
@@ -56,7 +57,7 @@ pub async fn events(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
             let n: i64 = v
                 .trim()
                 .parse()
-                .map_err(|_| AppError::BadRequest("invalid_last_event_id"))?;
+                .map_err(|_| AppError::Problem(ProblemCode::InvalidLastEventId))?;
             (n.max(0), Some("retry: 2000\n\n".to_owned()))
         }
         None => (

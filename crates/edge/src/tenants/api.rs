@@ -1,6 +1,7 @@
 //! Tenant routes.
 
 use onboarding_core::model::TenantRequest;
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use serde::Deserialize;
 use serde_json::json;
@@ -62,7 +63,9 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
     if !ct.to_ascii_lowercase().starts_with("application/json") {
-        return Err(crate::error::AppError::UnsupportedMediaType);
+        return Err(crate::error::AppError::Problem(
+            ProblemCode::UnsupportedMediaType,
+        ));
     }
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let mut body: TenantRequest = http::parse_json(&bytes)?;

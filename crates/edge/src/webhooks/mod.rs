@@ -4,6 +4,7 @@
 //! verified event is applied once by the tenant's state object (deduplicated by event
 //! id) and queued for relay to the agency, then acknowledged.
 
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::model::webhook::Event;
 use onboarding_core::signature::{self, DEFAULT_TOLERANCE_SECS, SignatureError};
 use worker::{Request, Response};
@@ -41,9 +42,9 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     )
     .map_err(|e| match e {
         SignatureError::Missing | SignatureError::Malformed => {
-            AppError::BadRequest("invalid_signature")
+            AppError::Problem(ProblemCode::MalformedSignature)
         }
-        _ => AppError::Forbidden("invalid_signature"),
+        _ => AppError::Problem(ProblemCode::InvalidSignature),
     })?;
     let event: Event = http::parse_json(&body)?;
     if event.id.is_empty()
@@ -51,9 +52,10 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         || event.tenant_id.is_empty()
         || event.tenant_id.len() > 128
     {
-        return Err(AppError::BadRequest("invalid_body"));
+        return Err(AppError::Problem(ProblemCode::InvalidBody));
     }
-    let text = String::from_utf8(body).map_err(|_| AppError::BadRequest("malformed_json"))?;
+    let text =
+        String::from_utf8(body).map_err(|_| AppError::Problem(ProblemCode::MalformedJson))?;
     let handle = TenantHandle::new(&ctx.env, &event.tenant_id)?;
     let Some(applied) = handle.webhook(&text).await? else {
         // Signed but for a tenant this edge never created (another integration on the
