@@ -13,6 +13,7 @@ use crate::validate::{Code, ValidationError};
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// A payslip.
@@ -73,6 +74,7 @@ impl FromStr for DocumentKind {
 
 /// Accepted content types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ContentType {
     /// `application/pdf`.
     #[serde(rename = "application/pdf")]

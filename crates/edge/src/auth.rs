@@ -23,6 +23,15 @@ pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
     Ok(token::issue(claims, &key(ctx)?))
 }
 
+/// A verified browser caller: the token's claims and the agency it was issued for.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// What the token says (session, origin, tenant once bound, expiry).
+    pub claims: SessionClaims,
+    /// The agency of the token's publishable key.
+    pub agency: Agency,
+}
+
 /// Verifies the session token of a browser request. The token must be signed with our
 /// key, unexpired, and issued for a configured agency and one of its origins; when the
 /// request has an `Origin` header it must be the token's origin.
@@ -30,7 +39,7 @@ pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
 /// # Errors
 /// 401 for a missing, malformed, forged or expired token; 403 `forbidden_origin` when
 /// used from another origin.
-pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
+pub fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
     // Only from the `Authorization` header: a token in a URL ends up in logs, history
     // and `Referer`s (the widget reads SSE with fetch, which can send the header).
     let token = bearer(req).ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
@@ -49,7 +58,10 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
                     if origin.as_deref().is_some_and(|o| o != claims.origin) {
                         return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
                     }
-                    return Ok((claims, agency.clone()));
+                    return Ok(Caller {
+                        claims,
+                        agency: agency.clone(),
+                    });
                 }
                 // Issued for another key or origin: try the next one.
                 Err(TokenError::WrongAudience) => {}
@@ -67,12 +79,12 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<(SessionClaims, Agency)> {
 /// # Errors
 /// As [`session`], plus 403 `tenant_mismatch` for a token of another tenant (or a
 /// session token not yet bound to one).
-pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<(SessionClaims, Agency)> {
-    let (claims, agency) = session(req, ctx)?;
-    if !claims.is_for_tenant(tenant_id) {
+pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Caller> {
+    let caller = session(req, ctx)?;
+    if !caller.claims.is_for_tenant(tenant_id) {
         return Err(AppError::Problem(ProblemCode::TenantMismatch));
     }
-    Ok((claims, agency))
+    Ok(caller)
 }
 
 /// The agency whose secret key is presented as `Authorization: Bearer sk_…`.

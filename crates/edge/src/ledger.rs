@@ -129,24 +129,8 @@ pub struct Kv {
     pub v: String,
 }
 
-/// A relay delivery that gave up.
-#[derive(Serialize, Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-pub struct DeadLetter {
-    /// The upstream event id (stable across attempts).
-    pub event_id: String,
-    /// Event type.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Tenant.
-    pub tenant_id: String,
-    /// Attempts made.
-    pub attempts: u32,
-    /// Last failure, e.g. `status 500` or `unreachable`.
-    pub last_error: String,
-    /// RFC 3339.
-    pub failed_at: String,
-}
+/// A relay delivery that gave up (the wire type of the agency API).
+pub use onboarding_core::model::api::DeadLetter;
 
 /// The Durable Object.
 #[durable_object]

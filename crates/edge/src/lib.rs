@@ -106,52 +106,68 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(resp)
 }
 
+/// Runs the route's handler after verifying the credentials its group requires: each
+/// inner `match` is exhaustive over its group, so a route without a handler, or a
+/// handler reached without its auth, does not compile.
 async fn dispatch(
     route: &'static Route,
     p: Vec<String>,
     req: Request,
     ctx: &Ctx,
 ) -> std::result::Result<Response, AppError> {
-    use upstream::screening::Hosted;
-    let id = || p.first().cloned().unwrap_or_default();
-    match route.template {
-        "/healthz" => http::json(200, &serde_json::json!({"status": "ok"})),
-        "/v1/openapi.json" => openapi::serve(),
-        "OPTIONS *" => cors::preflight(&req, ctx, routes::cors_for(&req.path())),
-        "/v1/sessions" => sessions::create(req, ctx).await,
-        "/v1/tenants" => tenants::api::create(req, ctx).await,
-        "/v1/tenants/{tenantId}/status" => tenants::api::status(req, ctx, &id()).await,
-        "/v1/tenants/{tenantId}/events" => tenant_state::sse::events(req, ctx, &id()).await,
-        "/v1/tenants/{tenantId}/session" => sessions::refresh(req, ctx, &id()).await,
-        "/v1/tenants/{tenantId}/documents" => {
-            if req.method() == worker::Method::Get {
-                documents::api::list(req, ctx, &id()).await
-            } else {
-                documents::api::upload(req, ctx, &id()).await
+    use routes::{AgencyOp, Op, PublicOp, SessionOp, SignedOp, TenantOp};
+    let first = p.first().map(String::as_str).unwrap_or_default();
+    let second = p.get(1).map(String::as_str).unwrap_or_default();
+    match route.op {
+        Op::Public(op) => match op {
+            PublicOp::Health => http::json(
+                200,
+                &onboarding_core::model::api::Health {
+                    status: "ok".into(),
+                },
+            ),
+            PublicOp::OpenApi => openapi::serve(),
+            PublicOp::CreateSession => sessions::create(req, ctx).await,
+            PublicOp::Preflight => cors::preflight(&req, ctx, routes::cors_for(&req.path())),
+        },
+        Op::Session(op) => {
+            let who = auth::session(&req, ctx)?;
+            match op {
+                SessionOp::CreateTenant => tenants::api::create(req, ctx, who).await,
             }
         }
-        "/v1/tenants/{tenantId}/clave" => tenants::api::start(req, ctx, &id(), Hosted::Clave).await,
-        "/v1/tenants/{tenantId}/kyc" => tenants::api::start(req, ctx, &id(), Hosted::Kyc).await,
-        "/v1/tenants/{tenantId}/bank-connections" => {
-            tenants::api::start(req, ctx, &id(), Hosted::Bank).await
+        Op::Tenant(op) => {
+            let who = auth::tenant(&req, ctx, first)?;
+            let id = first;
+            match op {
+                TenantOp::Status => tenants::api::status(ctx, id).await,
+                TenantOp::Events => tenant_state::sse::events(req, ctx, id).await,
+                TenantOp::RefreshSession => sessions::refresh(ctx, who, id).await,
+                TenantOp::UploadDocument => documents::api::upload(req, ctx, id).await,
+                TenantOp::ListDocuments => documents::api::list(ctx, id).await,
+                TenantOp::StartHosted(page) => tenants::api::start(req, ctx, who, id, page).await,
+                TenantOp::StartInquiry => identity::inquire(req, ctx, who, id).await,
+                TenantOp::AnswerInquiry => identity::answer(req, ctx, id, second).await,
+            }
         }
-        "/v1/tenants/{tenantId}/identity-inquiries" => identity::inquire(req, ctx, &id()).await,
-        "/v1/tenants/{tenantId}/identity-inquiries/{inquiryId}/answers" => {
-            identity::answer(req, ctx, &id(), &p[1]).await
+        Op::Agency(op) => {
+            let agency = auth::agency(&req, ctx)?;
+            match op {
+                AgencyOp::Tenant => agency::tenant(ctx, &agency, first).await,
+                AgencyOp::DocumentContent => {
+                    agency::document_content(ctx, &agency, first, second).await
+                }
+                AgencyOp::Forensic => agency::forensic(ctx, &agency, first).await,
+                AgencyOp::Decision => agency::decision(req, ctx, &agency, first).await,
+                AgencyOp::Undelivered => agency::undelivered(ctx, &agency).await,
+            }
         }
-        "/v1/agency/tenants/{tenantId}" => agency::tenant(req, ctx, &id()).await,
-        "/v1/agency/tenants/{tenantId}/documents/{documentId}/content" => {
-            agency::document_content(req, ctx, &id(), &p[1]).await
+        Op::Signed(op) => {
+            let body = webhooks::verified_body(req, ctx).await?;
+            match op {
+                SignedOp::SkorWebhook => webhooks::skor(body, ctx).await,
+            }
         }
-        "/v1/agency/tenants/{tenantId}/forensic-analysis" => {
-            agency::forensic(req, ctx, &id()).await
-        }
-        "/v1/agency/identity-inquiries/{inquiryId}/decision" => {
-            agency::decision(req, ctx, &id()).await
-        }
-        "/v1/agency/webhooks/undelivered" => agency::undelivered(req, ctx).await,
-        "/webhooks/skor" => webhooks::skor(req, ctx).await,
-        _ => Err(AppError::Problem(ProblemCode::NotFound)),
     }
 }
 

@@ -5,16 +5,103 @@ use onboarding_core::model::problem::ProblemCode;
 use worker::Method;
 
 use crate::error::AppError;
+use onboarding_core::model::api::HostedPage as Hosted;
 
-/// One route.
+/// What a request asks for, grouped by who may ask: the group decides which
+/// credentials the dispatcher verifies before a handler runs (see `lib.rs`), so a
+/// handler cannot forget its auth, and the OpenAPI security of an operation is read
+/// from the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// No credentials (the handler may still check the body, e.g. a publishable key).
+    Public(PublicOp),
+    /// A session token (`POST /v1/sessions`), not yet bound to a tenant.
+    Session(SessionOp),
+    /// A token bound to the path's `{tenantId}`.
+    Tenant(TenantOp),
+    /// The agency's secret key.
+    Agency(AgencyOp),
+    /// A body signed with `Skor-Signature`.
+    Signed(SignedOp),
+}
+
+/// Operations without credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicOp {
+    /// `GET /healthz`.
+    Health,
+    /// `GET /v1/openapi.json`.
+    OpenApi,
+    /// `POST /v1/sessions`: the publishable key in the body and the `Origin`.
+    CreateSession,
+    /// Any `OPTIONS` (CORS preflight).
+    Preflight,
+}
+
+/// Operations of a session token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOp {
+    /// `POST /v1/tenants`.
+    CreateTenant,
+}
+
+/// Operations of a tenant-bound token on its own tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantOp {
+    /// `GET …/status`.
+    Status,
+    /// `GET …/events` (SSE).
+    Events,
+    /// `POST …/session`: a fresh token.
+    RefreshSession,
+    /// `POST …/documents`.
+    UploadDocument,
+    /// `GET …/documents`.
+    ListDocuments,
+    /// `POST …/clave|kyc|bank-connections`.
+    StartHosted(Hosted),
+    /// `POST …/identity-inquiries`.
+    StartInquiry,
+    /// `POST …/identity-inquiries/{inquiryId}/answers`.
+    AnswerInquiry,
+}
+
+/// Operations of an agency's secret key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencyOp {
+    /// `GET /v1/agency/tenants/{tenantId}`.
+    Tenant,
+    /// `GET …/documents/{documentId}/content`.
+    DocumentContent,
+    /// `POST …/forensic-analysis`.
+    Forensic,
+    /// `PUT /v1/agency/identity-inquiries/{inquiryId}/decision`.
+    Decision,
+    /// `GET /v1/agency/webhooks/undelivered`.
+    Undelivered,
+}
+
+/// Operations authenticated by a body signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedOp {
+    /// `POST /webhooks/skor`.
+    SkorWebhook,
+}
+
+/// One route: the operation, where it is served, who may read it cross-origin, and
+/// its one-line description (the OpenAPI summary).
 #[derive(Debug)]
 pub struct Route {
+    /// What it does (and, through its group, which credentials it needs).
+    pub op: Op,
     /// HTTP method (`OPTIONS` for the preflight catch-all).
     pub method: &'static str,
     /// Path template with `{param}` segments; logged instead of the path.
     pub template: &'static str,
     /// Which browser origins may read the response.
     pub cors: Cors,
+    /// One line for the API description.
+    pub summary: &'static str,
 }
 
 /// Which origins a route answers cross-origin reads for.
@@ -32,63 +119,177 @@ pub enum Cors {
     Any,
 }
 
-const fn r(method: &'static str, template: &'static str, cors: Cors) -> Route {
+const fn r(
+    op: Op,
+    method: &'static str,
+    template: &'static str,
+    cors: Cors,
+    summary: &'static str,
+) -> Route {
     Route {
+        op,
         method,
         template,
         cors,
+        summary,
     }
 }
 
+use AgencyOp as A;
+use Cors::{Agencies, Any};
+use TenantOp as T;
+
 /// Every route.
 pub static ROUTES: &[Route] = &[
-    r("GET", "/healthz", Cors::None),
-    r("GET", "/v1/openapi.json", Cors::Any),
-    r("POST", "/v1/sessions", Cors::Any),
-    r("POST", "/v1/tenants", Cors::Agencies),
-    r("GET", "/v1/tenants/{tenantId}/status", Cors::Agencies),
-    r("GET", "/v1/tenants/{tenantId}/events", Cors::Agencies),
-    r("POST", "/v1/tenants/{tenantId}/session", Cors::Agencies),
-    r("POST", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
-    r("GET", "/v1/tenants/{tenantId}/documents", Cors::Agencies),
-    r("POST", "/v1/tenants/{tenantId}/clave", Cors::Agencies),
-    r("POST", "/v1/tenants/{tenantId}/kyc", Cors::Agencies),
     r(
+        Op::Public(PublicOp::Health),
+        "GET",
+        "/healthz",
+        Cors::None,
+        "Liveness",
+    ),
+    r(
+        Op::Public(PublicOp::OpenApi),
+        "GET",
+        "/v1/openapi.json",
+        Any,
+        "This document",
+    ),
+    r(
+        Op::Public(PublicOp::CreateSession),
+        "POST",
+        "/v1/sessions",
+        Any,
+        "Open a session with a publishable key from one of the agency's allowed origins",
+    ),
+    r(
+        Op::Session(SessionOp::CreateTenant),
+        "POST",
+        "/v1/tenants",
+        Agencies,
+        "Validate the applicant and create the tenant; returns a tenant-bound token (Idempotency-Key honoured)",
+    ),
+    r(
+        Op::Tenant(T::Status),
+        "GET",
+        "/v1/tenants/{tenantId}/status",
+        Agencies,
+        "The tenant's aggregated status",
+    ),
+    r(
+        Op::Tenant(T::Events),
+        "GET",
+        "/v1/tenants/{tenantId}/events",
+        Agencies,
+        "Server-Sent Events: one `status` event (data: the Status JSON) per change, `id:` lines, Last-Event-ID replay, heartbeats",
+    ),
+    r(
+        Op::Tenant(T::RefreshSession),
+        "POST",
+        "/v1/tenants/{tenantId}/session",
+        Agencies,
+        "A fresh tenant token (same tenant and session, new expiry) while the onboarding is not complete",
+    ),
+    r(
+        Op::Tenant(T::UploadDocument),
+        "POST",
+        "/v1/tenants/{tenantId}/documents",
+        Agencies,
+        "Upload a document (raw body with ?kind= or multipart kind + file); sniffed, size-checked, streamed upstream (Idempotency-Key honoured)",
+    ),
+    r(
+        Op::Tenant(T::ListDocuments),
+        "GET",
+        "/v1/tenants/{tenantId}/documents",
+        Agencies,
+        "The tenant's documents (metadata, never content)",
+    ),
+    r(
+        Op::Tenant(T::StartHosted(Hosted::Clave)),
+        "POST",
+        "/v1/tenants/{tenantId}/clave",
+        Agencies,
+        "Start a Cl@ve retrieval; optional returnUrl on the session's origin",
+    ),
+    r(
+        Op::Tenant(T::StartHosted(Hosted::Kyc)),
+        "POST",
+        "/v1/tenants/{tenantId}/kyc",
+        Agencies,
+        "Start the KYC check; optional returnUrl on the session's origin",
+    ),
+    r(
+        Op::Tenant(T::StartHosted(Hosted::Bank)),
         "POST",
         "/v1/tenants/{tenantId}/bank-connections",
-        Cors::Agencies,
+        Agencies,
+        "Start a bank connection; optional returnUrl on the session's origin",
     ),
     r(
+        Op::Tenant(T::StartInquiry),
         "POST",
         "/v1/tenants/{tenantId}/identity-inquiries",
-        Cors::Agencies,
+        Agencies,
+        "Run the identity inquiry (once: a decision is final; an open challenge is resumed)",
     ),
     r(
+        Op::Tenant(T::AnswerInquiry),
         "POST",
         "/v1/tenants/{tenantId}/identity-inquiries/{inquiryId}/answers",
-        Cors::Agencies,
+        Agencies,
+        "Answer the step-up questionnaire (once)",
     ),
-    r("GET", "/v1/agency/tenants/{tenantId}", Cors::None),
     r(
+        Op::Agency(A::Tenant),
+        "GET",
+        "/v1/agency/tenants/{tenantId}",
+        Cors::None,
+        "Everything known about one of the agency's tenants",
+    ),
+    r(
+        Op::Agency(A::DocumentContent),
         "GET",
         "/v1/agency/tenants/{tenantId}/documents/{documentId}/content",
         Cors::None,
+        "A stored document's content (PDF, JPEG or PNG), streamed from upstream",
     ),
     r(
+        Op::Agency(A::Forensic),
         "POST",
         "/v1/agency/tenants/{tenantId}/forensic-analysis",
         Cors::None,
+        "Trigger a forensic analysis of the tenant's documents",
     ),
     r(
+        Op::Agency(A::Decision),
         "PUT",
         "/v1/agency/identity-inquiries/{inquiryId}/decision",
         Cors::None,
+        "Record the agency's own identity decision",
     ),
-    r("GET", "/v1/agency/webhooks/undelivered", Cors::None),
-    r("POST", "/webhooks/skor", Cors::None),
+    r(
+        Op::Agency(A::Undelivered),
+        "GET",
+        "/v1/agency/webhooks/undelivered",
+        Cors::None,
+        "Relay events that could not be delivered to the agency's webhook",
+    ),
+    r(
+        Op::Signed(SignedOp::SkorWebhook),
+        "POST",
+        "/webhooks/skor",
+        Cors::None,
+        "Upstream events, signed with Skor-Signature",
+    ),
 ];
 
-static PREFLIGHT: Route = r("OPTIONS", "OPTIONS *", Cors::Agencies);
+static PREFLIGHT: Route = r(
+    Op::Public(PublicOp::Preflight),
+    "OPTIONS",
+    "OPTIONS *",
+    Agencies,
+    "CORS preflight",
+);
 
 /// Longest path segment accepted as a parameter (ids are short).
 const MAX_PARAM: usize = 128;
@@ -134,7 +335,7 @@ pub fn match_route(method: &Method, path: &str) -> Result<(&'static Route, Vec<S
         }
     }
     if allowed.is_empty() {
-        return Err(AppError::Problem(ProblemCode::NotFound));
+        return Err(ProblemCode::NotFound.into());
     }
     if m == "OPTIONS" {
         return Ok((&PREFLIGHT, Vec::new()));

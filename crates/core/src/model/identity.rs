@@ -14,6 +14,7 @@ use crate::de;
 
 /// The identity decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Decision {
     /// Identity accepted.
     Allow,
@@ -57,6 +58,7 @@ impl std::str::FromStr for Decision {
 /// `POST /identity/v1/inquiries` body. The edge fills `inquiryId`, `creationDateTime`,
 /// `userIp`, `channel` and `strategy` itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InquiryRequest {
     /// Strategy name.
@@ -96,6 +98,7 @@ pub struct InquiryRequest {
 
 /// The end-user's account at the customer (seed `v1Account`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Account {
     /// Account id.
@@ -120,6 +123,7 @@ pub struct Account {
 /// Only `inquiryId`, `decision` and the questionnaire may reach the browser
 /// (see [`InquiryResponse::public`]); the rest belongs to the agency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InquiryResponse {
     /// Inquiry id.
@@ -189,6 +193,7 @@ impl InquiryResponse {
 
 /// The browser's view of an inquiry (`POST /v1/tenants/{id}/identity-inquiries` reply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicInquiry {
     /// Inquiry id.
@@ -202,6 +207,7 @@ pub struct PublicInquiry {
 
 /// A score card.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ScoreCard {
     /// Name.
@@ -222,6 +228,7 @@ pub struct ScoreCard {
 
 /// Insights per person: string flags and reasons, keyed as upstream sends them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Insights {
     /// The applicant's insights.
@@ -234,6 +241,7 @@ pub struct Insights {
 
 /// The strategy that ran.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Strategy {
     /// Strategy name.
@@ -249,6 +257,7 @@ pub struct Strategy {
 
 /// A strategy action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Action {
     /// Method (`UNKNOWN`, …).
@@ -262,6 +271,7 @@ pub struct Action {
 
 /// A step-up questionnaire.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Questionnaire {
     /// Questionnaire id.
@@ -273,6 +283,7 @@ pub struct Questionnaire {
 
 /// A question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Question {
     /// Question id.
@@ -288,6 +299,7 @@ pub struct Question {
 
 /// `{"type": "SINGLE_CHOICE"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ChoiceType {
     /// `SINGLE_CHOICE`, …
@@ -297,6 +309,7 @@ pub struct ChoiceType {
 
 /// A choice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Choice {
     /// Choice id.
@@ -307,6 +320,7 @@ pub struct Choice {
 
 /// Raw third-party data per person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ThirdPartyCalls {
     /// The applicant's.
@@ -319,6 +333,7 @@ pub struct ThirdPartyCalls {
 
 /// Third-party data for one person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ThirdPartyCall {
     /// Identity data provider response.
@@ -331,6 +346,7 @@ pub struct ThirdPartyCall {
 
 /// Identity data provider response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct AtDataResponse {
     /// Risk.
@@ -349,6 +365,7 @@ pub struct AtDataResponse {
 
 /// Risk signals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct AtRisk {
     /// Score.
@@ -376,6 +393,7 @@ pub struct AtRisk {
 
 /// IP signals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct IpRisk {
     /// Routing type.
@@ -400,6 +418,7 @@ pub struct IpRisk {
 
 /// Domain signals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct DomainRisk {
     /// Domain risk score.
@@ -409,6 +428,7 @@ pub struct DomainRisk {
 
 /// Postal signals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct PostalRisk {
     /// Deliverability.
@@ -442,6 +462,7 @@ pub struct PostalRisk {
 
 /// Phone signals.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct PhoneRisk {
     /// Line type.
@@ -463,6 +484,7 @@ pub struct PhoneRisk {
 
 /// Phone owner match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct PhoneOwner {
     /// First name match.
@@ -487,6 +509,7 @@ pub struct PhoneOwner {
 
 /// Email or domain activity (`eam` / `dam`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Activity {
     /// Longevity.
@@ -505,6 +528,7 @@ pub struct Activity {
 
 /// Email validation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EmailValidation {
     /// Domain type.
@@ -526,6 +550,7 @@ pub struct EmailValidation {
 
 /// Employee data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EmployeeData {
     /// Names.
@@ -547,6 +572,7 @@ pub struct EmployeeData {
 
 /// An employee address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EmployeeAddress {
     /// Address type.
@@ -571,6 +597,7 @@ pub struct EmployeeAddress {
 /// `verifiedFraud` is a boolean in the seed's table but the string `"false"` in its
 /// example: both are accepted on input; it is written as a boolean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionUpdate {
     /// Inquiry id (may also come from the path).
@@ -607,6 +634,7 @@ pub struct DecisionUpdate {
 
 /// Reply to a decision update.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionUpdateReply {
     /// Inquiry id.
@@ -625,6 +653,7 @@ pub struct DecisionUpdateReply {
 
 /// An upstream error `{code, message, cause}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct UpstreamError {
     /// Code (`"400"`).
@@ -637,6 +666,7 @@ pub struct UpstreamError {
 
 /// Step-up answers (`POST …/identity-inquiries/{inquiryId}/answers`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AnswersRequest {
     /// One answer per question.
@@ -646,6 +676,7 @@ pub struct AnswersRequest {
 
 /// One answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Answer {
     /// Question id.
@@ -658,6 +689,7 @@ pub struct Answer {
 
 /// The decision after answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AnswersResponse {
     /// `Allow` for right answers, `Deny` for wrong ones.

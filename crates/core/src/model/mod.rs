@@ -6,7 +6,9 @@
 //! * [`screening`] — the tenant-screening API bodies (tenants, documents, hosted pages).
 //! * [`webhook`] — upstream webhook envelopes and event types.
 //! * [`status`] — the aggregated per-tenant status object and its event fold.
-//! * [`problem`] — `application/problem+json` bodies.
+//! * [`problem`] — `application/problem+json` bodies and the one table of problem codes.
+//! * [`api`] — the other bodies of the edge's own API (sessions, documents, hosted
+//!   pages, identity replies, the agency API).
 //!
 //! Strings stay strings as in the upstream seed (`"currentEmployee": "true"`, amounts as
 //! `"2500"`). Fields a user may leave out are defaulted, and `null`, numbers and booleans
@@ -14,6 +16,7 @@
 //! [`crate::validate::validate_tenant_request`] reports every missing field at once.
 //! Unknown fields are ignored.
 
+pub mod api;
 pub mod identity;
 pub mod problem;
 pub mod screening;
@@ -27,6 +30,7 @@ use crate::de;
 
 /// Body of `POST /v1/tenants`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantRequest {
     /// The main applicant.
@@ -53,6 +57,7 @@ pub struct TenantRequest {
 /// A person, in the identity-decision API's applicant schema (seed `004`), with Spanish
 /// identity documents (`DNI`, `NIE`, `PASSPORT`) as `governmentId` types.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Applicant {
     /// Name parts.
@@ -83,6 +88,7 @@ pub struct Applicant {
 
 /// Name parts (`secondLast` is the Spanish second surname).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Name {
     /// Given name. Required.
@@ -123,6 +129,7 @@ pub struct Name {
 
 /// A postal address.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// Upstream address type (`ADDR_TYPE_UNSPECIFIED`, …); free text here.
@@ -170,6 +177,7 @@ pub struct Address {
 
 /// An identity document. The wire key of [`GovernmentId::kind`] is `"type"`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GovernmentId {
     /// `DNI`, `NIE` or `PASSPORT` (see [`GovernmentIdType`]).
@@ -213,6 +221,7 @@ impl GovernmentId {
 
 /// Accepted identity document types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum GovernmentIdType {
     /// Spanish national identity document: 8 digits and a control letter.
@@ -261,6 +270,7 @@ impl std::str::FromStr for GovernmentIdType {
 
 /// A job.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Employment {
     /// The employer.
@@ -305,6 +315,7 @@ pub struct Employment {
 
 /// An employer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Employer {
     /// Employer name. Required when an employment is given.
@@ -317,6 +328,7 @@ pub struct Employer {
 
 /// Declared income.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Income {
     /// `WEEKLY`, `BIWEEKLY`, `MONTHLY` or `ANNUAL`.
@@ -332,6 +344,7 @@ pub struct Income {
 
 /// What is applied for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     /// Product name.
@@ -373,6 +386,7 @@ pub struct Product {
 
 /// The applicant's consent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Consent {
     /// Terms and privacy notice accepted.

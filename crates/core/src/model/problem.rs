@@ -103,6 +103,7 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 /// A problem body:
 /// `{"type":"about:blank","title":…,"status":…,"code":…,"detail"?:…,"errors"?:[…]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Problem {
     /// Problem type URI; `about:blank` (the `code` carries the meaning).
     #[serde(rename = "type", default = "about_blank")]
@@ -128,6 +129,7 @@ fn about_blank() -> String {
 
 /// One field's error, localised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldMessage {
     /// Dotted path rooted at the request body (`applicant.governmentId[0].value`).
     pub field: String,

@@ -11,6 +11,7 @@ use crate::document::DocumentKind;
 /// `POST /v1/tenants` upstream body: the tenant details. The identification number and
 /// postcode drive the credit-bureau defaulter check.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CreateTenant {
     /// Given name.
@@ -96,6 +97,7 @@ impl CreateTenant {
 
 /// Current employment, summarised for the screening API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EmploymentSummary {
     /// Employer name.
@@ -116,6 +118,7 @@ pub struct EmploymentSummary {
 
 /// An upstream tenant (`POST /v1/tenants` reply, `GET /v1/tenants/{id}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     /// Tenant id.
@@ -135,6 +138,7 @@ pub struct Tenant {
 
 /// Credit-bureau check result.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct CreditCheck {
     /// Listed as a defaulter.
@@ -146,6 +150,7 @@ pub struct CreditCheck {
 
 /// A stored document (`POST /v1/tenants/{id}/documents` reply and list items).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     /// Document id.
@@ -178,6 +183,7 @@ pub struct Document {
 
 /// A hosted page started for the tenant (Cl@ve, KYC, bank connection).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct HostedSession {
     /// Session id.
@@ -188,6 +194,7 @@ pub struct HostedSession {
 
 /// `PUT /v1/webhooks` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct WebhookConfig {
     /// Delivery URL.
@@ -198,6 +205,7 @@ pub struct WebhookConfig {
 
 /// Forensic analysis result (agency only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct ForensicAnalysis {
     /// `processing`, `completed`, `failed` or `waiting`.
@@ -212,6 +220,7 @@ pub struct ForensicAnalysis {
 
 /// Financial score from bank connectivity (agency only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FinancialScore {
     /// Score.

@@ -27,6 +27,7 @@ use crate::document::DocumentKind;
 
 /// A step's state (serialized snake_case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepState {
     /// Nothing happened yet.
@@ -82,6 +83,7 @@ impl From<Decision> for StepState {
 
 /// The status object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// Tenant id.
@@ -96,6 +98,7 @@ pub struct Status {
 
 /// Per-step states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Steps {
     /// Applicant details submitted.
@@ -116,6 +119,7 @@ pub struct Steps {
 
 /// Documents step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Documents {
     /// Aggregate state.
@@ -126,6 +130,7 @@ pub struct Documents {
 
 /// One document's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentItem {
     /// Document id.

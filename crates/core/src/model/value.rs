@@ -137,3 +137,19 @@ impl<'de> Deserialize<'de> for JsonValue {
         d.deserialize_any(ValueVisitor)
     }
 }
+
+/// Any JSON value.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for JsonValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "JsonValue".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::Schema::default()
+    }
+}

@@ -9,6 +9,7 @@ use crate::document::DocumentKind;
 
 /// Webhook event types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum EventType {
     /// A document's analysis finished.
     #[serde(rename = "document.analysis.completed")]
@@ -68,6 +69,7 @@ impl std::str::FromStr for EventType {
 
 /// A webhook event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Event id, stable across delivery retries.
@@ -95,6 +97,7 @@ impl Event {
 
 /// The `type` and `data` of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "data")]
 pub enum EventData {
     /// `document.analysis.completed`.
@@ -129,6 +132,7 @@ impl EventData {
 
 /// Outcome of a document analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentOutcome {
     /// The document is usable.
@@ -139,6 +143,7 @@ pub enum DocumentOutcome {
 
 /// `document.analysis.completed` data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentAnalysis {
     /// Document id.
@@ -155,6 +160,7 @@ pub struct DocumentAnalysis {
 
 /// Outcome of a process that either completes or fails (Cl@ve, forensic, financial).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Completion {
     /// Finished with a result.
@@ -165,6 +171,7 @@ pub enum Completion {
 
 /// `clave.completed` data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClaveResult {
     /// Outcome.
@@ -177,6 +184,7 @@ pub struct ClaveResult {
 
 /// Outcome of KYC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KycOutcome {
     /// Identity verified.
@@ -187,6 +195,7 @@ pub enum KycOutcome {
 
 /// `kyc.completed` data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct KycResult {
     /// Outcome.
@@ -195,6 +204,7 @@ pub struct KycResult {
 
 /// `forensic.analysis.completed` data (agency only; the browser sees just the state).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ForensicResult {
     /// Outcome.
@@ -212,6 +222,7 @@ pub struct ForensicResult {
 
 /// `financial.analysis.completed` data (agency only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FinancialResult {
     /// Outcome.

@@ -3,11 +3,11 @@
 //! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
 //! another agency is a 404.
 
+use onboarding_core::model::api::{DeadLetter, DecisionRecorded, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
 use worker::{Request, Response};
 
-use crate::auth;
 use crate::config::Agency;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
@@ -32,9 +32,8 @@ async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantH
 ///
 /// # Errors
 /// 401 auth, 404 unknown or another agency's tenant.
-pub async fn tenant(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let agency = auth::agency(&req, ctx)?;
-    let view = owned(ctx, &agency, tenant_id).await?.agency_view().await?;
+pub async fn tenant(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+    let view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
     http::json(200, &view)
 }
 
@@ -44,13 +43,12 @@ pub async fn tenant(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 /// 401 auth, 404 unknown tenant or a document the tenant does not have, 502/503/504
 /// upstream.
 pub async fn document_content(
-    req: Request,
     ctx: &Ctx,
+    agency: &Agency,
     tenant_id: &str,
     doc_id: &str,
 ) -> AppResult<Response> {
-    let agency = auth::agency(&req, ctx)?;
-    let view = owned(ctx, &agency, tenant_id).await?.agency_view().await?;
+    let view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
     // Only a document this tenant's state knows (uploaded here or announced by an
     // upstream event, e.g. Cl@ve's): anything else is a 404, not an upstream error.
     let known = view["status"]["steps"]["documents"]["items"]
@@ -79,9 +77,8 @@ pub async fn document_content(
 ///
 /// # Errors
 /// 401 auth, 404, 502/503/504 upstream.
-pub async fn forensic(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let agency = auth::agency(&req, ctx)?;
-    let handle = owned(ctx, &agency, tenant_id).await?;
+pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+    let handle = owned(ctx, agency, tenant_id).await?;
     let reply = Screening::new(&ctx.env, &ctx.settings)?
         .trigger_forensic(tenant_id)
         .await?;
@@ -97,8 +94,12 @@ pub async fn forensic(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Res
 ///
 /// # Errors
 /// 401 auth, 404 unknown or another agency's inquiry, 400/415 body, 502/503/504.
-pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResult<Response> {
-    let agency = auth::agency(&req, ctx)?;
+pub async fn decision(
+    mut req: Request,
+    ctx: &Ctx,
+    agency: &Agency,
+    inquiry_id: &str,
+) -> AppResult<Response> {
     let mut update: DecisionUpdate = http::read_json(&mut req).await?;
     let tenant_id: Option<String> = ledger::call(
         &ctx.env,
@@ -111,7 +112,7 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
     )
     .await?;
     let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    let handle = owned(ctx, &agency, &tenant_id).await?;
+    let handle = owned(ctx, agency, &tenant_id).await?;
     update.inquiry_id = inquiry_id.to_owned();
     let reply = Identity::new(&ctx.env, &ctx.settings)?
         .update_decision(inquiry_id, &update)
@@ -127,11 +128,11 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
     }
     http::json(
         200,
-        &serde_json::json!({
-            "inquiryId": reply.inquiry_id,
-            "correlationId": reply.correlation_id,
-            "message": reply.message,
-        }),
+        &DecisionRecorded {
+            inquiry_id: reply.inquiry_id,
+            correlation_id: reply.correlation_id,
+            message: reply.message,
+        },
     )
 }
 
@@ -139,9 +140,8 @@ pub async fn decision(mut req: Request, ctx: &Ctx, inquiry_id: &str) -> AppResul
 ///
 /// # Errors
 /// 401 auth.
-pub async fn undelivered(req: Request, ctx: &Ctx) -> AppResult<Response> {
-    let agency = auth::agency(&req, ctx)?;
-    let list: serde_json::Value =
+pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
+    let events: Vec<DeadLetter> =
         ledger::call::<(), _>(&ctx.env, &agency_scope(&agency.name), "/dead", None).await?;
-    http::json(200, &serde_json::json!({ "events": list }))
+    http::json(200, &Undelivered { events })
 }

@@ -1,15 +1,14 @@
 //! Document routes.
 
 use onboarding_core::document::{self, ContentType, DocumentKind, SNIFF_LEN};
+use onboarding_core::model::api::{DocumentList, DocumentSummary, DocumentUploaded};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
-use serde::Serialize;
 use worker::{Request, Response};
 
 use super::multipart;
 use super::pipeline;
 use super::source::FileSource;
-use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::idempotency::{self, Begun};
@@ -17,31 +16,6 @@ use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
-
-/// `201` body of an upload.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Uploaded {
-    document_id: String,
-    kind: DocumentKind,
-    size_bytes: u64,
-    sha256: String,
-    status: String,
-}
-
-/// A browser's view of a stored document.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Listed {
-    document_id: String,
-    kind: DocumentKind,
-    content_type: String,
-    size_bytes: u64,
-    sha256: String,
-    status: String,
-    source: String,
-    created_at: String,
-}
 
 fn document_error(e: document::DocumentError) -> AppError {
     match e.http_status() {
@@ -66,7 +40,6 @@ fn query_kind(req: &Request) -> Option<String> {
 /// under a used key), 409 `idempotency_in_progress`, 429 over the tenant's upload
 /// budget (count or bytes per window), 502/503/504 upstream.
 pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id)?;
     let key = http::idempotency_key(&req)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle.status().await?;
@@ -293,7 +266,7 @@ async fn store(
     let digest = progress.borrow().hasher.finish();
     let sha256 = digest.await?;
     let size = size.map_err(document_error)?;
-    let uploaded = Uploaded {
+    let uploaded = DocumentUploaded {
         document_id: doc.id.clone(),
         kind,
         size_bytes: size,
@@ -324,15 +297,14 @@ async fn store(
 ///
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
-pub async fn list(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id)?;
+pub async fn list(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
     let docs = Screening::new(&ctx.env, &ctx.settings)?
         .list_documents(tenant_id)
         .await?;
-    let listed: Vec<Listed> = docs
+    let documents: Vec<DocumentSummary> = docs
         .into_iter()
-        .map(|d| Listed {
+        .map(|d| DocumentSummary {
             document_id: d.id,
             kind: d.kind,
             content_type: d.content_type,
@@ -343,5 +315,5 @@ pub async fn list(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respons
             created_at: d.created_at,
         })
         .collect();
-    http::json(200, &serde_json::json!({ "documents": listed }))
+    http::json(200, &DocumentList { documents })
 }

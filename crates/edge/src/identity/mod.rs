@@ -5,10 +5,10 @@
 //! third-party calls, tags, strategy) is kept for the agency.
 
 use onboarding_core::model::TenantRequest;
+use onboarding_core::model::api::{AnswersDecided, StartInquiry};
 use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
-use serde::Deserialize;
 use worker::{Request, Response};
 
 use crate::auth;
@@ -18,13 +18,6 @@ use crate::ledger::{self, Kv};
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct InquiryBody {
-    #[serde(default)]
-    device_session_id: Option<String>,
-}
 
 /// The `Ledger` scope mapping inquiry ids to tenants.
 pub fn inquiry_scope(inquiry_id: &str) -> String {
@@ -38,10 +31,15 @@ pub fn inquiry_scope(inquiry_id: &str) -> String {
 /// `identity_already_decided` (a decision exists), `identity_inquiry_in_progress`,
 /// `identity_attempts_exhausted` (three inquiries without a decision), 502/503/504
 /// upstream. An open challenge is answered `200` with that same inquiry.
-pub async fn inquire(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let (_, agency) = auth::tenant(&req, ctx, tenant_id)?;
+pub async fn inquire(
+    mut req: Request,
+    ctx: &Ctx,
+    who: auth::Caller,
+    tenant_id: &str,
+) -> AppResult<Response> {
+    let agency = who.agency;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
-    let body: InquiryBody = http::parse_optional_json(&bytes)?;
+    let body: StartInquiry = http::parse_optional_json(&bytes)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let record = handle
         .record()
@@ -143,7 +141,6 @@ pub async fn answer(
     tenant_id: &str,
     inquiry_id: &str,
 ) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id)?;
     let body: AnswersRequest = http::read_json(&mut req).await?;
     validate::validate_answers(&body).map_err(AppError::Validation)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
@@ -174,7 +171,7 @@ pub async fn answer(
     match settled {
         IdentityOutcome::Decision {
             decision: Some(decision),
-        } => http::json(200, &serde_json::json!({ "decision": decision })),
+        } => http::json(200, &AnswersDecided { decision }),
         other => Err(unexpected(&other)),
     }
 }

@@ -3,9 +3,9 @@
 //! valid buys the same token with a new expiry, while the onboarding is not complete, so
 //! tokens stay short-lived and an applicant in a long KYC is not sent back to the start.
 
+use onboarding_core::model::api::{CreateSession, SessionToken};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::token::SessionClaims;
-use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
 use crate::auth;
@@ -14,19 +14,6 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx, header};
 use crate::rate_limit;
 use crate::tenant_state::client::TenantHandle;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateSession {
-    publishable_key: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionCreated {
-    session_token: String,
-    expires_at: String,
-}
 
 /// Handler.
 ///
@@ -59,7 +46,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     };
     http::json(
         201,
-        &SessionCreated {
+        &SessionToken {
             session_token: auth::issue(ctx, &claims)?,
             expires_at: http::iso(expires * 1000),
         },
@@ -71,8 +58,8 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 /// # Errors
 /// 401/403 auth (an expired token cannot be refreshed), 404 unknown tenant, 409
 /// `onboarding_complete` once every check is done.
-pub async fn refresh(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let (claims, _) = auth::tenant(&req, ctx, tenant_id)?;
+pub async fn refresh(ctx: &Ctx, who: auth::Caller, tenant_id: &str) -> AppResult<Response> {
+    let claims = who.claims;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     handle
         .record()
@@ -89,7 +76,7 @@ pub async fn refresh(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Resp
     };
     http::json(
         200,
-        &SessionCreated {
+        &SessionToken {
             session_token: auth::issue(ctx, &renewed)?,
             expires_at: http::iso(expires * 1000),
         },

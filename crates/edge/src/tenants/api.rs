@@ -1,10 +1,9 @@
 //! Tenant routes.
 
 use onboarding_core::model::TenantRequest;
+use onboarding_core::model::api::{HostedPage, HostedStarted, StartHosted};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
-use serde::Deserialize;
-use serde_json::json;
 use worker::{Request, Response};
 
 use super::service;
@@ -15,15 +14,7 @@ use crate::idempotency::{self, Begun};
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
-use crate::upstream::screening::{Hosted, Screening, StartOptions};
-
-/// Optional body of a hosted-page start: where the page's "return" link points.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StartBody {
-    #[serde(default)]
-    return_url: Option<String>,
-}
+use crate::upstream::screening::{Screening, StartOptions};
 
 /// Longest accepted `returnUrl`.
 const MAX_RETURN_URL: usize = 2048;
@@ -57,8 +48,8 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// # Errors
 /// 401/403 auth, 400/415 body, 422 validation or `idempotency_key_reused`, 429
 /// per-session limit, 409 `idempotency_in_progress`, 502/503/504 upstream.
-pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
-    let (claims, agency) = auth::session(&req, ctx)?;
+pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult<Response> {
+    let auth::Caller { claims, agency } = who;
     let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
@@ -129,8 +120,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 ///
 /// # Errors
 /// 401/403 auth, 404 unknown tenant.
-pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    auth::tenant(&req, ctx, tenant_id)?;
+pub async fn status(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let entry = TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
     http::json(200, &entry.status)
 }
@@ -145,12 +135,13 @@ pub async fn status(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respo
 pub async fn start(
     mut req: Request,
     ctx: &Ctx,
+    who: auth::Caller,
     tenant_id: &str,
-    page: Hosted,
+    page: HostedPage,
 ) -> AppResult<Response> {
-    let (claims, _) = auth::tenant(&req, ctx, tenant_id)?;
+    let claims = who.claims;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
-    let body: StartBody = http::parse_optional_json(&bytes)?;
+    let body: StartHosted = http::parse_optional_json(&bytes)?;
     let return_url = body
         .return_url
         .filter(|u| !u.is_empty())
@@ -161,7 +152,7 @@ pub async fn start(
     // Each start is a paid upstream session: bounded per tenant and page.
     rate_limit::hit(
         ctx,
-        &format!("hosted:{}:{tenant_id}", page_name(page)),
+        &format!("hosted:{}:{tenant_id}", page.step()),
         ctx.settings.hosted_starts_per_tenant,
         ctx.settings.hosted_starts_window_seconds,
     )
@@ -173,12 +164,7 @@ pub async fn start(
     let session = Screening::new(&ctx.env, &ctx.settings)?
         .start(tenant_id, page, &options)
         .await?;
-    let step = page_name(page);
-    let field = match page {
-        Hosted::Clave => "redirectUrl",
-        Hosted::Kyc => "verificationUrl",
-        Hosted::Bank => "connectUrl",
-    };
+    let step = page.step();
     // Exactly an allowed origin (not a prefix: `…:8787.evil.example` or `…@evil`
     // would pass one), https outside dev; the URL itself is never logged.
     if !onboarding_core::hosted_url::is_allowed(
@@ -195,16 +181,7 @@ pub async fn start(
             step: step.to_owned(),
         })
         .await?;
-    http::json(200, &json!({ field: session.url }))
-}
-
-/// The step a hosted page belongs to.
-fn page_name(page: Hosted) -> &'static str {
-    match page {
-        Hosted::Clave => "clave",
-        Hosted::Kyc => "kyc",
-        Hosted::Bank => "bank",
-    }
+    http::json(200, &HostedStarted::new(page, session.url))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! What tenant creation does, apart from HTTP.
 
 use onboarding_core::model::TenantRequest;
+use onboarding_core::model::api::TenantCreated;
 use onboarding_core::model::screening::CreateTenant;
 use onboarding_core::token::SessionClaims;
 use onboarding_core::validate::{self, Date};
-use serde::Serialize;
 
 use crate::auth;
 use crate::config::Agency;
@@ -17,18 +17,6 @@ use crate::upstream::screening::Screening;
 /// The id of an upstream tenant.
 struct Tenant {
     id: String,
-}
-
-/// `201` body of `POST /v1/tenants`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantCreated {
-    /// Upstream tenant id.
-    pub tenant_id: String,
-    /// Token bound to this tenant.
-    pub session_token: String,
-    /// Initial status.
-    pub status: serde_json::Value,
 }
 
 /// Normalises and validates a request with core (today's date from the clock).
@@ -113,6 +101,6 @@ pub async fn bind(
     Ok(TenantCreated {
         tenant_id: tenant.id,
         session_token: token,
-        status: entry.status,
+        status: serde_json::from_value(entry.status)?,
     })
 }

@@ -1,6 +1,7 @@
 //! The tenant-screening API (`X-API-Key`): tenants, documents, hosted pages, forensic
 //! analysis, financial score.
 
+use onboarding_core::model::api::HostedPage;
 use onboarding_core::model::screening::{CreateTenant, Document, HostedSession, Tenant};
 use serde::de::DeserializeOwned;
 use worker::{Env, Method, Response};
@@ -11,17 +12,6 @@ use crate::error::AppResult;
 
 /// Client of the tenant-screening API.
 pub struct Screening<'a>(Upstream<'a>);
-
-/// The three hosted pages.
-#[derive(Debug, Clone, Copy)]
-pub enum Hosted {
-    /// Cl@ve document retrieval.
-    Clave,
-    /// KYC.
-    Kyc,
-    /// Bank connection.
-    Bank,
-}
 
 /// Body of a hosted-page start (`{returnUrl?, locale}`).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -35,13 +25,12 @@ pub struct StartOptions {
     pub locale: String,
 }
 
-impl Hosted {
-    fn path(self) -> &'static str {
-        match self {
-            Self::Clave => "clave",
-            Self::Kyc => "kyc",
-            Self::Bank => "bank-connections",
-        }
+/// The upstream's path segment for a page.
+fn path(page: HostedPage) -> &'static str {
+    match page {
+        HostedPage::Clave => "clave",
+        HostedPage::Kyc => "kyc",
+        HostedPage::Bank => "bank-connections",
     }
 }
 
@@ -134,13 +123,13 @@ impl<'a> Screening<'a> {
     pub async fn start(
         &self,
         tenant_id: &str,
-        page: Hosted,
+        page: HostedPage,
         options: &StartOptions,
     ) -> AppResult<HostedSession> {
         self.0
             .json(
                 Method::Post,
-                &format!("/v1/tenants/{tenant_id}/{}", page.path()),
+                &format!("/v1/tenants/{tenant_id}/{}", path(page)),
                 json_body(options)?,
             )
             .await

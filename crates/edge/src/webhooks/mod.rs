@@ -4,6 +4,7 @@
 //! verified event is applied once by the tenant's state object (deduplicated by event
 //! id) and queued for relay to the agency, then acknowledged.
 
+use onboarding_core::model::api::WebhookReceived;
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::model::webhook::Event;
 use onboarding_core::signature::{self, DEFAULT_TOLERANCE_SECS, SignatureError};
@@ -18,13 +19,12 @@ use crate::tenant_state::client::TenantHandle;
 /// Largest webhook body accepted.
 const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
 
-/// Handler.
+/// The body of a delivery whose `Skor-Signature` is valid for it.
 ///
 /// # Errors
-/// 400 malformed, 401/403 bad signature, 500 when state cannot be written (the
-/// upstream retries). A verified event for a tenant this edge does not know is
-/// acknowledged with 202 and not applied.
-pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
+/// 400 `malformed_signature` (missing or unparsable header), 403 `invalid_signature`
+/// (stale, or signed with another secret), 413 over the size limit.
+pub async fn verified_body(mut req: Request, ctx: &Ctx) -> AppResult<Vec<u8>> {
     let header = http::header(&req, "Skor-Signature").unwrap_or_default();
     let body = http::read_body(&mut req, MAX_WEBHOOK_BYTES).await?;
     let current = config::secret(&ctx.env, "SKOR_WEBHOOK_SECRET")?;
@@ -46,6 +46,15 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         }
         _ => AppError::Problem(ProblemCode::InvalidSignature),
     })?;
+    Ok(body)
+}
+
+/// `POST /webhooks/skor` with a body [`verified_body`] accepted.
+///
+/// # Errors
+/// 400 malformed, 500 when state cannot be written (the upstream retries). A verified
+/// event for a tenant this edge does not know is acknowledged with 202 and not applied.
+pub async fn skor(body: Vec<u8>, ctx: &Ctx) -> AppResult<Response> {
     let event: Event = http::parse_json(&body)?;
     if event.id.is_empty()
         || event.id.len() > 128
@@ -73,7 +82,10 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         );
         return http::json(
             202,
-            &serde_json::json!({"received": true, "applied": false}),
+            &WebhookReceived {
+                received: true,
+                applied: false,
+            },
         );
     };
     if applied.needs_relay {
@@ -82,6 +94,9 @@ pub async fn skor(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     }
     http::json(
         200,
-        &serde_json::json!({"received": true, "applied": applied.applied}),
+        &WebhookReceived {
+            received: true,
+            applied: applied.applied,
+        },
     )
 }

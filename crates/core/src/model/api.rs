@@ -1,0 +1,304 @@
+//! Bodies of the edge's own API that are not an upstream's: what the widget and an
+//! agency send and what the edge answers. The edge writes these types, the widget reads
+//! them, and the OpenAPI document's schemas are derived from them (feature `schema`).
+//! The applicant body itself is [`super::TenantRequest`]; status bodies are
+//! [`super::status::Status`]; problems are [`super::problem::Problem`].
+
+use serde::{Deserialize, Serialize};
+
+use super::identity::Decision;
+use super::status::Status;
+use super::value::JsonValue;
+use crate::document::DocumentKind;
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+}
+
+/// Body of `POST /v1/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSession {
+    /// The agency's `pk_…` publishable key.
+    pub publishable_key: String,
+}
+
+/// `201` of `POST /v1/sessions`, and `200` of `POST /v1/tenants/{id}/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionToken {
+    /// The bearer token for the following calls.
+    pub session_token: String,
+    /// RFC 3339 expiry.
+    pub expires_at: String,
+}
+
+/// `201` of `POST /v1/tenants`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantCreated {
+    /// Upstream tenant id.
+    pub tenant_id: String,
+    /// Token bound to this tenant.
+    pub session_token: String,
+    /// Initial status.
+    pub status: Status,
+}
+
+/// `201` of `POST /v1/tenants/{id}/documents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentUploaded {
+    /// Upstream document id.
+    pub document_id: String,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// Bytes stored.
+    pub size_bytes: u64,
+    /// Hex SHA-256 of the bytes stored.
+    pub sha256: String,
+    /// `processing` until the upstream's analysis.
+    pub status: String,
+}
+
+/// One entry of `GET /v1/tenants/{id}/documents` (never the content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentSummary {
+    /// Upstream document id.
+    pub document_id: String,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// Upstream status.
+    pub status: String,
+    /// `upload` or the process that produced it (`clave`).
+    pub source: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `200` of `GET /v1/tenants/{id}/documents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DocumentList {
+    /// In upload order.
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// The three pages an applicant is sent to, hosted by the screening upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostedPage {
+    /// Cl@ve document retrieval.
+    Clave,
+    /// KYC.
+    Kyc,
+    /// Bank connection.
+    Bank,
+}
+
+impl HostedPage {
+    /// Every page.
+    pub const ALL: [HostedPage; 3] = [HostedPage::Clave, HostedPage::Kyc, HostedPage::Bank];
+
+    /// The status step it belongs to (`clave`, `kyc`, `bank`).
+    pub fn step(self) -> &'static str {
+        match self {
+            HostedPage::Clave => "clave",
+            HostedPage::Kyc => "kyc",
+            HostedPage::Bank => "bank",
+        }
+    }
+
+    /// The field of [`HostedStarted`] that carries its URL.
+    pub fn url_field(self) -> &'static str {
+        match self {
+            HostedPage::Clave => "redirectUrl",
+            HostedPage::Kyc => "verificationUrl",
+            HostedPage::Bank => "connectUrl",
+        }
+    }
+}
+
+/// Optional body of `POST /v1/tenants/{id}/clave|kyc|bank-connections`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StartHosted {
+    /// Where the hosted page sends the applicant back: an http(s) URL on the session's
+    /// origin (at most 2048 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 2048)))]
+    pub return_url: Option<String>,
+}
+
+/// `200` of a hosted-page start: the page's URL under the page's own field name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum HostedStarted {
+    /// Cl@ve.
+    #[serde(rename_all = "camelCase")]
+    Clave {
+        /// The Cl@ve page.
+        redirect_url: String,
+    },
+    /// KYC.
+    #[serde(rename_all = "camelCase")]
+    Kyc {
+        /// The KYC page.
+        verification_url: String,
+    },
+    /// Bank connection.
+    #[serde(rename_all = "camelCase")]
+    Bank {
+        /// The bank-connection page.
+        connect_url: String,
+    },
+}
+
+impl HostedStarted {
+    /// The reply for `page` at `url`.
+    pub fn new(page: HostedPage, url: String) -> Self {
+        match page {
+            HostedPage::Clave => HostedStarted::Clave { redirect_url: url },
+            HostedPage::Kyc => HostedStarted::Kyc {
+                verification_url: url,
+            },
+            HostedPage::Bank => HostedStarted::Bank { connect_url: url },
+        }
+    }
+}
+
+/// Optional body of `POST /v1/tenants/{id}/identity-inquiries`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StartInquiry {
+    /// The device session id, when not given at tenant creation (1–32 letters or
+    /// digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_session_id: Option<String>,
+}
+
+/// `200` of `POST …/identity-inquiries/{inquiryId}/answers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AnswersDecided {
+    /// The decision after the answers.
+    pub decision: Decision,
+}
+
+/// `200` of `PUT /v1/agency/identity-inquiries/{inquiryId}/decision`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRecorded {
+    /// Inquiry id.
+    pub inquiry_id: String,
+    /// The upstream's correlation id.
+    pub correlation_id: String,
+    /// The upstream's message.
+    pub message: String,
+}
+
+/// One relay delivery that gave up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeadLetter {
+    /// The upstream event id (stable across attempts).
+    pub event_id: String,
+    /// Event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Tenant.
+    pub tenant_id: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Last failure, e.g. `status 500` or `unreachable`.
+    pub last_error: String,
+    /// RFC 3339.
+    pub failed_at: String,
+}
+
+/// `200` of `GET /v1/agency/webhooks/undelivered`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Undelivered {
+    /// Oldest first.
+    pub events: Vec<DeadLetter>,
+}
+
+/// `200`/`202` of `POST /webhooks/skor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WebhookReceived {
+    /// Always true: the delivery was verified.
+    pub received: bool,
+    /// False for a duplicate or for a tenant this edge does not know (`202`).
+    pub applied: bool,
+}
+
+/// One upstream event as the edge recorded it (agency view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedEvent {
+    /// Upstream event id.
+    pub event_id: String,
+    /// Event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// RFC 3339, the upstream's.
+    pub created_at: String,
+    /// False when a newer event had already decided the step (kept as history).
+    pub applied: bool,
+    /// The event's data as the upstream sent it.
+    pub data: JsonValue,
+}
+
+/// `200` of `GET /v1/agency/tenants/{tenantId}`: everything the edge knows about one of
+/// the agency's tenants. Results are the upstreams' bodies as received (`null` until
+/// there is one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AgencyTenantView {
+    /// The tenant record (id, agency, creation time, validated request).
+    pub tenant: JsonValue,
+    /// Every upstream event, oldest first.
+    pub events: Vec<RecordedEvent>,
+    /// Every forensic result, oldest first.
+    pub forensic_history: Vec<RecordedEvent>,
+    /// Every financial result, oldest first.
+    pub financial_history: Vec<RecordedEvent>,
+    /// The aggregated status.
+    pub status: JsonValue,
+    /// The identity decision record.
+    pub identity: JsonValue,
+    /// Every identity inquiry with its upstream detail.
+    pub identity_inquiries: JsonValue,
+    /// The KYC result.
+    pub kyc: JsonValue,
+    /// The latest forensic result.
+    pub forensic: JsonValue,
+    /// The latest financial result.
+    pub financial: JsonValue,
+    /// Stored documents' metadata (size, hash, content type), in upload order.
+    pub documents: JsonValue,
+}
