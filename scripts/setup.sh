@@ -11,6 +11,7 @@ WORKER_BUILD_VERSION=0.8.7     # matches the `worker` 0.8 crate
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1     # drives Debian's firefox-esr (W3C WebDriver)
 OHA_VERSION=1.16.0             # load generator for `make bench` only
+SCHEMATHESIS_VERSION=4.32.5    # the schema fuzzer of `make test` (PyPI, in .venv)
 
 step() { printf '\033[1m==> setup: %s\033[0m\n' "$*"; }
 t0=$(date +%s)
@@ -78,6 +79,19 @@ if [ "${#need[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# --- schemathesis, from PyPI into the project's own .venv (git-ignored) -------
+if ! .venv/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  step "schemathesis $SCHEMATHESIS_VERSION into .venv"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # --- local secrets -----------------------------------------------------------

@@ -2,8 +2,8 @@
 //! JSON goes through the widget's small `json` module, never `serde_json`.
 
 use onboarding_core::model::problem::Problem;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
@@ -34,54 +34,11 @@ impl ApiError {
     }
 }
 
-/// `POST /v1/sessions` reply.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
-    /// Bearer token for `POST /v1/tenants`.
-    pub session_token: String,
-    /// When it stops being accepted (RFC 3339).
-    pub expires_at: String,
-}
-
-/// `POST /v1/tenants` reply.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Created {
-    /// The tenant.
-    pub tenant_id: String,
-    /// Token bound to that tenant.
-    pub session_token: String,
-}
-
-/// `POST …/documents` reply.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadedDocument {
-    /// Document id (matches the status items).
-    pub document_id: String,
-}
-
-/// A hosted page to open (`kyc`, `bank-connections`, `clave`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Hosted {
-    #[serde(default)]
-    verification_url: Option<String>,
-    #[serde(default)]
-    connect_url: Option<String>,
-    #[serde(default)]
-    redirect_url: Option<String>,
-}
-
-impl Hosted {
-    /// Whichever URL the endpoint returned.
-    pub fn url(self) -> Option<String> {
-        self.verification_url
-            .or(self.connect_url)
-            .or(self.redirect_url)
-    }
-}
+// The replies are core's wire types, the ones the edge writes.
+pub use onboarding_core::model::api::{
+    DocumentUploaded as UploadedDocument, HostedStarted as Hosted, SessionToken as Session,
+    TenantCreated as Created,
+};
 
 /// Body of the hosted-page calls: where a redirect (popup blocked) comes back to.
 #[derive(Debug, Clone, Serialize)]

@@ -146,41 +146,41 @@ pub struct StartHosted {
     pub return_url: Option<String>,
 }
 
-/// `200` of a hosted-page start: the page's URL under the page's own field name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `200` of a hosted-page start: the page's URL under the page's own field name
+/// ([`HostedPage::url_field`]); exactly one is present. (A struct rather than an
+/// untagged enum: the widget reads it, and untagged enums cost it kilobytes.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
-pub enum HostedStarted {
-    /// Cl@ve.
-    #[serde(rename_all = "camelCase")]
-    Clave {
-        /// The Cl@ve page.
-        redirect_url: String,
-    },
-    /// KYC.
-    #[serde(rename_all = "camelCase")]
-    Kyc {
-        /// The KYC page.
-        verification_url: String,
-    },
-    /// Bank connection.
-    #[serde(rename_all = "camelCase")]
-    Bank {
-        /// The bank-connection page.
-        connect_url: String,
-    },
+#[serde(rename_all = "camelCase")]
+pub struct HostedStarted {
+    /// The Cl@ve page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// The KYC page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_url: Option<String>,
+    /// The bank-connection page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_url: Option<String>,
 }
 
 impl HostedStarted {
     /// The reply for `page` at `url`.
     pub fn new(page: HostedPage, url: String) -> Self {
-        match page {
-            HostedPage::Clave => HostedStarted::Clave { redirect_url: url },
-            HostedPage::Kyc => HostedStarted::Kyc {
-                verification_url: url,
-            },
-            HostedPage::Bank => HostedStarted::Bank { connect_url: url },
-        }
+        let mut reply = HostedStarted::default();
+        *match page {
+            HostedPage::Clave => &mut reply.redirect_url,
+            HostedPage::Kyc => &mut reply.verification_url,
+            HostedPage::Bank => &mut reply.connect_url,
+        } = Some(url);
+        reply
+    }
+
+    /// Whichever URL it carries.
+    pub fn url(self) -> Option<String> {
+        self.redirect_url
+            .or(self.verification_url)
+            .or(self.connect_url)
     }
 }
 
