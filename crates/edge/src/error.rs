@@ -23,6 +23,9 @@ pub enum AppError {
     RateLimited(u64),
     /// 502: the upstream answered with an error (detail logged only).
     UpstreamFailed(String),
+    /// 502: the upstream refused with a 4xx `status`; a handler for which that answer
+    /// means something to the caller maps it (e.g. 409 → `forensic_blocked`).
+    UpstreamRefused(u16, String),
     /// 503: the upstream could not be reached.
     UpstreamUnavailable(String),
     /// 504: the upstream did not answer in time.
@@ -41,7 +44,7 @@ impl AppError {
             Self::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
             Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::RateLimited(_) => ProblemCode::RateLimited,
-            Self::UpstreamFailed(_) => ProblemCode::UpstreamError,
+            Self::UpstreamFailed(_) | Self::UpstreamRefused(..) => ProblemCode::UpstreamError,
             Self::UpstreamUnavailable(_) => ProblemCode::UpstreamUnavailable,
             Self::UpstreamTimeout => ProblemCode::UpstreamTimeout,
             Self::Config(_) => ProblemCode::ConfigurationError,
@@ -57,9 +60,10 @@ impl AppError {
     /// What may be logged (never personal data: the variants carry none).
     pub fn log_detail(&self) -> Option<String> {
         match self {
-            Self::UpstreamFailed(d) | Self::UpstreamUnavailable(d) | Self::Internal(d) => {
-                Some(d.clone())
-            }
+            Self::UpstreamFailed(d)
+            | Self::UpstreamRefused(_, d)
+            | Self::UpstreamUnavailable(d)
+            | Self::Internal(d) => Some(d.clone()),
             Self::Config(name) => Some(format!("configuration: {name}")),
             _ => None,
         }

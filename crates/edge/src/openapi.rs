@@ -208,7 +208,7 @@ pub mod generate {
                 AgencyOp::Forensic => plain(
                     None,
                     vec![Reply::Json(202, s.reply::<ForensicAnalysis>())],
-                    &[401, 404, 502, 503, 504],
+                    &[401, 404, 409, 502, 503, 504],
                 ),
                 AgencyOp::Decision => plain(
                     Some(Body::Json(s.request::<DecisionUpdate>(), true)),
@@ -290,10 +290,23 @@ pub mod generate {
                 }
                 Reply::Events => (
                     200,
-                    json!({"text/event-stream": {
-                        "schema": {"type": "string"},
-                        "x-event-data": {"$ref": "#/components/schemas/Status"}
-                    }}),
+                    // One schema per event (as OpenAPI 3.2's `itemSchema` and
+                    // schemathesis read it): `event: status`, `id:` the sequence
+                    // number, `data:` a Status as JSON text.
+                    json!({"text/event-stream": {"schema": {
+                        "type": "object",
+                        "required": ["event", "data"],
+                        "properties": {
+                            "event": {"const": "status"},
+                            "id": {"type": "string", "pattern": "^[0-9]+$"},
+                            "retry": {"type": "string", "pattern": "^[0-9]+$"},
+                            "data": {
+                                "type": "string",
+                                "contentMediaType": "application/json",
+                                "contentSchema": {"$ref": "#/components/schemas/Status"}
+                            }
+                        }
+                    }}}),
                 ),
                 Reply::Content => {
                     let binary = json!({"schema": {"type": "string", "contentMediaType": "application/octet-stream"}});

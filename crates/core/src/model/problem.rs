@@ -63,6 +63,7 @@ problem_codes! {
     IdempotencyInProgress = "idempotency_in_progress", 409, "Una solicitud con esta clave de idempotencia está en curso", "A request with this Idempotency-Key is in progress";
     OnboardingComplete = "onboarding_complete", 409, "La incorporación ya está completa", "The onboarding is complete";
     TenantUnavailable = "tenant_unavailable", 409, "El inquilino no está disponible", "The tenant is not available";
+    ForensicBlocked = "forensic_blocked", 409, "El análisis forense necesita al menos un documento y un KYC verificado", "Forensic analysis needs at least one document and a verified KYC";
     IdentityAlreadyDecided = "identity_already_decided", 409, "La verificación de identidad ya tiene una decisión", "Identity already decided";
     IdentityInquiryInProgress = "identity_inquiry_in_progress", 409, "La verificación de identidad está en curso", "Identity inquiry in progress";
     IdentityAttemptsExhausted = "identity_attempts_exhausted", 409, "No quedan intentos de verificación de identidad", "No identity inquiry attempts left";

@@ -81,7 +81,12 @@ pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<
     let handle = owned(ctx, agency, tenant_id).await?;
     let reply = Screening::new(&ctx.env, &ctx.settings)?
         .trigger_forensic(tenant_id)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Nothing to analyse yet (no document, or KYC not verified).
+            AppError::UpstreamRefused(409, _) => ProblemCode::ForensicBlocked.into(),
+            other => other,
+        })?;
     handle
         .local(&LocalChange::Started {
             step: "forensic".into(),

@@ -78,6 +78,12 @@ impl<'a> Upstream<'a> {
             Either::Right(_) => return Err(AppError::UpstreamTimeout),
         };
         let status = resp.status_code();
+        if (400..500).contains(&status) {
+            return Err(AppError::UpstreamRefused(
+                status,
+                format!("{} {} answered {status}", self.name, path_template(path)),
+            ));
+        }
         if !(200..300).contains(&status) {
             return Err(AppError::UpstreamFailed(format!(
                 "{} {} answered {status}",
