@@ -203,7 +203,7 @@ fn capitalize(s: &str) -> String {
     match chars.next() {
         Some(first) => {
             let mut out = String::with_capacity(s.len());
-            crate::case::push_upper(&mut out, first);
+            out.push(first.to_ascii_uppercase());
             out.push_str(chars.as_str());
             out
         }

@@ -51,7 +51,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod case;
 mod de;
 pub mod device;
 pub mod document;

@@ -9,8 +9,8 @@
 //! The widget uses [`validate_field`] / [`validate_field_with`] for instant feedback on
 //! one input; they normalise the single value the same way and apply the same rule.
 
-mod codes;
 mod date;
+mod iso;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-pub use codes::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use date::{Date, DateError, days_in_month, is_leap_year};
+pub use iso::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use rules::{
     AMOUNT_MAX, DNI_LETTERS, EMAIL_MAX, collapse_whitespace, dni_letter, infer_government_id_type,
     is_invisible_junk, normalize_email, normalize_government_id, normalize_phone,
@@ -28,7 +28,6 @@ pub use rules::{
     validate_passport, validate_person_name, validate_phone, validate_postcode,
 };
 
-use crate::case;
 use crate::document::DocumentKind;
 use crate::model::identity::AnswersRequest;
 use crate::model::{Address, Applicant, Employment, GovernmentIdType, TenantRequest};
@@ -418,9 +417,13 @@ impl Rule {
             | Rule::Currency
             | Rule::Period
             | Rule::ContractType
-            | Rule::IdType => case::to_upper(value.trim()),
-            Rule::Postcode { .. } => case::to_upper(&collapse_whitespace(value)),
-            Rule::Boolean | Rule::DocumentKind => case::to_lower(value.trim()),
+            | Rule::IdType => value.trim().to_ascii_uppercase(),
+            Rule::Postcode { .. } => {
+                let mut v = collapse_whitespace(value);
+                v.make_ascii_uppercase();
+                v
+            }
+            Rule::Boolean | Rule::DocumentKind => value.trim().to_ascii_lowercase(),
             _ => value.trim().to_owned(),
         }
     }
@@ -563,8 +566,8 @@ pub fn validate_field_with(
 ) -> Option<ValidationError> {
     let rule = Rule::for_path(path)?;
     let value = rule.normalize(value);
-    let country = context.country_code.map(|c| case::to_upper(c.trim()));
-    let id_type = context.id_type.map(|t| case::to_upper(t.trim()));
+    let country = context.country_code.map(|c| c.trim().to_ascii_uppercase());
+    let id_type = context.id_type.map(|t| t.trim().to_ascii_uppercase());
     let ctx = Ctx {
         today,
         country: country.as_deref(),
