@@ -880,3 +880,6 @@ pub fn field(path: &str) -> Option<&'static Field> {
 pub fn field_schema(path: &str) -> Option<FieldSchema> {
     field(path).map(Field::schema)
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 pub use date::{Date, DateError, days_in_month, is_leap_year};
-pub use fields::{Field, FieldSchema, Normalization, field_schema, fields};
+pub use fields::{Field, FieldSchema, Normalization, field_schema};
 pub use iso::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use rules::{
     AMOUNT_MAX, DNI_LETTERS, EMAIL_MAX, collapse_whitespace, dni_letter, infer_government_id_type,
@@ -226,7 +226,7 @@ pub const MAX_GOVERNMENT_IDS: usize = 5;
 pub const MAX_EMPLOYMENTS: usize = 10;
 
 /// The rule a field follows, with its limits: one per row of the field table
-/// ([`fields`]), read by per-field and whole-request validation and the schema.
+/// ([`mod@fields`]), read by per-field and whole-request validation and the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
     PersonName {
@@ -811,7 +811,7 @@ impl Validator {
 /// ages and "not in the future" rules use it.
 ///
 /// Rules, by field (paths relative to `applicant` / `coApplicant`; the limits are the
-/// rows of [`fields`]):
+/// rows of [`mod@fields`]):
 /// `name.first`, `name.last` required person names (≤ 100; letters, spaces, `'`, `-`,
 /// `.`); `email` (≤ 254); `phoneNumber` (E.164, Spanish ranges); `dateOfBirth`
 /// (`YYYY-MM-DD`, not in the future, age 18–120); `addresses` (1–5; `line1` ≤ 200,
