@@ -8,6 +8,11 @@
 //!
 //! The widget uses [`validate_field`] / [`validate_field_with`] for instant feedback on
 //! one input; they normalise the single value the same way and apply the same rule.
+//!
+//! Both read [`mod@fields`], the field table: one row per field with its path segments,
+//! rule, limits, normalisation and label; [`field_schema`] turns a row into the
+//! constraints an API schema publishes. The ISO code lists are in [`COUNTRIES`] and
+//! [`CURRENCIES`].
 
 mod date;
 pub mod fields;
