@@ -7,10 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use onboarding_core::model::identity::{Answer, AnswersRequest};
-use onboarding_core::model::{
-    Address, Applicant, Consent, Employer, Employment, GovernmentId, Income, Name, Product,
-    TenantRequest,
-};
+use onboarding_core::model::{Address, Applicant, TenantRequest};
 use onboarding_core::validate::fields::{self, Field};
 use onboarding_core::validate::{
     Date, FieldContext, ValidationError, normalize_tenant_request, validate_answers,
@@ -22,77 +19,31 @@ fn today() -> Date {
     Date::parse("2024-06-15").unwrap()
 }
 
-fn address() -> Address {
-    Address {
-        kind: Some("HOME".into()),
-        recency: Some("CURRENT".into()),
-        line1: "Calle Mayor 1".into(),
-        line2: Some("3º B".into()),
-        city: "Madrid".into(),
-        region: Some("M".into()),
-        country_code: "ES".into(),
-        postal_code: "28013".into(),
-    }
-}
-
-fn applicant() -> Applicant {
-    Applicant {
-        name: Name {
-            first: "Lucía".into(),
-            middle: Some("Ana".into()),
-            last: "García".into(),
-            second_last: Some("López".into()),
-            suffix: Some("Dña.".into()),
-            preferred: Some("Lu".into()),
-        },
-        email: "lucia@example.com".into(),
-        phone_number: "+34612345678".into(),
-        date_of_birth: "1990-05-17".into(),
-        addresses: vec![address()],
-        government_id: vec![GovernmentId {
-            kind: "DNI".into(),
-            value: "12345678Z".into(),
-            country_code: "ES".into(),
-            state: Some("Madrid".into()),
-            issued_date: Some("2015-01-01".into()),
-            expiration_date: Some("2025-01-01".into()),
-        }],
-        employment: vec![Employment {
-            employer: Employer {
-                name: "Acme SL".into(),
-                address: Some(address()),
-            },
-            employee_title: Some("Ingeniera".into()),
-            start_date: Some("2019-08-24".into()),
-            end_date: None,
-            current_employee: Some("true".into()),
-            contract_type: Some("PERMANENT".into()),
-        }],
-        income: Some(Income {
-            period: "MONTHLY".into(),
-            amount: "2500".into(),
-            currency: "EUR".into(),
-        }),
-    }
-}
-
+/// A valid request with every optional part filled (co-applicant, employer address,
+/// product), so that every field of the table is in it.
 fn request() -> TenantRequest {
-    TenantRequest {
-        applicant: applicant(),
-        co_applicant: Some(applicant()),
-        product: Some(Product {
-            product_name: Some("Piso en Lavapiés".into()),
-            product_type: Some("rental".into()),
-            product_id: Some("ref-123".into()),
-            requested_amount: Some("950".into()),
-            status: Some("OPEN".into()),
-        }),
-        device_session_id: Some("c12da910e8734aea856cd0fefb2be80d".into()),
-        consent: Some(Consent {
-            terms_accepted: true,
-            credit_check_accepted: true,
-        }),
-    }
+    let person = r#"{"name":{"first":"Lucía","middle":"Ana","last":"García","secondLast":"López",
+        "suffix":"Dña.","preferred":"Lu"},
+      "email":"lucia@example.com","phoneNumber":"+34612345678","dateOfBirth":"1990-05-17",
+      "addresses":[ADDRESS],
+      "governmentId":[{"type":"DNI","value":"12345678Z","countryCode":"ES","state":"Madrid",
+        "issuedDate":"2015-01-01","expirationDate":"2025-01-01"}],
+      "employment":[{"employer":{"name":"Acme SL","address":ADDRESS},"employeeTitle":"Ingeniera",
+        "startDate":"2019-08-24","currentEmployee":"true","contractType":"PERMANENT"}],
+      "income":{"period":"MONTHLY","amount":"2500","currency":"EUR"}}"#
+        .replace(
+            "ADDRESS",
+            r#"{"type":"HOME","recency":"CURRENT","line1":"Calle Mayor 1","line2":"3º B",
+              "city":"Madrid","region":"M","countryCode":"ES","postalCode":"28013"}"#,
+        );
+    let body = format!(
+        r#"{{"applicant":{person},"coApplicant":{person},
+          "product":{{"productName":"Piso en Lavapiés","productType":"rental","productId":"ref-123",
+            "requestedAmount":"950","status":"OPEN"}},
+          "deviceSessionId":"c12da910e8734aea856cd0fefb2be80d",
+          "consent":{{"termsAccepted":true,"creditCheckAccepted":true}}}}"#
+    );
+    serde_json::from_str(&body).unwrap()
 }
 
 /// Where a value goes, and the context its per-field check needs.
@@ -330,8 +281,13 @@ fn errors_at(errors: Result<(), Vec<ValidationError>>, path: &str) -> Vec<Valida
 #[test]
 fn the_fixture_is_valid_and_slots_cover_every_request_field() {
     let mut req = request();
+    let filled = req.clone();
     normalize_tenant_request(&mut req);
+    assert_eq!(req, filled, "the fixture is already normalised");
     assert_eq!(validate_tenant_request(&req, today()), Ok(()));
+    let work = &req.applicant.employment[0].employer.address;
+    assert!(work.as_ref().is_some_and(|a| a.line2.is_some()));
+    assert!(req.co_applicant.is_some() && req.product.as_ref().unwrap().status.is_some());
     let slots = slots();
     for f in fields::fields().filter(|f| f.is_value()) {
         if matches!(f.name, "questionId" | "choiceId" | "kind") {

@@ -330,105 +330,103 @@ impl Rule {
 
 // ---------------------------------------------------------------------------------------
 // The rows
+//
+// One line per row: `STATIC = (parent, name, rule, label)`. An empty parent matches
+// under any parent. Rows of a person are relative to `applicant` / `coApplicant`.
 
-/// `applicant`: the main applicant.
-pub(crate) static APPLICANT: Field = row(
-    "",
-    "applicant",
-    Rule::Object { required: true },
-    Label::m("solicitante", "applicant"),
-);
-/// `coApplicant`: a second person on the lease.
-pub(crate) static CO_APPLICANT: Field = row(
-    "",
-    "coApplicant",
-    Rule::Object { required: false },
-    Label::m("cotitular", "co-applicant"),
-);
+/// Declares `pub(crate) static` rows.
+macro_rules! rows {
+    ($($(#[$doc:meta])* $id:ident = ($parent:literal, $name:literal, $rule:expr, $label:expr);)*) => {
+        $($(#[$doc])* pub(crate) static $id: Field = row($parent, $name, $rule, $label);)*
+    };
+}
 
-/// `name` (object; any person).
-pub(crate) static NAME: Field = row(
-    "",
-    "name",
-    Rule::Object { required: true },
-    Label::m("nombre", "name"),
-);
-pub(crate) static FIRST_NAME: Field = row(
-    "name",
-    "first",
-    Rule::PersonName { required: true },
-    Label::m("nombre", "first name"),
-);
-pub(crate) static MIDDLE_NAME: Field = row(
-    "name",
-    "middle",
-    Rule::PersonName { required: false },
-    Label::m("segundo nombre", "middle name"),
-);
-pub(crate) static LAST_NAME: Field = row(
-    "name",
-    "last",
-    Rule::PersonName { required: true },
-    Label::m("primer apellido", "last name"),
-);
-pub(crate) static SECOND_LAST_NAME: Field = row(
-    "name",
-    "secondLast",
-    Rule::PersonName { required: false },
-    Label::m("segundo apellido", "second last name"),
-);
-pub(crate) static NAME_SUFFIX: Field = row(
-    "name",
-    "suffix",
-    Rule::Text {
-        required: false,
-        max: 20,
-    },
-    Label::m("tratamiento", "suffix"),
-);
-pub(crate) static PREFERRED_NAME: Field = row(
-    "name",
-    "preferred",
-    Rule::PersonName { required: false },
-    Label::m("nombre preferido", "preferred name"),
-);
+const fn text(required: bool, max: usize) -> Rule {
+    Rule::Text { required, max }
+}
 
-pub(crate) static EMAIL: Field = row(
-    "",
-    "email",
-    Rule::Email,
-    Label::m("correo electrónico", "email address"),
-);
-pub(crate) static PHONE: Field = row(
-    "",
-    "phoneNumber",
-    Rule::Phone,
-    Label::m("teléfono", "phone number"),
-);
-pub(crate) static BIRTH_DATE: Field = row(
-    "",
-    "dateOfBirth",
-    Rule::BirthDate,
-    Label::f("fecha de nacimiento", "date of birth"),
-);
+const fn person_name(required: bool) -> Rule {
+    Rule::PersonName { required }
+}
 
-/// `addresses` (list of a person's addresses).
-pub(crate) static ADDRESSES: Field = row(
-    "",
-    "addresses",
-    Rule::List {
-        required: true,
-        max: MAX_ADDRESSES,
-    },
-    Label::f("dirección", "address"),
-);
-/// `employer.address` (object).
-pub(crate) static EMPLOYER_ADDRESS: Field = row(
-    "",
-    "address",
-    Rule::Object { required: false },
-    Label::f("dirección de la empresa", "employer address"),
-);
+const fn object(required: bool) -> Rule {
+    Rule::Object { required }
+}
+
+const fn list(required: bool, max: usize) -> Rule {
+    Rule::List { required, max }
+}
+
+use Label as L;
+
+#[rustfmt::skip]
+rows! {
+    APPLICANT        = ("",             "applicant",      object(true),  L::m("solicitante", "applicant"));
+    CO_APPLICANT     = ("",             "coApplicant",    object(false), L::m("cotitular", "co-applicant"));
+
+    NAME             = ("",             "name",           object(true),       L::m("nombre", "name"));
+    FIRST_NAME       = ("name",         "first",          person_name(true),  L::m("nombre", "first name"));
+    MIDDLE_NAME      = ("name",         "middle",         person_name(false), L::m("segundo nombre", "middle name"));
+    LAST_NAME        = ("name",         "last",           person_name(true),  L::m("primer apellido", "last name"));
+    SECOND_LAST_NAME = ("name",         "secondLast",     person_name(false), L::m("segundo apellido", "second last name"));
+    NAME_SUFFIX      = ("name",         "suffix",         text(false, 20),    L::m("tratamiento", "suffix"));
+    PREFERRED_NAME   = ("name",         "preferred",      person_name(false), L::m("nombre preferido", "preferred name"));
+    EMAIL            = ("",             "email",          Rule::Email,        L::m("correo electrónico", "email address"));
+    PHONE            = ("",             "phoneNumber",    Rule::Phone,        L::m("teléfono", "phone number"));
+    BIRTH_DATE       = ("",             "dateOfBirth",    Rule::BirthDate,    L::f("fecha de nacimiento", "date of birth"));
+
+    ADDRESSES        = ("",             "addresses",      list(true, MAX_ADDRESSES), L::f("dirección", "address"));
+    // The parts of an address: `HOME` and `WORK` below.
+    EMPLOYER_ADDRESS = ("",             "address",        object(false),      L::f("dirección de la empresa", "employer address"));
+
+    GOVERNMENT_IDS   = ("",             "governmentId",   list(true, MAX_GOVERNMENT_IDS), L::m("documento de identidad", "identity document"));
+    ID_TYPE          = ("governmentId", "type",           Rule::IdType,       L::m("tipo de documento", "document type"));
+    ID_VALUE         = ("governmentId", "value",          Rule::IdValue,      L::m("número de documento", "document number"));
+    ID_COUNTRY       = ("governmentId", "countryCode",    Rule::Country { required: true }, L::m("país de expedición", "issuing country"));
+    ID_STATE         = ("governmentId", "state",          text(false, 100),   L::f("región de expedición", "issuing region"));
+    ID_ISSUED        = ("governmentId", "issuedDate",     Rule::PastDate,     L::f("fecha de expedición", "issue date"));
+    ID_EXPIRES       = ("governmentId", "expirationDate", Rule::AnyDate,      L::f("fecha de caducidad", "expiry date"));
+
+    EMPLOYMENTS      = ("",             "employment",     list(false, MAX_EMPLOYMENTS), L::m("empleo", "employment"));
+    EMPLOYER         = ("",             "employer",       object(true),       L::f("empresa", "employer"));
+    EMPLOYER_NAME    = ("employer",     "name",           text(true, 200),    L::m("nombre de la empresa", "employer name"));
+    EMPLOYEE_TITLE   = ("",             "employeeTitle",  text(false, 100),   L::m("puesto", "job title"));
+    START_DATE       = ("",             "startDate",      Rule::PastDate,     L::f("fecha de inicio", "start date"));
+    END_DATE         = ("",             "endDate",        Rule::AnyDate,      L::f("fecha de fin", "end date"));
+    CURRENT_EMPLOYEE = ("",             "currentEmployee", Rule::Boolean,     L::m("empleo actual", "current job"));
+    CONTRACT_TYPE    = ("",             "contractType",   Rule::ContractType, L::m("tipo de contrato", "contract type"));
+
+    INCOME           = ("",             "income",         object(false),      L::m_pl("ingresos", "income"));
+    INCOME_PERIOD    = ("income",       "period",         Rule::Period,       L::f("periodicidad de los ingresos", "income period"));
+    INCOME_AMOUNT    = ("income",       "amount",         Rule::Amount { required: true }, L::m("importe de los ingresos", "income amount"));
+    INCOME_CURRENCY  = ("income",       "currency",       Rule::Currency,     L::f("moneda", "currency"));
+
+    /// The property applied for.
+    PRODUCT          = ("",             "product",        object(false),      L::m("inmueble", "property"));
+    PRODUCT_NAME     = ("product",      "productName",    text(false, 100),   L::m("nombre del inmueble", "property name"));
+    PRODUCT_TYPE     = ("product",      "productType",    text(false, 100),   L::m("tipo de producto", "product type"));
+    PRODUCT_ID       = ("product",      "productId",      text(false, 100),   L::f("referencia del inmueble", "property reference"));
+    REQUESTED_AMOUNT = ("product",      "requestedAmount", Rule::Amount { required: false }, L::m("importe solicitado", "requested amount"));
+    PRODUCT_STATUS   = ("product",      "status",         text(false, 50),    L::m("estado del producto", "product status"));
+
+    DEVICE_SESSION   = ("",             "deviceSessionId", Rule::DeviceSession, L::m("identificador de sesión del dispositivo", "device session ID"));
+
+    /// Missing: `consent_required` on `consent` (not `required`).
+    CONSENT          = ("",             "consent",        object(true),       L::m("consentimiento", "consent"));
+    TERMS_ACCEPTED   = ("",             "termsAccepted",  Rule::Consent,      L::f("aceptación de los términos", "acceptance of the terms"));
+    CREDIT_CHECK_ACCEPTED = ("",        "creditCheckAccepted", Rule::Consent, L::f("autorización de la consulta de solvencia", "credit check authorisation"));
+
+    /// Step-up answers (`POST …/identity/answers`).
+    ANSWERS          = ("",             "answers",        list(true, 20),     L::f_pl("respuestas", "answers"));
+    QUESTION_ID      = ("",             "questionId",     text(true, 64),     L::f("pregunta", "question"));
+    CHOICE_ID        = ("",             "choiceId",       text(true, 64),     L::f("respuesta", "answer"));
+
+    /// Document upload: `kind` is checked here, `file` by [`crate::document`].
+    DOCUMENT_KIND    = ("",             "kind",           Rule::DocumentKind, L::m("tipo de documento", "document kind"));
+    FILE             = ("",             "file",           Rule::External,     L::m("archivo", "file"));
+    /// A session request's key, checked by the edge.
+    PUBLISHABLE_KEY  = ("",             "publishableKey", Rule::External,     L::f("clave publicable", "publishable key"));
+}
 
 /// The rows of an address; a person's (`addresses[i]`, strict) and an employer's
 /// (`address`, every part optional) differ only in what is required.
@@ -444,60 +442,17 @@ pub(crate) struct AddressFields {
     pub(crate) postal_code: Field,
 }
 
-const fn text(required: bool, max: usize) -> Rule {
-    Rule::Text { required, max }
-}
-
+#[rustfmt::skip]
 const fn address_fields(parent: &'static str, strict: bool) -> AddressFields {
     AddressFields {
-        kind: row(
-            parent,
-            "type",
-            text(false, 50),
-            Label::m("tipo de dirección", "address type"),
-        ),
-        recency: row(
-            parent,
-            "recency",
-            text(false, 50),
-            Label::f("antigüedad de la dirección", "address recency"),
-        ),
-        line1: row(
-            parent,
-            "line1",
-            text(strict, 200),
-            Label::f("dirección", "address"),
-        ),
-        line2: row(
-            parent,
-            "line2",
-            text(false, 200),
-            Label::f("segunda línea de la dirección", "address line 2"),
-        ),
-        city: row(
-            parent,
-            "city",
-            text(strict, 100),
-            Label::f("localidad", "town or city"),
-        ),
-        region: row(
-            parent,
-            "region",
-            text(false, 100),
-            Label::f("provincia", "region"),
-        ),
-        country_code: row(
-            parent,
-            "countryCode",
-            Rule::Country { required: strict },
-            Label::m("país", "country"),
-        ),
-        postal_code: row(
-            parent,
-            "postalCode",
-            Rule::Postcode { required: strict },
-            Label::m("código postal", "postcode"),
-        ),
+        kind:         row(parent, "type",        text(false, 50),   L::m("tipo de dirección", "address type")),
+        recency:      row(parent, "recency",     text(false, 50),   L::f("antigüedad de la dirección", "address recency")),
+        line1:        row(parent, "line1",       text(strict, 200), L::f("dirección", "address")),
+        line2:        row(parent, "line2",       text(false, 200),  L::f("segunda línea de la dirección", "address line 2")),
+        city:         row(parent, "city",        text(strict, 100), L::f("localidad", "town or city")),
+        region:       row(parent, "region",      text(false, 100),  L::f("provincia", "region")),
+        country_code: row(parent, "countryCode", Rule::Country { required: strict }, L::m("país", "country")),
+        postal_code:  row(parent, "postalCode",  Rule::Postcode { required: strict }, L::m("código postal", "postcode")),
     }
 }
 
@@ -505,271 +460,6 @@ const fn address_fields(parent: &'static str, strict: bool) -> AddressFields {
 pub(crate) static HOME: AddressFields = address_fields("addresses", true);
 /// `employment[i].employer.address.*`.
 pub(crate) static WORK: AddressFields = address_fields("address", false);
-
-/// `governmentId` (list of identity documents).
-pub(crate) static GOVERNMENT_IDS: Field = row(
-    "",
-    "governmentId",
-    Rule::List {
-        required: true,
-        max: MAX_GOVERNMENT_IDS,
-    },
-    Label::m("documento de identidad", "identity document"),
-);
-pub(crate) static ID_TYPE: Field = row(
-    "governmentId",
-    "type",
-    Rule::IdType,
-    Label::m("tipo de documento", "document type"),
-);
-pub(crate) static ID_VALUE: Field = row(
-    "governmentId",
-    "value",
-    Rule::IdValue,
-    Label::m("número de documento", "document number"),
-);
-pub(crate) static ID_COUNTRY: Field = row(
-    "governmentId",
-    "countryCode",
-    Rule::Country { required: true },
-    Label::m("país de expedición", "issuing country"),
-);
-pub(crate) static ID_STATE: Field = row(
-    "governmentId",
-    "state",
-    Rule::Text {
-        required: false,
-        max: 100,
-    },
-    Label::f("región de expedición", "issuing region"),
-);
-pub(crate) static ID_ISSUED: Field = row(
-    "governmentId",
-    "issuedDate",
-    Rule::PastDate,
-    Label::f("fecha de expedición", "issue date"),
-);
-pub(crate) static ID_EXPIRES: Field = row(
-    "governmentId",
-    "expirationDate",
-    Rule::AnyDate,
-    Label::f("fecha de caducidad", "expiry date"),
-);
-
-/// `employment` (list of jobs).
-pub(crate) static EMPLOYMENTS: Field = row(
-    "",
-    "employment",
-    Rule::List {
-        required: false,
-        max: MAX_EMPLOYMENTS,
-    },
-    Label::m("empleo", "employment"),
-);
-/// `employer` (object).
-pub(crate) static EMPLOYER: Field = row(
-    "",
-    "employer",
-    Rule::Object { required: true },
-    Label::f("empresa", "employer"),
-);
-pub(crate) static EMPLOYER_NAME: Field = row(
-    "employer",
-    "name",
-    Rule::Text {
-        required: true,
-        max: 200,
-    },
-    Label::m("nombre de la empresa", "employer name"),
-);
-pub(crate) static EMPLOYEE_TITLE: Field = row(
-    "",
-    "employeeTitle",
-    Rule::Text {
-        required: false,
-        max: 100,
-    },
-    Label::m("puesto", "job title"),
-);
-pub(crate) static START_DATE: Field = row(
-    "",
-    "startDate",
-    Rule::PastDate,
-    Label::f("fecha de inicio", "start date"),
-);
-pub(crate) static END_DATE: Field = row(
-    "",
-    "endDate",
-    Rule::AnyDate,
-    Label::f("fecha de fin", "end date"),
-);
-pub(crate) static CURRENT_EMPLOYEE: Field = row(
-    "",
-    "currentEmployee",
-    Rule::Boolean,
-    Label::m("empleo actual", "current job"),
-);
-pub(crate) static CONTRACT_TYPE: Field = row(
-    "",
-    "contractType",
-    Rule::ContractType,
-    Label::m("tipo de contrato", "contract type"),
-);
-
-/// `income` (object).
-pub(crate) static INCOME: Field = row(
-    "",
-    "income",
-    Rule::Object { required: false },
-    Label::m_pl("ingresos", "income"),
-);
-pub(crate) static INCOME_PERIOD: Field = row(
-    "income",
-    "period",
-    Rule::Period,
-    Label::f("periodicidad de los ingresos", "income period"),
-);
-pub(crate) static INCOME_AMOUNT: Field = row(
-    "income",
-    "amount",
-    Rule::Amount { required: true },
-    Label::m("importe de los ingresos", "income amount"),
-);
-pub(crate) static INCOME_CURRENCY: Field = row(
-    "income",
-    "currency",
-    Rule::Currency,
-    Label::f("moneda", "currency"),
-);
-
-/// `product` (object: the property applied for).
-pub(crate) static PRODUCT: Field = row(
-    "",
-    "product",
-    Rule::Object { required: false },
-    Label::m("inmueble", "property"),
-);
-pub(crate) static PRODUCT_NAME: Field = row(
-    "product",
-    "productName",
-    Rule::Text {
-        required: false,
-        max: 100,
-    },
-    Label::m("nombre del inmueble", "property name"),
-);
-pub(crate) static PRODUCT_TYPE: Field = row(
-    "product",
-    "productType",
-    Rule::Text {
-        required: false,
-        max: 100,
-    },
-    Label::m("tipo de producto", "product type"),
-);
-pub(crate) static PRODUCT_ID: Field = row(
-    "product",
-    "productId",
-    Rule::Text {
-        required: false,
-        max: 100,
-    },
-    Label::f("referencia del inmueble", "property reference"),
-);
-pub(crate) static REQUESTED_AMOUNT: Field = row(
-    "product",
-    "requestedAmount",
-    Rule::Amount { required: false },
-    Label::m("importe solicitado", "requested amount"),
-);
-pub(crate) static PRODUCT_STATUS: Field = row(
-    "product",
-    "status",
-    Rule::Text {
-        required: false,
-        max: 50,
-    },
-    Label::m("estado del producto", "product status"),
-);
-
-pub(crate) static DEVICE_SESSION: Field = row(
-    "",
-    "deviceSessionId",
-    Rule::DeviceSession,
-    Label::m(
-        "identificador de sesión del dispositivo",
-        "device session ID",
-    ),
-);
-
-/// `consent` (object; missing: `consent_required`).
-pub(crate) static CONSENT: Field = row(
-    "",
-    "consent",
-    Rule::Object { required: true },
-    Label::m("consentimiento", "consent"),
-);
-pub(crate) static TERMS_ACCEPTED: Field = row(
-    "",
-    "termsAccepted",
-    Rule::Consent,
-    Label::f("aceptación de los términos", "acceptance of the terms"),
-);
-pub(crate) static CREDIT_CHECK_ACCEPTED: Field = row(
-    "",
-    "creditCheckAccepted",
-    Rule::Consent,
-    Label::f(
-        "autorización de la consulta de solvencia",
-        "credit check authorisation",
-    ),
-);
-
-/// `answers` (step-up answers, list).
-pub(crate) static ANSWERS: Field = row(
-    "",
-    "answers",
-    Rule::List {
-        required: true,
-        max: 20,
-    },
-    Label::f_pl("respuestas", "answers"),
-);
-pub(crate) static QUESTION_ID: Field = row(
-    "",
-    "questionId",
-    Rule::Text {
-        required: true,
-        max: 64,
-    },
-    Label::f("pregunta", "question"),
-);
-pub(crate) static CHOICE_ID: Field = row(
-    "",
-    "choiceId",
-    Rule::Text {
-        required: true,
-        max: 64,
-    },
-    Label::f("respuesta", "answer"),
-);
-
-/// `kind` of an uploaded document.
-pub(crate) static DOCUMENT_KIND: Field = row(
-    "",
-    "kind",
-    Rule::DocumentKind,
-    Label::m("tipo de documento", "document kind"),
-);
-/// `file` of an upload (checked by [`crate::document`]).
-pub(crate) static FILE: Field = row("", "file", Rule::External, Label::m("archivo", "file"));
-/// `publishableKey` of a session request (checked by the edge).
-pub(crate) static PUBLISHABLE_KEY: Field = row(
-    "",
-    "publishableKey",
-    Rule::External,
-    Label::f("clave publicable", "publishable key"),
-);
 
 /// Every row, in request order: the tenant request (person fields relative to
 /// `applicant` / `coApplicant`), then the step-up answers and the document upload.
