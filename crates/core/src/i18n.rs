@@ -94,21 +94,68 @@ impl std::str::FromStr for Locale {
     }
 }
 
-/// A field's human name.
-struct Label {
-    /// Spanish noun phrase without article.
-    es: &'static str,
-    /// Spanish grammatical gender is feminine.
-    fem: bool,
-    /// English noun phrase, lower case (proper nouns excepted).
-    en: &'static str,
+/// A field's human name, one per row of the field table
+/// ([`crate::validate::fields::FIELDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// Spanish noun phrase without article (lower case, starting with an ASCII letter).
+    pub es: &'static str,
+    /// The Spanish noun is feminine (`la fecha`, not `el fecha`).
+    pub fem: bool,
+    /// The Spanish noun is plural (`los ingresos`, `las respuestas`).
+    pub plural: bool,
+    /// English noun phrase, lower case (proper nouns excepted, ASCII first letter).
+    pub en: &'static str,
 }
 
-const fn l(es: &'static str, fem: bool, en: &'static str) -> Label {
-    Label { es, fem, en }
+impl Label {
+    /// A masculine singular Spanish noun.
+    pub const fn m(es: &'static str, en: &'static str) -> Label {
+        Label {
+            es,
+            fem: false,
+            plural: false,
+            en,
+        }
+    }
+
+    /// A feminine singular Spanish noun.
+    pub const fn f(es: &'static str, en: &'static str) -> Label {
+        Label {
+            es,
+            fem: true,
+            plural: false,
+            en,
+        }
+    }
+
+    /// A masculine plural Spanish noun.
+    pub const fn m_pl(es: &'static str, en: &'static str) -> Label {
+        Label {
+            es,
+            fem: false,
+            plural: true,
+            en,
+        }
+    }
+
+    /// A feminine plural Spanish noun.
+    pub const fn f_pl(es: &'static str, en: &'static str) -> Label {
+        Label {
+            es,
+            fem: true,
+            plural: true,
+            en,
+        }
+    }
 }
 
-fn segments(path: &str) -> (&str, &str) {
+/// The label of paths the field table does not know.
+const UNKNOWN_FIELD: Label = Label::m("campo", "field");
+
+/// The (parent, name) segments of a path, indices dropped:
+/// `applicant.addresses[0].postalCode` → (`addresses`, `postalCode`).
+pub(crate) fn segments(path: &str) -> (&str, &str) {
     let mut segs = path.rsplit('.').map(|s| s.split('[').next().unwrap_or(s));
     let last = segs.next().unwrap_or("");
     let parent = segs.next().unwrap_or("");
@@ -116,99 +163,22 @@ fn segments(path: &str) -> (&str, &str) {
 }
 
 fn label(path: &str) -> Label {
-    match segments(path) {
-        ("name", "first") => l("nombre", false, "first name"),
-        ("name", "middle") => l("segundo nombre", false, "middle name"),
-        ("name", "last") => l("primer apellido", false, "last name"),
-        ("name", "secondLast") => l("segundo apellido", false, "second last name"),
-        ("name", "suffix") => l("tratamiento", false, "suffix"),
-        ("name", "preferred") => l("nombre preferido", false, "preferred name"),
-        ("employer", "name") => l("nombre de la empresa", false, "employer name"),
-        (_, "name") => l("nombre", false, "name"),
-        (_, "email") => l("correo electrónico", false, "email address"),
-        (_, "phoneNumber") => l("teléfono", false, "phone number"),
-        (_, "dateOfBirth") => l("fecha de nacimiento", true, "date of birth"),
-        ("governmentId", "type") => l("tipo de documento", false, "document type"),
-        ("governmentId", "value") => l("número de documento", false, "document number"),
-        ("governmentId", "countryCode") => l("país de expedición", false, "issuing country"),
-        ("governmentId", "state") => l("región de expedición", true, "issuing region"),
-        ("governmentId", "issuedDate") => l("fecha de expedición", true, "issue date"),
-        ("governmentId", "expirationDate") => l("fecha de caducidad", true, "expiry date"),
-        (_, "governmentId") => l("documento de identidad", false, "identity document"),
-        (_, "addresses") => l("dirección", true, "address"),
-        (_, "line1") => l("dirección", true, "address"),
-        (_, "line2") => l("segunda línea de la dirección", true, "address line 2"),
-        (_, "city") => l("localidad", true, "town or city"),
-        (_, "region") => l("provincia", true, "region"),
-        (_, "countryCode") => l("país", false, "country"),
-        (_, "postalCode") => l("código postal", false, "postcode"),
-        (_, "recency") => l("antigüedad de la dirección", true, "address recency"),
-        ("addresses" | "address", "type") => l("tipo de dirección", false, "address type"),
-        (_, "address") => l("dirección de la empresa", true, "employer address"),
-        (_, "employment") => l("empleo", false, "employment"),
-        (_, "employer") => l("empresa", true, "employer"),
-        (_, "employeeTitle") => l("puesto", false, "job title"),
-        (_, "startDate") => l("fecha de inicio", true, "start date"),
-        (_, "endDate") => l("fecha de fin", true, "end date"),
-        (_, "currentEmployee") => l("empleo actual", false, "current job"),
-        (_, "contractType") => l("tipo de contrato", false, "contract type"),
-        (_, "income") => l("ingresos", false, "income"),
-        ("income", "period") => l("periodicidad de los ingresos", true, "income period"),
-        ("income", "amount") => l("importe de los ingresos", false, "income amount"),
-        (_, "currency") => l("moneda", true, "currency"),
-        (_, "product") => l("inmueble", false, "property"),
-        (_, "productName") => l("nombre del inmueble", false, "property name"),
-        (_, "productType") => l("tipo de producto", false, "product type"),
-        (_, "productId") => l("referencia del inmueble", true, "property reference"),
-        (_, "requestedAmount") => l("importe solicitado", false, "requested amount"),
-        ("product", "status") => l("estado del producto", false, "product status"),
-        (_, "deviceSessionId") => l(
-            "identificador de sesión del dispositivo",
-            false,
-            "device session ID",
-        ),
-        (_, "consent") => l("consentimiento", false, "consent"),
-        (_, "termsAccepted") => l(
-            "aceptación de los términos",
-            true,
-            "acceptance of the terms",
-        ),
-        (_, "creditCheckAccepted") => l(
-            "autorización de la consulta de solvencia",
-            true,
-            "credit check authorisation",
-        ),
-        (_, "applicant") => l("solicitante", false, "applicant"),
-        (_, "coApplicant") => l("cotitular", false, "co-applicant"),
-        (_, "kind") => l("tipo de documento", false, "document kind"),
-        (_, "file") => l("archivo", false, "file"),
-        (_, "answers") => l("respuestas", true, "answers"),
-        (_, "questionId") => l("pregunta", true, "question"),
-        (_, "choiceId") => l("respuesta", true, "answer"),
-        (_, "publishableKey") => l("clave publicable", true, "publishable key"),
-        _ => l("campo", false, "field"),
-    }
-}
-
-fn is_plural_es(label: &Label) -> bool {
-    matches!(label.es, "ingresos" | "respuestas")
+    crate::validate::fields::field(path).map_or(UNKNOWN_FIELD, |f| f.label)
 }
 
 fn for_co_applicant(path: &str) -> bool {
     path.starts_with("coApplicant")
 }
 
+/// `s` with its first letter upper-cased. Labels, articles and messages start with an
+/// ASCII letter (`i18n::tests::labels_start_with_ascii_letters`); anything else is
+/// left as it is.
 fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => {
-            let mut out = String::with_capacity(s.len());
-            crate::case::push_upper(&mut out, first);
-            out.push_str(chars.as_str());
-            out
-        }
-        None => String::new(),
+    let mut out = s.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    out
 }
 
 /// The field's human name, capitalised, for a form label or a list of errors
@@ -245,7 +215,7 @@ struct Subject {
 fn subject(locale: Locale, path: &str) -> Subject {
     let lb = label(path);
     let co = for_co_applicant(path) && lb.es != "cotitular";
-    let plural = is_plural_es(&lb);
+    let plural = lb.plural;
     let text = match locale {
         Locale::Es => {
             let art = match (lb.fem, plural) {

@@ -6,7 +6,9 @@
 //! * [`model`] — wire types (serde, camelCase) for the public API, the identity-decision
 //!   API, the tenant-screening API, webhooks, the status object and problem+json.
 //! * [`validate`] — normalisation and validation of a tenant request, returning every
-//!   error at once as data (`{field, code, params}`), plus per-field helpers.
+//!   error at once as data (`{field, code, params}`), plus per-field helpers; its
+//!   [`validate::fields`] table holds each field's rule, limits, normalisation and
+//!   label once, and the schema constraints a generator publishes.
 //! * [`i18n`] — Spanish and English messages for validation errors and problem titles.
 //! * [`document`] — magic-byte sniffing and size limits for uploads.
 //! * [`token`] — HMAC-signed session tokens.
@@ -51,7 +53,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod case;
 mod de;
 pub mod device;
 pub mod document;

@@ -323,3 +323,22 @@ fn sizes_in_mb_match_float_formatting() {
     }
     assert_eq!(format_mb("abc"), "abc");
 }
+
+#[test]
+fn labels_start_with_ascii_letters() {
+    // `capitalize` upper-cases only an ASCII first letter.
+    let all = crate::validate::fields::fields().map(|f| f.label);
+    for lb in all.chain([UNKNOWN_FIELD]) {
+        for s in [lb.es, lb.en] {
+            assert!(s.as_bytes()[0].is_ascii_lowercase(), "{s}");
+        }
+    }
+    for path in ["applicant.income", "answers"] {
+        assert!(subject(Locale::Es, path).plural, "{path}");
+    }
+    assert_eq!(
+        field_label(Locale::Es, "applicant.addresses[0].city"),
+        "Localidad"
+    );
+    assert_eq!(field_label(Locale::En, "nothing.here"), "Field");
+}

@@ -8,9 +8,15 @@
 //!
 //! The widget uses [`validate_field`] / [`validate_field_with`] for instant feedback on
 //! one input; they normalise the single value the same way and apply the same rule.
+//!
+//! Both read [`mod@fields`], the field table: one row per field with its path segments,
+//! rule, limits, normalisation and label; [`field_schema`] turns a row into the
+//! constraints an API schema publishes. The ISO code lists are in [`COUNTRIES`] and
+//! [`CURRENCIES`].
 
-mod codes;
 mod date;
+pub mod fields;
+mod iso;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -18,8 +24,9 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-pub use codes::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use date::{Date, DateError, days_in_month, is_leap_year};
+pub use fields::{Field, FieldSchema, Normalization, field_schema};
+pub use iso::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use rules::{
     AMOUNT_MAX, DNI_LETTERS, EMAIL_MAX, collapse_whitespace, dni_letter, infer_government_id_type,
     is_invisible_junk, normalize_email, normalize_government_id, normalize_phone,
@@ -28,10 +35,9 @@ pub use rules::{
     validate_passport, validate_person_name, validate_phone, validate_postcode,
 };
 
-use crate::case;
 use crate::document::DocumentKind;
 use crate::model::identity::AnswersRequest;
-use crate::model::{Address, Applicant, Employment, GovernmentIdType, TenantRequest};
+use crate::model::{Address, Applicant, Employment, GovernmentId, GovernmentIdType, TenantRequest};
 
 /// Stable error codes (serialized snake_case; part of the public API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -224,9 +230,10 @@ pub const MAX_GOVERNMENT_IDS: usize = 5;
 /// Most jobs per applicant.
 pub const MAX_EMPLOYMENTS: usize = 10;
 
-/// The rule a field follows. Shared by whole-request and per-field validation.
+/// The rule a field follows, with its limits: one per row of the field table
+/// ([`mod@fields`]), read by per-field and whole-request validation and the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rule {
+pub(crate) enum Rule {
     PersonName {
         required: bool,
     },
@@ -257,8 +264,22 @@ enum Rule {
     Boolean,
     DeviceSession,
     DocumentKind,
+    /// A nested object (`applicant`, `income`, …): no value of its own.
+    Object {
+        required: bool,
+    },
+    /// A list with at most `max` items (at least one when required).
+    List {
+        required: bool,
+        max: usize,
+    },
+    /// A consent flag: must be `true`.
+    Consent,
+    /// Checked outside the field rules (an upload's file, a publishable key).
+    External,
 }
 
+/// Longest name part.
 const NAME_MAX: usize = 100;
 
 /// Context a rule may need beyond the value.
@@ -293,7 +314,9 @@ impl Rule {
             | Rule::Text { required, .. }
             | Rule::Country { required }
             | Rule::Postcode { required }
-            | Rule::Amount { required } => required,
+            | Rule::Amount { required }
+            | Rule::Object { required }
+            | Rule::List { required, .. } => required,
             Rule::Email
             | Rule::Phone
             | Rule::BirthDate
@@ -302,9 +325,22 @@ impl Rule {
             | Rule::Currency
             | Rule::Period
             | Rule::DeviceSession
-            | Rule::DocumentKind => true,
-            Rule::PastDate | Rule::AnyDate | Rule::ContractType | Rule::Boolean => false,
+            | Rule::DocumentKind
+            | Rule::Consent => true,
+            Rule::PastDate
+            | Rule::AnyDate
+            | Rule::ContractType
+            | Rule::Boolean
+            | Rule::External => false,
         }
+    }
+
+    /// Whether the rule checks one string value (not an object, list, flag or upload).
+    fn is_value(self) -> bool {
+        !matches!(
+            self,
+            Rule::Object { .. } | Rule::List { .. } | Rule::Consent | Rule::External
+        )
     }
 
     /// Checks a normalised, non-empty value.
@@ -359,7 +395,7 @@ impl Rule {
                     Ok(())
                 } else {
                     Err(Issue::from(Code::InvalidChoice)
-                        .with("allowed", choices(&["DNI", "NIE", "PASSPORT"])))
+                        .with("allowed", choices(&fields::ID_TYPES)))
                 }
             }
             Rule::IdValue => {
@@ -393,127 +429,37 @@ impl Rule {
             Rule::Currency => validate_currency(value).map_err(Issue::from),
             Rule::Period => one_of(value, &INCOME_PERIODS),
             Rule::ContractType => one_of(value, &CONTRACT_TYPES),
-            Rule::Boolean => one_of(value, &["true", "false"]),
+            Rule::Boolean => one_of(value, &fields::BOOLEANS),
             Rule::DeviceSession => validate_device_session_id(value).map_err(|c| match c {
                 Code::TooLong => Issue::from(c).with("max", "32"),
                 _ => Issue::from(c).with("format", "alphanumeric"),
             }),
             Rule::DocumentKind => match value.parse::<DocumentKind>() {
                 Ok(_) => Ok(()),
-                Err(_) => {
-                    let names: Vec<&str> = DocumentKind::ALL.iter().map(|k| k.as_str()).collect();
-                    Err(Issue::from(Code::InvalidChoice).with("allowed", choices(&names)))
-                }
+                Err(_) => Err(Issue::from(Code::InvalidChoice)
+                    .with("allowed", choices(&fields::DOCUMENT_KINDS))),
             },
+            // Not single values: the whole-request walks check these.
+            Rule::Object { .. } | Rule::List { .. } | Rule::Consent | Rule::External => Ok(()),
         }
     }
 
-    fn normalize(self, value: &str) -> String {
+    /// How values under this rule are normalised.
+    fn normalization(self) -> Normalization {
         match self {
-            Rule::PersonName { .. } => collapse_whitespace(value),
-            Rule::Email => normalize_email(value),
-            Rule::Phone => normalize_phone(value),
-            Rule::IdValue => normalize_government_id(value),
+            Rule::PersonName { .. } => Normalization::CollapseSpaces,
+            Rule::Email => Normalization::Email,
+            Rule::Phone => Normalization::Phone,
+            Rule::IdValue => Normalization::DocumentNumber,
             Rule::Country { .. }
             | Rule::Currency
             | Rule::Period
             | Rule::ContractType
-            | Rule::IdType => case::to_upper(value.trim()),
-            Rule::Postcode { .. } => case::to_upper(&collapse_whitespace(value)),
-            Rule::Boolean | Rule::DocumentKind => case::to_lower(value.trim()),
-            _ => value.trim().to_owned(),
+            | Rule::IdType => Normalization::Upper,
+            Rule::Postcode { .. } => Normalization::CollapseUpper,
+            Rule::Boolean | Rule::DocumentKind => Normalization::Lower,
+            _ => Normalization::Trim,
         }
-    }
-
-    /// The rule for a field path (indices and the `applicant`/`coApplicant` root do not
-    /// matter).
-    fn for_path(path: &str) -> Option<Rule> {
-        let mut segs = path.rsplit('.').map(|s| s.split('[').next().unwrap_or(s));
-        let last = segs.next()?;
-        let parent = segs.next().unwrap_or("");
-        Some(match (parent, last) {
-            ("name", "first" | "last") => Rule::PersonName { required: true },
-            ("name", "middle" | "secondLast" | "preferred") => Rule::PersonName { required: false },
-            ("name", "suffix") => Rule::Text {
-                required: false,
-                max: 20,
-            },
-            ("employer", "name") => Rule::Text {
-                required: true,
-                max: 200,
-            },
-            ("governmentId", "type") => Rule::IdType,
-            ("governmentId", "value") => Rule::IdValue,
-            ("governmentId", "countryCode") => Rule::Country { required: true },
-            ("governmentId", "state") => Rule::Text {
-                required: false,
-                max: 100,
-            },
-            ("governmentId", "issuedDate") => Rule::PastDate,
-            ("governmentId", "expirationDate") => Rule::AnyDate,
-            ("addresses", "line1") => Rule::Text {
-                required: true,
-                max: 200,
-            },
-            ("addresses", "city") => Rule::Text {
-                required: true,
-                max: 100,
-            },
-            ("addresses", "countryCode") => Rule::Country { required: true },
-            ("addresses", "postalCode") => Rule::Postcode { required: true },
-            ("address", "line1") => Rule::Text {
-                required: false,
-                max: 200,
-            },
-            ("address", "city") => Rule::Text {
-                required: false,
-                max: 100,
-            },
-            ("address", "countryCode") => Rule::Country { required: false },
-            ("address", "postalCode") => Rule::Postcode { required: false },
-            ("addresses" | "address", "line2") => Rule::Text {
-                required: false,
-                max: 200,
-            },
-            ("addresses" | "address", "region") => Rule::Text {
-                required: false,
-                max: 100,
-            },
-            ("addresses" | "address", "type" | "recency") => Rule::Text {
-                required: false,
-                max: 50,
-            },
-            ("income", "period") => Rule::Period,
-            ("income", "amount") => Rule::Amount { required: true },
-            ("income", "currency") => Rule::Currency,
-            ("product", "requestedAmount") => Rule::Amount { required: false },
-            ("product", "productName" | "productType" | "productId") => Rule::Text {
-                required: false,
-                max: 100,
-            },
-            ("product", "status") => Rule::Text {
-                required: false,
-                max: 50,
-            },
-            (_, "email") => Rule::Email,
-            (_, "phoneNumber") => Rule::Phone,
-            (_, "dateOfBirth") => Rule::BirthDate,
-            (_, "employeeTitle") => Rule::Text {
-                required: false,
-                max: 100,
-            },
-            (_, "startDate") => Rule::PastDate,
-            (_, "endDate") => Rule::AnyDate,
-            (_, "currentEmployee") => Rule::Boolean,
-            (_, "contractType") => Rule::ContractType,
-            (_, "deviceSessionId") => Rule::DeviceSession,
-            (_, "kind") => Rule::DocumentKind,
-            (_, "questionId" | "choiceId") => Rule::Text {
-                required: true,
-                max: 64,
-            },
-            _ => return None,
-        })
     }
 }
 
@@ -538,15 +484,15 @@ pub struct FieldContext<'a> {
 /// Normalises one value the way [`normalize_tenant_request`] would for that field path
 /// (unknown paths: trimmed).
 pub fn normalize_field(path: &str, value: &str) -> String {
-    match Rule::for_path(path) {
-        Some(rule) => rule.normalize(value),
-        None => value.trim().to_owned(),
-    }
+    fields::field(path)
+        .map_or(Normalization::Trim, Field::normalization)
+        .apply(value)
 }
 
 /// Validates one value for instant feedback, after normalising it as the whole-request
 /// validation would. `path` is the field's full path (`applicant.addresses[0].postalCode`)
-/// and is echoed in the error. Unknown paths are not validated (`None`).
+/// and is echoed in the error. Unknown paths are not validated (`None`), nor are paths
+/// of objects, lists and consent flags (the whole-request walk checks those).
 ///
 /// Postcodes are checked as Spanish and document numbers by their shape; use
 /// [`validate_field_with`] to pass the country or the document type.
@@ -561,25 +507,31 @@ pub fn validate_field_with(
     today: Date,
     context: FieldContext<'_>,
 ) -> Option<ValidationError> {
-    let rule = Rule::for_path(path)?;
-    let value = rule.normalize(value);
-    let country = context.country_code.map(|c| case::to_upper(c.trim()));
-    let id_type = context.id_type.map(|t| case::to_upper(t.trim()));
+    let field = fields::field(path).filter(|f| f.is_value())?;
+    let value = field.normalization().apply(value);
+    let country = context.country_code.map(|c| Normalization::Upper.apply(c));
+    let id_type = context.id_type.map(|t| Normalization::Upper.apply(t));
     let ctx = Ctx {
         today,
         country: country.as_deref(),
         id_type: id_type.as_deref(),
     };
-    let issue = if value.is_empty() {
+    let issue = check_value(field.rule, &value, &ctx).err()?;
+    Some(to_error(path.to_owned(), issue))
+}
+
+/// A normalised value against a rule: `required` when empty and required, else the
+/// rule's verdict (empty optional values pass).
+fn check_value(rule: Rule, value: &str, ctx: &Ctx<'_>) -> Result<(), Issue> {
+    if value.is_empty() {
         if rule.required() {
-            Issue::from(Code::Required)
+            Err(Code::Required.into())
         } else {
-            return None;
+            Ok(())
         }
     } else {
-        rule.check(&value, &ctx).err()?
-    };
-    Some(to_error(path.to_owned(), issue))
+        rule.check(value, ctx)
+    }
 }
 
 fn to_error(field: String, issue: Issue) -> ValidationError {
@@ -597,96 +549,93 @@ fn to_error(field: String, issue: Issue) -> ValidationError {
 // ---------------------------------------------------------------------------------------
 // Normalisation
 
-fn norm_req(rule: Rule, s: &mut String) {
-    let n = rule.normalize(s);
+fn norm_req(f: &Field, s: &mut String) {
+    let n = f.normalization().apply(s);
     if n != *s {
         *s = n;
     }
 }
 
-fn norm_opt(rule: Rule, s: &mut Option<String>) {
+fn norm_opt(f: &Field, s: &mut Option<String>) {
     if let Some(v) = s {
-        norm_req(rule, v);
+        norm_req(f, v);
         if v.is_empty() {
             *s = None;
         }
     }
 }
 
-const TEXT: Rule = Rule::Text {
-    required: false,
-    max: 0,
-};
-const NAME: Rule = Rule::PersonName { required: false };
-const UPPER: Rule = Rule::Currency;
-
 /// Normalises a request in place, as a user would expect before validation: trims every
 /// string (and drops optional ones left empty), collapses spaces in names, upper-cases
 /// codes (countries, currency, period, contract and document types, postcodes) and
 /// document numbers (removing spaces, dashes and dots), lower-cases the email domain and
 /// `currentEmployee`, and brings phones to E.164 (`612 34 56 78` → `+34612345678`,
-/// `0034…` → `+34…`).
+/// `0034…` → `+34…`). Each field is normalised as its row of the field table says.
 pub fn normalize_tenant_request(req: &mut TenantRequest) {
+    use fields::*;
     normalize_applicant(&mut req.applicant);
     if let Some(co) = &mut req.co_applicant {
         normalize_applicant(co);
     }
     if let Some(p) = &mut req.product {
-        norm_opt(TEXT, &mut p.product_name);
-        norm_opt(TEXT, &mut p.product_type);
-        norm_opt(TEXT, &mut p.product_id);
-        norm_opt(TEXT, &mut p.requested_amount);
-        norm_opt(TEXT, &mut p.status);
+        norm_opt(&PRODUCT_NAME, &mut p.product_name);
+        norm_opt(&PRODUCT_TYPE, &mut p.product_type);
+        norm_opt(&PRODUCT_ID, &mut p.product_id);
+        norm_opt(&REQUESTED_AMOUNT, &mut p.requested_amount);
+        norm_opt(&PRODUCT_STATUS, &mut p.status);
     }
-    norm_opt(TEXT, &mut req.device_session_id);
+    norm_opt(&DEVICE_SESSION, &mut req.device_session_id);
 }
 
-fn normalize_address(a: &mut Address) {
-    norm_opt(TEXT, &mut a.kind);
-    norm_opt(TEXT, &mut a.recency);
-    norm_req(TEXT, &mut a.line1);
-    norm_opt(TEXT, &mut a.line2);
-    norm_req(TEXT, &mut a.city);
-    norm_opt(TEXT, &mut a.region);
-    norm_req(UPPER, &mut a.country_code);
-    norm_req(Rule::Postcode { required: true }, &mut a.postal_code);
+fn normalize_address(f: &fields::AddressFields, a: &mut Address) {
+    norm_opt(&f.kind, &mut a.kind);
+    norm_opt(&f.recency, &mut a.recency);
+    norm_req(&f.line1, &mut a.line1);
+    norm_opt(&f.line2, &mut a.line2);
+    norm_req(&f.city, &mut a.city);
+    norm_opt(&f.region, &mut a.region);
+    norm_req(&f.country_code, &mut a.country_code);
+    norm_req(&f.postal_code, &mut a.postal_code);
 }
 
 fn normalize_applicant(a: &mut Applicant) {
+    use fields::*;
     let n = &mut a.name;
-    norm_req(NAME, &mut n.first);
-    norm_opt(NAME, &mut n.middle);
-    norm_req(NAME, &mut n.last);
-    norm_opt(NAME, &mut n.second_last);
-    norm_opt(TEXT, &mut n.suffix);
-    norm_opt(NAME, &mut n.preferred);
-    norm_req(Rule::Email, &mut a.email);
-    norm_req(Rule::Phone, &mut a.phone_number);
-    norm_req(TEXT, &mut a.date_of_birth);
-    a.addresses.iter_mut().for_each(normalize_address);
+    norm_req(&FIRST_NAME, &mut n.first);
+    norm_opt(&MIDDLE_NAME, &mut n.middle);
+    norm_req(&LAST_NAME, &mut n.last);
+    norm_opt(&SECOND_LAST_NAME, &mut n.second_last);
+    norm_opt(&NAME_SUFFIX, &mut n.suffix);
+    norm_opt(&PREFERRED_NAME, &mut n.preferred);
+    norm_req(&EMAIL, &mut a.email);
+    norm_req(&PHONE, &mut a.phone_number);
+    norm_req(&BIRTH_DATE, &mut a.date_of_birth);
+    for addr in &mut a.addresses {
+        normalize_address(&HOME, addr);
+    }
     for g in &mut a.government_id {
-        norm_req(UPPER, &mut g.kind);
-        norm_req(Rule::IdValue, &mut g.value);
-        norm_req(UPPER, &mut g.country_code);
-        norm_opt(TEXT, &mut g.state);
-        norm_opt(TEXT, &mut g.issued_date);
-        norm_opt(TEXT, &mut g.expiration_date);
+        norm_req(&ID_TYPE, &mut g.kind);
+        norm_req(&ID_VALUE, &mut g.value);
+        norm_req(&ID_COUNTRY, &mut g.country_code);
+        norm_opt(&ID_STATE, &mut g.state);
+        norm_opt(&ID_ISSUED, &mut g.issued_date);
+        norm_opt(&ID_EXPIRES, &mut g.expiration_date);
     }
     for e in &mut a.employment {
-        norm_req(TEXT, &mut e.employer.name);
+        norm_req(&EMPLOYER_NAME, &mut e.employer.name);
         if let Some(addr) = &mut e.employer.address {
-            normalize_address(addr);
+            normalize_address(&WORK, addr);
         }
-        norm_opt(TEXT, &mut e.employee_title);
-        norm_opt(TEXT, &mut e.start_date);
-        norm_opt(TEXT, &mut e.end_date);
-        norm_opt(Rule::Boolean, &mut e.current_employee);
-        norm_opt(UPPER, &mut e.contract_type);
+        norm_opt(&EMPLOYEE_TITLE, &mut e.employee_title);
+        norm_opt(&START_DATE, &mut e.start_date);
+        norm_opt(&END_DATE, &mut e.end_date);
+        norm_opt(&CURRENT_EMPLOYEE, &mut e.current_employee);
+        norm_opt(&CONTRACT_TYPE, &mut e.contract_type);
     }
     if let Some(i) = &mut a.income {
-        norm_req(UPPER, &mut i.period);
-        norm_req(TEXT, &mut i.amount);
-        norm_req(UPPER, &mut i.currency);
+        norm_req(&INCOME_PERIOD, &mut i.period);
+        norm_req(&INCOME_AMOUNT, &mut i.amount);
+        norm_req(&INCOME_CURRENCY, &mut i.currency);
     }
 }
 
@@ -700,12 +649,13 @@ struct Validator {
 }
 
 impl Validator {
-    fn nested(&mut self, seg: &str, f: impl FnOnce(&mut Self)) {
+    /// Runs `f` with the path extended by the row's segment.
+    fn nested(&mut self, row: &Field, f: impl FnOnce(&mut Self)) {
         let len = self.path.len();
         if len > 0 {
             self.path.push('.');
         }
-        self.path.push_str(seg);
+        self.path.push_str(row.name);
         f(self);
         self.path.truncate(len);
     }
@@ -725,110 +675,63 @@ impl Validator {
         }
     }
 
-    fn report(&mut self, seg: &str, issue: Issue) {
-        let field = self.path_to(seg);
+    fn report(&mut self, row: &Field, issue: Issue) {
+        let field = self.path_to(row.name);
         self.errors.push(to_error(field, issue));
     }
 
-    fn field_with(&mut self, seg: &str, value: &str, rule: Rule, ctx: &Ctx<'_>) -> bool {
-        let result = if value.is_empty() {
-            if rule.required() {
-                Err(Issue::from(Code::Required))
-            } else {
-                Ok(())
-            }
-        } else {
-            rule.check(value, ctx)
-        };
-        match result {
+    fn field_with(&mut self, row: &Field, value: &str, ctx: &Ctx<'_>) -> bool {
+        match check_value(row.rule, value, ctx) {
             Ok(()) => true,
             Err(issue) => {
-                self.report(seg, issue);
+                self.report(row, issue);
                 false
             }
         }
     }
 
-    fn field(&mut self, seg: &str, value: &str, rule: Rule) -> bool {
+    fn field(&mut self, row: &Field, value: &str) -> bool {
         let ctx = Ctx {
             today: self.today,
             country: None,
             id_type: None,
         };
-        self.field_with(seg, value, rule, &ctx)
+        self.field_with(row, value, &ctx)
     }
 
-    fn opt(&mut self, seg: &str, value: &Option<String>, rule: Rule) -> bool {
-        self.field(seg, value.as_deref().unwrap_or(""), rule)
+    fn opt(&mut self, row: &Field, value: &Option<String>) -> bool {
+        self.field(row, value.as_deref().unwrap_or(""))
     }
 
-    fn list_len(&mut self, seg: &str, len: usize, max: usize, required: bool) {
-        if len == 0 && required {
-            self.report(seg, Code::Required.into());
-        } else if len > max {
-            self.report(
-                seg,
-                Issue::from(Code::TooLong)
-                    .with("max", max.to_string())
-                    .with("unit", "items"),
-            );
+    /// A list's length against its row's `List` rule, then each item under `[i]`.
+    fn list<T>(&mut self, row: &Field, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
+        if let Rule::List { required, max } = row.rule {
+            if items.is_empty() && required {
+                self.report(row, Code::Required.into());
+            } else if items.len() > max {
+                self.report(
+                    row,
+                    Issue::from(Code::TooLong)
+                        .with("max", max.to_string())
+                        .with("unit", "items"),
+                );
+            }
         }
+        self.nested(row, |v| {
+            for (i, item) in items.iter().enumerate() {
+                v.indexed(i, |v| f(v, item));
+            }
+        });
     }
 
-    fn address(&mut self, a: &Address, strict: bool) {
-        self.opt(
-            "type",
-            &a.kind,
-            Rule::Text {
-                required: false,
-                max: 50,
-            },
-        );
-        self.opt(
-            "recency",
-            &a.recency,
-            Rule::Text {
-                required: false,
-                max: 50,
-            },
-        );
-        self.field(
-            "line1",
-            &a.line1,
-            Rule::Text {
-                required: strict,
-                max: 200,
-            },
-        );
-        self.opt(
-            "line2",
-            &a.line2,
-            Rule::Text {
-                required: false,
-                max: 200,
-            },
-        );
-        self.field(
-            "city",
-            &a.city,
-            Rule::Text {
-                required: strict,
-                max: 100,
-            },
-        );
-        self.opt(
-            "region",
-            &a.region,
-            Rule::Text {
-                required: false,
-                max: 100,
-            },
-        );
-        let country_ok = self.field(
-            "countryCode",
-            &a.country_code,
-            Rule::Country { required: strict },
-        );
+    fn address(&mut self, f: &fields::AddressFields, a: &Address) {
+        self.opt(&f.kind, &a.kind);
+        self.opt(&f.recency, &a.recency);
+        self.field(&f.line1, &a.line1);
+        self.opt(&f.line2, &a.line2);
+        self.field(&f.city, &a.city);
+        self.opt(&f.region, &a.region);
+        let country_ok = self.field(&f.country_code, &a.country_code);
         let ctx = Ctx {
             today: self.today,
             country: Some(if country_ok && !a.country_code.is_empty() {
@@ -838,126 +741,70 @@ impl Validator {
             }),
             id_type: None,
         };
-        self.field_with(
-            "postalCode",
-            &a.postal_code,
-            Rule::Postcode { required: strict },
-            &ctx,
-        );
+        self.field_with(&f.postal_code, &a.postal_code, &ctx);
     }
 
     fn employment(&mut self, e: &Employment) {
-        self.nested("employer", |v| {
-            v.field(
-                "name",
-                &e.employer.name,
-                Rule::Text {
-                    required: true,
-                    max: 200,
-                },
-            );
+        use fields::*;
+        self.nested(&EMPLOYER, |v| {
+            v.field(&EMPLOYER_NAME, &e.employer.name);
             if let Some(addr) = &e.employer.address {
-                v.nested("address", |v| v.address(addr, false));
+                v.nested(&EMPLOYER_ADDRESS, |v| v.address(&WORK, addr));
             }
         });
-        self.opt(
-            "employeeTitle",
-            &e.employee_title,
-            Rule::Text {
-                required: false,
-                max: 100,
-            },
-        );
-        let start_ok = self.opt("startDate", &e.start_date, Rule::PastDate);
-        let end_ok = self.opt("endDate", &e.end_date, Rule::AnyDate);
+        self.opt(&EMPLOYEE_TITLE, &e.employee_title);
+        let start_ok = self.opt(&START_DATE, &e.start_date);
+        let end_ok = self.opt(&END_DATE, &e.end_date);
         if let (true, true, Some(start), Some(end)) = (start_ok, end_ok, &e.start_date, &e.end_date)
             && let (Ok(s), Ok(en)) = (Date::parse(start), Date::parse(end))
             && en < s
         {
             self.report(
-                "endDate",
+                &END_DATE,
                 Issue::from(Code::OutOfRange).with("not_before", s.to_string()),
             );
         }
-        self.opt("currentEmployee", &e.current_employee, Rule::Boolean);
-        self.opt("contractType", &e.contract_type, Rule::ContractType);
+        self.opt(&CURRENT_EMPLOYEE, &e.current_employee);
+        self.opt(&CONTRACT_TYPE, &e.contract_type);
+    }
+
+    fn government_id(&mut self, g: &GovernmentId) {
+        use fields::*;
+        let type_ok = self.field(&ID_TYPE, &g.kind);
+        let ctx = Ctx {
+            today: self.today,
+            country: None,
+            id_type: Some(if type_ok { &g.kind } else { "" }),
+        };
+        self.field_with(&ID_VALUE, &g.value, &ctx);
+        self.field(&ID_COUNTRY, &g.country_code);
+        self.opt(&ID_STATE, &g.state);
+        self.opt(&ID_ISSUED, &g.issued_date);
+        self.opt(&ID_EXPIRES, &g.expiration_date);
     }
 
     fn applicant(&mut self, a: &Applicant) {
-        self.nested("name", |v| {
+        use fields::*;
+        self.nested(&NAME, |v| {
             let n = &a.name;
-            v.field("first", &n.first, Rule::PersonName { required: true });
-            v.opt("middle", &n.middle, NAME);
-            v.field("last", &n.last, Rule::PersonName { required: true });
-            v.opt("secondLast", &n.second_last, NAME);
-            v.opt(
-                "suffix",
-                &n.suffix,
-                Rule::Text {
-                    required: false,
-                    max: 20,
-                },
-            );
-            v.opt("preferred", &n.preferred, NAME);
+            v.field(&FIRST_NAME, &n.first);
+            v.opt(&MIDDLE_NAME, &n.middle);
+            v.field(&LAST_NAME, &n.last);
+            v.opt(&SECOND_LAST_NAME, &n.second_last);
+            v.opt(&NAME_SUFFIX, &n.suffix);
+            v.opt(&PREFERRED_NAME, &n.preferred);
         });
-        self.field("email", &a.email, Rule::Email);
-        self.field("phoneNumber", &a.phone_number, Rule::Phone);
-        self.field("dateOfBirth", &a.date_of_birth, Rule::BirthDate);
-
-        self.list_len("addresses", a.addresses.len(), MAX_ADDRESSES, true);
-        self.nested("addresses", |v| {
-            for (i, addr) in a.addresses.iter().enumerate() {
-                v.indexed(i, |v| v.address(addr, true));
-            }
-        });
-
-        self.list_len(
-            "governmentId",
-            a.government_id.len(),
-            MAX_GOVERNMENT_IDS,
-            true,
-        );
-        self.nested("governmentId", |v| {
-            for (i, g) in a.government_id.iter().enumerate() {
-                v.indexed(i, |v| {
-                    let type_ok = v.field("type", &g.kind, Rule::IdType);
-                    let ctx = Ctx {
-                        today: v.today,
-                        country: None,
-                        id_type: Some(if type_ok { &g.kind } else { "" }),
-                    };
-                    v.field_with("value", &g.value, Rule::IdValue, &ctx);
-                    v.field(
-                        "countryCode",
-                        &g.country_code,
-                        Rule::Country { required: true },
-                    );
-                    v.opt(
-                        "state",
-                        &g.state,
-                        Rule::Text {
-                            required: false,
-                            max: 100,
-                        },
-                    );
-                    v.opt("issuedDate", &g.issued_date, Rule::PastDate);
-                    v.opt("expirationDate", &g.expiration_date, Rule::AnyDate);
-                });
-            }
-        });
-
-        self.list_len("employment", a.employment.len(), MAX_EMPLOYMENTS, false);
-        self.nested("employment", |v| {
-            for (i, e) in a.employment.iter().enumerate() {
-                v.indexed(i, |v| v.employment(e));
-            }
-        });
-
+        self.field(&EMAIL, &a.email);
+        self.field(&PHONE, &a.phone_number);
+        self.field(&BIRTH_DATE, &a.date_of_birth);
+        self.list(&ADDRESSES, &a.addresses, |v, addr| v.address(&HOME, addr));
+        self.list(&GOVERNMENT_IDS, &a.government_id, Self::government_id);
+        self.list(&EMPLOYMENTS, &a.employment, Self::employment);
         if let Some(income) = &a.income {
-            self.nested("income", |v| {
-                v.field("period", &income.period, Rule::Period);
-                v.field("amount", &income.amount, Rule::Amount { required: true });
-                v.field("currency", &income.currency, Rule::Currency);
+            self.nested(&INCOME, |v| {
+                v.field(&INCOME_PERIOD, &income.period);
+                v.field(&INCOME_AMOUNT, &income.amount);
+                v.field(&INCOME_CURRENCY, &income.currency);
             });
         }
     }
@@ -968,7 +815,8 @@ impl Validator {
 /// `today` is the caller's current date (UTC at the edge, the device's in the widget);
 /// ages and "not in the future" rules use it.
 ///
-/// Rules, by field (paths relative to `applicant` / `coApplicant`):
+/// Rules, by field (paths relative to `applicant` / `coApplicant`; the limits are the
+/// rows of [`mod@fields`]):
 /// `name.first`, `name.last` required person names (≤ 100; letters, spaces, `'`, `-`,
 /// `.`); `email` (≤ 254); `phoneNumber` (E.164, Spanish ranges); `dateOfBirth`
 /// (`YYYY-MM-DD`, not in the future, age 18–120); `addresses` (1–5; `line1` ≤ 200,
@@ -986,54 +834,38 @@ pub fn validate_tenant_request(
     req: &TenantRequest,
     today: Date,
 ) -> Result<(), Vec<ValidationError>> {
+    use fields::*;
     let mut v = Validator {
         path: String::with_capacity(48),
         today,
         errors: Vec::new(),
     };
-    v.nested("applicant", |v| v.applicant(&req.applicant));
+    v.nested(&APPLICANT, |v| v.applicant(&req.applicant));
     if let Some(co) = &req.co_applicant {
-        v.nested("coApplicant", |v| v.applicant(co));
+        v.nested(&CO_APPLICANT, |v| v.applicant(co));
     }
     if let Some(p) = &req.product {
-        v.nested("product", |v| {
-            let text = Rule::Text {
-                required: false,
-                max: 100,
-            };
-            v.opt("productName", &p.product_name, text);
-            v.opt("productType", &p.product_type, text);
-            v.opt("productId", &p.product_id, text);
-            v.opt(
-                "requestedAmount",
-                &p.requested_amount,
-                Rule::Amount { required: false },
-            );
-            v.opt(
-                "status",
-                &p.status,
-                Rule::Text {
-                    required: false,
-                    max: 50,
-                },
-            );
+        v.nested(&PRODUCT, |v| {
+            v.opt(&PRODUCT_NAME, &p.product_name);
+            v.opt(&PRODUCT_TYPE, &p.product_type);
+            v.opt(&PRODUCT_ID, &p.product_id);
+            v.opt(&REQUESTED_AMOUNT, &p.requested_amount);
+            v.opt(&PRODUCT_STATUS, &p.status);
         });
     }
-    v.opt(
-        "deviceSessionId",
-        &req.device_session_id,
-        Rule::DeviceSession,
-    );
+    v.opt(&DEVICE_SESSION, &req.device_session_id);
     match req.consent {
-        None => v.report("consent", Code::ConsentRequired.into()),
-        Some(c) => {
-            if !c.terms_accepted {
-                v.report("consent.termsAccepted", Code::ConsentRequired.into());
+        None => v.report(&CONSENT, Code::ConsentRequired.into()),
+        Some(c) => v.nested(&CONSENT, |v| {
+            for (row, given) in [
+                (&TERMS_ACCEPTED, c.terms_accepted),
+                (&CREDIT_CHECK_ACCEPTED, c.credit_check_accepted),
+            ] {
+                if !given {
+                    v.report(row, Code::ConsentRequired.into());
+                }
             }
-            if !c.credit_check_accepted {
-                v.report("consent.creditCheckAccepted", Code::ConsentRequired.into());
-            }
-        }
+        }),
     }
     if v.errors.is_empty() {
         Ok(())
@@ -1058,18 +890,9 @@ pub fn validate_answers(req: &AnswersRequest) -> Result<(), Vec<ValidationError>
         },
         errors: Vec::new(),
     };
-    v.list_len("answers", req.answers.len(), 20, true);
-    v.nested("answers", |v| {
-        let rule = Rule::Text {
-            required: true,
-            max: 64,
-        };
-        for (i, a) in req.answers.iter().enumerate() {
-            v.indexed(i, |v| {
-                v.field("questionId", a.question_id.trim(), rule);
-                v.field("choiceId", a.choice_id.trim(), rule);
-            });
-        }
+    v.list(&fields::ANSWERS, &req.answers, |v, a| {
+        v.field(&fields::QUESTION_ID, a.question_id.trim());
+        v.field(&fields::CHOICE_ID, a.choice_id.trim());
     });
     if v.errors.is_empty() {
         Ok(())
@@ -1084,11 +907,8 @@ pub fn validate_answers(req: &AnswersRequest) -> Result<(), Vec<ValidationError>
 ///
 /// `required` when empty, `invalid_choice` otherwise, on field `kind`.
 pub fn validate_document_kind(kind: &str) -> Result<DocumentKind, ValidationError> {
-    let value = kind.trim().to_ascii_lowercase();
-    let value = value.as_str();
-    if value.is_empty() {
-        return Err(ValidationError::new("kind", Code::Required));
-    }
+    let row = &fields::DOCUMENT_KIND;
+    let value = row.normalization().apply(kind);
     value.parse::<DocumentKind>().map_err(|_| {
         let ctx = Ctx {
             today: Date {
@@ -1099,11 +919,10 @@ pub fn validate_document_kind(kind: &str) -> Result<DocumentKind, ValidationErro
             country: None,
             id_type: None,
         };
-        let issue = Rule::DocumentKind
-            .check(value, &ctx)
+        let issue = check_value(row.rule, &value, &ctx)
             .err()
             .unwrap_or_else(|| Code::InvalidChoice.into());
-        to_error("kind".to_owned(), issue)
+        to_error(row.name.to_owned(), issue)
     })
 }
 

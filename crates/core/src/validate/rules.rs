@@ -113,7 +113,7 @@ pub fn normalize_government_id(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         if !(c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}')) {
-            crate::case::push_upper(&mut out, c);
+            out.push(c.to_ascii_uppercase());
         }
     }
     out
@@ -171,7 +171,7 @@ pub fn validate_email(value: &str) -> Result<(), Code> {
 pub fn normalize_email(value: &str) -> String {
     let v = value.trim();
     match v.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", crate::case::to_lower(domain)),
+        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
         None => v.to_owned(),
     }
 }
@@ -256,7 +256,7 @@ pub fn validate_postcode(country: &str, value: &str) -> Result<(), Code> {
 ///
 /// [`Code::InvalidCountry`] otherwise.
 pub fn validate_country(value: &str) -> Result<(), Code> {
-    if super::codes::is_country(value) {
+    if super::iso::is_country(value) {
         Ok(())
     } else {
         Err(Code::InvalidCountry)
@@ -269,7 +269,7 @@ pub fn validate_country(value: &str) -> Result<(), Code> {
 ///
 /// [`Code::InvalidCurrency`] otherwise.
 pub fn validate_currency(value: &str) -> Result<(), Code> {
-    if super::codes::is_currency(value) {
+    if super::iso::is_currency(value) {
         Ok(())
     } else {
         Err(Code::InvalidCurrency)

@@ -741,3 +741,41 @@ fn lenient_bodies_deserialize_and_report() {
     let empty: TenantRequest = serde_json::from_str("{}").unwrap();
     assert_eq!(empty, TenantRequest::default());
 }
+
+#[test]
+fn case_mapping_is_ascii_only() {
+    // Unicode case mapping folded these into ASCII codes (`ﬁ` → `FI`, Finland).
+    let t = today();
+    for (path, value) in [
+        ("applicant.addresses[0].countryCode", "ﬁ"),
+        ("applicant.addresses[0].countryCode", "eſ"),
+        ("applicant.governmentId[0].countryCode", "ıs"),
+        ("applicant.income.currency", "eur\u{17F}"),
+    ] {
+        assert_ne!(normalize_field(path, value).len(), 2, "{value}");
+        assert!(validate_field(path, value, t).is_some(), "{path} {value}");
+    }
+    let mut req = request();
+    req.applicant.addresses[0].country_code = "ﬁ".into();
+    normalize_tenant_request(&mut req);
+    assert_eq!(req.applicant.addresses[0].country_code, "ﬁ");
+    assert_eq!(
+        one(&req),
+        err("applicant.addresses[0].countryCode", Code::InvalidCountry)
+    );
+    // ASCII still folds.
+    assert_eq!(
+        normalize_field("applicant.addresses[0].countryCode", " fi "),
+        "FI"
+    );
+    assert_eq!(
+        normalize_email("a@EXAMPLE.\u{212A}Z"),
+        "a@example.\u{212A}z"
+    );
+    assert_eq!(
+        validate_field("applicant.email", "a@example.\u{212A}z", t)
+            .unwrap()
+            .code,
+        Code::InvalidEmail
+    );
+}
