@@ -65,26 +65,8 @@ export async function session(origin = ORIGIN) {
   return r.json.sessionToken;
 }
 
-/** A valid `POST /v1/tenants` body; `tag` goes into the email's +tag. */
-export function tenantBody(tag = "") {
-  const plus = tag ? `+${tag}` : "";
-  return {
-    applicant: {
-      name: { first: "Lucía", last: "García", secondLast: "López" },
-      email: `lucia${plus}@example.com`,
-      phoneNumber: "+34612345678",
-      dateOfBirth: "1990-05-17",
-      addresses: [{ line1: "Calle Mayor 1", city: "Madrid", region: "M", countryCode: "ES", postalCode: "28013" }],
-      governmentId: [{ type: "DNI", value: "12345678Z", countryCode: "ES" }],
-      employment: [{ employer: { name: "Acme SL" }, employeeTitle: "Ingeniera", startDate: "2019-08-24", currentEmployee: "true", contractType: "PERMANENT" }],
-      income: { period: "MONTHLY", amount: "2500", currency: "EUR" },
-    },
-    coApplicant: null,
-    product: { productType: "rental", productId: "ref-123", requestedAmount: "950" },
-    deviceSessionId: randomBytes(16).toString("hex"),
-    consent: { termsAccepted: true, creditCheckAccepted: true },
-  };
-}
+export { tenantBody } from "./bodies.mjs";
+import { tenantBody } from "./bodies.mjs";
 
 /** Creates a tenant; returns `{tenantId, token, status}`. */
 export async function tenant(tag = "") {

@@ -2,9 +2,9 @@
 // openapi-typescript generates from crates/edge/openapi.json must fit what the tests
 // send and what the widget's published .d.ts promises. A change of a core wire type
 // that breaks either fails `make test` here.
-import type { components, paths } from "../../target/schema/openapi";
-import type { OnboardingEventMap, OnboardingStep } from "../../crates/widget/js/onboarding";
-import { tenantBody } from "../lib/edge.mjs";
+import type { components, paths } from "../../target/schema/openapi.js";
+import type { OnboardingEventMap, OnboardingStep } from "../../crates/widget/js/onboarding.js";
+import { tenantBody } from "../lib/bodies.mjs";
 
 type Schemas = components["schemas"];
 type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {

@@ -408,6 +408,158 @@ pub mod generate {
         }
     }
 
+    /// The request types whose fields core's field table describes, and the path of
+    /// their root in validation's terms.
+    const VALIDATED: [&str; 3] = ["TenantRequest", "AnswersRequest", "StartInquiry"];
+
+    /// The definition a property schema refers to (`$ref`, `Option` as `anyOf` with
+    /// null, or a list's items), and whether it is a list.
+    fn referenced(prop: &Value) -> Option<(&str, bool)> {
+        fn name(v: &Value) -> Option<&str> {
+            v.get("$ref")?
+                .as_str()?
+                .strip_prefix("#/components/schemas/")
+        }
+        if let Some(n) = name(prop) {
+            return Some((n, false));
+        }
+        if let Some(n) = prop["anyOf"]
+            .as_array()
+            .and_then(|a| a.iter().find_map(name))
+        {
+            return Some((n, false));
+        }
+        name(&prop["items"]).map(|n| (n, true))
+    }
+
+    /// Every (definition, property, field path) reachable from `def` at `path`.
+    fn field_paths(
+        schemas: &Map<String, Value>,
+        def: &str,
+        path: &str,
+        out: &mut Vec<(String, String, String)>,
+    ) {
+        let Some(props) = schemas.get(def).and_then(|d| d["properties"].as_object()) else {
+            return;
+        };
+        for (name, prop) in props {
+            let here = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            out.push((def.to_owned(), name.clone(), here.clone()));
+            if let Some((child, list)) = referenced(prop)
+                && schemas
+                    .get(child)
+                    .is_some_and(|c| c["properties"].is_object())
+                && here.matches('.').count() < 8
+            {
+                let child_path = if list { format!("{here}[0]") } else { here };
+                field_paths(schemas, child, &child_path, out);
+            }
+        }
+    }
+
+    /// Writes the limits validation enforces (core's field table) into the request
+    /// schemas: `maxLength`, `maxItems`, `enum`, `pattern`, `format`, and `required` where
+    /// every path through a shared definition requires the field (an `Address` is
+    /// required in `addresses`, optional as an employer's).
+    fn field_limits(schemas: &mut Map<String, Value>) {
+        use onboarding_core::validate::field_schema;
+        let mut paths = Vec::new();
+        for root in VALIDATED {
+            field_paths(schemas, root, "", &mut paths);
+        }
+        let mut required: std::collections::BTreeMap<(String, String), bool> =
+            std::collections::BTreeMap::new();
+        for (def, prop, path) in &paths {
+            let Some(f) = field_schema(path) else {
+                continue;
+            };
+            let key = (def.clone(), prop.clone());
+            let first = !required.contains_key(&key);
+            let all = required.entry(key).or_insert(true);
+            *all &= f.required;
+            if !first {
+                // Shared definitions (an Applicant as applicant and co-applicant) get
+                // their limits once; the rows agree, only `required` may differ.
+                continue;
+            }
+            let Some(p) = schemas
+                .get_mut(def)
+                .and_then(|d| d.pointer_mut(&format!("/properties/{prop}")))
+            else {
+                continue;
+            };
+            let nullable = p["type"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == "null"));
+            let is_list = p.get("items").is_some();
+            if let Some(max) = f.max_items.filter(|_| is_list) {
+                p["maxItems"] = json!(max);
+            }
+            let is_string = p["type"] == "string"
+                || p["type"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t == "string"));
+            // Lists and non-strings (consent flags are JSON booleans) take no string
+            // constraints.
+            if is_list || !is_string {
+                continue;
+            }
+            if let Some(max) = f.max_length {
+                p["maxLength"] = json!(max);
+            }
+            if let Some(pattern) = f.pattern {
+                p["pattern"] = json!(pattern);
+            }
+            if let Some(format) = f.format {
+                p["format"] = json!(format);
+            }
+            if !f.choices.is_empty() && p.get("$ref").is_none() && p.get("enum").is_none() {
+                let mut choices: Vec<Value> = f.choices.iter().map(|c| json!(c)).collect();
+                if nullable {
+                    choices.push(Value::Null);
+                }
+                p["enum"] = Value::Array(choices);
+            }
+            let mut notes = Vec::new();
+            if f.case_insensitive && !f.choices.is_empty() {
+                notes.push("matched ignoring ASCII case".to_owned());
+            }
+            if let Some(min) = f.exclusive_minimum {
+                notes.push(format!("a decimal amount over {min}"));
+            }
+            if let Some(max) = f.maximum {
+                notes.push(format!("at most {max}"));
+            }
+            if !notes.is_empty() {
+                let before = p["description"].as_str().unwrap_or("").to_owned();
+                p["description"] = json!(format!("{before} ({})", notes.join("; ")).trim());
+            }
+        }
+        for ((def, prop), all) in required {
+            let Some(d) = schemas.get_mut(&def) else {
+                continue;
+            };
+            if !all {
+                continue;
+            }
+            let list = d["required"].as_array_mut();
+            match list {
+                Some(list) if !list.iter().any(|r| r == prop.as_str()) => list.push(json!(prop)),
+                Some(_) => {}
+                None => d["required"] = json!([prop]),
+            }
+            if let Some(p) = d.pointer_mut(&format!("/properties/{prop}"))
+                && (p["type"] == "string")
+            {
+                p["minLength"] = json!(1);
+            }
+        }
+    }
+
     /// The document.
     pub fn document() -> Value {
         let mut s = Schemas::new();
@@ -433,6 +585,7 @@ pub mod generate {
                 }
             }
         }
+        field_limits(&mut schemas);
         // Problem codes: one enum from core's table.
         if let Some(code) = schemas
             .get_mut("Problem")
