@@ -58,6 +58,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q -p onboarding-core --no-deps
 step "cargo test (native)"
 cargo test -q --workspace
 
+step "API client types (openapi-typescript from openapi.json, type-checked against the tests' bodies and the widget's .d.ts)"
+node tests/schema/client-check.mjs
+
 step "browser tests (wasm-pack test --headless, Chromium and Firefox)"
 for crate in crates/widget; do
   wasm-pack test --headless --chrome "$crate"
