@@ -19,7 +19,8 @@ if (!file) {
   const pre = path.join(ROOT, "target/widget-bindgen/widget_bg.pre-opt.wasm");
   if (!existsSync(pre)) throw new Error(`no ${pre}: run scripts/build-widget.sh first`);
   file = path.join(ROOT, "target/widget-bindgen/widget_bg.named.wasm");
-  execFileSync("wasm-opt", ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  // The flags of build-widget.sh, plus -g to keep the names.
+  execFileSync("wasm-opt", ["-Oz", "-g", "--converge", "--low-memory-unused", "--zero-filled-memory", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
     "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     pre, "-o", file]);
 }
