@@ -20,7 +20,7 @@ if (!file) {
   if (!existsSync(pre)) throw new Error(`no ${pre}: run scripts/build-widget.sh first`);
   file = path.join(ROOT, "target/widget-bindgen/widget_bg.named.wasm");
   // The flags of build-widget.sh, plus -g to keep the names.
-  execFileSync("wasm-opt", ["-Oz", "-g", "--converge", "--low-memory-unused", "--zero-filled-memory", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  execFileSync("wasm-opt", ["-Oz", "-g", "--converge", "--low-memory-unused", "--zero-filled-memory", "--strip-producers", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
     "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     pre, "-o", file]);
 }
@@ -68,7 +68,8 @@ while (pos < buf.length) {
     sections.push(["data", size]);
     data = size;
   } else {
-    sections.push([`section ${id}`, size]);
+    const kinds = { 1: "type", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export", 8: "start", 9: "element", 12: "data count" };
+    sections.push([kinds[id] ?? `section ${id}`, size]);
   }
   pos = end;
 }
@@ -111,4 +112,4 @@ const crates = new Map();
 for (const [n, name] of named) crates.set(crateOf(name), (crates.get(crateOf(name)) ?? 0) + n);
 for (const [c, n] of [...crates].sort((a, b) => b[1] - a[1]).slice(0, 12)) row(n, c);
 console.log("\nsections:");
-for (const [s, n] of sections.sort((a, b) => b[1] - a[1])) row(n, s);
+for (const [s, n] of sections.sort((a, b) => b[1] - a[1])) row(n, s === 'custom "name"' ? `${s} (not shipped)` : s);

@@ -684,11 +684,14 @@ impl Journey {
     }
 
     fn act(&mut self, a: Action, fx: &mut Fx) {
-        if self.refused || (self.busy && !a.allowed_while_busy()) {
-            if let Action::Lang(l) = a {
-                self.locale = l;
-                fx.push(Effect::Render(View::Shell));
-            }
+        // Refused at mount: only the language and Exit still work. While a call is in
+        // flight: only what cannot start another (Cancel, the language, Exit).
+        let blocked = if self.refused {
+            !matches!(a, Action::Lang(_) | Action::Exit)
+        } else {
+            self.busy && !a.allowed_while_busy()
+        };
+        if blocked {
             return;
         }
         match a {
