@@ -110,7 +110,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
     };
     let mut opts = opts;
     if opts.api_base.is_empty() {
-        opts.api_base = dom::window().location().origin()?;
+        opts.api_base = dom::location(true);
     }
     let locale = Locale::negotiate(&opts.locale.clone().unwrap_or_else(dom::browser_languages));
     let w = Rc::new(Web {
@@ -318,17 +318,19 @@ fn perform(w: &Shared, effect: Effect) {
             // Opened synchronously, inside the click, so that the popup is allowed;
             // pointed at the hosted page once the edge has answered.
             let popup = dom::window()
-                .open_with_url_and_target_and_features(
-                    "",
-                    &["onboarding-", which.path()].concat(),
-                    "popup,width=520,height=720",
-                )
-                .ok()
+                .and_then(|win| {
+                    win.open_with_url_and_target_and_features(
+                        "",
+                        &["onboarding-", which.path()].concat(),
+                        "popup,width=520,height=720",
+                    )
+                    .ok()
+                })
                 .flatten();
             *w.popup.borrow_mut() = popup;
             let w = w.clone();
             spawn_local(async move {
-                let here = dom::window().location().href().unwrap_or_default();
+                let here = dom::location(false);
                 let body = api::to_json(&api::ReturnTo { return_url: &here }).ok();
                 let r = w.edge().send("POST", &path, Some(&token), body, None).await;
                 let r = parse::<api::Hosted>(r).map(api::Hosted::url);
@@ -371,7 +373,7 @@ fn perform(w: &Shared, effect: Effect) {
             }
         }
         Effect::Warn(key) => {
-            let origin = dom::window().location().origin().unwrap_or_default();
+            let origin = dom::location(true);
             web_sys::console::warn_1(&JsValue::from_str(
                 &[
                     "<tenant-onboarding>: the publishable key \"",
@@ -709,7 +711,9 @@ fn navigate(w: &Shared, url: &str) {
             });
         }
         None => {
-            let _ = dom::window().location().assign(&url);
+            if let Some(win) = dom::window() {
+                let _ = win.location().assign(&url);
+            }
         }
     }
 }

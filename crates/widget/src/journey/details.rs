@@ -56,8 +56,7 @@ fn next(j: &mut Journey, fx: &mut Fx) {
         fx.push(Effect::Render(View::Errors(first)));
         return;
     }
-    // Sent already (Back from a later step would not get here, but a double submit
-    // might): the same key makes the edge replay the first answer.
+    // One key per onboarding: a retry after a failure replays the first answer.
     let Ok(body) = api::to_json(&req) else { return };
     j.busy = true;
     fx.push(Effect::Render(View::Live));
