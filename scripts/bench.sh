@@ -7,6 +7,9 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 SETUP_BENCH=1 scripts/setup.sh
 scripts/build-widget.sh
+# What the widget's bytes are spent on (the next change knows what it costs).
+mkdir -p target/bench
+node scripts/wasm-top.mjs "" 20 | tee target/bench/wasm-top.txt
 
 SANDBOX_PORT=8796 EDGE_PORT=8797 PASS_PORT=8798
 export EDGE_URL="http://127.0.0.1:$EDGE_PORT" PASSTHROUGH_URL="http://127.0.0.1:$PASS_PORT"

@@ -103,7 +103,7 @@ impl Edge {
         }
         init.set_signal(signal);
         let url = format!("{}{}", self.base, path);
-        let res = JsFuture::from(crate::dom::window().fetch_with_str_and_init(&url, &init))
+        let res = JsFuture::from(crate::dom::window()?.fetch_with_str_and_init(&url, &init))
             .await
             .ok()?;
         res.dyn_into().ok()

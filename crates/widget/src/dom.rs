@@ -1,11 +1,9 @@
-//! Small browser helpers: HTML escaping, lookups in the shadow root, DOM events,
-//! timers and today's date.
+//! Small browser helpers: lookups in the shadow root, DOM events, timers and today's
+//! date. (HTML is written with `html::Html`, which escapes by construction.)
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot};
-
-pub use onboarding_core::html::escape as esc;
 
 /// An element id for a field path (`applicant.name.first` → `f-applicant-name-first`).
 pub fn field_id(path: &str) -> String {
@@ -16,9 +14,19 @@ pub fn field_id(path: &str) -> String {
     id
 }
 
-/// The window (always present in a page).
-pub fn window() -> web_sys::Window {
-    web_sys::window().expect("a browser window")
+/// The window (`None` outside a page, e.g. in a worker: nothing panics there).
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `location.href` / `location.origin` of the page (empty outside a page).
+pub fn location(origin: bool) -> String {
+    window()
+        .and_then(|w| {
+            let l = w.location();
+            if origin { l.origin() } else { l.href() }.ok()
+        })
+        .unwrap_or_default()
 }
 
 /// `root.querySelector(sel)`, `None` on no match or a bad selector.
@@ -54,19 +62,12 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &JsValue) {
     });
 }
 
-/// A plain object from string pairs (event details).
-pub fn object(pairs: &[(&str, &str)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    o.into()
-}
-
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        if let Some(w) = window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -88,7 +89,9 @@ pub fn today() -> onboarding_core::Date {
 
 /// The browser's preferred languages, as an `Accept-Language`-like list.
 pub fn browser_languages() -> String {
-    let nav = window().navigator();
+    let Some(nav) = window().map(|w| w.navigator()) else {
+        return String::new();
+    };
     let langs: Vec<String> = nav
         .languages()
         .iter()

@@ -1,18 +1,24 @@
 //! onboarding-widget: the `<tenant-onboarding>` browser module.
 //!
-//! The journey (consent → details → documents → identity → bank → summary → done) is
-//! rendered into the host element's shadow root. Validation verdicts and their messages
+//! The journey (consent → details → documents → identity → bank → summary → done) is a
+//! sans-IO state machine (`journey`: typed events in, effects out, one module per
+//! step) that `app`, the web-sys layer, carries: it feeds DOM events and edge replies
+//! in and performs the effects (drawing into the host element's shadow root, calls,
+//! uploads, DOM events). Validation verdicts and their messages
 //! come from `onboarding-core`, the same code the edge runs; this crate only translates
 //! between the browser and core. The JS loader (`js/onboarding.js`) defines the custom
 //! element and calls [`mount`].
 
+pub mod action;
 pub mod api;
 pub mod app;
 pub mod device;
 pub mod dom;
 pub mod events;
 pub mod form;
+pub mod html;
 pub mod i18n;
+pub mod journey;
 pub mod json;
 pub mod map;
 pub mod resume;
@@ -39,13 +45,22 @@ impl Onboarding {
     /// The current step's name (`consent`, `details`, …).
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> String {
-        self.app.borrow().step.name().to_owned()
+        self.app
+            .journey
+            .try_borrow()
+            .map(|j| j.step_name())
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The device session id of this onboarding (empty until consent is given).
     #[wasm_bindgen(getter, js_name = deviceSessionId)]
     pub fn device_session_id(&self) -> String {
-        self.app.borrow().device_session_id.clone()
+        self.app
+            .journey
+            .try_borrow()
+            .map(|j| j.device_session_id.clone())
+            .unwrap_or_default()
     }
 
     /// Stops the live status stream and empties the shadow root.
@@ -63,7 +78,7 @@ impl Onboarding {
 /// A JS `Error` when the host cannot take a shadow root.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement, options: JsValue) -> Result<Onboarding, JsError> {
-    let opts = app::Options::from_js(&options);
+    let opts = app::options_from_js(&options);
     let app = app::mount(host, opts)
         .map_err(|_| JsError::new("cannot mount the onboarding widget here"))?;
     Ok(Onboarding { app })
