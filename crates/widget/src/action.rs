@@ -4,36 +4,9 @@
 use crate::html::num;
 use crate::i18n::Locale;
 
-/// Hosted pages the widget opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hosted {
-    /// Identity verification.
-    Kyc,
-    /// Bank connection.
-    Bank,
-    /// Cl@ve retrieval.
-    Clave,
-}
-
-impl Hosted {
-    /// The edge's path segment (`/v1/tenants/{id}/<path>`), also the key of "opened".
-    pub fn path(self) -> &'static str {
-        match self {
-            Hosted::Kyc => "kyc",
-            Hosted::Bank => "bank-connections",
-            Hosted::Clave => "clave",
-        }
-    }
-
-    /// The name in `data-id` (and the button's element id).
-    pub fn name(self) -> &'static str {
-        match self {
-            Hosted::Kyc => "kyc",
-            Hosted::Bank => "bank",
-            Hosted::Clave => "clave",
-        }
-    }
-}
+/// Hosted pages the widget opens: core's one enum (`path()` is the edge's segment and
+/// the key of "opened", `step()` the name in `data-id` and the button's element id).
+pub use onboarding_core::model::api::HostedPage as Hosted;
 
 /// An applicant's action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +78,7 @@ impl Action {
             Action::Retry(i) => ("retry", num(i)),
             Action::Cancel(i) => ("cancel", num(i)),
             Action::Remove(i) => ("remove", num(i)),
-            Action::Open(h) => ("open", s(h.name())),
+            Action::Open(h) => ("open", s(h.step())),
         }
     }
 

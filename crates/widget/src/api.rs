@@ -34,27 +34,11 @@ impl ApiError {
     }
 }
 
-// The replies are core's wire types, the ones the edge writes.
+// The bodies are core's wire types: the edge writes the replies the widget reads.
 pub use onboarding_core::model::api::{
     DocumentUploaded as UploadedDocument, HostedStarted as Hosted, SessionToken as Session,
-    TenantCreated as Created,
+    StartHosted, StartInquiry, TenantCreated as Created,
 };
-
-/// Body of the hosted-page calls: where a redirect (popup blocked) comes back to.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReturnTo<'a> {
-    /// The page to come back to.
-    pub return_url: &'a str,
-}
-
-/// Body of `POST …/identity-inquiries`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InquiryBody<'a> {
-    /// The device session id made at the start of the onboarding.
-    pub device_session_id: &'a str,
-}
 
 /// JSON text of `value`.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {

@@ -331,7 +331,10 @@ fn perform(w: &Shared, effect: Effect) {
             let w = w.clone();
             spawn_local(async move {
                 let here = dom::location(false);
-                let body = api::to_json(&api::ReturnTo { return_url: &here }).ok();
+                let body = api::to_json(&api::StartHosted {
+                    return_url: Some(here),
+                })
+                .ok();
                 let r = w.edge().send("POST", &path, Some(&token), body, None).await;
                 let r = parse::<api::Hosted>(r).map(api::Hosted::url);
                 dispatch(&w, Event::HostedUrl(which, r));

@@ -124,6 +124,16 @@ impl HostedPage {
         }
     }
 
+    /// The path segment of its start route (`/v1/tenants/{id}/<path>`, the screening
+    /// API's too): `clave`, `kyc`, `bank-connections`.
+    pub fn path(self) -> &'static str {
+        match self {
+            HostedPage::Clave => "clave",
+            HostedPage::Kyc => "kyc",
+            HostedPage::Bank => "bank-connections",
+        }
+    }
+
     /// The field of [`HostedStarted`] that carries its URL.
     pub fn url_field(self) -> &'static str {
         match self {

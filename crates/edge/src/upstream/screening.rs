@@ -25,15 +25,6 @@ pub struct StartOptions {
     pub locale: String,
 }
 
-/// The upstream's path segment for a page.
-fn path(page: HostedPage) -> &'static str {
-    match page {
-        HostedPage::Clave => "clave",
-        HostedPage::Kyc => "kyc",
-        HostedPage::Bank => "bank-connections",
-    }
-}
-
 impl<'a> Screening<'a> {
     /// A client from configuration.
     ///
@@ -129,7 +120,7 @@ impl<'a> Screening<'a> {
         self.0
             .json(
                 Method::Post,
-                &format!("/v1/tenants/{tenant_id}/{}", path(page)),
+                &format!("/v1/tenants/{tenant_id}/{}", page.path()),
                 json_body(options)?,
             )
             .await

@@ -47,8 +47,8 @@ fn maybe_run_inquiry(j: &mut Journey, fx: &mut Fx) {
     {
         return;
     }
-    let body = api::to_json(&api::InquiryBody {
-        device_session_id: &j.device_session_id,
+    let body = api::to_json(&api::StartInquiry {
+        device_session_id: Some(j.device_session_id.clone()),
     })
     .ok();
     let Some(call) = j.tenant_call("POST", "/identity-inquiries", body, Reply::Inquiry) else {

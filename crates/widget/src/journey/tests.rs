@@ -105,7 +105,14 @@ fn applicant() -> [(&'static str, &'static str); 14] {
 }
 
 fn created() -> Result<api::Created, ApiError> {
-    Ok(from_json(r#"{"tenantId":"t-1","sessionToken":"tok-1","status":"created"}"#).unwrap())
+    // The edge's reply as it writes it (core's TenantCreated, with the initial status).
+    Ok(from_json(concat!(
+        r#"{"tenantId":"t-1","sessionToken":"tok-1","status":{"tenantId":"t-1","complete":false,"#,
+        r#""updatedAt":"2026-12-01T10:00:00Z","steps":{"details":"done","clave":"not_started","#,
+        r#""kyc":"not_started","bank":"not_started","identity":"not_started","#,
+        r#""forensic":"waiting_for_documents","documents":{"state":"not_started","items":[]}}}}"#
+    ))
+    .unwrap())
 }
 
 fn at_details() -> Journey {
