@@ -34,7 +34,7 @@ start() { # name, port, wrangler args...
 start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml
 export SANDBOX_PGID=${pids[-1]}
 wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
-start edge "$EDGE_PORT" -c wrangler.toml \
+start edge "$EDGE_PORT" -c wrangler.toml --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000
 export EDGE_PGID=${pids[-1]}
