@@ -12,11 +12,16 @@ SANDBOX_PORT=8796 EDGE_PORT=8797 PASS_PORT=8798
 export EDGE_URL="http://127.0.0.1:$EDGE_PORT" PASSTHROUGH_URL="http://127.0.0.1:$PASS_PORT"
 state="$ROOT/target/bench/state"
 rm -rf "$state" && mkdir -p "$state"
+# Our own dev registry: the three processes find each other through it, and a
+# `wrangler dev` someone else runs on this machine (another checkout, other secrets)
+# must not answer for "skor-sandbox" in the middle of the run.
+export WRANGLER_REGISTRY_PATH="$ROOT/target/bench/registry"
+rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; sleep 1; for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_for() { for _ in $(seq 240); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
+wait_for() { for _ in $(seq 1200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
 start() { # name, port, wrangler args...
   local name=$1 port=$2; shift 2
   # Quiet logs on every side (warnings and errors only): wrangler would otherwise print
