@@ -301,7 +301,10 @@ mod tests {
     #[test]
     fn verify_signed_checks_signature_and_expiry_but_not_audience() {
         let t = issue(&claims(Some("ten_1")), KEY);
-        assert_eq!(verify_signed(&t, KEY, 1_700_000_000), Ok(claims(Some("ten_1"))));
+        assert_eq!(
+            verify_signed(&t, KEY, 1_700_000_000),
+            Ok(claims(Some("ten_1")))
+        );
         assert_eq!(
             verify_signed(&t, b"another key", 1_700_000_000),
             Err(TokenError::BadSignature)
