@@ -1,8 +1,9 @@
 // `make bench`: every figure next to its baseline from the same run, with the ratio
 // and the budget from DESIGN.md. Called by scripts/bench.sh, which builds release
-// artefacts and starts (and always stops) the two wrangler dev processes this reads:
-//   EDGE_URL         edge + sandbox (the product, sandbox reached by service binding)
+// artefacts and starts (and always stops) the three wrangler dev processes this reads:
+//   EDGE_URL         the edge (the product; the sandbox reached by service binding)
 //   PASSTHROUGH_URL  a bare Worker forwarding to the same sandbox (the baseline)
+//   EDGE_PGID, PASS_PGID, SANDBOX_PGID  their process groups (CPU time, memory)
 // Machines are shared and noisy: read ratios, not absolute numbers.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
