@@ -15,14 +15,22 @@ SANDBOX_PORT=8796 EDGE_PORT=8797 PASS_PORT=8798
 export EDGE_URL="http://127.0.0.1:$EDGE_PORT" PASSTHROUGH_URL="http://127.0.0.1:$PASS_PORT"
 state="$ROOT/target/bench/state"
 rm -rf "$state" && mkdir -p "$state"
+# Our own dev registry: the three processes find each other through it, and a
+# `wrangler dev` someone else runs on this machine (another checkout, other secrets)
+# must not answer for "skor-sandbox" in the middle of the run.
+export WRANGLER_REGISTRY_PATH="$ROOT/target/bench/registry"
+rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; sleep 1; for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_for() { for _ in $(seq 240); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
+wait_for() { for _ in $(seq 1200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "no answer from $1" >&2; return 1; }
 start() { # name, port, wrangler args...
   local name=$1 port=$2; shift 2
+  # Quiet logs on every side (warnings and errors only): wrangler would otherwise print
+  # a request line, and the edge its own JSON line, for every request of the run.
   setsid wrangler dev "$@" --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+    --log-level "${BENCH_LOG_LEVEL:-warn}" \
     --show-interactive-dev-session=false >"$ROOT/target/bench/$name.log" 2>&1 &
   pids+=($!)
 }
@@ -32,18 +40,23 @@ start() { # name, port, wrangler args...
 # registry). Bench traffic comes from one IP, one session and one tenant: the per-IP,
 # per-session and per-tenant upload limits are lifted for this run only.
 start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml
+export SANDBOX_PGID=${pids[-1]}
 wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
-start edge "$EDGE_PORT" -c wrangler.toml \
+start edge "$EDGE_PORT" -c wrangler.toml --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000
 export EDGE_PGID=${pids[-1]}
 start passthrough "$PASS_PORT" -c bench/passthrough/wrangler.toml
+export PASS_PGID=${pids[-1]}
 wait_for "$EDGE_URL/healthz"
 wait_for "$PASSTHROUGH_URL/healthz"
 scripts/configure-upstream.sh "$EDGE_URL" >/dev/null
 
 # Core validation in wasm, headless Chromium (prints "bench: N validations/s").
-if out=$(cd crates/core && WASM_BENCH=1 wasm-pack test --release --headless --chrome -- --test wasm_bench -- --nocapture 2>&1); then
+# BENCH_SECTIONS=load,uploads (a lever's before/after) skips it.
+if [[ -n "${BENCH_SECTIONS:-}" && "$BENCH_SECTIONS" != *core* ]]; then
+  :
+elif out=$(cd crates/core && WASM_BENCH=1 wasm-pack test --release --headless --chrome -- --test wasm_bench -- --nocapture 2>&1); then
   CORE_WASM_RATE=$(printf '%s' "$out" | sed -n 's/.*bench: \([0-9]*\) validations\/s.*/\1/p' | head -1)
   export CORE_WASM_RATE
 fi

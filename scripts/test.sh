@@ -119,3 +119,6 @@ stop_wrangler
 
 step "end-to-end: sandbox state survives a wrangler dev restart"
 node tests/lib/sandbox-restart-check.mjs
+
+step "end-to-end: a crash between the upstream's commit and the 201, then a retry with the same Idempotency-Key"
+node tests/lib/crash-retry-check.mjs

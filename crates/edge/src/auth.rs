@@ -4,7 +4,7 @@
 //! carry the agency's `sk_…` secret key, checked against its stored SHA-256.
 
 use onboarding_core::model::problem::ProblemCode;
-use onboarding_core::token::{self, Audience, SessionClaims, TokenError};
+use onboarding_core::token::{self, SessionClaims, TokenError};
 use worker::Request;
 
 use crate::config::{self, Agency};
@@ -47,31 +47,28 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
         return Err(AppError::Problem(ProblemCode::Unauthorized));
     }
     let key = key(ctx)?;
+    // One MAC per request: the signature and expiry first, then the audience read
+    // from the claims themselves (a configured agency with that publishable key and
+    // the token's origin on its allowlist), instead of a verify per agency × origin.
+    let claims =
+        token::verify_signed(&token, &key, ctx.now_secs() as i64).map_err(|e| match e {
+            TokenError::Malformed
+            | TokenError::BadSignature
+            | TokenError::Expired { .. }
+            | TokenError::WrongAudience => AppError::Problem(ProblemCode::Unauthorized),
+        })?;
     let agencies = config::agencies(&ctx.env)?;
-    let origin = header(req, "Origin");
-    let now = ctx.now_secs() as i64;
-    for agency in &agencies.0 {
-        for allowed in &agency.allowed_origins {
-            let aud = Audience::new(agency.publishable_key.clone(), allowed.clone());
-            match token::verify(&token, &key, now, &aud) {
-                Ok(claims) => {
-                    if origin.as_deref().is_some_and(|o| o != claims.origin) {
-                        return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
-                    }
-                    return Ok(Caller {
-                        claims,
-                        agency: agency.clone(),
-                    });
-                }
-                // Issued for another key or origin: try the next one.
-                Err(TokenError::WrongAudience) => {}
-                Err(
-                    TokenError::Malformed | TokenError::BadSignature | TokenError::Expired { .. },
-                ) => return Err(AppError::Problem(ProblemCode::Unauthorized)),
-            }
-        }
+    let agency = agencies
+        .by_publishable_key(&claims.publishable_key)
+        .filter(|a| a.allows_origin(&claims.origin))
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
+    if header(req, "Origin").is_some_and(|o| o != claims.origin) {
+        return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
     }
-    Err(AppError::Problem(ProblemCode::Unauthorized))
+    Ok(Caller {
+        claims,
+        agency: agency.clone(),
+    })
 }
 
 /// Verifies a tenant-bound token for `tenant_id`.

@@ -1,6 +1,14 @@
 //! Configuration: vars from `wrangler.toml`, secrets from `.dev.vars` / `wrangler secret
 //! put`, and the agencies from the `AGENCIES` secret. A missing or malformed entry is a
 //! configuration error ([`AppError::Config`]), never a panic.
+//!
+//! Both are parsed once per isolate, not once per request: [`Settings::from_env`]
+//! keeps the first successful parse (vars cannot change under a running isolate; a
+//! deploy or a `wrangler dev` reload starts new ones) and [`agencies`] keeps the parse
+//! of the last raw `AGENCIES` string it saw, keyed on that string.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -136,6 +144,16 @@ pub struct Settings {
     pub relay_base_delay_seconds: u32,
     /// How long one delivery to an agency endpoint may take before it counts as failed.
     pub relay_timeout_ms: u32,
+    /// Write one JSON log line per request (`LOG_REQUESTS`, default true; errors are
+    /// always logged). `make bench` turns it off on the edge, as it quiets wrangler.
+    pub log_requests: bool,
+}
+
+thread_local! {
+    /// This isolate's settings, parsed once.
+    static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
+    /// The last raw `AGENCIES` value parsed in this isolate, with its parse.
+    static AGENCIES: RefCell<Option<(String, Rc<Agencies>)>> = const { RefCell::new(None) };
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -156,11 +174,30 @@ fn num<T: std::str::FromStr>(env: &Env, name: &'static str, default: T) -> Resul
 }
 
 impl Settings {
-    /// Reads the vars.
+    /// The vars, read and parsed once per isolate (a failed parse is not kept, so a
+    /// configuration error is reported on every request).
     ///
     /// # Errors
     /// [`AppError::Config`] when a base URL is missing or a number does not parse.
     pub fn from_env(env: &Env) -> Result<Self, AppError> {
+        if let Some(s) = SETTINGS.with(|c| c.borrow().clone()) {
+            return Ok(s);
+        }
+        let parsed = Self::parse_env(env)?;
+        SETTINGS.with(|c| *c.borrow_mut() = Some(parsed.clone()));
+        Ok(parsed)
+    }
+
+    /// Whether to write the per-request log line (true unless `LOG_REQUESTS` is
+    /// `"false"`, and true when the settings do not parse).
+    pub fn log_requests(env: &Env) -> bool {
+        match Self::from_env(env) {
+            Ok(s) => s.log_requests,
+            Err(_) => true,
+        }
+    }
+
+    fn parse_env(env: &Env) -> Result<Self, AppError> {
         let base = |name: &'static str| {
             var(env, name)
                 .map(|v| v.trim_end_matches('/').to_owned())
@@ -213,6 +250,7 @@ impl Settings {
             relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 10)?.max(1),
             relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
             relay_timeout_ms: num(env, "RELAY_TIMEOUT_MS", 10_000)?,
+            log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
         })
     }
 }
@@ -237,12 +275,27 @@ pub fn optional_secret(env: &Env, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The agencies from the `AGENCIES` secret.
+/// The agencies from the `AGENCIES` secret (parsed once per isolate and value).
 ///
 /// # Errors
 /// [`AppError::Config`] when the secret is missing or malformed.
-pub fn agencies(env: &Env) -> Result<Agencies, AppError> {
-    Agencies::parse(&secret(env, "AGENCIES")?)
+pub fn agencies(env: &Env) -> Result<Rc<Agencies>, AppError> {
+    cached_agencies(&secret(env, "AGENCIES")?)
+}
+
+/// The parse of `raw`, reused while `raw` is the value seen last.
+fn cached_agencies(raw: &str) -> Result<Rc<Agencies>, AppError> {
+    if let Some(hit) = AGENCIES.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(seen, _)| seen == raw)
+            .map(|(_, parsed)| parsed.clone())
+    }) {
+        return Ok(hit);
+    }
+    let parsed = Rc::new(Agencies::parse(raw)?);
+    AGENCIES.with(|c| *c.borrow_mut() = Some((raw.to_owned(), parsed.clone())));
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -267,6 +320,22 @@ mod tests {
         assert!(a.by_secret_key("pk_a").is_none());
         assert!(a.0[0].allows_origin("http://a.test"));
         assert!(!a.0[0].allows_origin("http://a.test.evil"));
+    }
+
+    #[test]
+    fn agencies_are_parsed_once_per_value() {
+        let json = |name: &str| {
+            format!(
+                r#"[{{"name":"{name}","publishableKey":"pk_a","allowedOrigins":[],"channel":"WEB","strategy":"S","secretKeySha256":"","webhookUrl":"http://x","webhookSecret":"w"}}]"#
+            )
+        };
+        let first = cached_agencies(&json("A")).unwrap();
+        let again = cached_agencies(&json("A")).unwrap();
+        assert!(Rc::ptr_eq(&first, &again), "same value: the same parse");
+        let changed = cached_agencies(&json("B")).unwrap();
+        assert_eq!(changed.0[0].name, "B", "a new value is parsed again");
+        assert!(cached_agencies("{").is_err());
+        assert_eq!(cached_agencies(&json("B")).unwrap().0[0].name, "B");
     }
 
     #[test]

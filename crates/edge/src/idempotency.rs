@@ -29,8 +29,18 @@ use crate::ledger::{self, IdemBegin, IdemFinish, IdemOwned, IdemState};
 const WAIT_MS: u64 = 30_000;
 const POLL_MS: u64 = 150;
 
-/// Lease of a JSON request (tenant creation): several upstream timeouts.
+/// Lease of a JSON request: several upstream timeouts.
 pub const JSON_LEASE_MS: u64 = 2 * 60_000;
+
+/// Lease of a tenant creation: its one upstream call's timeout plus 15 s for the rest.
+/// Shorter than [`JSON_LEASE_MS`] so a retry after a crash (whose dead holder never
+/// releases the key) goes ahead within one wait instead of answering 409 for two
+/// minutes. Taking over from a holder that is in fact still running is harmless here:
+/// both send the upstream the same `Idempotency-Key` and so bind the same tenant, and
+/// only the owner's answer is stored.
+pub fn tenant_lease_ms(settings: &crate::config::Settings) -> u64 {
+    u64::from(settings.upstream_timeout_ms) + 15_000
+}
 
 /// Lease of a document upload: a 15 MiB file at a slow mobile 100 kbit/s takes about
 /// 21 minutes; 30 minutes covers it.

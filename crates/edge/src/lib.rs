@@ -93,16 +93,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let _ = headers.set("Request-Id", &request_id);
     let _ = headers.set("X-Content-Type-Options", "nosniff");
     cors::apply(headers, cors_policy, origin.as_deref(), &env);
-    worker::console_log!(
-        "{}",
-        serde_json::json!({
-            "requestId": request_id,
-            "method": method.to_string(),
-            "route": template,
-            "status": resp.status_code(),
-            "durationMs": http::now_ms().saturating_sub(started),
-        })
-    );
+    if Settings::log_requests(&env) {
+        worker::console_log!(
+            "{}",
+            serde_json::json!({
+                "requestId": request_id,
+                "method": method.to_string(),
+                "route": template,
+                "status": resp.status_code(),
+                "durationMs": http::now_ms().saturating_sub(started),
+            })
+        );
+    }
     Ok(resp)
 }
 

@@ -167,6 +167,14 @@ impl SandboxState {
                         webhooks::deliveries(db, &tenant)
                     }
                     (Method::Post, ["tenants"]) => tenants::create(db, req).await,
+                    (Method::Get, ["tenants"]) => {
+                        let email = url
+                            .query_pairs()
+                            .find(|(k, _)| k == "email")
+                            .map(|(_, v)| v.into_owned())
+                            .unwrap_or_default();
+                        tenants::by_email(db, &email)
+                    }
                     (Method::Get, ["tenants", id]) => tenants::get(db, id),
                     (Method::Post, ["tenants", id, "documents"]) => {
                         documents::upload(db, req, id, max, delay).await

@@ -31,7 +31,14 @@ pub struct Outcomes {
     /// `+foreignpage`: hosted-page URLs point at a look-alike host
     /// (`<origin>.evil.example`), which the edge must refuse to hand out.
     pub foreign_page: bool,
+    /// `+slowreply`: `POST /v1/tenants` stores the tenant, then holds its reply for
+    /// [`SLOW_REPLY_MS`], so a test can kill the edge between the upstream's commit and
+    /// the edge's `201` (the crash-and-retry check).
+    pub slow_reply: bool,
 }
+
+/// How long `+slowreply` holds the tenant-creation reply.
+pub const SLOW_REPLY_MS: u64 = 6_000;
 
 /// Identification number that the credit bureau always lists as a defaulter (a valid
 /// DNI, so it passes the edge's validation).
@@ -55,6 +62,7 @@ impl Outcomes {
                 "existing" => out.existing = true,
                 "sameinquiry" => out.same_inquiry = true,
                 "foreignpage" => out.foreign_page = true,
+                "slowreply" => out.slow_reply = true,
                 _ => {}
             }
         }

@@ -90,6 +90,10 @@ CREATE TABLE IF NOT EXISTS outbox (
   delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, tenant_id, seq);
+CREATE TABLE IF NOT EXISTS tenant_keys (
+  key TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS jobs (
   seq INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,

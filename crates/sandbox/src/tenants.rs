@@ -4,7 +4,9 @@
 use onboarding_core::model::problem::FieldMessage;
 use onboarding_core::model::screening::{CreateTenant, CreditCheck, Tenant};
 use serde::Deserialize;
-use worker::{Request, Response};
+use std::time::Duration;
+
+use worker::{Delay, Request, Response};
 
 use crate::http::{self, AppError, AppResult, json, json_body, now_ms};
 use crate::outcomes::{self, Outcomes};
@@ -71,10 +73,33 @@ pub fn load(db: &Db, id: &str) -> AppResult<TenantRow> {
         .ok_or(AppError::NotFound("tenant"))
 }
 
-/// `POST /v1/tenants` → 201 with the tenant and its credit check.
+/// `POST /v1/tenants` → 201 with the tenant and its credit check. With an
+/// `Idempotency-Key` (1–255 visible ASCII), a repeat of the key answers `200` with the
+/// tenant the key created first, never a second tenant (as a payment API's keys do):
+/// the edge's retry after a crash relies on it.
 pub async fn create(db: &Db, req: &mut Request) -> AppResult<Response> {
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .ok()
+        .flatten()
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()));
     let details: CreateTenant = json_body(req).await?;
     validate(&details)?;
+    if let Some(key) = &key {
+        #[derive(Deserialize)]
+        struct Keyed {
+            tenant_id: String,
+        }
+        if let Some(k) = db.row::<Keyed>(
+            "SELECT tenant_id FROM tenant_keys WHERE key = ?",
+            vec![text(key)],
+        )? {
+            let resp = json(200, &load(db, &k.tenant_id)?.to_tenant())?;
+            let _ = resp.headers().set("Idempotent-Replayed", "true");
+            return Ok(resp);
+        }
+    }
     let outcomes = Outcomes::from_email(&details.email);
     let (defaulter, risk) = outcomes::credit_check(&outcomes, &details.identification_number);
     if outcomes.existing {
@@ -103,7 +128,31 @@ pub async fn create(db: &Db, req: &mut Request) -> AppResult<Response> {
             text(&created_at),
         ],
     )?;
+    if let Some(key) = &key {
+        // The same synchronous turn as the insert: a concurrent repeat sees both or
+        // neither.
+        db.exec(
+            "INSERT INTO tenant_keys (key, tenant_id) VALUES (?, ?)",
+            vec![text(key), text(&id)],
+        )?;
+    }
+    if outcomes.slow_reply {
+        // Stored (and durable once this turn's writes commit); the reply waits.
+        Delay::from(Duration::from_millis(outcomes::SLOW_REPLY_MS)).await;
+    }
     json(201, &load(db, &id)?.to_tenant())
+}
+
+/// `GET /v1/tenants?email=…` → `{"tenants":[…]}`, every tenant with that email, oldest
+/// first. Sandbox only (not in the upstream contract): the crash-and-retry check counts
+/// the tenants one applicant ended up with.
+pub fn by_email(db: &Db, email: &str) -> AppResult<Response> {
+    let rows: Vec<TenantRow> = db.rows(
+        "SELECT * FROM tenants WHERE email = ? ORDER BY created_at, rowid",
+        vec![text(email.trim())],
+    )?;
+    let tenants: Vec<_> = rows.iter().map(TenantRow::to_tenant).collect();
+    json(200, &serde_json::json!({ "tenants": tenants }))
 }
 
 /// `GET /v1/tenants/{id}`.

@@ -190,11 +190,11 @@ async fn open(
     declared_len: Option<u64>,
     max: u64,
 ) -> AppResult<Opened> {
-    let stream = req
-        .stream()
-        .map_err(|_| AppError::Problem(ProblemCode::MalformedBody))?;
     let (mut source, kind, declared, raw_len) = match multipart::boundary(content_type) {
         Some(boundary) => {
+            let stream = req
+                .stream()
+                .map_err(|_| AppError::Problem(ProblemCode::MalformedBody))?;
             // A multipart body is at most the file plus a small envelope.
             if declared_len.is_some_and(|l| l > max + multipart::MAX_PREAMBLE as u64) {
                 return Err(AppError::Problem(ProblemCode::FileTooLarge));
@@ -207,7 +207,7 @@ async fn open(
                 return Err(AppError::Problem(ProblemCode::UnsupportedMediaType));
             }
             (
-                FileSource::raw(stream),
+                FileSource::raw(req.inner().body()),
                 kind_q,
                 Some(content_type.to_owned()),
                 declared_len,

@@ -75,8 +75,8 @@ impl Hasher {
 }
 
 /// File bytes are handed upstream in chunks of at least this size (the body's own
-/// chunks are often a few KiB; each emitted chunk costs a JS↔wasm round trip, a copy
-/// and a stream pull).
+/// chunks are often a few KiB; each emitted chunk costs a stream pull and a digest
+/// write).
 const MIN_CHUNK: usize = 256 * 1024;
 
 enum Phase {
@@ -157,21 +157,23 @@ pub fn upstream_body(
                 }
                 Phase::Body => {
                     // Gather the source's chunks up to MIN_CHUNK (checking the limit
-                    // as they arrive), then hand them on as one.
-                    let mut buf: Vec<u8> = Vec::new();
+                    // as they arrive), then hand them on as one. They stay JS values:
+                    // counted by length, joined on the JS side, never copied into wasm.
+                    let mut parts: Vec<js_sys::Uint8Array> = Vec::new();
+                    let mut gathered = 0usize;
                     let mut ended = false;
-                    while buf.len() < MIN_CHUNK {
-                        match st.source.next().await {
-                            Ok(Some(bytes)) => {
-                                let counted = st.progress.borrow_mut().count(bytes.len());
+                    while gathered < MIN_CHUNK {
+                        match st.source.next_js().await {
+                            Ok(Some(piece)) => {
+                                let len = piece.length() as usize;
+                                let counted = st.progress.borrow_mut().count(len);
                                 if let Err(e) = counted {
                                     st.phase = Phase::Done;
                                     return Some((Err(e), st));
                                 }
-                                if buf.is_empty() {
-                                    buf = bytes;
-                                } else {
-                                    buf.extend_from_slice(&bytes);
+                                if len > 0 {
+                                    gathered += len;
+                                    parts.push(piece);
                                 }
                             }
                             Ok(None) => {
@@ -189,8 +191,8 @@ pub fn upstream_body(
                         st.progress.borrow_mut().finished = true;
                         st.phase = Phase::Suffix;
                     }
-                    if !buf.is_empty() {
-                        let out = chunk(&buf);
+                    if gathered > 0 {
+                        let out = join(parts, gathered);
                         let written = st.progress.borrow().hasher.update(&out);
                         if wasm_bindgen_futures::JsFuture::from(written).await.is_err() {
                             st.progress.borrow_mut().error =
@@ -220,6 +222,21 @@ pub fn upstream_body(
 
 fn chunk(bytes: &[u8]) -> js_sys::Uint8Array {
     js_sys::Uint8Array::from(bytes)
+}
+
+/// One `Uint8Array` of `total` bytes from `parts`, copied on the JS side (a single
+/// part is handed on as it is).
+fn join(mut parts: Vec<js_sys::Uint8Array>, total: usize) -> js_sys::Uint8Array {
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    let out = js_sys::Uint8Array::new_with_length(total as u32);
+    let mut at = 0u32;
+    for part in &parts {
+        out.set(part, at);
+        at += part.length();
+    }
+    out
 }
 
 impl Progress {

@@ -8,10 +8,21 @@ use worker::ByteStream;
 use super::multipart::{self, MAX_PREAMBLE, PartHeaders};
 use crate::error::{AppError, AppResult};
 
+/// Where the bytes come from.
+enum Input {
+    /// A multipart body, read into wasm (its delimiter must be searched for).
+    Bytes(ByteStream),
+    /// A raw body as the runtime's own chunks (`Uint8Array`s that stay JS values):
+    /// the pipeline counts them by length and passes them on without copying them into
+    /// wasm memory and back.
+    Js(wasm_streams::readable::IntoStream<'static>),
+}
+
 /// A pull source of file bytes.
 pub struct FileSource {
-    stream: ByteStream,
-    /// Bytes read but not yet handed out (multipart: held back for the delimiter).
+    input: Input,
+    /// Bytes read but not yet handed out (multipart: held back for the delimiter; raw:
+    /// the part of a chunk [`FileSource::head`] did not use).
     pending: Vec<u8>,
     /// Multipart delimiter (`\r\n--boundary`); `None` for a raw body.
     delimiter: Option<Vec<u8>>,
@@ -28,10 +39,17 @@ pub struct Preamble {
 }
 
 impl FileSource {
-    /// A raw body.
-    pub fn raw(stream: ByteStream) -> Self {
+    /// A raw body (`None`: no body, an empty file).
+    pub fn raw(body: Option<web_sys::ReadableStream>) -> Self {
+        let input = match body {
+            Some(body) => Input::Js(wasm_streams::ReadableStream::from_raw(body).into_stream()),
+            None => Input::Js(
+                wasm_streams::ReadableStream::from_stream(futures_util::stream::empty())
+                    .into_stream(),
+            ),
+        };
         FileSource {
-            stream,
+            input,
             pending: Vec::new(),
             delimiter: None,
             done: false,
@@ -45,7 +63,7 @@ impl FileSource {
     pub async fn multipart(stream: ByteStream, boundary: &str) -> AppResult<(Self, Preamble)> {
         let bad = || AppError::Problem(ProblemCode::MalformedMultipart);
         let mut src = FileSource {
-            stream,
+            input: Input::Bytes(stream),
             pending: Vec::new(),
             delimiter: None,
             done: false,
@@ -113,7 +131,7 @@ impl FileSource {
 
     /// Reads one more chunk into `pending`; false at the end of the body.
     async fn fill(&mut self, limit: usize) -> AppResult<bool> {
-        match self.stream.next().await {
+        match self.next_bytes().await {
             Some(Ok(chunk)) => {
                 if self.pending.len() + chunk.len() > limit {
                     return Err(AppError::Problem(ProblemCode::MalformedMultipart));
@@ -138,7 +156,7 @@ impl FileSource {
             if !self.pending.is_empty() {
                 return Ok(Some(std::mem::take(&mut self.pending)));
             }
-            return match self.stream.next().await {
+            return match self.next_bytes().await {
                 Some(Ok(chunk)) => Ok(Some(chunk)),
                 Some(Err(_)) => Err(AppError::Problem(ProblemCode::MalformedBody)),
                 None => {
@@ -159,10 +177,53 @@ impl FileSource {
                 let out: Vec<u8> = self.pending.drain(..emit).collect();
                 return Ok(Some(out));
             }
-            match self.stream.next().await {
+            match self.next_bytes().await {
                 Some(Ok(chunk)) => self.pending.extend_from_slice(&chunk),
                 Some(Err(_)) => return Err(AppError::Problem(ProblemCode::MalformedBody)),
                 None => return Err(AppError::Problem(ProblemCode::MalformedMultipart)),
+            }
+        }
+    }
+
+    /// The next chunk of the body itself, as bytes in wasm.
+    async fn next_bytes(&mut self) -> Option<Result<Vec<u8>, ()>> {
+        match &mut self.input {
+            Input::Bytes(stream) => stream.next().await.map(|r| r.map_err(|_| ())),
+            Input::Js(stream) => stream.next().await.map(|r| match r {
+                Ok(chunk) => Ok(js_sys::Uint8Array::new(&chunk).to_vec()),
+                Err(_) => Err(()),
+            }),
+        }
+    }
+
+    /// The next piece of the file as a JS `Uint8Array`, `None` at its end. A raw
+    /// body's chunks are handed on as the runtime gave them (never copied into wasm);
+    /// a multipart body's pieces are copied out of wasm once.
+    ///
+    /// # Errors
+    /// As [`FileSource::next`].
+    pub async fn next_js(&mut self) -> AppResult<Option<js_sys::Uint8Array>> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.delimiter.is_some() || !self.pending.is_empty() {
+            return Ok(self
+                .next()
+                .await?
+                .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())));
+        }
+        let Input::Js(stream) = &mut self.input else {
+            return Ok(self
+                .next()
+                .await?
+                .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())));
+        };
+        match stream.next().await {
+            Some(Ok(chunk)) => Ok(Some(js_sys::Uint8Array::new(&chunk))),
+            Some(Err(_)) => Err(AppError::Problem(ProblemCode::MalformedBody)),
+            None => {
+                self.done = true;
+                Ok(None)
             }
         }
     }

@@ -71,12 +71,13 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
             ctx.settings.tenants_window_seconds,
         )
     };
+    let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
     let lease = match idempotency::begin(
         ctx,
         &format!("tenants:{scope}"),
         key,
         fingerprint,
-        idempotency::JSON_LEASE_MS,
+        idempotency::tenant_lease_ms(&ctx.settings),
     )
     .await?
     {
@@ -89,13 +90,17 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         Begun::Run(lease) => lease,
     };
     // A failure after the upstream call must not lead to a second upstream tenant:
-    // the id is checkpointed under the key, and a retry binds that same tenant.
+    // the id is checkpointed under the key, and a retry binds that same tenant. A
+    // crash before the checkpoint (after the upstream's commit, before its reply
+    // reached us) is covered by the upstream's own key: the retry's call answers the
+    // tenant the first one created.
     let created = async {
         let tenant_id = match lease.checkpoint.clone() {
             Some(id) => id,
             None => {
                 limit().await?;
-                let id = service::create_upstream(ctx, &body, &agency).await?;
+                let id =
+                    service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
                 lease.save_checkpoint(&id).await?;
                 id
             }

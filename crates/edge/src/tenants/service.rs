@@ -39,18 +39,31 @@ pub async fn create(
     claims: &SessionClaims,
     agency: &Agency,
 ) -> AppResult<TenantCreated> {
-    let tenant_id = create_upstream(ctx, req, agency).await?;
+    let tenant_id = create_upstream(ctx, req, agency, None).await?;
     bind(ctx, req, claims, agency, tenant_id).await
 }
 
-/// Creates the tenant upstream; returns its id.
+/// The `Idempotency-Key` the upstream gets for a client's key: one per session and
+/// key (a hash, so neither the session id nor the client's key leaves the edge).
+pub fn upstream_key(session_id: &str, key: &str) -> String {
+    let digest =
+        crate::idempotency::fingerprint(&[b"tenant", session_id.as_bytes(), key.as_bytes()]);
+    format!("edge-{}", &digest[..40])
+}
+
+/// Creates the tenant upstream (under `upstream_key`, if any); returns its id.
 ///
 /// # Errors
 /// Upstream failures (502/503/504), 502 for an answer without a usable id.
-pub async fn create_upstream(ctx: &Ctx, req: &TenantRequest, agency: &Agency) -> AppResult<String> {
+pub async fn create_upstream(
+    ctx: &Ctx,
+    req: &TenantRequest,
+    agency: &Agency,
+    upstream_key: Option<&str>,
+) -> AppResult<String> {
     let screening = Screening::new(&ctx.env, &ctx.settings)?;
     let body = CreateTenant::from_request(req, Some(&agency.name));
-    let tenant = screening.create_tenant(&body).await?;
+    let tenant = screening.create_tenant(&body, upstream_key).await?;
     if tenant.id.is_empty()
         || tenant.id.len() > 128
         || !tenant

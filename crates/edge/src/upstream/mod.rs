@@ -38,6 +38,20 @@ impl<'a> Upstream<'a> {
     /// # Errors
     /// 503 when unreachable, 504 on timeout, 502 on a non-2xx answer.
     pub async fn send(&self, method: Method, path: &str, body: Body) -> AppResult<Response> {
+        self.send_with(method, path, body, None).await
+    }
+
+    /// [`Upstream::send`] with an `Idempotency-Key` for the upstream, when given.
+    ///
+    /// # Errors
+    /// As [`Upstream::send`].
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+        idempotency_key: Option<&str>,
+    ) -> AppResult<Response> {
         // A streamed upload lasts as long as the applicant's connection needs (a slow
         // 15 MiB upload); the short timeout is for everything else.
         let timeout_ms = match body {
@@ -47,6 +61,9 @@ impl<'a> Upstream<'a> {
         let headers = Headers::new();
         headers.set(self.auth.0, &self.auth.1)?;
         headers.set("Accept", "application/json")?;
+        if let Some(key) = idempotency_key {
+            headers.set("Idempotency-Key", key)?;
+        }
         let mut init = RequestInit::new();
         init.with_method(method);
         match body {
@@ -104,7 +121,21 @@ impl<'a> Upstream<'a> {
         path: &str,
         body: Body,
     ) -> AppResult<T> {
-        let mut resp = self.send(method, path, body).await?;
+        self.json_with(method, path, body, None).await
+    }
+
+    /// [`Upstream::json`] with an `Idempotency-Key` for the upstream, when given.
+    ///
+    /// # Errors
+    /// As [`Upstream::json`].
+    pub async fn json_with<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+        idempotency_key: Option<&str>,
+    ) -> AppResult<T> {
+        let mut resp = self.send_with(method, path, body, idempotency_key).await?;
         let bytes = resp
             .bytes()
             .await

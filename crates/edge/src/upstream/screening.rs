@@ -40,13 +40,24 @@ impl<'a> Screening<'a> {
         }))
     }
 
-    /// `POST /v1/tenants`.
+    /// `POST /v1/tenants`; with `idempotency_key`, a repeat of the key answers the
+    /// tenant it created first (the upstream must honour `Idempotency-Key` for a crash
+    /// after its commit never to lead to a second tenant; the sandbox does).
     ///
     /// # Errors
     /// Upstream failures.
-    pub async fn create_tenant(&self, body: &CreateTenant) -> AppResult<Tenant> {
+    pub async fn create_tenant(
+        &self,
+        body: &CreateTenant,
+        idempotency_key: Option<&str>,
+    ) -> AppResult<Tenant> {
         self.0
-            .json(Method::Post, "/v1/tenants", json_body(body)?)
+            .json_with(
+                Method::Post,
+                "/v1/tenants",
+                json_body(body)?,
+                idempotency_key,
+            )
             .await
     }
 
