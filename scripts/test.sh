@@ -81,6 +81,11 @@ mkdir -p target
 # A fresh state directory per run: tests must not depend on leftovers.
 state_dir="$ROOT/target/wrangler-test-state"
 rm -rf "$state_dir"
+# A dev registry of this run's own: another checkout's `wrangler dev` on this machine
+# must not answer this edge's service binding to skor-sandbox (nor this run answer
+# theirs).
+export WRANGLER_REGISTRY_PATH="$ROOT/target/wrangler-test-registry"
+rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
   --ip 127.0.0.1 --port "$DEV_PORT" --persist-to "$state_dir" \
   --show-interactive-dev-session=false >"$log" 2>&1 &
