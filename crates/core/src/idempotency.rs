@@ -1,6 +1,6 @@
 //! `Idempotency-Key` rules (DESIGN "Rules under abuse and faults", *Idempotency*), pure:
 //! what a request finds under its key, and who may finish or abort a record. The edge's
-//! `Ledger` Durable Object stores the records and applies these rules in one
+//! `ScopeStore` Durable Object stores the records and applies these rules in one
 //! synchronous step.
 
 /// A record already stored under a key.

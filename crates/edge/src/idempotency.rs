@@ -1,7 +1,7 @@
 //! `Idempotency-Key`: the first request with a key runs, every later one with the same
 //! key and the same request gets the first one's answer (concurrent ones wait for it),
 //! and the same key with a different request is `422 idempotency_key_reused`. Records
-//! live in a [`crate::ledger::Ledger`] per scope (the session for tenant creation, the
+//! live in a [`crate::scope_store::ScopeStore`] per scope (the session for tenant creation, the
 //! tenant for documents).
 //!
 //! "The same request" is decided twice where the content is streamed: first by a
@@ -23,7 +23,7 @@ use worker::{Delay, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::ledger::{self, IdemBegin, IdemFinish, IdemOwned, IdemState};
+use crate::scope_store::{self, IdemBegin, IdemFinish, IdemOwned, IdemState};
 
 /// How long a duplicate waits for the first request to finish.
 const WAIT_MS: u64 = 30_000;
@@ -111,7 +111,8 @@ pub async fn begin<'a>(
             owner: owner.clone(),
             lease_ms,
         };
-        let state: IdemState = ledger::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
+        let state: IdemState =
+            scope_store::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
         match state {
             IdemState::New { checkpoint } => {
                 return Ok(Begun::Run(Lease {
@@ -167,7 +168,7 @@ impl Lease<'_> {
             content,
         };
         let owned: IdemOwned =
-            ledger::call(&self.ctx.env, &self.scope, "/idem/finish", Some(&finish)).await?;
+            scope_store::call(&self.ctx.env, &self.scope, "/idem/finish", Some(&finish)).await?;
         Ok(owned.owned)
     }
 
@@ -186,7 +187,7 @@ impl Lease<'_> {
             content: None,
         };
         let owned: IdemOwned =
-            ledger::call(&self.ctx.env, &self.scope, "/idem/checkpoint", Some(&save)).await?;
+            scope_store::call(&self.ctx.env, &self.scope, "/idem/checkpoint", Some(&save)).await?;
         Ok(owned.owned)
     }
 
@@ -201,7 +202,7 @@ impl Lease<'_> {
             content: None,
         };
         let _: AppResult<IdemOwned> =
-            ledger::call(&self.ctx.env, &self.scope, "/idem/abort", Some(&abort)).await;
+            scope_store::call(&self.ctx.env, &self.scope, "/idem/abort", Some(&abort)).await;
     }
 }
 

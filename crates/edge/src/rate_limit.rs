@@ -1,4 +1,4 @@
-//! Fixed-window rate limits kept in a [`crate::ledger::Ledger`] per scope. Over the
+//! Fixed-window rate limits kept in a [`crate::scope_store::ScopeStore`] per scope. Over the
 //! limit → 429 with `Retry-After`.
 //!
 //! Per client IP is only a coarse ceiling (carriers and offices put many applicants
@@ -8,7 +8,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::ledger::{self, RateCheck, RateVerdict};
+use crate::scope_store::{self, RateCheck, RateVerdict};
 
 /// Counts one hit against `scope`.
 ///
@@ -31,7 +31,7 @@ pub async fn spend(
     cost: u64,
     force: bool,
 ) -> AppResult<()> {
-    let verdict: RateVerdict = ledger::call(
+    let verdict: RateVerdict = scope_store::call(
         &ctx.env,
         &format!("rate:{scope}"),
         "/rate",

@@ -28,7 +28,7 @@ use crate::dom::{self, by_id, field_id};
 use crate::i18n::Locale;
 use crate::journey::{Auth, Call, Effect, Event, Journey, NewFile, Options, Reply, Upload, View};
 use crate::sse::SseParser;
-use crate::{device, events, resume, upload};
+use crate::{device, resume, status_stream, upload};
 
 /// Shared handle to the mounted widget (listeners and async tasks hold clones).
 pub type Shared = Rc<Web>;
@@ -749,11 +749,12 @@ fn start_events(w: &Shared) {
                     dispatch(&w2, Event::Status(s));
                 }
             };
-            match events::read(&edge, &path, &token, &mut parser, &signal, &mut handle).await {
-                events::End::Aborted => return,
-                events::End::Expired => return dispatch(&w, Event::StreamExpired),
-                events::End::Closed => backoff = 1000,
-                events::End::Failed => {
+            match status_stream::read(&edge, &path, &token, &mut parser, &signal, &mut handle).await
+            {
+                status_stream::End::Aborted => return,
+                status_stream::End::Expired => return dispatch(&w, Event::StreamExpired),
+                status_stream::End::Closed => backoff = 1000,
+                status_stream::End::Failed => {
                     backoff = (backoff * 2).min(30_000);
                     dispatch(&w, Event::StreamFailed);
                 }

@@ -14,7 +14,6 @@ pub mod api;
 pub mod app;
 pub mod device;
 pub mod dom;
-pub mod events;
 pub mod form;
 pub mod html;
 pub mod i18n;
@@ -23,6 +22,7 @@ pub mod json;
 pub mod map;
 pub mod resume;
 pub mod sse;
+pub mod status_stream;
 pub mod upload;
 mod view;
 

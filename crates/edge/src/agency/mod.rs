@@ -12,8 +12,8 @@ use crate::config::Agency;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::identity::inquiry_scope;
-use crate::ledger::{self, Kv};
 use crate::relay::agency_scope;
+use crate::scope_store::{self, Kv};
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
@@ -106,7 +106,7 @@ pub async fn decision(
     inquiry_id: &str,
 ) -> AppResult<Response> {
     let mut update: DecisionUpdate = http::read_json(&mut req).await?;
-    let tenant_id: Option<String> = ledger::call(
+    let tenant_id: Option<String> = scope_store::call(
         &ctx.env,
         &inquiry_scope(inquiry_id),
         "/kv/get",
@@ -147,6 +147,6 @@ pub async fn decision(
 /// 401 auth.
 pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
     let events: Vec<DeadLetter> =
-        ledger::call::<(), _>(&ctx.env, &agency_scope(&agency.name), "/dead", None).await?;
+        scope_store::call::<(), _>(&ctx.env, &agency_scope(&agency.name), "/dead", None).await?;
     http::json(200, &Undelivered { events })
 }

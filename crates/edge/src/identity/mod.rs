@@ -14,12 +14,12 @@ use worker::{Request, Response};
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::ledger::{self, Kv};
+use crate::scope_store::{self, Kv};
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
 
-/// The `Ledger` scope mapping inquiry ids to tenants.
+/// The `ScopeStore` scope mapping inquiry ids to tenants.
 pub fn inquiry_scope(inquiry_id: &str) -> String {
     format!("inquiry:{inquiry_id}")
 }
@@ -196,7 +196,7 @@ fn unexpected(outcome: &IdentityOutcome) -> AppError {
 /// # Errors
 /// 502 when the id belongs to another tenant, 500 when the ledger fails.
 async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
-    let bound: Option<String> = ledger::call(
+    let bound: Option<String> = scope_store::call(
         &ctx.env,
         &inquiry_scope(inquiry_id),
         "/kv/bind",

@@ -3,7 +3,7 @@
 //! (`Onboarding-Signature: t=…,v1=…`, core's [`signature::sign`]) and carries the
 //! upstream event id unchanged. Retries are explicit: a failed delivery is re-sent to
 //! the queue with `delaySeconds = base · 2^(attempt-1)` until `RELAY_MAX_ATTEMPTS`,
-//! then recorded as a dead letter in the agency's [`crate::ledger::Ledger`], where
+//! then recorded as a dead letter in the agency's [`crate::scope_store::ScopeStore`], where
 //! `GET /v1/agency/webhooks/undelivered` lists it.
 //!
 //! A delivery attempt fails — and is retried, then dead-lettered — when the agency's
@@ -26,7 +26,7 @@ use worker::{
 use crate::config::{self, Settings};
 use crate::error::AppResult;
 use crate::http::{self, Ctx};
-use crate::ledger::{self, DeadLetter};
+use crate::scope_store::{self, DeadLetter};
 use crate::tenant_state::client::TenantHandle;
 
 /// A queued delivery.
@@ -58,7 +58,7 @@ pub struct RelayMessage {
 /// per message, envelope included); larger ones travel by reference.
 pub const MAX_INLINE_BODY: usize = 64 * 1024;
 
-/// The agency's `Ledger` scope.
+/// The agency's `ScopeStore` scope.
 pub fn agency_scope(agency: &str) -> String {
     format!("agency:{agency}")
 }
@@ -212,7 +212,7 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
         Some(a) => agency_scope(a),
         None => "relay:undecodable".into(),
     };
-    let _: serde_json::Value = ledger::call(env, &scope, "/dead", Some(&dead)).await?;
+    let _: serde_json::Value = scope_store::call(env, &scope, "/dead", Some(&dead)).await?;
     worker::console_error!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
@@ -236,7 +236,7 @@ async fn retry_or_dead_letter(
             failed_at: http::iso(http::now_ms()),
         };
         let _: serde_json::Value =
-            ledger::call(env, &agency_scope(&msg.agency), "/dead", Some(&dead)).await?;
+            scope_store::call(env, &agency_scope(&msg.agency), "/dead", Some(&dead)).await?;
         worker::console_warn!(
             "{}",
             serde_json::json!({"relay": "dead_letter", "eventId": msg.event_id, "attempts": msg.attempt})

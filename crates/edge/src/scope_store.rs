@@ -1,6 +1,8 @@
-//! `Ledger`: a small SQLite Durable Object per scope (a client IP, a session, a
-//! tenant, an agency) holding fixed-window rate counters, idempotency records and the
-//! relay's dead letters. A Durable Object runs one request at a time between awaits and
+//! `ScopeStore`: a small SQLite Durable Object per scope (a client IP, a session, a
+//! tenant, an agency, an inquiry) holding what that scope needs counted or remembered:
+//! fixed-window rate counters, idempotency records, the relay's dead letters and small
+//! id mappings (`/kv`: an inquiry's tenant). (It was called `Ledger`; the wrangler
+//! migration `v2` renames the class.) A Durable Object runs one request at a time between awaits and
 //! every SQL call here is synchronous, so each operation below is atomic: concurrent
 //! duplicates of one `Idempotency-Key` see exactly one `new`.
 
@@ -134,11 +136,11 @@ pub use onboarding_core::model::api::DeadLetter;
 
 /// The Durable Object.
 #[durable_object]
-pub struct Ledger {
+pub struct ScopeStore {
     sql: SqlStorage,
 }
 
-impl DurableObject for Ledger {
+impl DurableObject for ScopeStore {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
         for ddl in [
@@ -149,7 +151,7 @@ impl DurableObject for Ledger {
         ] {
             let _ = sql.exec(ddl, None);
         }
-        Ledger { sql }
+        ScopeStore { sql }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -272,7 +274,7 @@ impl DurableObject for Ledger {
     }
 }
 
-impl Ledger {
+impl ScopeStore {
     fn rate(&self, c: RateCheck) -> worker::Result<RateVerdict> {
         #[derive(Deserialize)]
         struct Row {
@@ -401,7 +403,7 @@ impl Ledger {
     }
 }
 
-/// Calls a `Ledger` scope.
+/// Calls a `ScopeStore` scope.
 ///
 /// # Errors
 /// 500 when the Durable Object cannot be reached or answers badly.
@@ -411,7 +413,7 @@ pub async fn call<B: Serialize, T: serde::de::DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> AppResult<T> {
-    let ns = env.durable_object("LEDGER")?;
+    let ns = env.durable_object("SCOPE_STORE")?;
     let stub = ns.id_from_name(scope)?.get_stub()?;
     let mut init = RequestInit::new();
     match body {
