@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { tenantBody } from "../tests/lib/bodies.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "target", "bench");
@@ -145,20 +146,9 @@ function measured(side, url, opts) {
 }
 const cpuText = (r) => (r.cpu === null ? "n/a" : `${r.cpu.toFixed(2)} ms (+ sandbox ${r.sandboxCpu.toFixed(2)} ms)`);
 
-const applicant = (i) => ({
-  applicant: {
-    name: { first: "Lucía", last: "García", secondLast: "López" },
-    email: `bench+${i}@example.com`, phoneNumber: "+34612345678", dateOfBirth: "1990-05-17",
-    addresses: [{ line1: "Calle Mayor 1", city: "Madrid", region: "M", countryCode: "ES", postalCode: "28013" }],
-    governmentId: [{ type: "DNI", value: "12345678Z", countryCode: "ES" }],
-    employment: [{ employer: { name: "Acme SL" }, employeeTitle: "Ingeniera", startDate: "2019-08-24", currentEmployee: "true", contractType: "PERMANENT" }],
-    income: { period: "MONTHLY", amount: "2500", currency: "EUR" },
-  },
-  coApplicant: null,
-  product: { productType: "rental", productId: "ref-123", requestedAmount: "950" },
-  deviceSessionId: "c12da910e8734aea856cd0fefb2be80d",
-  consent: { termsAccepted: true, creditCheckAccepted: true },
-});
+// The suites' valid tenant body (tests/lib/bodies.mjs, type-checked against the API's
+// schema), with a bench tag in the email.
+const applicant = (i) => tenantBody(`bench${i}`);
 
 // A pooled keep-alive socket can be closed by wrangler's proxy during a long oha run;
 // small setup requests retry once on such a network error.

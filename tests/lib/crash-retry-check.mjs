@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT, ORIGIN, devVars } from "./env.mjs";
+import { tenantBody } from "./bodies.mjs";
 
 const PORT = Number(process.env.CRASH_CHECK_PORT ?? 8795);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -65,21 +66,9 @@ const post = (p, body, headers = {}) => fetch(`${BASE}${p}`, {
   method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, ...headers }, body: JSON.stringify(body),
 });
 
-const email = `crash+slowreply+${randomBytes(4).toString("hex")}@example.com`;
-const applicant = {
-  applicant: {
-    name: { first: "Lucía", last: "García", secondLast: "López" },
-    email, phoneNumber: "+34612345678", dateOfBirth: "1990-05-17",
-    addresses: [{ line1: "Calle Mayor 1", city: "Madrid", region: "M", countryCode: "ES", postalCode: "28013" }],
-    governmentId: [{ type: "DNI", value: "12345678Z", countryCode: "ES" }],
-    employment: [{ employer: { name: "Acme SL" }, employeeTitle: "Ingeniera", startDate: "2019-08-24", currentEmployee: "true", contractType: "PERMANENT" }],
-    income: { period: "MONTHLY", amount: "2500", currency: "EUR" },
-  },
-  coApplicant: null,
-  product: { productType: "rental", productId: "ref-123", requestedAmount: "950" },
-  deviceSessionId: randomBytes(16).toString("hex"),
-  consent: { termsAccepted: true, creditCheckAccepted: true },
-};
+const tag = `crash+slowreply+${randomBytes(4).toString("hex")}`;
+const applicant = tenantBody(tag);
+const email = applicant.applicant.email;
 const idem = `crash-${randomBytes(8).toString("hex")}`;
 
 let child = start();

@@ -11,6 +11,7 @@
 //! ```
 
 use crate::action::Action;
+use onboarding_core::html::escape_into;
 
 /// HTML being written.
 #[derive(Debug, Default)]
@@ -18,19 +19,6 @@ pub struct Html {
     out: String,
     /// A start tag is open (`<p class="x"` without its `>` yet).
     open: bool,
-}
-
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// Decimal digits of `n` (no formatting machinery).
