@@ -68,7 +68,19 @@ export function allUploaded(n) {
 }
 
 export async function waitHeading(d, re, timeout = 20000) {
-  await d.until(`heading ${re}`, headingMatches, [re.source, re.flags], timeout);
+  try {
+    await d.until(`heading ${re}`, headingMatches, [re.source, re.flags], timeout);
+  } catch (e) {
+    // Say where the journey stood: the heading, the messages on screen and the
+    // invalid fields with their values (a WebKit run once stayed on Details here).
+    const where = await d.run(() => {
+      const r = document.querySelector("tenant-onboarding")?.shadowRoot;
+      const texts = (sel) => [...(r?.querySelectorAll(sel) ?? [])].map((x) => x.textContent.trim()).filter(Boolean);
+      const invalid = [...(r?.querySelectorAll("[aria-invalid=true]") ?? [])].map((x) => `${x.name}=${JSON.stringify(x.value)}`);
+      return JSON.stringify({ heading: r?.querySelector("h2")?.textContent?.trim(), messages: texts(".err, .notice"), invalid });
+    }).catch(() => "unavailable");
+    throw new Error(`${e.message}; on screen: ${where}`);
+  }
 }
 
 export async function heading(d) {
