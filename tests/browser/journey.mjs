@@ -68,16 +68,25 @@ export function allUploaded(n) {
 }
 
 export async function waitHeading(d, re, timeout = 20000) {
+  await waitFor(d, `heading ${re}`, headingMatches, [re.source, re.flags], timeout);
+}
+
+/**
+ * `d.until`, and when it times out, where the journey stood: the heading, the messages
+ * on screen, the invalid fields with their values and the chosen answers (a busy
+ * machine once left WebKit on Details, once without an identity decision).
+ */
+export async function waitFor(d, what, fn, args = [], timeout = 20000) {
   try {
-    await d.until(`heading ${re}`, headingMatches, [re.source, re.flags], timeout);
+    return await d.until(what, fn, args, timeout);
   } catch (e) {
-    // Say where the journey stood: the heading, the messages on screen and the
-    // invalid fields with their values (a WebKit run once stayed on Details here).
     const where = await d.run(() => {
       const r = document.querySelector("tenant-onboarding")?.shadowRoot;
       const texts = (sel) => [...(r?.querySelectorAll(sel) ?? [])].map((x) => x.textContent.trim()).filter(Boolean);
       const invalid = [...(r?.querySelectorAll("[aria-invalid=true]") ?? [])].map((x) => `${x.name}=${JSON.stringify(x.value)}`);
-      return JSON.stringify({ heading: r?.querySelector("h2")?.textContent?.trim(), messages: texts(".err, .notice"), invalid });
+      const chosen = [...(r?.querySelectorAll("input[type=radio]:checked") ?? [])].map((x) => `${x.name}=${x.value}`);
+      const busy = r?.querySelector("[aria-busy=true]") ? "yes" : "no";
+      return JSON.stringify({ heading: r?.querySelector("h2")?.textContent?.trim(), messages: texts(".err, .notice, [role=alert], [role=status]"), invalid, chosen, busy });
     }).catch(() => "unavailable");
     throw new Error(`${e.message}; on screen: ${where}`);
   }
@@ -104,8 +113,8 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.until("the widget", () => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2"), [], 30000);
   await at("consent");
 
-  await d.click('[name="consent.termsAccepted"]');
-  await d.click('[name="consent.creditCheckAccepted"]');
+  await d.check('[name="consent.termsAccepted"]');
+  await d.check('[name="consent.creditCheckAccepted"]');
   await d.click("#submit");
   await waitHeading(d, /Tus datos/);
   await at("details");
@@ -118,7 +127,7 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   // A wrong DNI letter: core's message under the field, nothing sent.
   await fillDetails(d, applicant(email, "12345678A"));
   await d.click("#submit");
-  const dniError = await d.until("the DNI message", () =>
+  const dniError = await waitFor(d, "the DNI message", () =>
     document.querySelector("tenant-onboarding").shadowRoot.getElementById("f-applicant-governmentId-0--value-e")?.textContent);
   if (!/letra del DNI/.test(dniError)) throw new Error(`unexpected DNI message: ${dniError}`);
   await d.fill('[name="applicant.governmentId[0].value"]', "12345678Z");
@@ -132,25 +141,25 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.until("the upload button", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("upload-all"));
   await d.select("#kind-2", "bank_statement");
   await d.click("#upload-all");
-  await d.until("both uploads", allUploaded, [2], 30000);
+  await waitFor(d, "both uploads", allUploaded, [2], 30000);
   await at("documents");
   await d.click("#docs-next");
   await waitHeading(d, /identidad/);
   await at("identity");
 
   await d.approveHosted("#kyc");
-  await d.until("the step-up questions", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("fieldset[data-question]"), [], 30000);
+  await waitFor(d, "the step-up questions", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("fieldset[data-question]"), [], 30000);
   const questions = await d.run(() => [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll("fieldset[data-question]")].map((f) => f.dataset.question));
-  for (const q of questions) await d.click(`fieldset[data-question="${q}"] input[value="${RIGHT_ANSWERS[q]}"]`);
+  for (const q of questions) await d.check(`fieldset[data-question="${q}"] input[value="${RIGHT_ANSWERS[q]}"]`);
   await at("identity-questions");
   await d.click("#submit");
-  await d.until("the identity decision", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("identity-next"), [], 20000);
+  await waitFor(d, "the identity decision", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("identity-next"), [], 20000);
   await at("identity-done");
   await d.click("#identity-next");
   await waitHeading(d, /bancaria/);
 
   await d.approveHosted("#bank");
-  await d.until("the bank connection", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("p.ok"), [], 30000);
+  await waitFor(d, "the bank connection", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("p.ok"), [], 30000);
   await at("bank");
   await d.click("#bank-next");
 

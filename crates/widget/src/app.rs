@@ -171,7 +171,12 @@ pub fn dispatch(w: &Shared, event: Event) {
         };
         let effects = match w.journey.try_borrow_mut() {
             Ok(mut j) => j.update(event),
-            Err(_) => break,
+            Err(_) => {
+                // Not reachable today (effects never run inside `update`); if it ever
+                // is, the event waits for the next dispatch instead of being lost.
+                w.queue.borrow_mut().push_front(event);
+                break;
+            }
         };
         for e in effects {
             perform(w, e);
@@ -183,6 +188,24 @@ pub fn dispatch(w: &Shared, event: Event) {
 // ---------------------------------------------------------------------------------------
 // DOM events → journey events
 
+/// A form control's value and whether it is a checkbox (`"true"`/`"false"`); `None`
+/// for a radio button that is not the chosen one, and for buttons.
+fn control_value(el: &web_sys::Element) -> Option<(String, bool)> {
+    match el.dyn_ref::<HtmlInputElement>() {
+        Some(i) => match i.type_().as_str() {
+            "checkbox" => Some((i.checked().to_string(), true)),
+            "radio" if !i.checked() => None,
+            "submit" | "button" | "file" => None,
+            _ => Some((i.value(), false)),
+        },
+        None if el.tag_name().eq_ignore_ascii_case("button") => None,
+        None => js_sys::Reflect::get(el, &"value".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .map(|v| (v, false)),
+    }
+}
+
 fn on_dom_event(w: &Shared, e: &DomEvent) {
     let Some(el) = e.composed_path().get(0).dyn_into::<web_sys::Element>().ok() else {
         return;
@@ -193,6 +216,27 @@ fn on_dom_event(w: &Shared, e: &DomEvent) {
         "submit" => {
             e.prevent_default();
             if let Some(a) = Action::parse(&attr(&el, "data-action"), "") {
+                // The values as the form holds them now: the submit must not depend on
+                // every `input` event having arrived before it (WebDriver's typing and
+                // a fast tap can both put the last one after the click).
+                if let Ok(controls) = el.query_selector_all("[name]") {
+                    for i in 0..controls.length() {
+                        if let Some(c) = controls
+                            .item(i)
+                            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                            && let Some(name) = c.get_attribute("name")
+                            && let Some((value, checkbox)) = control_value(&c)
+                        {
+                            let input = Event::Input {
+                                name,
+                                value,
+                                checkbox,
+                                change: false,
+                            };
+                            dispatch(w, input);
+                        }
+                    }
+                }
                 dispatch(w, Event::Act(a));
             }
         }
@@ -218,14 +262,8 @@ fn on_dom_event(w: &Shared, e: &DomEvent) {
                 }
                 return;
             }
-            let checkbox = input.is_some_and(|i| i.type_() == "checkbox");
-            let value = match input {
-                Some(i) if checkbox => i.checked().to_string(),
-                Some(i) => i.value(),
-                None => js_sys::Reflect::get(&el, &"value".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default(),
+            let Some((value, checkbox)) = control_value(&el) else {
+                return;
             };
             let change = kind == "change";
             dispatch(

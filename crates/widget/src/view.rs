@@ -194,7 +194,12 @@ impl Journey {
             .iter()
             .map(|(path, e)| {
                 if path.is_empty() || path.starts_with("answers") {
-                    self.error_text(e)
+                    // A sentence inside a sentence: its own full stop would double.
+                    let mut t = self.error_text(e);
+                    if t.ends_with('.') {
+                        t.pop();
+                    }
+                    t
                 } else {
                     crate::form::label(self.locale, path)
                 }

@@ -777,6 +777,8 @@ fn challenge_answers() {
     assert!(fx.contains(&Effect::Render(View::Errors(None))));
     assert!(j.errors.contains_key("answers[0]"));
     assert!(j.live_html().contains("aria-invalid"));
+    let summary = j.summary_text().unwrap();
+    assert!(!summary.contains(".."), "one full stop: {summary}");
     // Answered.
     input(&mut j, "q-0", "2");
     input(&mut j, "q-1", "3");
