@@ -19,24 +19,27 @@ test("a reload during the step-up questions resumes the same inquiry; the decisi
   const context = await browser.newContext();
   const page = await context.newPage();
   const inquiries = [];
-  page.on("response", async (r) => {
+  // Counted when the reply's headers arrive (before the widget can draw from its
+  // body); each entry is a promise of {status, body}.
+  page.on("response", (r) => {
     if (/\/identity-inquiries$/.test(new URL(r.url()).pathname) && r.request().method() === "POST") {
-      inquiries.push({ status: r.status(), body: await r.json().catch(() => null) });
+      inquiries.push(r.json().catch(() => null).then((body) => ({ status: r.status(), body })));
     }
   });
   const d = playwright(page);
   await walk(d, { url: `${BASE}/`, at: async (step) => { if (step === "identity-questions") throw STOP; } })
     .catch((e) => { if (e !== STOP) throw e; });
   assert.equal(inquiries.length, 1);
-  const first = inquiries[0].body;
+  const first = (await inquiries[0]).body;
   assert.equal(first.decision, "Challenge");
 
   await page.reload();
   const questions = page.locator("tenant-onboarding fieldset[data-question]");
   await questions.first().waitFor({ timeout: 30000 });
   assert.equal(inquiries.length, 2);
-  assert.equal(inquiries[1].body.inquiryId, first.inquiryId, "the open inquiry, not a new one");
-  assert.deepEqual(inquiries[1].body.questionnaire, first.questionnaire);
+  const second = (await inquiries[1]).body;
+  assert.equal(second.inquiryId, first.inquiryId, "the open inquiry, not a new one");
+  assert.deepEqual(second.questionnaire, first.questionnaire);
   for (const fs of await questions.all()) {
     const q = await fs.getAttribute("data-question");
     await fs.locator(`input[value="${RIGHT_ANSWERS[q]}"]`).check();
@@ -47,7 +50,7 @@ test("a reload during the step-up questions resumes the same inquiry; the decisi
   // Reloaded after the decision: the decision is shown; the edge refused a new inquiry.
   await page.reload();
   await page.locator("tenant-onboarding #identity-next").waitFor({ timeout: 30000 });
-  assert.equal(inquiries.at(-1).status, 409);
+  assert.equal((await inquiries.at(-1)).status, 409);
   assert.match(await page.locator("tenant-onboarding #dyn-focus").first().textContent(), /Identidad confirmada/);
 
   const saved = await page.evaluate(() => JSON.parse(Object.values({ ...sessionStorage })[0] ?? "{}"));

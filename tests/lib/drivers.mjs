@@ -47,6 +47,30 @@ function pickOption(sel, value) {
   return el.value === value;
 }
 
+// Page-side: resolves once `sel` has kept the same box for two animation frames (a
+// message that appears or goes away above it moves it; a synthesized click aimed at
+// the old place lands on nothing). Playwright checks the same before it clicks.
+function settled(sel) {
+  return new Promise((resolve) => {
+    const el = document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector(sel);
+    if (!el) return resolve(false);
+    el.scrollIntoView({ block: "center" });
+    let last = "";
+    let frames = 0;
+    const tick = () => {
+      const r = el.getBoundingClientRect();
+      const box = `${r.x},${r.y},${r.width},${r.height}`;
+      if (box === last || ++frames > 60) return resolve(true);
+      last = box;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+// Page-side: whether the input `sel` holds `text` (typing is done).
+const holds = (sel, text) => document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel)?.value === text;
+
 const checked = (sel) => document.querySelector("tenant-onboarding").shadowRoot.querySelector(sel)?.checked === true;
 
 const encode = (files) => files.map((f) => ({ name: f.name, type: f.type, b64: Buffer.from(f.data).toString("base64") }));
@@ -89,6 +113,10 @@ export function playwright(page) {
 /** A WebDriver session as a driver (a screenshot of the page on failure: `shot`). */
 export function webdriver(b) {
   const find = (sel) => b.until(`element ${sel}`, (s) => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector(s), [sel]);
+  const click = async (sel) => {
+    await b.runAsync(settled, sel);
+    await b.click(await find(sel));
+  };
   const retrying = async (what, fn) => {
     // A re-render between finding and acting replaces the element: find it again.
     for (let i = 0; ; i++) {
@@ -106,12 +134,12 @@ export function webdriver(b) {
     goto: (url) => b.goto(url),
     run: (fn, ...args) => b.run(fn, ...args),
     until: (what, fn, args, timeout) => b.until(what, fn, args, timeout),
-    click: (sel) => retrying(`click ${sel}`, async () => b.click(await find(sel))),
+    click: (sel) => retrying(`click ${sel}`, () => click(sel)),
     // A click, then a look: under load a synthesized click sometimes lands on nothing
     // (seen in WebKit on a radio button); a person taps again, so does this.
     check: (sel) => retrying(`check ${sel}`, async () => {
       for (let i = 0; i < 3; i++) {
-        await b.click(await find(sel));
+        await click(sel);
         if (await b.until(`${sel} checked`, checked, [sel], 1500).catch(() => false)) return;
       }
       throw new Error(`${sel} is still not checked after three clicks`);
@@ -121,6 +149,8 @@ export function webdriver(b) {
       if (await b.run(pickDate, sel, text)) return;
       await b.clear(el);
       await b.type(el, text);
+      // WebKit returns from typing before the page has seen every key.
+      await b.until(`${sel} holding what was typed`, holds, [sel, text], 5000);
     }),
     select: async (sel, value) => {
       await find(sel);
@@ -134,7 +164,7 @@ export function webdriver(b) {
     async approveHosted(sel) {
       const main = await b.window();
       const before = new Set(await b.windows());
-      await retrying(`click ${sel}`, async () => b.click(await find(sel)));
+      await retrying(`click ${sel}`, () => click(sel));
       let popup;
       for (let i = 0; i < 100 && !popup; i++) {
         popup = (await b.windows()).find((h) => !before.has(h));
