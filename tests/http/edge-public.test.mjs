@@ -279,6 +279,33 @@ test("documents: disguised, empty, oversize and wrongly-kinded files are refused
   assert.equal(st.json.steps.documents.items.length, 0);
 });
 
+test("documents: an upload that breaks off midway stores nothing, upstream or here", async () => {
+  const t = await tenant();
+  const declared = 4 * 1024 * 1024;
+  await new Promise((resolve) => {
+    const u = new URL(`${BASE}/v1/tenants/${t.tenantId}/documents?kind=payslip`);
+    const req = http.request(u, { method: "POST", headers: { Authorization: `Bearer ${t.token}`, Origin: ORIGIN, "Content-Type": "application/pdf", "Content-Length": String(declared) } });
+    req.on("error", () => resolve());
+    req.on("response", (res) => { res.resume(); res.on("end", resolve); });
+    req.write(pdf(1024 * 1024));
+    // Half of what was declared, then the connection goes away.
+    setTimeout(() => { req.destroy(); resolve(); }, 500);
+  });
+  // The edge notices, the upstream request is aborted: give both a moment.
+  await new Promise((r) => setTimeout(r, 1500));
+  const list = await api(`/v1/tenants/${t.tenantId}/documents`, { token: t.token });
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.json.documents, [], "no upstream document");
+  const st = await api(`/v1/tenants/${t.tenantId}/status`, { token: t.token });
+  assert.equal(st.json.steps.documents.items.length, 0);
+  // And the tenant's next upload goes through whole.
+  const file = pdf(300_000);
+  const r = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: file, headers: { "Content-Type": "application/pdf" } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.sha256, sha256hex(file));
+  assert.equal(r.json.sizeBytes, file.length);
+});
+
 test("documents: a retry with the same Idempotency-Key never makes a second document", async () => {
   const t = await tenant();
   const file = pdf(30_000);

@@ -176,6 +176,8 @@ struct Opened {
     head: Vec<u8>,
     kind: DocumentKind,
     sniffed: ContentType,
+    /// A raw body's declared length (already checked against the limit).
+    raw_len: Option<u64>,
 }
 
 /// Opens the body (raw or multipart), checks the kind, the magic bytes and the declared
@@ -224,6 +226,7 @@ async fn open(
         head,
         kind,
         sniffed,
+        raw_len,
     })
 }
 
@@ -244,9 +247,26 @@ async fn store(
         head,
         kind,
         sniffed,
+        raw_len,
     } = opened;
+    let screening = Screening::new(&ctx.env, &ctx.settings)?;
+    // A raw body of declared length: the runtime moves its bytes (no chunk through
+    // wasm). Anything else (multipart, no `Content-Length`): the pipeline in wasm.
+    let source = match raw_len.filter(|&len| len > head.len() as u64) {
+        Some(len) => match source.into_rest() {
+            Ok(rest) => {
+                let (body, upstream_ct, pump) =
+                    pipeline::native_body(rest, head, len, kind, sniffed)?;
+                let upload = screening.upload_document(tenant_id, body, upstream_ct);
+                let (doc, sha256) = pipeline::alongside(upload, pump).await?;
+                return record(handle, doc, kind, sniffed, len, sha256).await;
+            }
+            Err(source) => source,
+        },
+        None => source,
+    };
     let (body, upstream_ct, progress) = pipeline::upstream_body(source, head, kind, sniffed, max)?;
-    let result = Screening::new(&ctx.env, &ctx.settings)?
+    let result = screening
         .upload_document(tenant_id, body, upstream_ct)
         .await;
     let (error, finished, size) = {
@@ -266,6 +286,21 @@ async fn store(
     let digest = progress.borrow().hasher.finish();
     let sha256 = digest.await?;
     let size = size.map_err(document_error)?;
+    record(handle, doc, kind, sniffed, size, sha256).await
+}
+
+/// Records an uploaded document in the tenant's state; the reply and its SHA-256.
+///
+/// # Errors
+/// 500 state.
+async fn record(
+    handle: &TenantHandle,
+    doc: onboarding_core::model::screening::Document,
+    kind: DocumentKind,
+    sniffed: ContentType,
+    size: u64,
+    sha256: String,
+) -> AppResult<(serde_json::Value, String)> {
     let uploaded = DocumentUploaded {
         document_id: doc.id.clone(),
         kind,

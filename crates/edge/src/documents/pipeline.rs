@@ -104,6 +104,21 @@ fn upstream_boundary() -> String {
     )
 }
 
+/// The upstream multipart envelope around the file: its boundary, the bytes before the
+/// file (the `kind` field, the file part's headers) and after it.
+fn envelope(kind: DocumentKind, content_type: ContentType) -> (String, Vec<u8>, Vec<u8>) {
+    let boundary = upstream_boundary();
+    let prefix = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document.{ext}\"\r\nContent-Type: {mime}\r\n\r\n",
+        kind = kind.as_str(),
+        ext = content_type.extension(),
+        mime = content_type.mime(),
+    )
+    .into_bytes();
+    let suffix = format!("\r\n--{boundary}--\r\n").into_bytes();
+    (boundary, prefix, suffix)
+}
+
 /// Builds the upstream body. Returns the JS stream, its content type and the shared
 /// progress.
 ///
@@ -116,15 +131,7 @@ pub fn upstream_body(
     content_type: ContentType,
     max: u64,
 ) -> Result<(JsValue, String, Rc<RefCell<Progress>>), AppError> {
-    let boundary = upstream_boundary();
-    let prefix = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document.{ext}\"\r\nContent-Type: {mime}\r\n\r\n",
-        kind = kind.as_str(),
-        ext = content_type.extension(),
-        mime = content_type.mime(),
-    )
-    .into_bytes();
-    let suffix = format!("\r\n--{boundary}--\r\n").into_bytes();
+    let (boundary, prefix, suffix) = envelope(kind, content_type);
     let progress = Rc::new(RefCell::new(Progress {
         guard: SizeGuard::new(max),
         hasher: Hasher::new()?,
@@ -290,4 +297,121 @@ pub async fn digest(mut source: FileSource, head: Vec<u8>, max: u64) -> Result<S
             .map_err(|_| AppError::Internal("digest stream".into()))?;
     }
     hasher.finish().await
+}
+
+/// The upstream body of a raw upload whose length was declared (`len`, within the
+/// limit, `head` included): the runtime moves the bytes. `head` and the envelope are
+/// written into a `FixedLengthStream` of the exact total (so the upstream request has a
+/// `Content-Length`, and a body that ends early or runs long is an error, never a
+/// different file); the rest of the body is `tee`d into the runtime's `DigestStream`
+/// and piped into the same stream, natively, with no chunk crossing into wasm or a JS
+/// callback. Returns the body, its content type and the pump: a future that resolves
+/// to the file's SHA-256 once every byte has been written, and must be polled
+/// alongside the upstream request ([`alongside`]).
+///
+/// # Errors
+/// 500 when the runtime's streams cannot be set up.
+pub fn native_body(
+    rest: Option<web_sys::ReadableStream>,
+    head: Vec<u8>,
+    len: u64,
+    kind: DocumentKind,
+    content_type: ContentType,
+) -> Result<
+    (
+        JsValue,
+        String,
+        impl std::future::Future<Output = Result<String, AppError>> + use<>,
+    ),
+    AppError,
+> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let internal = |_| AppError::Internal("upload streams".into());
+    let (boundary, prefix, suffix) = envelope(kind, content_type);
+    let total = prefix.len() as u64 + len + suffix.len() as u64;
+    let fixed = worker::worker_sys::FixedLengthStream::new_big_int(js_sys::BigInt::from(total))
+        .map_err(internal)?;
+    let readable = fixed.readable();
+    let writable = fixed.writable();
+    let digest = DigestStream::new(DigestStreamAlgorithm::Sha256);
+    let pump = async move {
+        let broke = |_| AppError::Problem(ProblemCode::MalformedBody);
+        let sink = writable.get_writer().map_err(internal)?;
+        let hash = digest.raw().get_writer().map_err(internal)?;
+        // The digest consumes its chunk before the upstream gets its own copy.
+        JsFuture::from(hash.write_with_chunk(&chunk(&head)))
+            .await
+            .map_err(internal)?;
+        hash.release_lock();
+        // Writes into the fixed-length stream resolve as the upstream reads them: queue
+        // the prefix and the head, then wait for both.
+        let first = sink.write_with_chunk(&chunk(&prefix));
+        let second = sink.write_with_chunk(&chunk(&head));
+        JsFuture::from(first).await.map_err(internal)?;
+        JsFuture::from(second).await.map_err(internal)?;
+        sink.release_lock();
+        match rest {
+            Some(rest) => {
+                let branches = rest.tee();
+                let to_upstream: web_sys::ReadableStream = branches.get(0).unchecked_into();
+                let to_digest: web_sys::ReadableStream = branches.get(1).unchecked_into();
+                let options = web_sys::StreamPipeOptions::new();
+                options.set_prevent_close(true);
+                let hashed = JsFuture::from(to_digest.pipe_to(digest.raw()));
+                let sent = JsFuture::from(to_upstream.pipe_to_with_options(&writable, &options));
+                let (hashed, sent) = futures_util::future::join(hashed, sent).await;
+                sent.map_err(broke)?;
+                hashed.map_err(internal)?;
+            }
+            None => {
+                JsFuture::from(digest.raw().close())
+                    .await
+                    .map_err(internal)?;
+            }
+        }
+        let sink = writable.get_writer().map_err(internal)?;
+        let last = sink.write_with_chunk(&chunk(&suffix));
+        let closed = sink.close();
+        JsFuture::from(last).await.map_err(internal)?;
+        // A body shorter or longer than declared fails here (or in the pipe above).
+        JsFuture::from(closed).await.map_err(broke)?;
+        let buffer = JsFuture::from(digest.raw().digest())
+            .await
+            .map_err(internal)?;
+        Ok(hex::encode(js_sys::Uint8Array::new(&buffer).to_vec()))
+    };
+    Ok((
+        readable.into(),
+        format!("multipart/form-data; boundary={boundary}"),
+        pump,
+    ))
+}
+
+/// Runs the upstream request and the pump feeding its body together: the request's
+/// answer and the file's SHA-256. When the body broke off, the pump's error (400) wins
+/// over the failed request's.
+///
+/// # Errors
+/// The pump's error, else the upstream's.
+pub async fn alongside<T>(
+    upload: impl std::future::Future<Output = Result<T, AppError>>,
+    pump: impl std::future::Future<Output = Result<String, AppError>>,
+) -> Result<(T, String), AppError> {
+    use futures_util::FutureExt;
+    use futures_util::future::{Either, select};
+    let (upload, pump) = (std::pin::pin!(upload), std::pin::pin!(pump));
+    match select(upload, pump).await {
+        Either::Left((answer, pump)) => match answer {
+            Ok(answer) => Ok((answer, pump.await?)),
+            Err(e) => match pump.now_or_never() {
+                Some(Err(broke)) => Err(broke),
+                _ => Err(e),
+            },
+        },
+        Either::Right((sha256, upload)) => {
+            let sha256 = sha256?;
+            Ok((upload.await?, sha256))
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use futures_util::StreamExt;
 use onboarding_core::model::problem::ProblemCode;
+use wasm_bindgen::JsCast;
 use worker::ByteStream;
 
 use super::multipart::{self, MAX_PREAMBLE, PartHeaders};
@@ -12,10 +13,33 @@ use crate::error::{AppError, AppResult};
 enum Input {
     /// A multipart body, read into wasm (its delimiter must be searched for).
     Bytes(ByteStream),
-    /// A raw body as the runtime's own chunks (`Uint8Array`s that stay JS values):
-    /// the pipeline counts them by length and passes them on without copying them into
-    /// wasm memory and back.
-    Js(wasm_streams::readable::IntoStream<'static>),
+    /// A raw body as the runtime's own chunks (`Uint8Array`s that stay JS values),
+    /// read through a reader of our own so that the rest of the body can be handed back
+    /// to the runtime as its own stream ([`FileSource::into_rest`]). `None`: no body.
+    Js(Option<Raw>),
+}
+
+/// A raw body and the reader that holds its lock.
+struct Raw {
+    stream: web_sys::ReadableStream,
+    reader: web_sys::ReadableStreamDefaultReader,
+}
+
+impl Raw {
+    /// The next chunk, `None` at the end.
+    async fn read(&self) -> Option<Result<js_sys::Uint8Array, ()>> {
+        let Ok(result) = wasm_bindgen_futures::JsFuture::from(self.reader.read()).await else {
+            return Some(Err(()));
+        };
+        let field = |name: &str| js_sys::Reflect::get(&result, &name.into()).ok();
+        if field("done").and_then(|d| d.as_bool()).unwrap_or(true) {
+            return None;
+        }
+        match field("value").map(|v| v.dyn_into::<js_sys::Uint8Array>()) {
+            Some(Ok(chunk)) => Some(Ok(chunk)),
+            _ => Some(Err(())),
+        }
+    }
 }
 
 /// A pull source of file bytes.
@@ -41,13 +65,11 @@ pub struct Preamble {
 impl FileSource {
     /// A raw body (`None`: no body, an empty file).
     pub fn raw(body: Option<web_sys::ReadableStream>) -> Self {
-        let input = match body {
-            Some(body) => Input::Js(wasm_streams::ReadableStream::from_raw(body).into_stream()),
-            None => Input::Js(
-                wasm_streams::ReadableStream::from_stream(futures_util::stream::empty())
-                    .into_stream(),
-            ),
-        };
+        let raw = body.and_then(|stream| {
+            let reader = web_sys::ReadableStreamDefaultReader::new(&stream).ok()?;
+            Some(Raw { stream, reader })
+        });
+        let input = Input::Js(raw);
         FileSource {
             input,
             pending: Vec::new(),
@@ -189,10 +211,8 @@ impl FileSource {
     async fn next_bytes(&mut self) -> Option<Result<Vec<u8>, ()>> {
         match &mut self.input {
             Input::Bytes(stream) => stream.next().await.map(|r| r.map_err(|_| ())),
-            Input::Js(stream) => stream.next().await.map(|r| match r {
-                Ok(chunk) => Ok(js_sys::Uint8Array::new(&chunk).to_vec()),
-                Err(_) => Err(()),
-            }),
+            Input::Js(None) => None,
+            Input::Js(Some(raw)) => raw.read().await.map(|r| r.map(|chunk| chunk.to_vec())),
         }
     }
 
@@ -212,19 +232,49 @@ impl FileSource {
                 .await?
                 .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())));
         }
-        let Input::Js(stream) = &mut self.input else {
+        let Input::Js(Some(raw)) = &self.input else {
             return Ok(self
                 .next()
                 .await?
                 .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())));
         };
-        match stream.next().await {
-            Some(Ok(chunk)) => Ok(Some(js_sys::Uint8Array::new(&chunk))),
+        match raw.read().await {
+            Some(Ok(chunk)) => Ok(Some(chunk)),
             Some(Err(_)) => Err(AppError::Problem(ProblemCode::MalformedBody)),
             None => {
                 self.done = true;
                 Ok(None)
             }
+        }
+    }
+
+    /// A raw body with nothing read but whole chunks (after [`FileSource::head`]): the
+    /// rest of it as the runtime's own stream, its lock released, so that the runtime
+    /// moves the bytes without them passing through wasm. `Err(self)` for a multipart
+    /// body or when bytes are held back; `Ok(None)` when there is no body.
+    ///
+    /// # Errors
+    /// Gives the source back when it cannot be handed on as a stream.
+    pub fn into_rest(self) -> Result<Option<web_sys::ReadableStream>, Self> {
+        let FileSource {
+            input,
+            pending,
+            delimiter,
+            done,
+        } = self;
+        match input {
+            Input::Js(raw) if pending.is_empty() && delimiter.is_none() && !done => {
+                Ok(raw.map(|raw| {
+                    raw.reader.release_lock();
+                    raw.stream
+                }))
+            }
+            input => Err(FileSource {
+                input,
+                pending,
+                delimiter,
+                done,
+            }),
         }
     }
 
