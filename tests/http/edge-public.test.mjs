@@ -279,6 +279,15 @@ test("documents: disguised, empty, oversize and wrongly-kinded files are refused
   assert.equal(st.json.steps.documents.items.length, 0);
 });
 
+test("documents: an upstream that reports no digest — the edge hashes the stored file itself", async () => {
+  const t = await tenant("nodigest");
+  const file = pdf(700_000);
+  const r = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: file, headers: { "Content-Type": "application/pdf", "Idempotency-Key": `nodigest-${Date.now()}` } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.sha256, sha256hex(file));
+  assert.equal(r.json.sizeBytes, file.length);
+});
+
 test("documents: an upload that breaks off midway stores nothing, upstream or here", async () => {
   const t = await tenant();
   const declared = 4 * 1024 * 1024;

@@ -154,7 +154,7 @@ pub async fn upload(
     max_bytes: u64,
     delay_ms: i64,
 ) -> AppResult<Response> {
-    tenants::load(db, tenant_id)?;
+    let no_digest = tenants::load(db, tenant_id)?.outcomes().no_digest;
     let ct = req.headers().get("content-type")?.unwrap_or_default();
     let boundary = multipart::boundary(&ct).map_err(|_| {
         AppError::UnsupportedMediaType(
@@ -248,7 +248,11 @@ pub async fn upload(
             delay_ms,
         )
     })?;
-    json(201, &row.to_document())
+    let mut doc = row.to_document();
+    if no_digest {
+        doc.sha256.clear();
+    }
+    json(201, &doc)
 }
 
 /// `GET /v1/tenants/{id}/documents/{docId}/content` → the bytes.

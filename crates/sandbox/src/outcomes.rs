@@ -35,6 +35,9 @@ pub struct Outcomes {
     /// [`SLOW_REPLY_MS`], so a test can kill the edge between the upstream's commit and
     /// the edge's `201` (the crash-and-retry check).
     pub slow_reply: bool,
+    /// `+nodigest`: document replies carry no `sha256`, like an upstream that does not
+    /// report one (the edge then reads the stored file back to hash it).
+    pub no_digest: bool,
 }
 
 /// How long `+slowreply` holds the tenant-creation reply.
@@ -63,6 +66,7 @@ impl Outcomes {
                 "sameinquiry" => out.same_inquiry = true,
                 "foreignpage" => out.foreign_page = true,
                 "slowreply" => out.slow_reply = true,
+                "nodigest" => out.no_digest = true,
                 _ => {}
             }
         }

@@ -258,7 +258,14 @@ async fn store(
                 let (body, upstream_ct, pump) =
                     pipeline::native_body(rest, head, len, kind, sniffed)?;
                 let upload = screening.upload_document(tenant_id, body, upstream_ct);
-                let (doc, sha256) = pipeline::alongside(upload, pump).await?;
+                let doc = pipeline::alongside(upload, pump).await?;
+                let sha256 = match pipeline::reported_digest(&doc, len)? {
+                    Some(sha256) => sha256,
+                    None => {
+                        let content = screening.document_content(tenant_id, &doc.id).await?;
+                        pipeline::stored_digest(content).await?
+                    }
+                };
                 return record(handle, doc, kind, sniffed, len, sha256).await;
             }
             Err(source) => source,
