@@ -92,22 +92,36 @@ pub enum Normalization {
 impl Normalization {
     /// Normalises one value.
     pub fn apply(self, value: &str) -> String {
-        use super::{
-            collapse_whitespace, normalize_email, normalize_government_id, normalize_phone,
+        let mut out = value.to_owned();
+        self.apply_in_place(&mut out);
+        out
+    }
+
+    /// Normalises one value in place, the same as [`Normalization::apply`]. A value
+    /// that is already normalised is left as it is, without allocating.
+    pub fn apply_in_place(self, value: &mut String) {
+        use super::rules::{
+            collapse_whitespace_in_place, normalize_email_in_place,
+            normalize_government_id_in_place, normalize_phone_in_place, trim_in_place,
         };
         match self {
-            Normalization::Trim => value.trim().to_owned(),
-            Normalization::CollapseSpaces => collapse_whitespace(value),
-            Normalization::Email => normalize_email(value),
-            Normalization::Phone => normalize_phone(value),
-            Normalization::DocumentNumber => normalize_government_id(value),
-            Normalization::Upper => value.trim().to_ascii_uppercase(),
-            Normalization::CollapseUpper => {
-                let mut v = collapse_whitespace(value);
-                v.make_ascii_uppercase();
-                v
+            Normalization::Trim => trim_in_place(value),
+            Normalization::CollapseSpaces => collapse_whitespace_in_place(value),
+            Normalization::Email => normalize_email_in_place(value),
+            Normalization::Phone => normalize_phone_in_place(value),
+            Normalization::DocumentNumber => normalize_government_id_in_place(value),
+            Normalization::Upper => {
+                trim_in_place(value);
+                value.make_ascii_uppercase();
             }
-            Normalization::Lower => value.trim().to_ascii_lowercase(),
+            Normalization::CollapseUpper => {
+                collapse_whitespace_in_place(value);
+                value.make_ascii_uppercase();
+            }
+            Normalization::Lower => {
+                trim_in_place(value);
+                value.make_ascii_lowercase();
+            }
         }
     }
 }

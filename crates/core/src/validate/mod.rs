@@ -285,6 +285,8 @@ const NAME_MAX: usize = 100;
 /// Context a rule may need beyond the value.
 struct Ctx<'a> {
     today: Date,
+    /// The country of a postcode's address: an ISO code (`None`: Spain). Callers pass
+    /// only codes that [`is_country`] knows.
     country: Option<&'a str>,
     id_type: Option<&'a str>,
 }
@@ -294,7 +296,8 @@ fn choices(allowed: &[&str]) -> String {
 }
 
 fn check_text(value: &str, max: usize) -> Result<(), Issue> {
-    if value.chars().count() > max {
+    // No more characters than bytes: count them only when the bytes are over.
+    if value.len() > max && value.chars().count() > max {
         return Err(Issue::from(Code::TooLong).with("max", max.to_string()));
     }
     if value.chars().any(is_invisible_junk) {
@@ -386,7 +389,7 @@ impl Rule {
             Rule::AnyDate => check_date(value).map(|_| ()),
             Rule::Country { .. } => validate_country(value).map_err(Issue::from),
             Rule::Postcode { .. } => {
-                let country = ctx.country.filter(|c| is_country(c)).unwrap_or("ES");
+                let country = ctx.country.unwrap_or("ES");
                 validate_postcode(country, value)
                     .map_err(|c| Issue::from(c).with("country", country))
             }
@@ -513,7 +516,7 @@ pub fn validate_field_with(
     let id_type = context.id_type.map(|t| Normalization::Upper.apply(t));
     let ctx = Ctx {
         today,
-        country: country.as_deref(),
+        country: country.as_deref().filter(|c| is_country(c)),
         id_type: id_type.as_deref(),
     };
     let issue = check_value(field.rule, &value, &ctx).err()?;
@@ -550,10 +553,7 @@ fn to_error(field: String, issue: Issue) -> ValidationError {
 // Normalisation
 
 fn norm_req(f: &Field, s: &mut String) {
-    let n = f.normalization().apply(s);
-    if n != *s {
-        *s = n;
-    }
+    f.normalization().apply_in_place(s);
 }
 
 fn norm_opt(f: &Field, s: &mut Option<String>) {
@@ -642,37 +642,80 @@ fn normalize_applicant(a: &mut Applicant) {
 // ---------------------------------------------------------------------------------------
 // Whole-request validation
 
+/// One step of the path to the object being walked: a row's name or a list index.
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    Name(&'static str),
+    Index(usize),
+}
+
+/// Room for the segments above a field (the deepest,
+/// `coApplicant.employment[i].employer.address`, has five).
+const MAX_DEPTH: usize = 8;
+
 struct Validator {
-    path: String,
+    /// The segments from the root to the object being walked (`path[..depth]`); they
+    /// become a dotted path only when an error is reported.
+    path: [Segment; MAX_DEPTH],
+    depth: usize,
     today: Date,
     errors: Vec<ValidationError>,
 }
 
 impl Validator {
+    fn new(today: Date) -> Validator {
+        Validator {
+            path: [Segment::Index(0); MAX_DEPTH],
+            depth: 0,
+            today,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Runs `f` with the path extended by `segment`.
+    fn within(&mut self, segment: Segment, f: impl FnOnce(&mut Self)) {
+        self.enter(segment);
+        f(self);
+        self.depth -= 1;
+    }
+
+    // Not inlined into each `within`: one bounds check in the wasm, not one per caller.
+    #[inline(never)]
+    fn enter(&mut self, segment: Segment) {
+        self.path[self.depth] = segment;
+        self.depth += 1;
+    }
+
     /// Runs `f` with the path extended by the row's segment.
     fn nested(&mut self, row: &Field, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        if len > 0 {
-            self.path.push('.');
-        }
-        self.path.push_str(row.name);
-        f(self);
-        self.path.truncate(len);
+        self.within(Segment::Name(row.name), f);
     }
 
     fn indexed(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        let _ = write!(self.path, "[{i}]");
-        f(self);
-        self.path.truncate(len);
+        self.within(Segment::Index(i), f);
     }
 
-    fn path_to(&self, seg: &str) -> String {
-        if self.path.is_empty() {
-            seg.to_owned()
-        } else {
-            format!("{}.{seg}", self.path)
+    /// The dotted path of the field `name` in the object being walked.
+    fn path_to(&self, name: &str) -> String {
+        let mut path = String::new();
+        for segment in &self.path[..self.depth] {
+            match segment {
+                Segment::Name(n) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(n);
+                }
+                Segment::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+            }
         }
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+        path
     }
 
     fn report(&mut self, row: &Field, issue: Issue) {
@@ -835,11 +878,7 @@ pub fn validate_tenant_request(
     today: Date,
 ) -> Result<(), Vec<ValidationError>> {
     use fields::*;
-    let mut v = Validator {
-        path: String::with_capacity(48),
-        today,
-        errors: Vec::new(),
-    };
+    let mut v = Validator::new(today);
     v.nested(&APPLICANT, |v| v.applicant(&req.applicant));
     if let Some(co) = &req.co_applicant {
         v.nested(&CO_APPLICANT, |v| v.applicant(co));
@@ -881,15 +920,11 @@ pub fn validate_tenant_request(
 ///
 /// Every broken rule (`answers`, `answers[i].questionId`, `answers[i].choiceId`).
 pub fn validate_answers(req: &AnswersRequest) -> Result<(), Vec<ValidationError>> {
-    let mut v = Validator {
-        path: String::new(),
-        today: Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        },
-        errors: Vec::new(),
-    };
+    let mut v = Validator::new(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
     v.list(&fields::ANSWERS, &req.answers, |v, a| {
         v.field(&fields::QUESTION_ID, a.question_id.trim());
         v.field(&fields::CHOICE_ID, a.choice_id.trim());

@@ -110,13 +110,34 @@ pub fn infer_government_id_type(value: &str) -> GovernmentIdType {
 
 /// Upper-cases and removes spaces, dashes and dots from a document number.
 pub fn normalize_government_id(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        if !(c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}')) {
-            out.push(c.to_ascii_uppercase());
-        }
-    }
+    in_place(value, normalize_government_id_in_place)
+}
+
+/// [`normalize_government_id`] on a value in place.
+pub(crate) fn normalize_government_id_in_place(value: &mut String) {
+    value.retain(|c| !(c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}')));
+    value.make_ascii_uppercase();
+}
+
+/// A `&str → String` normalisation from its in-place form.
+fn in_place(value: &str, normalize: fn(&mut String)) -> String {
+    let mut out = value.to_owned();
+    normalize(&mut out);
     out
+}
+
+/// Removes surrounding whitespace (as [`str::trim`]); allocates only when there is
+/// some.
+pub(crate) fn trim_in_place(value: &mut String) {
+    // The usual case: an ASCII letter, digit or symbol at both ends, nothing to trim.
+    let b = value.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        return;
+    }
+    let trimmed = value.trim();
+    if trimmed.len() != value.len() {
+        *value = trimmed.to_owned();
+    }
 }
 
 /// An email address, RFC 5321-ish: one `@`; a local part of 1–64 ASCII characters
@@ -128,7 +149,7 @@ pub fn normalize_government_id(value: &str) -> String {
 ///
 /// [`Code::TooLong`] over [`EMAIL_MAX`] characters, [`Code::InvalidEmail`] otherwise.
 pub fn validate_email(value: &str) -> Result<(), Code> {
-    if value.chars().count() > EMAIL_MAX {
+    if value.len() > EMAIL_MAX && value.chars().count() > EMAIL_MAX {
         return Err(Code::TooLong);
     }
     let (local, domain) = match value.split_once('@') {
@@ -145,8 +166,8 @@ pub fn validate_email(value: &str) -> Result<(), Code> {
     if !local_ok || domain.len() > 253 {
         return Err(Code::InvalidEmail);
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    // At least two labels.
+    if !domain.contains('.') {
         return Err(Code::InvalidEmail);
     }
     let label_ok = |l: &str| {
@@ -156,10 +177,10 @@ pub fn validate_email(value: &str) -> Result<(), Code> {
             && !l.ends_with('-')
             && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
     };
-    let tld = labels[labels.len() - 1];
+    let tld = domain.rsplit('.').next().unwrap_or_default();
     let tld_ok =
         tld.len() >= 2 && (tld.bytes().all(|c| c.is_ascii_alphabetic()) || tld.starts_with("xn--"));
-    if labels.iter().all(|l| label_ok(l)) && tld_ok {
+    if tld_ok && domain.split('.').all(label_ok) {
         Ok(())
     } else {
         Err(Code::InvalidEmail)
@@ -169,10 +190,14 @@ pub fn validate_email(value: &str) -> Result<(), Code> {
 /// Trims an email address and lower-cases its domain (the local part is left alone:
 /// it is case-sensitive in principle).
 pub fn normalize_email(value: &str) -> String {
-    let v = value.trim();
-    match v.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
-        None => v.to_owned(),
+    in_place(value, normalize_email_in_place)
+}
+
+/// [`normalize_email`] on a value in place.
+pub(crate) fn normalize_email_in_place(value: &mut String) {
+    trim_in_place(value);
+    if let Some(at) = value.rfind('@') {
+        value[at + 1..].make_ascii_lowercase();
     }
 }
 
@@ -180,21 +205,20 @@ pub fn normalize_email(value: &str) -> String {
 /// dots and parentheses; `00` becomes `+`; a bare Spanish 9-digit number starting with
 /// 6, 7, 8 or 9 gets `+34`. Anything else is returned cleaned but otherwise as typed.
 pub fn normalize_phone(value: &str) -> String {
-    let cleaned: String = value
-        .chars()
-        .filter(|c| {
-            !(c.is_whitespace()
-                || matches!(c, '-' | '.' | '(' | ')' | '/' | '\u{2010}'..='\u{2015}'))
-        })
-        .collect();
-    if let Some(rest) = cleaned.strip_prefix("00") {
-        return format!("+{rest}");
+    in_place(value, normalize_phone_in_place)
+}
+
+/// [`normalize_phone`] on a value in place.
+pub(crate) fn normalize_phone_in_place(value: &mut String) {
+    value.retain(|c| {
+        !(c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '/' | '\u{2010}'..='\u{2015}'))
+    });
+    let b = value.as_bytes();
+    if b.starts_with(b"00") {
+        *value = format!("+{}", &value[2..]);
+    } else if b.len() == 9 && all_digits(b) && matches!(b[0], b'6'..=b'9') {
+        value.insert_str(0, "+34");
     }
-    let b = cleaned.as_bytes();
-    if b.len() == 9 && all_digits(b) && matches!(b[0], b'6'..=b'9') {
-        return format!("+34{cleaned}");
-    }
-    cleaned
 }
 
 /// A phone number in E.164 (`+` and 8–15 digits, no leading 0). Spanish numbers
@@ -329,6 +353,9 @@ pub fn validate_amount(value: &str) -> Result<(), Code> {
 /// controls, zero-width characters, bidi overrides and isolates, soft hyphen,
 /// variation selectors, tag characters, private use, specials and non-characters.
 pub fn is_invisible_junk(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c,
             '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
@@ -374,6 +401,21 @@ pub fn collapse_whitespace(value: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// [`collapse_whitespace`] on a value in place; allocates only when the value changes.
+pub(crate) fn collapse_whitespace_in_place(value: &mut String) {
+    trim_in_place(value);
+    let mut after_space = false;
+    let collapsed = value.chars().all(|c| {
+        let space = c.is_whitespace();
+        let ok = !space || (c == ' ' && !after_space);
+        after_space = space;
+        ok
+    });
+    if !collapsed {
+        *value = collapse_whitespace(value);
+    }
 }
 
 /// A device session id as the API accepts it: 1–32 ASCII letters or digits (the widget
@@ -651,6 +693,30 @@ mod tests {
             );
         }
         assert_eq!(collapse_whitespace("  José \t María  "), "José María");
+    }
+
+    #[test]
+    fn in_place_forms_agree_with_str_forms() {
+        for v in [
+            "",
+            " ",
+            "a",
+            "Lucía",
+            " Lucía ",
+            "\u{b}a\u{b}",
+            "\u{3000}José  María\u{a0}",
+            "José\tMaría",
+            "a \u{85}b",
+            "é",
+            "\u{2028}",
+        ] {
+            let mut t = v.to_owned();
+            trim_in_place(&mut t);
+            assert_eq!(t, v.trim(), "{v:?}");
+            let mut c = v.to_owned();
+            collapse_whitespace_in_place(&mut c);
+            assert_eq!(c, collapse_whitespace(v), "{v:?}");
+        }
     }
 
     #[test]
