@@ -84,7 +84,15 @@ fn bench(c: &mut Criterion) {
     let mut normalized = base.clone();
     normalize_tenant_request(&mut normalized);
     let mut with_co = base.clone();
-    with_co.co_applicant = Some(applicant("Ana", "X1234567L"));
+    // A valid co-applicant (an NIE, so the bench measures the accepting path).
+    let mut co = applicant("Ana", "X1234567L");
+    co.government_id[0].kind = "NIE".into();
+    with_co.co_applicant = Some(co);
+    {
+        let mut check = with_co.clone();
+        normalize_tenant_request(&mut check);
+        assert_eq!(validate_tenant_request(&check, today), Ok(()));
+    }
 
     let mut group = c.benchmark_group("validate");
     group.throughput(Throughput::Elements(1));
