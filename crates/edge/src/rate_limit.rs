@@ -15,35 +15,47 @@ use crate::scope_store::{self, RateCheck, RateVerdict};
 /// # Errors
 /// 429 when over `limit` in the current window.
 pub async fn hit(ctx: &Ctx, scope: &str, limit: u32, window_seconds: u64) -> AppResult<()> {
-    spend(ctx, scope, u64::from(limit), window_seconds, 1, false).await
+    let check = Counter::hits(u64::from(limit), window_seconds).check(ctx, "", 1, false);
+    spend(ctx, scope, vec![check]).await
 }
 
-/// Spends `cost` of a budget of `limit` per window in `scope` (`force`: count it even
-/// when it goes over, because it was spent already).
-///
-/// # Errors
-/// 429 when the cost does not fit in what is left of the window.
-pub async fn spend(
-    ctx: &Ctx,
-    scope: &str,
+/// One of a scope's counters: a limit per window.
+#[derive(Clone, Copy)]
+pub struct Counter {
     limit: u64,
     window_seconds: u64,
-    cost: u64,
-    force: bool,
-) -> AppResult<()> {
-    let verdict: RateVerdict = scope_store::call(
-        &ctx.env,
-        &format!("rate:{scope}"),
-        "/rate",
-        Some(&RateCheck {
+}
+
+impl Counter {
+    /// At most `limit` per window (hits, or the sum of costs).
+    pub fn hits(limit: u64, window_seconds: u64) -> Self {
+        Counter {
             limit,
             window_seconds,
+        }
+    }
+
+    /// A check of `cost` against this counter, named `name` in its scope (`force`:
+    /// count it even when it goes over, because it was spent already).
+    pub fn check(self, ctx: &Ctx, name: &str, cost: u64, force: bool) -> RateCheck {
+        RateCheck {
+            limit: self.limit,
+            window_seconds: self.window_seconds,
             now: ctx.now_secs(),
             cost,
             force,
-        }),
-    )
-    .await?;
+            counter: name.to_owned(),
+        }
+    }
+}
+
+/// Spends the `checks` in `scope`, all or none, in one call of its store.
+///
+/// # Errors
+/// 429 with `Retry-After` when a check does not fit in what is left of its window.
+pub async fn spend(ctx: &Ctx, scope: &str, checks: Vec<RateCheck>) -> AppResult<()> {
+    let verdict: RateVerdict =
+        scope_store::call(&ctx.env, &format!("rate:{scope}"), "/rate", Some(&checks)).await?;
     if verdict.allowed {
         Ok(())
     } else {

@@ -32,6 +32,10 @@ pub struct RateCheck {
     /// size of an upload without `Content-Length`).
     #[serde(default)]
     pub force: bool,
+    /// Which of the scope's counters (a scope may keep several, e.g. an upload count
+    /// and a byte budget, checked together in one call).
+    #[serde(default)]
+    pub counter: String,
 }
 
 fn one() -> u64 {
@@ -144,7 +148,7 @@ impl DurableObject for ScopeStore {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
         for ddl in [
-            "CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1), window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT)",
             "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
@@ -275,38 +279,59 @@ impl DurableObject for ScopeStore {
 }
 
 impl ScopeStore {
-    fn rate(&self, c: RateCheck) -> worker::Result<RateVerdict> {
+    /// Counts the checks' costs together: all of them, or (when one is over its limit
+    /// and not forced) none. A refused hit costs nothing: a refused 15 MiB upload must
+    /// not use up the byte budget, nor a refused count the bytes. The verdict is the
+    /// first refusal's, else allowed (with the longest wait of any counter).
+    fn rate(&self, checks: Vec<RateCheck>) -> worker::Result<RateVerdict> {
         #[derive(Deserialize)]
         struct Row {
             window_start: i64,
             count: i64,
         }
-        let window = c.window_seconds.max(1);
-        let start = (c.now / window * window) as i64;
-        let row: Option<Row> = self
-            .sql
-            .exec("SELECT window_start, count FROM rate WHERE id = 1", None)?
-            .to_array()?
-            .into_iter()
-            .next();
-        let used = match row {
-            Some(r) if r.window_start == start => r.count,
-            _ => 0,
+        let mut writes = Vec::with_capacity(checks.len());
+        let mut verdict = RateVerdict {
+            allowed: true,
+            retry_after: 1,
         };
-        let count = used.saturating_add(c.cost.min(i64::MAX as u64) as i64);
-        let allowed = count <= c.limit.min(i64::MAX as u64) as i64;
-        // A refused hit costs nothing (a refused 15 MiB upload must not use up the
-        // byte budget), unless the cost was already spent.
-        if allowed || c.force {
-            self.sql.exec(
-                "INSERT OR REPLACE INTO rate (id, window_start, count) VALUES (1, ?, ?)",
-                vec![start.into(), count.into()],
-            )?;
+        for c in &checks {
+            let window = c.window_seconds.max(1);
+            let start = (c.now / window * window) as i64;
+            let row: Option<Row> = self
+                .sql
+                .exec(
+                    "SELECT window_start, count FROM counters WHERE name = ?",
+                    vec![c.counter.as_str().into()],
+                )?
+                .to_array()?
+                .into_iter()
+                .next();
+            let used = match row {
+                Some(r) if r.window_start == start => r.count,
+                _ => 0,
+            };
+            let count = used.saturating_add(c.cost.min(i64::MAX as u64) as i64);
+            let allowed = count <= c.limit.min(i64::MAX as u64) as i64;
+            let retry_after = (start as u64 + window).saturating_sub(c.now).max(1);
+            if !allowed && !c.force && verdict.allowed {
+                verdict = RateVerdict {
+                    allowed: false,
+                    retry_after,
+                };
+            } else if verdict.allowed {
+                verdict.retry_after = verdict.retry_after.max(retry_after);
+            }
+            writes.push((c, start, count));
         }
-        Ok(RateVerdict {
-            allowed,
-            retry_after: (start as u64 + window).saturating_sub(c.now).max(1),
-        })
+        for (c, start, count) in writes {
+            if verdict.allowed || c.force {
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO counters (name, window_start, count) VALUES (?, ?, ?)",
+                    vec![c.counter.as_str().into(), start.into(), count.into()],
+                )?;
+            }
+        }
+        Ok(verdict)
     }
 
     /// Whether `caller` may finish or abort the record under `key` (core's

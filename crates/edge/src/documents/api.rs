@@ -42,7 +42,6 @@ fn query_kind(req: &Request) -> Option<String> {
 pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let key = http::idempotency_key(&req)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    handle.status().await?;
     let max = ctx.settings.max_document_bytes;
     let declared_len = http::header(&req, "Content-Length").and_then(|v| v.parse::<u64>().ok());
     let content_type = http::header(&req, "Content-Type").unwrap_or_default();
@@ -75,15 +74,22 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         idempotency::UPLOAD_LEASE_MS,
     )
     .await?;
-    if !matches!(begun, Begun::Replay { .. }) {
-        // A replay is free; anything else counts against the tenant's upload budget.
-        let limited = spend_upload(ctx, tenant_id, declared_len.unwrap_or(0), false).await;
-        if let Err(e) = limited {
-            if let Begun::Run(lease) = begun {
-                lease.abort().await;
-            }
-            return Err(e);
+    // Whether the tenant exists (404) and, unless this replays, the upload budget
+    // (429): two objects, asked at once. A replay is free.
+    let replay = matches!(begun, Begun::Replay { .. });
+    let charged = async {
+        if replay {
+            Ok(())
+        } else {
+            spend_upload(ctx, tenant_id, declared_len.unwrap_or(0), false).await
         }
+    };
+    let (exists, charged) = futures_util::future::join(handle.status(), charged).await;
+    if let Err(e) = exists.map(drop).and(charged) {
+        if let Begun::Run(lease) = begun {
+            lease.abort().await;
+        }
+        return Err(e);
     }
     let opened = open(&mut req, &content_type, kind_q, declared_len, max).await;
     match begun {
@@ -127,31 +133,21 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
     }
 }
 
-/// Counts one upload and `bytes` against the tenant's upload budgets (`force`: the
-/// bytes were spent already).
+/// Counts one upload and `bytes` against the tenant's upload budgets, in one call
+/// (`force`: the bytes were spent already; only they are counted).
 ///
 /// # Errors
 /// 429 with `Retry-After` when over a budget.
 async fn spend_upload(ctx: &Ctx, tenant_id: &str, bytes: u64, force: bool) -> AppResult<()> {
     let s = &ctx.settings;
+    let uploads =
+        rate_limit::Counter::hits(u64::from(s.uploads_per_tenant), s.uploads_window_seconds);
+    let budget = rate_limit::Counter::hits(s.upload_bytes_per_tenant, s.uploads_window_seconds);
+    let mut checks = vec![budget.check(ctx, "bytes", bytes, force)];
     if !force {
-        rate_limit::hit(
-            ctx,
-            &format!("uploads:{tenant_id}"),
-            s.uploads_per_tenant,
-            s.uploads_window_seconds,
-        )
-        .await?;
+        checks.push(uploads.check(ctx, "count", 1, false));
     }
-    rate_limit::spend(
-        ctx,
-        &format!("upload-bytes:{tenant_id}"),
-        s.upload_bytes_per_tenant,
-        s.uploads_window_seconds,
-        bytes,
-        force,
-    )
-    .await
+    rate_limit::spend(ctx, &format!("uploads:{tenant_id}"), checks).await
 }
 
 /// After an upload without `Content-Length`: its size counts against the byte budget
