@@ -312,7 +312,8 @@ function coreNative() {
 
 function coreWasm() {
   const wasm = process.env.CORE_WASM_RATE;
-  if (wasm) row("core full applicant validation, wasm (headless Chromium)", `${Number(wasm).toLocaleString("en")} /s`, "", "", "", null);
+  if (!wasm) throw new Error(`wasm-pack test --test wasm_bench gave no rate: ${process.env.CORE_WASM_ERROR ?? "no output"}`);
+  row("core full applicant validation, wasm (headless Chromium)", `${Number(wasm).toLocaleString("en")} /s`, "", "", "", null);
 }
 
 // ----------------------------------------------------------------- main -----

@@ -59,6 +59,10 @@ if [[ -n "${BENCH_SECTIONS:-}" && "$BENCH_SECTIONS" != *core* ]]; then
 elif out=$(cd crates/core && WASM_BENCH=1 wasm-pack test --release --headless --chrome -- --test wasm_bench -- --nocapture 2>&1); then
   CORE_WASM_RATE=$(printf '%s' "$out" | sed -n 's/.*bench: \([0-9]*\) validations\/s.*/\1/p' | head -1)
   export CORE_WASM_RATE
+else
+  # Say so in the table (the row used to vanish): the build or the browser failed.
+  CORE_WASM_ERROR=$(printf '%s' "$out" | grep -m1 -E '^error' || printf '%s' "$out" | tail -1)
+  export CORE_WASM_ERROR
 fi
 
 node bench/run.mjs | tee "$ROOT/target/bench/table.md"
