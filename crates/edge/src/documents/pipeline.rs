@@ -1,8 +1,13 @@
-//! The upstream body: the upstream multipart envelope around the file's bytes, built
-//! as a `ReadableStream` that pulls from the [`FileSource`] on demand. Every chunk is
-//! counted against the size limit (core's [`SizeGuard`]) and fed to an incremental
-//! SHA-256; the first failure errors the stream, which aborts the upstream request, and
-//! is kept in [`Progress`] so the handler can answer with the right status.
+//! The upstream body: the upstream multipart envelope around the file's bytes, two
+//! ways.
+//!
+//! * A raw body of declared length ([`native_body`]): the runtime pipes it into a
+//!   `FixedLengthStream`; no byte passes through wasm.
+//! * Anything else ([`upstream_body`]): a `ReadableStream` that pulls from the
+//!   [`FileSource`] on demand. Every chunk is counted against the size limit (core's
+//!   [`SizeGuard`]) and fed to an incremental SHA-256; the first failure errors the
+//!   stream, which aborts the upstream request, and is kept in [`Progress`] so the
+//!   handler can answer with the right status.
 
 use onboarding_core::model::problem::ProblemCode;
 use std::cell::RefCell;
@@ -309,8 +314,10 @@ pub async fn digest(mut source: FileSource, head: Vec<u8>, max: u64) -> Result<S
 /// The file's SHA-256 is then the upstream's, of the bytes it received
 /// ([`reported_digest`], else [`stored_digest`]): hashing on the way costs a `tee`
 /// (which buffers whole files behind the slower branch) or a wasm call per chunk
-/// (0.42× direct); the native pipe alone runs at the pass-through's speed. Returns the body, its content type and the pump (a
-/// future to poll alongside the upstream request: [`alongside`]).
+/// (0.42× direct); the native pipe alone runs at the pass-through's speed.
+///
+/// Returns the body, its content type and the pump (a future to poll alongside the
+/// upstream request: [`alongside`]).
 ///
 /// # Errors
 /// 500 when the runtime's streams cannot be set up.
