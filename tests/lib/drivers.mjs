@@ -57,6 +57,8 @@ function settled(sel) {
     el.scrollIntoView({ block: "center" });
     let last = "";
     let frames = 0;
+    // A window that paints no frames (hidden, occluded) must not hang the click.
+    setTimeout(() => resolve(true), 1000);
     const tick = () => {
       const r = el.getBoundingClientRect();
       const box = `${r.x},${r.y},${r.width},${r.height}`;
