@@ -163,53 +163,40 @@ impl DurableObject for ScopeStore {
         let out = match path.as_str() {
             "/rate" => serde_json::to_value(self.rate(req.json().await?)?),
             "/idem/begin" => serde_json::to_value(self.begin(req.json().await?)?),
-            "/idem/finish" => {
-                let f: IdemFinish = req.json().await?;
-                // Only the owner's own unfinished record (core's may_settle): a request
-                // whose lease ran out never overwrites the one that took over.
-                let owned = self.settleable(&f.key, &f.owner)?;
-                if owned {
-                    self.sql.exec(
-                        "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
-                        vec![
-                            i64::from(f.status).into(),
-                            f.body.into(),
-                            f.content.into(),
-                            f.key.into(),
-                        ],
-                    )?;
-                }
-                serde_json::to_value(IdemOwned { owned })
-            }
-            "/idem/abort" => {
-                let f: IdemFinish = req.json().await?;
-                // Likewise: never deletes another request's record.
-                let owned = self.settleable(&f.key, &f.owner)?;
-                if owned {
-                    // Released for a retry; a record with a checkpoint stays (lease
-                    // over, no owner) so the retry resumes from it.
-                    self.sql.exec(
-                        "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
-                        vec![f.key.clone().into()],
-                    )?;
-                    self.sql.exec(
-                        "UPDATE idempotency SET owner = '', started_ms = 0 WHERE key = ?",
-                        vec![f.key.into()],
-                    )?;
-                }
-                serde_json::to_value(IdemOwned { owned })
-            }
+            // Only the owner's own unfinished record (core's may_settle): a request
+            // whose lease ran out never overwrites the one that took over.
+            "/idem/finish" => serde_json::to_value(self.settle(req.json().await?, |sql, f| {
+                sql.exec(
+                    "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
+                    vec![
+                        i64::from(f.status).into(),
+                        f.body.into(),
+                        f.content.into(),
+                        f.key.into(),
+                    ],
+                )
+            })?),
+            // Likewise: never deletes another request's record. Released for a retry;
+            // a record with a checkpoint stays (lease over, no owner) so the retry
+            // resumes from it.
+            "/idem/abort" => serde_json::to_value(self.settle(req.json().await?, |sql, f| {
+                sql.exec(
+                    "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
+                    vec![f.key.clone().into()],
+                )?;
+                sql.exec(
+                    "UPDATE idempotency SET owner = '', started_ms = 0 WHERE key = ?",
+                    vec![f.key.into()],
+                )
+            })?),
+            // `body` carries the checkpoint; only the owner's unfinished record.
             "/idem/checkpoint" => {
-                // `body` carries the checkpoint; only the owner's unfinished record.
-                let f: IdemFinish = req.json().await?;
-                let owned = self.settleable(&f.key, &f.owner)?;
-                if owned {
-                    self.sql.exec(
+                serde_json::to_value(self.settle(req.json().await?, |sql, f| {
+                    sql.exec(
                         "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
                         vec![f.body.into(), f.key.into()],
-                    )?;
-                }
-                serde_json::to_value(IdemOwned { owned })
+                    )
+                })?)
             }
             "/kv/put" => {
                 let kv: Kv = req.json().await?;
@@ -332,6 +319,20 @@ impl ScopeStore {
             }
         }
         Ok(verdict)
+    }
+
+    /// Applies `change` to the record under `f.key` if `f.owner` may settle it (core's
+    /// [`may_settle`]); answers whether it did.
+    fn settle(
+        &self,
+        f: IdemFinish,
+        change: impl FnOnce(&SqlStorage, IdemFinish) -> worker::Result<worker::SqlCursor>,
+    ) -> worker::Result<IdemOwned> {
+        let owned = self.settleable(&f.key, &f.owner)?;
+        if owned {
+            change(&self.sql, f)?;
+        }
+        Ok(IdemOwned { owned })
     }
 
     /// Whether `caller` may finish or abort the record under `key` (core's
