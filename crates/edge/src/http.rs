@@ -55,6 +55,27 @@ pub fn random_hex(n: usize) -> AppResult<String> {
     Ok(hex::encode(buf))
 }
 
+/// The whole body of a response (an upstream's or a Durable Object's), read by the
+/// runtime in one call. `worker::Response::bytes` pulls a fetched body through wasm a
+/// chunk at a time, a promise and a reader lock each: measured, that was 2–3 ms of CPU
+/// per `POST /v1/tenants`.
+///
+/// # Errors
+/// When the body cannot be read.
+pub async fn body_bytes(resp: Response) -> worker::Result<Vec<u8>> {
+    let raw = web_sys::Response::from(resp);
+    let buffer = wasm_bindgen_futures::JsFuture::from(raw.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// [`body_bytes`] parsed as JSON.
+///
+/// # Errors
+/// When the body cannot be read or is not the expected JSON.
+pub async fn body_json<T: DeserializeOwned>(resp: Response) -> worker::Result<T> {
+    Ok(serde_json::from_slice(&body_bytes(resp).await?)?)
+}
+
 /// A JSON response.
 ///
 /// # Errors
@@ -80,6 +101,14 @@ pub async fn read_limited(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > max) {
         return Err(AppError::Problem(ProblemCode::FileTooLarge));
+    }
+    // A declared length is the framing the runtime already enforces: the body is read
+    // in one call, natively (chunk by chunk through wasm cost ≈ 1 ms per request).
+    if declared.is_some() {
+        return req
+            .bytes()
+            .await
+            .map_err(|_| AppError::Problem(ProblemCode::MalformedBody));
     }
     let mut out = Vec::new();
     let Ok(mut stream) = req.stream() else {

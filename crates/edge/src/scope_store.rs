@@ -138,6 +138,12 @@ pub struct Kv {
 /// A relay delivery that gave up (the wire type of the agency API).
 pub use onboarding_core::model::api::DeadLetter;
 
+/// The store's tables.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT);
+CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL);";
+
 /// The Durable Object.
 #[durable_object]
 pub struct ScopeStore {
@@ -147,14 +153,8 @@ pub struct ScopeStore {
 impl DurableObject for ScopeStore {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
-        for ddl in [
-            "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT)",
-            "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
-        ] {
-            let _ = sql.exec(ddl, None);
-        }
+        // One call for the whole schema (the runtime runs the statements in turn).
+        let _ = sql.exec(SCHEMA, None);
         ScopeStore { sql }
     }
 
@@ -452,12 +452,12 @@ pub async fn call<B: Serialize, T: serde::de::DeserializeOwned>(
         }
     }
     let req = Request::new_with_init(&format!("https://ledger{path}"), &init)?;
-    let mut resp = stub.fetch_with_request(req).await?;
+    let resp = stub.fetch_with_request(req).await?;
     if resp.status_code() != 200 {
         return Err(AppError::Internal(format!(
             "ledger {path} answered {}",
             resp.status_code()
         )));
     }
-    Ok(resp.json().await?)
+    Ok(crate::http::body_json(resp).await?)
 }

@@ -40,9 +40,9 @@ impl TenantHandle {
         });
         init.with_body(body.map(Into::into));
         let req = Request::new_with_init(&format!("https://tenant{path_and_query}"), &init)?;
-        let mut resp = self.stub.fetch_with_request(req).await?;
+        let resp = self.stub.fetch_with_request(req).await?;
         match resp.status_code() {
-            200 => Ok(Some(resp.json().await?)),
+            200 => Ok(Some(crate::http::body_json(resp).await?)),
             404 => Ok(None),
             // Only `/init`: the tenant id is bound to another agency.
             409 => Err(AppError::Problem(ProblemCode::TenantUnavailable)),

@@ -93,6 +93,13 @@ const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60
 /// Most events queued by one sweep (the alarm is set again while more remain).
 const RELAY_SWEEP_BATCH: i64 = 50;
 
+/// The tenant's tables.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created_at TEXT NOT NULL, applied INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL);";
+
 /// The Durable Object.
 #[durable_object]
 pub struct TenantState {
@@ -137,21 +144,25 @@ impl TenantState {
         })
     }
 
-    /// Stores the status and appends it to the log; returns the new sequence number.
+    /// Stores the status and appends it to the log; returns the new entry (the
+    /// status as stored, with its sequence number).
     fn commit(
         &self,
         status: &Status,
         event_id: &str,
         kind: &str,
         body: &str,
-    ) -> worker::Result<i64> {
+    ) -> worker::Result<LogEntry> {
         let json = serde_json::to_string(status)?;
         self.put("status", &json)?;
         self.sql.exec(
             "INSERT INTO log (event_id, type, status, body) VALUES (?, ?, ?, ?)",
             vec![event_id.into(), kind.into(), json.into(), body.into()],
         )?;
-        self.last_seq()
+        Ok(LogEntry {
+            seq: self.last_seq()?,
+            status: serde_json::to_value(status)?,
+        })
     }
 
     fn last_seq(&self) -> worker::Result<i64> {
@@ -174,12 +185,16 @@ impl TenantState {
             None => {
                 self.put("tenant", &serde_json::to_string(&rec)?)?;
                 let status = Status::new(&rec.tenant_id, &rec.created_at);
-                self.commit(&status, "local:created", "tenant.created", "")?;
+                Ok(Some(self.commit(
+                    &status,
+                    "local:created",
+                    "tenant.created",
+                    "",
+                )?))
             }
-            Some(existing) if existing.agency != rec.agency => return Ok(None),
-            Some(_) => {}
+            Some(existing) if existing.agency != rec.agency => Ok(None),
+            Some(_) => Ok(Some(self.current()?)),
         }
-        Ok(Some(self.current()?))
     }
 
     fn current(&self) -> worker::Result<LogEntry> {
@@ -217,8 +232,7 @@ impl TenantState {
                 "step.started"
             }
         };
-        self.commit(&status, &format!("local:{id}"), kind, "")?;
-        self.current()
+        self.commit(&status, &format!("local:{id}"), kind, "")
     }
 
     fn webhook(&self, body: &str, at: &str) -> worker::Result<Applied> {
@@ -433,15 +447,8 @@ impl TenantState {
 impl DurableObject for TenantState {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        for ddl in [
-            "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0)",
-            "CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS results (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created_at TEXT NOT NULL, applied INTEGER NOT NULL, data TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL)",
-        ] {
-            let _ = sql.exec(ddl, None);
-        }
+        // One call for the whole schema (the runtime runs the statements in turn).
+        let _ = sql.exec(SCHEMA, None);
         TenantState { sql, state, env }
     }
 

@@ -135,9 +135,8 @@ impl<'a> Upstream<'a> {
         body: Body,
         idempotency_key: Option<&str>,
     ) -> AppResult<T> {
-        let mut resp = self.send_with(method, path, body, idempotency_key).await?;
-        let bytes = resp
-            .bytes()
+        let resp = self.send_with(method, path, body, idempotency_key).await?;
+        let bytes = crate::http::body_bytes(resp)
             .await
             .map_err(|_| AppError::UpstreamFailed(format!("{}: body not readable", self.name)))?;
         serde_json::from_slice(&bytes).map_err(|_| {
