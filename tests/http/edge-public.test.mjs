@@ -8,6 +8,7 @@ import {
   api, session, tenant, tenantBody, mintToken, pdf, sha256hex, PNG_HEADER,
   ORIGIN, EVIL_ORIGIN, BASE, fakeIp,
 } from "../lib/edge.mjs";
+import { SKOR_API_KEY } from "../lib/sandbox.mjs";
 
 const problem = (r, status, code) => {
   assert.equal(r.status, status, r.text);
@@ -404,4 +405,32 @@ test("rate limits: tenants per session answer 429 with Retry-After", async () =>
   assert.ok(limited, "a 429 within 12 creations");
   problem(limited, 429, "rate_limited");
   assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+});
+
+test("rate limits: keyed and unkeyed creations share one count per session; a refused one reaches nothing upstream and takes no key; a replay costs nothing", async () => {
+  // The limit is counted in the same store call that takes an Idempotency-Key, so a
+  // client that alternates (or drops the header) must not get a second allowance.
+  const limit = Number(/RATE_TENANTS_PER_SESSION\s*=\s*"(\d+)"/.exec(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8"))[1]);
+  const s = await session();
+  const tag = `mix${Date.now().toString(36)}`;
+  const body = tenantBody(tag);
+  const key = (i) => `mix-${tag}-${i}`;
+  const create = (i) => api("/v1/tenants", { token: s, json: body, headers: i % 2 ? { "Idempotency-Key": key(i) } : {} });
+  let i = 0;
+  for (; i < limit; i++) assert.equal((await create(i)).status, 201, `creation ${i + 1} of ${limit}`);
+  // A replay of a finished key answers its 201 again, counted nothing.
+  const replay = await api("/v1/tenants", { token: s, json: body, headers: { "Idempotency-Key": key(1) } });
+  assert.equal(replay.status, 201, replay.text);
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  const upstream = async () => {
+    const r = await fetch(`${BASE}/sandbox/v1/tenants?email=${encodeURIComponent(body.applicant.email)}`, { headers: { "x-api-key": SKOR_API_KEY } });
+    assert.equal(r.status, 200);
+    return (await r.json()).tenants.length;
+  };
+  assert.equal(await upstream(), limit, "one upstream tenant per creation, none for the replay");
+  for (const k of [i, i + 1]) problem(await create(k), 429, "rate_limited");
+  assert.equal(await upstream(), limit, "a refused creation reaches nothing upstream");
+  // The refused key was not taken: the same key again is refused by the limit again,
+  // not answered "in progress" nor replayed.
+  problem(await create(i + 1), 429, "rate_limited");
 });

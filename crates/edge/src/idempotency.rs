@@ -23,7 +23,7 @@ use worker::{Delay, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::{self, IdemBegin, IdemFinish, IdemOwned, IdemState};
+use crate::scope_store::{self, IdemBegin, IdemFinish, IdemOwned, IdemState, RateCheck};
 
 /// How long a duplicate waits for the first request to finish.
 const WAIT_MS: u64 = 30_000;
@@ -83,24 +83,33 @@ pub enum Begun<'a> {
     },
 }
 
+/// The store that keeps `scope`'s keys (and any limit charged with them, see
+/// [`begin`]).
+pub fn store(scope: &str) -> String {
+    format!("idem:{scope}")
+}
+
 /// Takes `key` in `scope` for a request with `fingerprint`, waiting up to 30 s for a
-/// concurrent holder to finish.
+/// concurrent holder to finish. `charge` is spent in the same call, all or none, when
+/// the key is taken for a run from nothing (the counters live in [`store`]`(scope)`;
+/// a request without a key spends them there too).
 ///
 /// # Errors
 /// 422 `idempotency_key_reused` for a different request under the same key, 409
-/// `idempotency_in_progress` if the holder is still running after the wait, 500 when
-/// the ledger fails.
+/// `idempotency_in_progress` if the holder is still running after the wait, 429 when
+/// `charge` is over a limit (the key is not taken), 500 when the ledger fails.
 pub async fn begin<'a>(
     ctx: &'a Ctx,
     scope: &str,
     key: Option<String>,
     fingerprint: String,
     lease_ms: u64,
+    charge: Vec<RateCheck>,
 ) -> AppResult<Begun<'a>> {
     let Some(key) = key else {
         return Ok(Begun::NoKey);
     };
-    let scope = format!("idem:{scope}");
+    let scope = store(scope);
     let owner = http::random_hex(12)?;
     let started = http::now_ms();
     loop {
@@ -110,6 +119,7 @@ pub async fn begin<'a>(
             now: http::now_ms(),
             owner: owner.clone(),
             lease_ms,
+            charge: charge.clone(),
         };
         let state: IdemState =
             scope_store::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
@@ -136,6 +146,9 @@ pub async fn begin<'a>(
             }
             IdemState::Mismatch => {
                 return Err(AppError::Problem(ProblemCode::IdempotencyKeyReused));
+            }
+            IdemState::Limited { retry_after } => {
+                return Err(AppError::RateLimited(retry_after));
             }
             IdemState::Pending => {
                 if http::now_ms().saturating_sub(started) > WAIT_MS {
@@ -233,7 +246,7 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AppResult<(u16, serde_json::Value)>>,
 {
-    let lease = match begin(ctx, scope, key, fingerprint, lease_ms).await? {
+    let lease = match begin(ctx, scope, key, fingerprint, lease_ms, Vec::new()).await? {
         Begun::Replay { status, body, .. } => return replayed(status, &body),
         Begun::NoKey => None,
         Begun::Run(lease) => Some(lease),

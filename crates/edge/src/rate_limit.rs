@@ -54,8 +54,16 @@ impl Counter {
 /// # Errors
 /// 429 with `Retry-After` when a check does not fit in what is left of its window.
 pub async fn spend(ctx: &Ctx, scope: &str, checks: Vec<RateCheck>) -> AppResult<()> {
-    let verdict: RateVerdict =
-        scope_store::call(&ctx.env, &format!("rate:{scope}"), "/rate", Some(&checks)).await?;
+    spend_in(ctx, &format!("rate:{scope}"), checks).await
+}
+
+/// [`spend`] in the store named `store` (one that keeps other records of the same
+/// scope, e.g. [`crate::idempotency::store`]).
+///
+/// # Errors
+/// As [`spend`].
+pub async fn spend_in(ctx: &Ctx, store: &str, checks: Vec<RateCheck>) -> AppResult<()> {
+    let verdict: RateVerdict = scope_store::call(&ctx.env, store, "/rate", Some(&checks)).await?;
     if verdict.allowed {
         Ok(())
     } else {

@@ -16,7 +16,7 @@ use onboarding_core::idempotency::{Held, Take, may_settle, take};
 use crate::error::{AppError, AppResult};
 
 /// Rate check request.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateCheck {
     /// Allowed per window (hits, or the sum of costs).
@@ -67,6 +67,12 @@ pub struct IdemBegin {
     /// How long this request may hold the key unfinished before another takes over
     /// (longer than the longest request the key guards).
     pub lease_ms: u64,
+    /// Limits spent, all or none, together with taking the key for a run that starts
+    /// from nothing (no checkpoint: it will call the upstream). Over a limit, the key
+    /// is left as it was and the answer is [`IdemState::Limited`]. A replay, a wait or
+    /// a resumed run spends nothing.
+    #[serde(default)]
+    pub charge: Vec<RateCheck>,
 }
 
 /// State of an idempotency key.
@@ -96,6 +102,11 @@ pub enum IdemState {
     },
     /// Same key, different request.
     Mismatch,
+    /// A limit in [`IdemBegin::charge`] refused the run; the key was not taken.
+    Limited {
+        /// Seconds until that limit's window resets.
+        retry_after: u64,
+    },
 }
 
 /// End of an idempotent operation (`/idem/finish`; `/idem/abort` ignores all but `key`
@@ -381,7 +392,18 @@ impl ScopeStore {
             started_ms: r.started_ms.max(0) as u64,
             lease_ms: r.lease_ms.max(0) as u64,
         });
-        match (take(held, &b.fingerprint, b.now), row) {
+        let taken = take(held, &b.fingerprint, b.now);
+        let from_nothing =
+            matches!(taken, Take::Run) && row.as_ref().is_none_or(|r| r.checkpoint.is_none());
+        if from_nothing && !b.charge.is_empty() {
+            let verdict = self.rate(b.charge)?;
+            if !verdict.allowed {
+                return Ok(IdemState::Limited {
+                    retry_after: verdict.retry_after,
+                });
+            }
+        }
+        match (taken, row) {
             (Take::Mismatch, _) => Ok(IdemState::Mismatch),
             (Take::Wait, _) => Ok(IdemState::Pending),
             (

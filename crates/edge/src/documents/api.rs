@@ -72,6 +72,7 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         key,
         fingerprint,
         idempotency::UPLOAD_LEASE_MS,
+        Vec::new(),
     )
     .await?;
     // Whether the tenant exists (404) and, unless this replays, the upload budget

@@ -62,28 +62,30 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
     let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
-    let rate_scope = format!("tenants:{scope}");
-    let limit = || {
-        rate_limit::hit(
-            ctx,
-            &rate_scope,
-            ctx.settings.tenants_per_session,
+    // The session's tenant limit lives in the store of its keys, so taking a key and
+    // counting the tenant are one call (and a request without a key counts there too).
+    let scope_name = format!("tenants:{scope}");
+    let charge = vec![
+        rate_limit::Counter::hits(
+            u64::from(ctx.settings.tenants_per_session),
             ctx.settings.tenants_window_seconds,
         )
-    };
+        .check(ctx, "tenants", 1, false),
+    ];
     let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
     let lease = match idempotency::begin(
         ctx,
-        &format!("tenants:{scope}"),
+        &scope_name,
         key,
         fingerprint,
         idempotency::tenant_lease_ms(&ctx.settings),
+        charge.clone(),
     )
     .await?
     {
         Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
         Begun::NoKey => {
-            limit().await?;
+            rate_limit::spend_in(ctx, &idempotency::store(&scope_name), charge).await?;
             let created = service::create(ctx, &body, &claims, &agency).await?;
             return http::json(201, &created);
         }
@@ -97,8 +99,8 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let created = async {
         let tenant_id = match lease.checkpoint.clone() {
             Some(id) => id,
+            // Counted when the key was taken.
             None => {
-                limit().await?;
                 let id =
                     service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
                 lease.save_checkpoint(&id).await?;
