@@ -42,7 +42,12 @@ start() { # name, port, wrangler args...
 start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml
 export SANDBOX_PGID=${pids[-1]}
 wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
-start edge "$EDGE_PORT" -c wrangler.toml --var LOG_REQUESTS:false \
+# BENCH_PROFILE=1: the edge's isolate gets an inspector port, and a CPU profile under
+# load follows the table (bench/profile.mjs; target/bench/profile.txt and
+# edge.cpuprofile).
+profile_args=()
+[[ -n "${BENCH_PROFILE:-}" ]] && profile_args=(--inspector-port 9239)
+start edge "$EDGE_PORT" -c wrangler.toml "${profile_args[@]}" --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000
 export EDGE_PGID=${pids[-1]}
@@ -66,3 +71,6 @@ else
 fi
 
 node bench/run.mjs | tee "$ROOT/target/bench/table.md"
+if [[ -n "${BENCH_PROFILE:-}" ]]; then
+  INSPECTOR=127.0.0.1:9239 node bench/profile.mjs | tee "$ROOT/target/bench/profile.txt"
+fi
