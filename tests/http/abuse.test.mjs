@@ -245,7 +245,7 @@ test("413: a 2 MiB JSON body is 413 body_too_large, declared or streamed", async
   // Without Content-Length (chunked): counted while reading. The edge may answer
   // before the whole body is sent, so a write error after the answer is expected.
   const bytes = Buffer.from(big);
-  const streamed = await new Promise((resolve, reject) => {
+  const streamedOnce = () => new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(new URL("/v1/tenants", BASE), { method: "POST", headers: { Authorization: `Bearer ${s}`, Origin: ORIGIN, "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
       answered = true;
@@ -267,6 +267,19 @@ test("413: a 2 MiB JSON body is 413 body_too_large, declared or streamed", async
     };
     pump();
   });
+  // Answering before the body is read is a race at the socket: when the server
+  // closes a connection that still has unread bytes, the reset can reach the client
+  // before the 413 it already sent (seen about once in eight runs under two busy
+  // loops). The client cannot tell that from a refusal, so a transport error is tried
+  // again, twice at most; a wrong status or no answer at all still fails.
+  let streamed;
+  for (let attempt = 1; !streamed; attempt++) {
+    try {
+      streamed = await streamedOnce();
+    } catch (e) {
+      if (attempt >= 3 || !["EPIPE", "ECONNRESET"].includes(e.code)) throw e;
+    }
+  }
   assert.equal(streamed.status, 413);
   assert.equal(streamed.json.code, "body_too_large");
   const t = await tenant();
@@ -301,18 +314,31 @@ test("limits: hosted-page starts per tenant answer 429 with Retry-After", async 
   assert.equal((await api(`/v1/tenants/${t.tenantId}/bank-connections`, { token: t.token, method: "POST" })).status, 200);
 });
 
-test("limits: uploads per tenant by count answer 429 with Retry-After", async () => {
+test("limits: uploads per tenant by count answer 429 with Retry-After; keyed and unkeyed share the count, a replay is free", async () => {
+  // The budgets are spent in the call that takes the upload's Idempotency-Key (the
+  // same store keeps both), so alternating the header gives no second allowance.
   const t = await tenant();
+  const key = (i) => `count-${t.tenantId}-${i}`;
+  const up = (i) => api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: pdf(1500 + i), headers: { "Content-Type": "application/pdf", ...(i % 2 ? { "Idempotency-Key": key(i) } : {}) } });
   let limited;
   let ok = 0;
-  for (let i = 0; i < 25 && !limited; i++) {
-    const r = await api(`/v1/tenants/${t.tenantId}/documents?kind=payslip`, { token: t.token, body: pdf(1500 + i), headers: { "Content-Type": "application/pdf" } });
+  let i = 0;
+  for (; i < 25 && !limited; i++) {
+    const r = await up(i);
     if (r.status === 429) limited = r;
     else { assert.equal(r.status, 201, r.text); ok++; }
   }
   assert.equal(ok, 20);
   problem(limited, 429, "rate_limited");
   assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+  // Over the limit, a finished key still replays (it spends nothing), and a refused
+  // key was not taken: it is refused again, not "in progress".
+  const replay = await up(1);
+  assert.equal(replay.status, 201, replay.text);
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  const keyedRefused = i % 2 ? i : i + 1;
+  problem(await up(keyedRefused), 429, "rate_limited");
+  problem(await up(keyedRefused), 429, "rate_limited");
 });
 
 test("limits: uploads per tenant by bytes answer 429; a refused upload costs nothing", async () => {

@@ -91,8 +91,9 @@ pub fn store(scope: &str) -> String {
 
 /// Takes `key` in `scope` for a request with `fingerprint`, waiting up to 30 s for a
 /// concurrent holder to finish. `charge` is spent in the same call, all or none, when
-/// the key is taken for a run from nothing (the counters live in [`store`]`(scope)`;
-/// a request without a key spends them there too).
+/// the key is taken for a run from nothing. The counters live in [`store`]`(scope)`,
+/// and a request without a key spends them there too (before [`Begun::NoKey`]), so
+/// dropping or alternating the header gives no second allowance.
 ///
 /// # Errors
 /// 422 `idempotency_key_reused` for a different request under the same key, 409
@@ -106,10 +107,13 @@ pub async fn begin<'a>(
     lease_ms: u64,
     charge: Vec<RateCheck>,
 ) -> AppResult<Begun<'a>> {
+    let scope = store(scope);
     let Some(key) = key else {
+        if !charge.is_empty() {
+            crate::rate_limit::spend_in(ctx, &scope, charge).await?;
+        }
         return Ok(Begun::NoKey);
     };
-    let scope = store(scope);
     let owner = http::random_hex(12)?;
     let started = http::now_ms();
     loop {

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::idempotency::{self, Begun};
 use crate::rate_limit;
+use crate::scope_store::RateCheck;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
@@ -66,27 +67,22 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         mime.as_bytes(),
         &raw_len.to_be_bytes(),
     ]);
-    let begun = idempotency::begin(
+    // The key and the upload budgets (429) are one call of the tenant's upload store,
+    // asked at the same time as whether the tenant exists (404). The budgets are spent
+    // when the key is taken for a run; a replay is free.
+    let scope = uploads_scope(tenant_id);
+    let charge = upload_checks(ctx, declared_len.unwrap_or(0), false);
+    let taking = idempotency::begin(
         ctx,
-        &format!("documents:{tenant_id}"),
+        &scope,
         key,
         fingerprint,
         idempotency::UPLOAD_LEASE_MS,
-        Vec::new(),
-    )
-    .await?;
-    // Whether the tenant exists (404) and, unless this replays, the upload budget
-    // (429): two objects, asked at once. A replay is free.
-    let replay = matches!(begun, Begun::Replay { .. });
-    let charged = async {
-        if replay {
-            Ok(())
-        } else {
-            spend_upload(ctx, tenant_id, declared_len.unwrap_or(0), false).await
-        }
-    };
-    let (exists, charged) = futures_util::future::join(handle.status(), charged).await;
-    if let Err(e) = exists.map(drop).and(charged) {
+        charge,
+    );
+    let (begun, exists) = futures_util::future::join(taking, handle.status()).await;
+    let begun = begun?;
+    if let Err(e) = exists {
         if let Begun::Run(lease) = begun {
             lease.abort().await;
         }
@@ -134,12 +130,14 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
     }
 }
 
-/// Counts one upload and `bytes` against the tenant's upload budgets, in one call
+/// The scope of a tenant's uploads: their keys and their budgets, in one store.
+fn uploads_scope(tenant_id: &str) -> String {
+    format!("documents:{tenant_id}")
+}
+
+/// One upload and `bytes` against the tenant's upload budgets, checked together
 /// (`force`: the bytes were spent already; only they are counted).
-///
-/// # Errors
-/// 429 with `Retry-After` when over a budget.
-async fn spend_upload(ctx: &Ctx, tenant_id: &str, bytes: u64, force: bool) -> AppResult<()> {
+fn upload_checks(ctx: &Ctx, bytes: u64, force: bool) -> Vec<RateCheck> {
     let s = &ctx.settings;
     let uploads =
         rate_limit::Counter::hits(u64::from(s.uploads_per_tenant), s.uploads_window_seconds);
@@ -148,7 +146,7 @@ async fn spend_upload(ctx: &Ctx, tenant_id: &str, bytes: u64, force: bool) -> Ap
     if !force {
         checks.push(uploads.check(ctx, "count", 1, false));
     }
-    rate_limit::spend(ctx, &format!("uploads:{tenant_id}"), checks).await
+    checks
 }
 
 /// After an upload without `Content-Length`: its size counts against the byte budget
@@ -162,7 +160,8 @@ async fn spend_undeclared(
     if declared_len.is_none() {
         let size = uploaded["sizeBytes"].as_u64().unwrap_or(0);
         // Already stored: a failure to count it must not fail the upload.
-        let _ = spend_upload(ctx, tenant_id, size, true).await;
+        let store = idempotency::store(&uploads_scope(tenant_id));
+        let _ = rate_limit::spend_in(ctx, &store, upload_checks(ctx, size, true)).await;
     }
     Ok(())
 }

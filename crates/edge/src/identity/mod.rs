@@ -7,7 +7,6 @@
 use onboarding_core::model::TenantRequest;
 use onboarding_core::model::api::{AnswersDecided, StartInquiry};
 use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
-use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use worker::{Request, Response};
 
@@ -40,43 +39,44 @@ pub async fn inquire(
     let agency = who.agency;
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let body: StartInquiry = http::parse_optional_json(&bytes)?;
-    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    let record = handle
-        .record()
-        .await?
-        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    let stored: TenantRequest = record
-        .request
-        .map(serde_json::from_value)
-        .transpose()?
-        .unwrap_or_default();
-    let device_session_id = body
+    // The same rule as at tenant creation, so an id accepted then is accepted here
+    // (the one kept from creation passed it already). Checked before an attempt is
+    // taken.
+    if let Some(id) = body
         .device_session_id
-        .or(stored.device_session_id.clone())
-        .unwrap_or_default();
-    // The same rule as at tenant creation, so an id accepted then is accepted here.
-    if !device_session_id.is_empty()
-        && let Err(code) = validate::validate_device_session_id(&device_session_id)
+        .as_deref()
+        .filter(|id| !id.is_empty())
+        && let Err(code) = validate::validate_device_session_id(id)
     {
         return Err(AppError::Validation(vec![validate::ValidationError::new(
             "deviceSessionId",
             code,
         )]));
     }
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let edge_id = format!("inq_{}", http::random_hex(16)?);
-    match handle
+    // One call takes the attempt and answers the tenant's request to build it from.
+    let stored: TenantRequest = match handle
         .identity(&IdentityOp::Begin {
             inquiry_id: edge_id.clone(),
             now_ms: ctx.now_ms,
         })
         .await?
     {
-        IdentityOutcome::Start => {}
+        IdentityOutcome::Start { request } => request
+            .map(serde_json::from_value)
+            .transpose()?
+            .unwrap_or_default(),
         // A reload while the challenge is open: the same inquiry, no upstream call.
         IdentityOutcome::Resume { inquiry } => return http::json(200, &inquiry),
         IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),
         other => return Err(unexpected(&other)),
-    }
+    };
+    let device_session_id = body
+        .device_session_id
+        .filter(|id| !id.is_empty())
+        .or(stored.device_session_id.clone())
+        .unwrap_or_default();
     let inquiry = InquiryRequest {
         strategy: agency.strategy.clone(),
         inquiry_id: edge_id.clone(),
@@ -180,7 +180,7 @@ fn unexpected(outcome: &IdentityOutcome) -> AppError {
     AppError::Internal(format!(
         "tenant state: unexpected identity outcome {}",
         match outcome {
-            IdentityOutcome::Start => "start",
+            IdentityOutcome::Start { .. } => "start",
             IdentityOutcome::Resume { .. } => "resume",
             IdentityOutcome::Settled { .. } => "settled",
             IdentityOutcome::Decision { .. } => "decision",

@@ -67,8 +67,13 @@ pub enum IdentityOp {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum IdentityOutcome {
-    /// Send the inquiry upstream.
-    Start,
+    /// Send the inquiry upstream, built from the tenant's validated request (as kept
+    /// at creation), so the caller needs no second call to read it.
+    Start {
+        /// The tenant's request (`TenantRecord::request`).
+        #[serde(default)]
+        request: Option<serde_json::Value>,
+    },
     /// Answer with this open inquiry (no upstream call).
     Resume {
         /// The open inquiry.
@@ -117,7 +122,9 @@ impl TenantState {
                 Ok(Begin::Start) => {
                     status.started(Startable::Identity, at);
                     kind = Some("identity.started");
-                    IdentityOutcome::Start
+                    IdentityOutcome::Start {
+                        request: self.record()?.and_then(|r| r.request),
+                    }
                 }
                 Ok(Begin::Resume(inquiry)) => IdentityOutcome::Resume { inquiry },
                 Err(refusal) => IdentityOutcome::Refused { refusal },

@@ -62,9 +62,8 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
     let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
-    // The session's tenant limit lives in the store of its keys, so taking a key and
-    // counting the tenant are one call (and a request without a key counts there too).
-    let scope_name = format!("tenants:{scope}");
+    // The session's tenant limit lives in the store of its keys: taking a key and
+    // counting the tenant are one call (a request without a key counts there too).
     let charge = vec![
         rate_limit::Counter::hits(
             u64::from(ctx.settings.tenants_per_session),
@@ -75,17 +74,16 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
     let lease = match idempotency::begin(
         ctx,
-        &scope_name,
+        &format!("tenants:{scope}"),
         key,
         fingerprint,
         idempotency::tenant_lease_ms(&ctx.settings),
-        charge.clone(),
+        charge,
     )
     .await?
     {
         Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
         Begun::NoKey => {
-            rate_limit::spend_in(ctx, &idempotency::store(&scope_name), charge).await?;
             let created = service::create(ctx, &body, &claims, &agency).await?;
             return http::json(201, &created);
         }
@@ -155,15 +153,18 @@ pub async fn start(
         .map(|u| checked_return_url(&u, &claims.origin))
         .transpose()?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    handle.status().await?;
-    // Each start is a paid upstream session: bounded per tenant and page.
-    rate_limit::hit(
+    // Each start is a paid upstream session: bounded per tenant and page. Whether the
+    // tenant exists (404 first) is asked at the same time.
+    let scope = format!("hosted:{}:{tenant_id}", page.step());
+    let limit = rate_limit::hit(
         ctx,
-        &format!("hosted:{}:{tenant_id}", page.step()),
+        &scope,
         ctx.settings.hosted_starts_per_tenant,
         ctx.settings.hosted_starts_window_seconds,
-    )
-    .await?;
+    );
+    let (exists, limited) = futures_util::future::join(handle.status(), limit).await;
+    exists?;
+    limited?;
     let options = StartOptions {
         return_url,
         locale: ctx.locale.as_str().to_owned(),
