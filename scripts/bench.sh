@@ -47,7 +47,8 @@ wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
 # edge.cpuprofile).
 profile_args=()
 [[ -n "${BENCH_PROFILE:-}" ]] && profile_args=(--inspector-port 9239)
-start edge "$EDGE_PORT" -c wrangler.toml "${profile_args[@]}" --var LOG_REQUESTS:false \
+node scripts/dev-agencies.mjs "$state" >/dev/null
+start edge "$EDGE_PORT" -c wrangler.toml --env dev "${profile_args[@]}" --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000
 export EDGE_PGID=${pids[-1]}

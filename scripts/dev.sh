@@ -8,11 +8,14 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 scripts/setup.sh
 scripts/build-widget.sh
+# The local agency registry (D1 under .wrangler/state): migrations, then the two dev
+# agencies through the operator CLI's `add` (`npm run agency -- add …` makes more).
+node scripts/dev-agencies.mjs
 echo "==> dev: starting edge + sandbox on $DEV_URL (Ctrl-C to stop)"
 echo "    demo agency page (same origin, pk_test_demo):   $DEV_URL/"
 echo "    second agency site (own origin, pk_test_portal): http://127.0.0.1:$AGENCY_SITE_PORT/"
 EDGE_URL="$DEV_URL" node scripts/agency-site.mjs "$AGENCY_SITE_PORT" &
 # wrangler runs in the foreground: a background waiter points the sandbox webhooks at the edge once it answers.
 (for _ in $(seq 1200); do curl -fsS "$DEV_URL/healthz" >/dev/null 2>&1 && exec scripts/configure-upstream.sh "$DEV_URL"; sleep 0.5; done) &
-exec wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
+exec wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml --env dev \
   --ip 127.0.0.1 --port "$DEV_PORT" --show-interactive-dev-session=false "$@"

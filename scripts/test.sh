@@ -70,6 +70,9 @@ done
 step "build widget"
 scripts/build-widget.sh
 
+step "production configuration: wrangler deploy --dry-run (top level) carries no dev wiring"
+node tests/lib/deploy-dry-run-check.mjs
+
 step "build workers (worker-build --release: edge, sandbox)"
 # wrangler dev runs the same [build] commands again at start; warm, that takes seconds.
 (cd crates/edge && worker-build --release)
@@ -86,7 +89,11 @@ rm -rf "$state_dir"
 # theirs).
 export WRANGLER_REGISTRY_PATH="$ROOT/target/wrangler-test-registry"
 rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
-setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml \
+# The agency registry of this state directory: migrations and the two dev agencies.
+# The registry suite runs the operator CLI against it while the edge runs.
+node scripts/dev-agencies.mjs "$state_dir"
+export EDGE_STATE_DIR="$state_dir"
+setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml --env dev \
   --ip 127.0.0.1 --port "$DEV_PORT" --persist-to "$state_dir" \
   --show-interactive-dev-session=false >"$log" 2>&1 &
 wrangler_pid=$!
@@ -127,3 +134,6 @@ node tests/lib/sandbox-restart-check.mjs
 
 step "end-to-end: a crash between the upstream's commit and the 201, then a retry with the same Idempotency-Key"
 node tests/lib/crash-retry-check.mjs
+
+step "end-to-end: production configuration under wrangler dev (dev wiring forced in: 503; session key rotation)"
+node tests/lib/production-config-check.mjs

@@ -4,7 +4,7 @@
 // it, never a new inquiry.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, devVars } from "../lib/env.mjs";
+import { BASE, demoAgency } from "../lib/env.mjs";
 import { launch } from "../lib/browser.mjs";
 import { playwright } from "../lib/drivers.mjs";
 import { walk, RIGHT_ANSWERS } from "./journey.mjs";
@@ -54,7 +54,7 @@ test("a reload during the step-up questions resumes the same inquiry; the decisi
   assert.match(await page.locator("tenant-onboarding #dyn-focus").first().textContent(), /Identidad confirmada/);
 
   const saved = await page.evaluate(() => JSON.parse(Object.values({ ...sessionStorage })[0] ?? "{}"));
-  const view = await fetch(`${BASE}/v1/agency/tenants/${saved.tenantId ?? saved.t}`, { headers: { Authorization: `Bearer ${devVars().DEMO_AGENCY_SECRET_KEY}` } });
+  const view = await fetch(`${BASE}/v1/agency/tenants/${saved.tenantId ?? saved.t}`, { headers: { Authorization: `Bearer ${demoAgency().secretKey}` } });
   const body = await view.json();
   assert.equal(view.status, 200, JSON.stringify(body));
   assert.equal(body.identityInquiries.inquiries.length, 1, "one upstream inquiry in all");

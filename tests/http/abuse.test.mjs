@@ -3,10 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { api, session, tenant, tenantBody, fakeIp, devVars, sign, pdf, sha256hex, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, session, tenant, tenantBody, fakeIp, devVars, demoAgency, sign, pdf, sha256hex, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const vars = devVars();
-const SK = vars.DEMO_AGENCY_SECRET_KEY;
+const SK = demoAgency().secretKey;
 const SKOR_SECRET = vars.SKOR_WEBHOOK_SECRET;
 
 const problem = (r, status, code) => {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../lib/env.mjs";
 import {
-  api, responses, tenant, devVars, pdf, CAPTURE_DIR, EVIL_ORIGIN, sign,
+  api, responses, tenant, devVars, devAgencies, pdf, sha256hex, CAPTURE_DIR, EVIL_ORIGIN, sign,
 } from "../lib/edge.mjs";
 
 function secrets() {
@@ -16,12 +16,11 @@ function secrets() {
   for (const [name, value] of Object.entries(vars)) {
     if (!value || value.length < 8) continue;
     values.add(value);
-    if (name === "AGENCIES") {
-      // Each secret inside the agency list too (the hash and the webhook secret).
-      for (const a of JSON.parse(value)) {
-        for (const k of ["secretKeySha256", "webhookSecret"]) if (a[k]) values.add(a[k]);
-      }
-    }
+  }
+  // The dev agencies' secret keys (and their hashes, as the registry keeps them) and
+  // webhook secrets.
+  for (const a of Object.values(devAgencies())) {
+    for (const v of [a.secretKey, sha256hex(a.secretKey), a.webhookSecret]) values.add(v);
   }
   return [...values];
 }
@@ -51,8 +50,7 @@ async function exercise() {
   await api("/v1/tenants", { token: t.sessionToken, json: { applicant: {} } });
   await api("/v1/openapi.json");
   await api("/healthz");
-  const vars = devVars();
-  await api(`/v1/agency/tenants/${T}`, { token: vars.DEMO_AGENCY_SECRET_KEY, origin: null });
+  await api(`/v1/agency/tenants/${T}`, { token: devAgencies().ag_demo.secretKey, origin: null });
   await api(`/v1/agency/tenants/${T}`, { token: "sk_test_wrong", origin: null });
   const body = JSON.stringify({ id: "evt_scan", type: "kyc.completed", createdAt: new Date().toISOString(), tenantId: T, data: { status: "verified" } });
   await api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign("wrong", body) } });

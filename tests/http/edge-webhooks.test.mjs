@@ -5,12 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { api, tenant, session, devVars, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, tenant, session, devVars, demoAgency, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SECRET = vars.SKOR_WEBHOOK_SECRET;
-const SK = vars.DEMO_AGENCY_SECRET_KEY;
-const AGENCY_WHSEC = JSON.parse(vars.AGENCIES)[0].webhookSecret;
+const SK = demoAgency().secretKey;
+const AGENCY_WHSEC = demoAgency().webhookSecret;
 
 function event(tenantId, id, type, data) {
   return JSON.stringify({ id, type, createdAt: new Date().toISOString(), tenantId, data });

@@ -17,12 +17,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import http from "node:http";
-import { api, tenant, devVars, pdf, sha256hex, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, tenant, devVars, demoAgency, pdf, sha256hex, sign, sleep, pumpSse, BASE, ORIGIN } from "../lib/edge.mjs";
 import { skor } from "../lib/sandbox.mjs";
 
 const vars = devVars();
-const SK = vars.DEMO_AGENCY_SECRET_KEY;
-const AGENCY = JSON.parse(vars.AGENCIES)[0];
+const AGENCY = demoAgency();
+const SK = AGENCY.secretKey;
 const SKOR_SECRET = vars.SKOR_WEBHOOK_SECRET;
 const RECEIVER = new URL(AGENCY.webhookUrl);
 /** Attempts the receiver refuses (500) for each event id before accepting it. */

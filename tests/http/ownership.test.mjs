@@ -6,11 +6,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { api, tenantBody, devVars, fakeIp, pdf } from "../lib/edge.mjs";
+import { api, tenantBody, devAgencies, fakeIp, pdf } from "../lib/edge.mjs";
 
-const vars = devVars();
-const DEMO = { pk: "pk_test_demo", origin: "http://127.0.0.1:8787", sk: vars.DEMO_AGENCY_SECRET_KEY };
-const PORTAL = { pk: "pk_test_portal", origin: "http://127.0.0.1:8788", sk: vars.PORTAL_AGENCY_SECRET_KEY };
+const keys = devAgencies();
+const DEMO = { pk: "pk_test_demo", origin: "http://127.0.0.1:8787", sk: keys.ag_demo.secretKey };
+const PORTAL = { pk: "pk_test_portal", origin: "http://127.0.0.1:8788", sk: keys.ag_portal.secretKey };
 
 const problem = (r, status, code) => {
   assert.equal(r.status, status, r.text);
@@ -40,7 +40,7 @@ async function onboarded(agency, tag = "") {
 const agencyApi = (agency, path, opts = {}) => api(path, { ...opts, token: agency.sk, origin: null });
 
 test("ownership: the dev configuration has two agencies with their own secret keys", () => {
-  assert.ok(DEMO.sk && PORTAL.sk && DEMO.sk !== PORTAL.sk, "DEMO_AGENCY_SECRET_KEY and PORTAL_AGENCY_SECRET_KEY in .dev.vars");
+  assert.ok(DEMO.sk && PORTAL.sk && DEMO.sk !== PORTAL.sk, "both dev agencies' secret keys in .dev-agencies.json");
 });
 
 test("ownership: neither agency can read, trigger or decide the other's tenants and inquiries", async () => {

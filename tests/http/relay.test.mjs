@@ -6,12 +6,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { api, tenant, devVars, sign, sleep } from "../lib/edge.mjs";
+import { api, tenant, devVars, demoAgency, sign, sleep } from "../lib/edge.mjs";
 
 const vars = devVars();
-const SK = vars.DEMO_AGENCY_SECRET_KEY;
+const SK = demoAgency().secretKey;
 const SECRET = vars.SKOR_WEBHOOK_SECRET;
-const AGENCY_WHSEC = JSON.parse(vars.AGENCIES).find((a) => a.publishableKey === "pk_test_demo").webhookSecret;
+const AGENCY_WHSEC = demoAgency().webhookSecret;
 
 const deliver = (tenantId, id) => {
   const body = JSON.stringify({ id, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });

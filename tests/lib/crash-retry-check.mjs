@@ -31,7 +31,7 @@ const registry = path.join(dir, "registry");
 
 function start() {
   return spawn("wrangler", [
-    "dev", "-c", "wrangler.toml", "-c", "crates/sandbox/wrangler.toml", "--ip", "127.0.0.1",
+    "dev", "-c", "wrangler.toml", "-c", "crates/sandbox/wrangler.toml", "--env", "dev", "--ip", "127.0.0.1",
     "--port", String(PORT), "--persist-to", state, "--log-level", "warn",
     "--show-interactive-dev-session=false",
   ], { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_REGISTRY_PATH: registry } });
@@ -71,6 +71,9 @@ const applicant = tenantBody(tag);
 const email = applicant.applicant.email;
 const idem = `crash-${randomBytes(8).toString("hex")}`;
 
+// The agency registry of this state directory (migrations, the two dev agencies).
+const seeded = spawnSync("node", [path.join(ROOT, "scripts/dev-agencies.mjs"), state], { cwd: ROOT, stdio: "inherit" });
+assert.equal(seeded.status, 0, "dev-agencies seeds the registry");
 let child = start();
 try {
   await ready();

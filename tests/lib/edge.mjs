@@ -4,9 +4,9 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { BASE, ORIGIN, ROOT, devVars } from "./env.mjs";
+import { BASE, ORIGIN, ROOT, devVars, devAgencies, demoAgency } from "./env.mjs";
 
-export { BASE, ORIGIN, devVars };
+export { BASE, ORIGIN, devVars, devAgencies, demoAgency };
 export const SANDBOX_URL = process.env.SANDBOX_URL ?? `${BASE}/sandbox`;
 export const EVIL_ORIGIN = "https://evil.example";
 export const CAPTURE_DIR = path.join(ROOT, "target", "edge-captures");
@@ -92,13 +92,14 @@ function str(s) {
   return Buffer.concat([len, b]);
 }
 
-/** A token in core's `v1.<payload>.<mac>` format, signed with `key` (default: ours). */
+/** A token in core's `v2.<kid>.<payload>.<mac>` format, signed with `key` (default: ours). */
 export function mintToken({ publishableKey = "pk_test_demo", origin = ORIGIN, sessionId = randomBytes(16).toString("hex"), tenantId = null, expiresAt }, key = devVars().SESSION_TOKEN_KEY) {
   const exp = Buffer.alloc(8);
   exp.writeBigInt64BE(BigInt(expiresAt));
   const tenantPart = tenantId === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), str(tenantId)]);
   const payload = Buffer.concat([str(publishableKey), str(origin), str(sessionId), tenantPart, exp]);
-  const signed = `v1.${b64url(payload)}`;
+  const kid = b64url(createHash("sha256").update(key).digest().subarray(0, 6));
+  const signed = `v2.${kid}.${b64url(payload)}`;
   const mac = createHmac("sha256", key).update(signed).digest();
   return `${signed}.${b64url(mac)}`;
 }

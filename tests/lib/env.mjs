@@ -1,5 +1,7 @@
 // Shared by the end-to-end suites: where the running `wrangler dev` is, and the
-// local secrets it was started with (read from the generated .dev.vars).
+// local secrets it was started with (read from the generated .dev.vars), and the dev
+// agencies' keys (the git-ignored .dev-agencies.json, written by
+// scripts/dev-agencies.mjs when it seeds the local registry).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -17,3 +19,11 @@ export function devVars() {
   }
   return vars;
 }
+
+/** The dev agencies' keys: `{ ag_demo: {id, publishableKey, secretKey, webhookSecret}, ag_portal: … }`. */
+export function devAgencies() {
+  return JSON.parse(readFileSync(path.join(ROOT, ".dev-agencies.json"), "utf8"));
+}
+
+/** The demo agency's keys (Demo Lettings, pk_test_demo). */
+export const demoAgency = () => devAgencies().ag_demo;

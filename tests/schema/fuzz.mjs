@@ -6,7 +6,7 @@
 // real credentials.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { BASE, ORIGIN, ROOT, devVars } from "../lib/env.mjs";
+import { BASE, ORIGIN, ROOT, demoAgency } from "../lib/env.mjs";
 import { tenant } from "../lib/edge.mjs";
 
 const st = path.join(ROOT, ".venv", "bin", "st");
@@ -18,7 +18,7 @@ const env = {
   SESSION_TOKEN: t.sessionToken,
   TENANT_TOKEN: t.token,
   TENANT_ID: t.tenantId,
-  AGENCY_SECRET_KEY: devVars().DEMO_AGENCY_SECRET_KEY,
+  AGENCY_SECRET_KEY: demoAgency().secretKey,
   SCHEMATHESIS_HOOKS: "",
   NO_COLOR: "1",
 };

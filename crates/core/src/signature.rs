@@ -51,6 +51,18 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", hex::encode(tag))
 }
 
+/// The header value signed with each of `secrets` (one `v1=` each, in order): during a
+/// rotation the receiver may hold either the old secret or the new one.
+pub fn sign_all(secrets: &[&[u8]], timestamp: i64, body: &[u8]) -> String {
+    let t = timestamp.to_string();
+    let mut header = format!("t={t}");
+    for secret in secrets {
+        header.push_str(",v1=");
+        header.push_str(&hex::encode(mac(secret, &t, body).finalize().into_bytes()));
+    }
+    header
+}
+
 /// Verifies a header against `body` at unix time `now`, trying every `v1` entry with
 /// every secret. Returns the header's timestamp.
 ///
@@ -270,5 +282,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn signed_with_two_secrets_verifies_with_either() {
+        let body = br#"{"id":"evt_1"}"#;
+        let header = sign_all(&[b"new", b"old"], 1_700_000_000, body);
+        assert_eq!(header.matches("v1=").count(), 2);
+        assert!(header.starts_with(&sign(b"new", 1_700_000_000, body)));
+        for secret in [&b"new"[..], &b"old"[..]] {
+            assert_eq!(
+                verify(&header, body, &[secret], 1_700_000_000, 300),
+                Ok(1_700_000_000)
+            );
+        }
+        assert_eq!(
+            verify(&header, body, &[b"other"], 1_700_000_000, 300),
+            Err(SignatureError::Mismatch)
+        );
     }
 }

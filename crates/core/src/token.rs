@@ -1,9 +1,14 @@
-//! Session tokens: `v1.<payload>.<mac>`, both parts unpadded base64url.
+//! Session tokens: `v2.<kid>.<payload>.<mac>`, the last three parts unpadded base64url.
+//!
+//! `kid` names the signing key ([`key_id`]: 6 bytes of its SHA-256), so the edge can
+//! rotate `SESSION_TOKEN_KEY` with an overlap: a token is verified with the one key of
+//! the ring whose id it carries (the current key, or the previous one during a
+//! rotation), one MAC per token whatever the ring holds.
 //!
 //! The payload is a small binary encoding (no JSON): for each of publishable key,
 //! origin, session id and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
 //! presence byte first), then the expiry as a big-endian `i64` of unix seconds. The MAC
-//! is HMAC-SHA256 over the ASCII text `v1.<payload>`, compared in constant time.
+//! is HMAC-SHA256 over the ASCII text `v2.<kid>.<payload>`, compared in constant time.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,7 +17,10 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-const PREFIX: &str = "v1";
+const PREFIX: &str = "v2";
+/// Shortest signing key accepted (bytes): [`issue`] and [`verify_signed`] refuse
+/// shorter ones, so a weak key is a configuration error, not a forgeable token.
+pub const MIN_KEY_LEN: usize = 32;
 /// Longest token [`verify`] looks at.
 pub const MAX_TOKEN_LEN: usize = 4096;
 
@@ -77,6 +85,16 @@ pub enum TokenError {
     /// Issued for another publishable key or origin.
     #[error("session token issued for another key or origin")]
     WrongAudience,
+    /// Signed with a key that is not in the ring (retired, or never ours).
+    #[error("session token signed with an unknown key")]
+    UnknownKey,
+}
+
+/// The id a token carries for `key`: 6 bytes of its SHA-256, base64url (8 characters).
+/// Public: it says which key, not what the key is.
+pub fn key_id(key: &[u8]) -> String {
+    use sha2::Digest as _;
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(key)[..6])
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -150,10 +168,13 @@ fn mac(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
 }
 
-/// Issues a token for `claims`, signed with `key`.
+/// Issues a token for `claims`, signed with `key` (which should be at least
+/// [`MIN_KEY_LEN`] bytes; the edge refuses shorter keys at configuration).
 pub fn issue(claims: &SessionClaims, key: &[u8]) -> String {
-    let mut token = String::with_capacity(160);
+    let mut token = String::with_capacity(170);
     token.push_str(PREFIX);
+    token.push('.');
+    token.push_str(&key_id(key));
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(encode(claims), &mut token);
     let mut m = mac(key);
@@ -174,33 +195,45 @@ pub fn issue(claims: &SessionClaims, key: &[u8]) -> String {
 /// (`now >= expires_at`) or [`TokenError::WrongAudience`].
 pub fn verify(
     token: &str,
-    key: &[u8],
+    keys: &[&[u8]],
     now: i64,
     expected: &Audience,
 ) -> Result<SessionClaims, TokenError> {
-    let claims = verify_signed(token, key, now)?;
+    let claims = verify_signed(token, keys, now)?;
     if claims.publishable_key != expected.publishable_key || claims.origin != expected.origin {
         return Err(TokenError::WrongAudience);
     }
     Ok(claims)
 }
 
-/// Verifies a token's format, signature (constant time) and expiry at unix time `now`,
-/// and returns what it says, for a caller that then decides the audience from the
-/// claims itself (one MAC per request, instead of one per candidate audience).
+/// Verifies a token's format, signature (constant time) and expiry at unix time `now`
+/// against the key of `keys` whose [`key_id`] it carries, and returns what it says,
+/// for a caller that then decides the audience from the claims itself (one MAC per
+/// request, instead of one per candidate audience or key).
 ///
 /// # Errors
 ///
-/// [`TokenError::Malformed`], [`TokenError::BadSignature`] or [`TokenError::Expired`].
-pub fn verify_signed(token: &str, key: &[u8], now: i64) -> Result<SessionClaims, TokenError> {
+/// [`TokenError::Malformed`], [`TokenError::UnknownKey`] (no key of the ring has the
+/// token's id, or the matching key is shorter than [`MIN_KEY_LEN`]),
+/// [`TokenError::BadSignature`] or [`TokenError::Expired`].
+pub fn verify_signed(token: &str, keys: &[&[u8]], now: i64) -> Result<SessionClaims, TokenError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(TokenError::Malformed);
     }
     let (signed, tag_b64) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
-    let (prefix, payload_b64) = signed.split_once('.').ok_or(TokenError::Malformed)?;
+    let mut parts = signed.splitn(3, '.');
+    let (Some(prefix), Some(kid), Some(payload_b64)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(TokenError::Malformed);
+    };
     if prefix != PREFIX || payload_b64.contains('.') {
         return Err(TokenError::Malformed);
     }
+    let key = keys
+        .iter()
+        .copied()
+        .find(|k| k.len() >= MIN_KEY_LEN && key_id(k) == kid)
+        .ok_or(TokenError::UnknownKey)?;
     let payload = URL_SAFE_NO_PAD
         .decode(payload_b64)
         .map_err(|_| TokenError::Malformed)?;
@@ -227,6 +260,7 @@ mod tests {
     use super::*;
 
     const KEY: &[u8] = b"test-session-key-0123456789abcdef";
+    const ANOTHER: &[u8] = b"another-session-key-0123456789ab";
 
     fn claims(tenant: Option<&str>) -> SessionClaims {
         SessionClaims {
@@ -246,16 +280,16 @@ mod tests {
     fn round_trip() {
         for c in [claims(None), claims(Some("ten_123")), claims(Some(""))] {
             let t = issue(&c, KEY);
-            assert!(t.starts_with("v1."));
+            assert!(t.starts_with("v2."));
             assert!(
                 t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             );
-            assert_eq!(verify(&t, KEY, 1_700_000_000, &aud()), Ok(c));
+            assert_eq!(verify(&t, &[KEY], 1_700_000_000, &aud()), Ok(c));
         }
         let c = claims(Some("ten_1"));
         assert!(
-            verify(&issue(&c, KEY), KEY, 0, &aud())
+            verify(&issue(&c, KEY), &[KEY], 0, &aud())
                 .unwrap()
                 .is_for_tenant("ten_1")
         );
@@ -283,15 +317,15 @@ mod tests {
         };
         let t = issue(&c, KEY);
         let a = Audience::new("pk_ñ", "https://exámple.es:8443");
-        assert_eq!(verify(&t, KEY, i64::MAX - 1, &a), Ok(c));
+        assert_eq!(verify(&t, &[KEY], i64::MAX - 1, &a), Ok(c));
     }
 
     #[test]
     fn expiry_is_exclusive() {
         let t = issue(&claims(None), KEY);
-        assert!(verify(&t, KEY, 1_700_000_899, &aud()).is_ok());
+        assert!(verify(&t, &[KEY], 1_700_000_899, &aud()).is_ok());
         assert_eq!(
-            verify(&t, KEY, 1_700_000_900, &aud()),
+            verify(&t, &[KEY], 1_700_000_900, &aud()),
             Err(TokenError::Expired {
                 expired_at: 1_700_000_900
             })
@@ -302,18 +336,18 @@ mod tests {
     fn verify_signed_checks_signature_and_expiry_but_not_audience() {
         let t = issue(&claims(Some("ten_1")), KEY);
         assert_eq!(
-            verify_signed(&t, KEY, 1_700_000_000),
+            verify_signed(&t, &[KEY], 1_700_000_000),
             Ok(claims(Some("ten_1")))
         );
         assert_eq!(
-            verify_signed(&t, b"another key", 1_700_000_000),
-            Err(TokenError::BadSignature)
+            verify_signed(&t, &[ANOTHER], 1_700_000_000),
+            Err(TokenError::UnknownKey)
         );
         assert!(matches!(
-            verify_signed(&t, KEY, 1_700_000_900),
+            verify_signed(&t, &[KEY], 1_700_000_900),
             Err(TokenError::Expired { .. })
         ));
-        assert_eq!(verify_signed("v1.x", KEY, 0), Err(TokenError::Malformed));
+        assert_eq!(verify_signed("v2.x", &[KEY], 0), Err(TokenError::Malformed));
     }
 
     #[test]
@@ -322,11 +356,11 @@ mod tests {
         let other_key = Audience::new("pk_live_other", "https://agency.example");
         let other_origin = Audience::new("pk_test_demo", "https://evil.example");
         assert_eq!(
-            verify(&t, KEY, 0, &other_key),
+            verify(&t, &[KEY], 0, &other_key),
             Err(TokenError::WrongAudience)
         );
         assert_eq!(
-            verify(&t, KEY, 0, &other_origin),
+            verify(&t, &[KEY], 0, &other_origin),
             Err(TokenError::WrongAudience)
         );
     }
@@ -335,8 +369,8 @@ mod tests {
     fn wrong_key_and_tampering() {
         let t = issue(&claims(Some("ten_1")), KEY);
         assert_eq!(
-            verify(&t, b"another key", 0, &aud()),
-            Err(TokenError::BadSignature)
+            verify(&t, &[ANOTHER], 0, &aud()),
+            Err(TokenError::UnknownKey)
         );
         // Swap the payload for another tenant's while keeping the MAC.
         let other = issue(&claims(Some("ten_2")), KEY);
@@ -346,7 +380,7 @@ mod tests {
             t.rsplit_once('.').unwrap().1
         );
         assert_eq!(
-            verify(&forged, KEY, 0, &aud()),
+            verify(&forged, &[KEY], 0, &aud()),
             Err(TokenError::BadSignature)
         );
         // Flip a character in every position of payload and MAC.
@@ -358,9 +392,12 @@ mod tests {
             if s == t {
                 continue;
             }
-            let r = verify(&s, KEY, 0, &aud());
+            let r = verify(&s, &[KEY], 0, &aud());
             assert!(
-                matches!(r, Err(TokenError::BadSignature | TokenError::Malformed)),
+                matches!(
+                    r,
+                    Err(TokenError::BadSignature | TokenError::Malformed | TokenError::UnknownKey)
+                ),
                 "position {i}: {r:?}"
             );
         }
@@ -374,16 +411,17 @@ mod tests {
             String::new(),
             "v1".into(),
             "v1..".into(),
-            "v2.".to_owned() + &t[3..],
+            "v1.".to_owned() + &t[3..],
+            "v2.x.y".into(),
             format!("{t}.x"),
             format!("{signed}.{}", &tag[..10]),
             format!("{signed}.{tag}="),
             format!("{signed}.{tag}!"),
             "x".repeat(MAX_TOKEN_LEN + 1),
-            "v1.!!!.AAAA".into(),
+            format!("v2.{}.!!!.AAAA", key_id(KEY)),
         ] {
             assert_eq!(
-                verify(&bad, KEY, 0, &aud()),
+                verify(&bad, &[KEY], 0, &aud()),
                 Err(TokenError::Malformed),
                 "{bad}"
             );
@@ -393,13 +431,34 @@ mod tests {
     #[test]
     fn correctly_signed_garbage_is_malformed() {
         let payload = URL_SAFE_NO_PAD.encode([0xFF, 0xFF, 1]);
-        let signed = format!("v1.{payload}");
+        let signed = format!("v2.{}.{payload}", key_id(KEY));
         let mut m = mac(KEY);
         m.update(signed.as_bytes());
         let tag = URL_SAFE_NO_PAD.encode(m.finalize().into_bytes());
         assert_eq!(
-            verify(&format!("{signed}.{tag}"), KEY, 0, &aud()),
+            verify(&format!("{signed}.{tag}"), &[KEY], 0, &aud()),
             Err(TokenError::Malformed)
+        );
+    }
+
+    #[test]
+    fn a_ring_verifies_with_the_key_the_token_names() {
+        // During a rotation the ring holds the new key and the previous one: a token of
+        // either verifies, one of a key no longer in the ring does not.
+        let old = issue(&claims(None), ANOTHER);
+        let new = issue(&claims(None), KEY);
+        assert_ne!(key_id(KEY), key_id(ANOTHER));
+        assert_eq!(key_id(KEY).len(), 8);
+        for t in [&old, &new] {
+            assert_eq!(verify(t, &[KEY, ANOTHER], 0, &aud()), Ok(claims(None)));
+        }
+        assert_eq!(verify(&old, &[KEY], 0, &aud()), Err(TokenError::UnknownKey));
+        // A short key is never used, even when the token names it.
+        let short: &[u8] = b"short";
+        let weak = issue(&claims(None), short);
+        assert_eq!(
+            verify(&weak, &[short], 0, &aud()),
+            Err(TokenError::UnknownKey)
         );
     }
 }

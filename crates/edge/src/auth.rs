@@ -1,26 +1,49 @@
 //! Who is calling. Browser routes carry a session token (core's [`token`]) bound to a
 //! publishable key and an `Origin`; after `POST /v1/tenants` the token is also bound to
 //! one tenant, and every tenant route checks it is the path's tenant. Agency routes
-//! carry the agency's `sk_…` secret key, checked against its stored SHA-256.
+//! carry the agency's `sk_…` secret key, looked up by its SHA-256 in the registry.
+//! Tokens are signed with `SESSION_TOKEN_KEY` and verified with it or, during a
+//! rotation, with `SESSION_TOKEN_KEY_PREVIOUS` (the token names its key); a key
+//! shorter than 32 bytes is a configuration error.
 
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::token::{self, SessionClaims, TokenError};
 use worker::Request;
 
-use crate::config::{self, Agency};
+use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{Ctx, bearer, header};
+use crate::registry::Agency;
 
-fn key(ctx: &Ctx) -> AppResult<Vec<u8>> {
-    Ok(config::secret(&ctx.env, "SESSION_TOKEN_KEY")?.into_bytes())
+const SHORT_KEY: AppError = AppError::Config("SESSION_TOKEN_KEY(_PREVIOUS) shorter than 32 bytes");
+
+/// The signing key: `SESSION_TOKEN_KEY`.
+fn signing_key(ctx: &Ctx) -> AppResult<String> {
+    let key = config::secret(&ctx.env, "SESSION_TOKEN_KEY")?;
+    if key.len() < token::MIN_KEY_LEN {
+        return Err(SHORT_KEY);
+    }
+    Ok(key)
+}
+
+/// The verifying keys: the signing key, then `SESSION_TOKEN_KEY_PREVIOUS` if set.
+fn key_ring(ctx: &Ctx) -> AppResult<Vec<String>> {
+    let mut ring = vec![signing_key(ctx)?];
+    if let Some(previous) = config::optional_secret(&ctx.env, "SESSION_TOKEN_KEY_PREVIOUS") {
+        if previous.len() < token::MIN_KEY_LEN {
+            return Err(SHORT_KEY);
+        }
+        ring.push(previous);
+    }
+    Ok(ring)
 }
 
 /// Issues a token for `claims`.
 ///
 /// # Errors
-/// Configuration error without `SESSION_TOKEN_KEY`.
+/// Configuration error without `SESSION_TOKEN_KEY` or with a short one.
 pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
-    Ok(token::issue(claims, &key(ctx)?))
+    Ok(token::issue(claims, signing_key(ctx)?.as_bytes()))
 }
 
 /// A verified browser caller: the token's claims and the agency it was issued for.
@@ -32,42 +55,46 @@ pub struct Caller {
     pub agency: Agency,
 }
 
-/// Verifies the session token of a browser request. The token must be signed with our
-/// key, unexpired, and issued for a configured agency and one of its origins; when the
-/// request has an `Origin` header it must be the token's origin.
+/// Verifies the session token of a browser request. The token must be signed with one
+/// of our keys, unexpired, and issued for an active agency and one of its origins;
+/// when the request has an `Origin` header it must be the token's origin.
 ///
 /// # Errors
 /// 401 for a missing, malformed, forged or expired token; 403 `forbidden_origin` when
 /// used from another origin.
-pub fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
+pub async fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
     // Only from the `Authorization` header: a token in a URL ends up in logs, history
     // and `Referer`s (the widget reads SSE with fetch, which can send the header).
     let token = bearer(req).ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
     if token.starts_with("sk_") || token.starts_with("pk_") {
         return Err(AppError::Problem(ProblemCode::Unauthorized));
     }
-    let key = key(ctx)?;
+    let ring = key_ring(ctx)?;
+    let ring: Vec<&[u8]> = ring.iter().map(String::as_bytes).collect();
     // One MAC per request: the signature and expiry first, then the audience read
-    // from the claims themselves (a configured agency with that publishable key and
+    // from the claims themselves (an active agency with that publishable key and
     // the token's origin on its allowlist), instead of a verify per agency × origin.
     let claims =
-        token::verify_signed(&token, &key, ctx.now_secs() as i64).map_err(|e| match e {
+        token::verify_signed(&token, &ring, ctx.now_secs() as i64).map_err(|e| match e {
             TokenError::Malformed
             | TokenError::BadSignature
+            | TokenError::UnknownKey
             | TokenError::Expired { .. }
             | TokenError::WrongAudience => AppError::Problem(ProblemCode::Unauthorized),
         })?;
-    let agencies = config::agencies(&ctx.env)?;
-    let agency = agencies
-        .by_publishable_key(&claims.publishable_key)
+    let agency = ctx
+        .registry()
+        .for_token(&claims.publishable_key)
+        .await?
         .filter(|a| a.allows_origin(&claims.origin))
         .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
+    ctx.acting_for(&agency.id);
     if header(req, "Origin").is_some_and(|o| o != claims.origin) {
         return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
     }
     Ok(Caller {
         claims,
-        agency: agency.clone(),
+        agency: (*agency).clone(),
     })
 }
 
@@ -76,25 +103,29 @@ pub fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
 /// # Errors
 /// As [`session`], plus 403 `tenant_mismatch` for a token of another tenant (or a
 /// session token not yet bound to one).
-pub fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Caller> {
-    let caller = session(req, ctx)?;
+pub async fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Caller> {
+    let caller = session(req, ctx).await?;
     if !caller.claims.is_for_tenant(tenant_id) {
         return Err(AppError::Problem(ProblemCode::TenantMismatch));
     }
     Ok(caller)
 }
 
-/// The agency whose secret key is presented as `Authorization: Bearer sk_…`.
+/// The active agency whose secret key in force is presented as
+/// `Authorization: Bearer sk_…`.
 ///
 /// # Errors
-/// 401 when absent, not a secret key, or no agency's key.
-pub fn agency(req: &Request, ctx: &Ctx) -> AppResult<Agency> {
+/// 401 when absent, not a secret key, or no active agency's key in force.
+pub async fn agency(req: &Request, ctx: &Ctx) -> AppResult<Agency> {
     let presented = bearer(req).ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
     if !presented.starts_with("sk_") || presented.len() > 256 {
         return Err(AppError::Problem(ProblemCode::Unauthorized));
     }
-    config::agencies(&ctx.env)?
-        .by_secret_key(&presented)
-        .cloned()
-        .ok_or(AppError::Problem(ProblemCode::Unauthorized))
+    let agency = ctx
+        .registry()
+        .for_secret_key(&presented)
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
+    ctx.acting_for(&agency.id);
+    Ok((*agency).clone())
 }

@@ -1,99 +1,20 @@
 //! Configuration: vars from `wrangler.toml`, secrets from `.dev.vars` / `wrangler secret
-//! put`, and the agencies from the `AGENCIES` secret. A missing or malformed entry is a
-//! configuration error ([`AppError::Config`]), never a panic.
+//! put`. A missing or malformed entry is a configuration error ([`AppError::Config`],
+//! a 503 problem on every route), never a panic. Agencies are not configuration: they
+//! live in the registry ([`crate::registry`]).
 //!
-//! Both are parsed once per isolate, not once per request: [`Settings::from_env`]
-//! keeps the first successful parse (vars cannot change under a running isolate; a
-//! deploy or a `wrangler dev` reload starts new ones) and [`agencies`] keeps the parse
-//! of the last raw `AGENCIES` string it saw, keyed on that string.
+//! Vars are parsed once per isolate ([`Settings::from_env`] keeps the first successful
+//! parse: vars cannot change under a running isolate; a deploy or a `wrangler dev`
+//! reload starts new ones). The parse refuses dev wiring — the sandbox binding, http
+//! hosted pages, a loopback or http upstream — unless `DEV_WIRING = "allow"`, which
+//! only `[env.dev]` sets: a production deploy that carries any of it answers 503 and
+//! logs why, and never calls the sandbox as if it were the upstream.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use worker::Env;
 
 use crate::error::AppError;
-
-/// One letting agency, as configured in the `AGENCIES` secret.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Agency {
-    /// Display name; also the agency's stable id inside the edge.
-    pub name: String,
-    /// `pk_…`, embedded in the agency's web page.
-    pub publishable_key: String,
-    /// Exact origins allowed to open sessions with the publishable key.
-    pub allowed_origins: Vec<String>,
-    /// Identity-decision API `channel`.
-    pub channel: String,
-    /// Identity-decision API `strategy`.
-    pub strategy: String,
-    /// Lowercase hex SHA-256 of the agency's `sk_…` secret key.
-    pub secret_key_sha256: String,
-    /// Where relayed events are delivered.
-    pub webhook_url: String,
-    /// HMAC secret for `Onboarding-Signature`.
-    pub webhook_secret: String,
-}
-
-impl Agency {
-    /// Whether `origin` is exactly one of the allowed origins.
-    pub fn allows_origin(&self, origin: &str) -> bool {
-        self.allowed_origins.iter().any(|o| o == origin)
-    }
-
-    /// Whether `secret_key` hashes to this agency's stored hash (constant time).
-    pub fn secret_key_matches(&self, secret_key: &str) -> bool {
-        let presented = Sha256::digest(secret_key.as_bytes());
-        match hex::decode(&self.secret_key_sha256) {
-            Ok(stored) if stored.len() == presented.len() => {
-                bool::from(stored.as_slice().ct_eq(presented.as_slice()))
-            }
-            _ => false,
-        }
-    }
-}
-
-/// The agencies of this deployment.
-#[derive(Debug, Clone, Default)]
-pub struct Agencies(pub Vec<Agency>);
-
-impl Agencies {
-    /// Parses the `AGENCIES` JSON list.
-    ///
-    /// # Errors
-    /// [`AppError::Config`] when it is not a JSON list of agencies.
-    pub fn parse(json: &str) -> Result<Self, AppError> {
-        serde_json::from_str(json)
-            .map(Agencies)
-            .map_err(|_| AppError::Config("AGENCIES is not a valid agency list"))
-    }
-
-    /// The agency with this publishable key.
-    pub fn by_publishable_key(&self, key: &str) -> Option<&Agency> {
-        self.0.iter().find(|a| a.publishable_key == key)
-    }
-
-    /// The agency with this name.
-    pub fn by_name(&self, name: &str) -> Option<&Agency> {
-        self.0.iter().find(|a| a.name == name)
-    }
-
-    /// The agency whose secret key this is (every agency is checked, in constant time
-    /// each, so timing does not reveal which one matched).
-    pub fn by_secret_key(&self, secret_key: &str) -> Option<&Agency> {
-        let mut found = None;
-        for a in &self.0 {
-            if a.secret_key_matches(secret_key) && found.is_none() {
-                found = Some(a);
-            }
-        }
-        found
-    }
-}
 
 /// Non-secret settings (`[vars]`), with production defaults when a var is absent.
 #[derive(Debug, Clone)]
@@ -144,6 +65,12 @@ pub struct Settings {
     pub relay_base_delay_seconds: u32,
     /// How long one delivery to an agency endpoint may take before it counts as failed.
     pub relay_timeout_ms: u32,
+    /// `DEV_WIRING = "allow"` ([env.dev] only): the sandbox binding, http hosted pages
+    /// and loopback upstreams are accepted, and `/sandbox/*` is forwarded.
+    pub dev_wiring: bool,
+    /// How long an isolate keeps what it read from the agency registry
+    /// (`AGENCY_CACHE_SECONDS`, default 30, at most 60).
+    pub agency_cache_seconds: u64,
     /// Write one JSON log line per request (`LOG_REQUESTS`, default true; errors are
     /// always logged). `make bench` turns it off on the edge, as it quiets wrangler.
     pub log_requests: bool,
@@ -152,8 +79,6 @@ pub struct Settings {
 thread_local! {
     /// This isolate's settings, parsed once.
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
-    /// The last raw `AGENCIES` value parsed in this isolate, with its parse.
-    static AGENCIES: RefCell<Option<(String, Rc<Agencies>)>> = const { RefCell::new(None) };
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -184,17 +109,15 @@ impl Settings {
             return Ok(s);
         }
         let parsed = Self::parse_env(env)?;
+        if let Some(why) = parsed.dev_wiring_outside_dev(env.service("SANDBOX").is_ok()) {
+            worker::console_error!(
+                "{}",
+                serde_json::json!({"configuration": "dev wiring outside dev: every route answers 503", "why": why})
+            );
+            return Err(AppError::Config(why));
+        }
         SETTINGS.with(|c| *c.borrow_mut() = Some(parsed.clone()));
         Ok(parsed)
-    }
-
-    /// Whether to write the per-request log line (true unless `LOG_REQUESTS` is
-    /// `"false"`, and true when the settings do not parse).
-    pub fn log_requests(env: &Env) -> bool {
-        match Self::from_env(env) {
-            Ok(s) => s.log_requests,
-            Err(_) => true,
-        }
     }
 
     fn parse_env(env: &Env) -> Result<Self, AppError> {
@@ -251,8 +174,64 @@ impl Settings {
             relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
             relay_timeout_ms: num(env, "RELAY_TIMEOUT_MS", 10_000)?,
             log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
+            dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
+            agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),
         })
     }
+
+    /// Why this configuration must not serve, when it carries dev wiring without
+    /// `DEV_WIRING = "allow"`: a sandbox service binding (`sandbox_bound`), an
+    /// `UPSTREAM_BINDING`, hosted pages allowed over http, or an upstream base URL or
+    /// hosted-page origin that is not https or points at this machine.
+    pub fn dev_wiring_outside_dev(&self, sandbox_bound: bool) -> Option<&'static str> {
+        if self.dev_wiring {
+            return None;
+        }
+        if sandbox_bound {
+            return Some("a SANDBOX service binding outside dev");
+        }
+        if self.upstream_binding.is_some() {
+            return Some("UPSTREAM_BINDING set outside dev");
+        }
+        if !self.hosted_pages_require_https {
+            return Some("HOSTED_PAGES_REQUIRE_HTTPS=false outside dev");
+        }
+        let urls = [&self.skor_base_url, &self.identity_base_url]
+            .into_iter()
+            .chain(&self.hosted_page_origins);
+        for url in urls {
+            if !is_public_https(url) {
+                return Some(
+                    "an upstream base URL or hosted-page origin is http or loopback outside dev",
+                );
+            }
+        }
+        None
+    }
+}
+
+/// Whether `url` is https on a host that is not this machine (`localhost`, a
+/// `127.0.0.0/8` or `0.0.0.0` address, `[::1]`).
+fn is_public_https(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    }
+    .to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    !(host.is_empty()
+        || host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "0.0.0.0"
+        || host == "[::1]"
+        || host == "[::]")
 }
 
 /// Reads a required secret.
@@ -275,72 +254,34 @@ pub fn optional_secret(env: &Env, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The agencies from the `AGENCIES` secret (parsed once per isolate and value).
-///
-/// # Errors
-/// [`AppError::Config`] when the secret is missing or malformed.
-pub fn agencies(env: &Env) -> Result<Rc<Agencies>, AppError> {
-    cached_agencies(&secret(env, "AGENCIES")?)
-}
-
-/// The parse of `raw`, reused while `raw` is the value seen last.
-fn cached_agencies(raw: &str) -> Result<Rc<Agencies>, AppError> {
-    if let Some(hit) = AGENCIES.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(seen, _)| seen == raw)
-            .map(|(_, parsed)| parsed.clone())
-    }) {
-        return Ok(hit);
-    }
-    let parsed = Rc::new(Agencies::parse(raw)?);
-    AGENCIES.with(|c| *c.borrow_mut() = Some((raw.to_owned(), parsed.clone())));
-    Ok(parsed)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn demo() -> Agencies {
-        let hash = hex::encode(Sha256::digest(b"sk_test_abc"));
-        Agencies::parse(&format!(
-            r#"[{{"name":"A","publishableKey":"pk_a","allowedOrigins":["http://a.test"],"channel":"WEB","strategy":"S","secretKeySha256":"{hash}","webhookUrl":"http://x","webhookSecret":"w"}}]"#
-        ))
-        .unwrap()
-    }
+    use super::is_public_https;
 
     #[test]
-    fn finds_agencies_by_keys() {
-        let a = demo();
-        assert!(a.by_publishable_key("pk_a").is_some());
-        assert!(a.by_publishable_key("pk_b").is_none());
-        assert!(a.by_secret_key("sk_test_abc").is_some());
-        assert!(a.by_secret_key("sk_test_abd").is_none());
-        assert!(a.by_secret_key("pk_a").is_none());
-        assert!(a.0[0].allows_origin("http://a.test"));
-        assert!(!a.0[0].allows_origin("http://a.test.evil"));
-    }
-
-    #[test]
-    fn agencies_are_parsed_once_per_value() {
-        let json = |name: &str| {
-            format!(
-                r#"[{{"name":"{name}","publishableKey":"pk_a","allowedOrigins":[],"channel":"WEB","strategy":"S","secretKeySha256":"","webhookUrl":"http://x","webhookSecret":"w"}}]"#
-            )
-        };
-        let first = cached_agencies(&json("A")).unwrap();
-        let again = cached_agencies(&json("A")).unwrap();
-        assert!(Rc::ptr_eq(&first, &again), "same value: the same parse");
-        let changed = cached_agencies(&json("B")).unwrap();
-        assert_eq!(changed.0[0].name, "B", "a new value is parsed again");
-        assert!(cached_agencies("{").is_err());
-        assert_eq!(cached_agencies(&json("B")).unwrap().0[0].name, "B");
-    }
-
-    #[test]
-    fn malformed_agencies_are_a_config_error() {
-        assert!(matches!(Agencies::parse("{"), Err(AppError::Config(_))));
-        assert!(matches!(Agencies::parse("[{}]"), Err(AppError::Config(_))));
+    fn only_public_https_urls_pass_outside_dev() {
+        for ok in [
+            "https://api.screening.example",
+            "https://api.screening.example:8443/v1",
+            "https://identity.example/path?x=1",
+        ] {
+            assert!(is_public_https(ok), "{ok}");
+        }
+        for bad in [
+            "http://api.screening.example",
+            "http://127.0.0.1:8787/sandbox",
+            "https://127.0.0.1:8787/sandbox",
+            "https://127.5.6.7",
+            "https://localhost:8787",
+            "https://LOCALHOST.",
+            "https://sandbox.localhost",
+            "https://[::1]:8787",
+            "https://0.0.0.0",
+            "https://user@localhost/",
+            "https://",
+            "ftp://x.example",
+        ] {
+            assert!(!is_public_https(bad), "{bad}");
+        }
     }
 }

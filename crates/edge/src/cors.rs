@@ -6,34 +6,37 @@
 //! (`www/_headers`).
 
 use onboarding_core::model::problem::ProblemCode;
-use worker::{Env, Headers, Request, Response};
+use worker::{Headers, Request, Response};
 
-use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{Ctx, header};
+use crate::registry::Registry;
 use crate::routes::Cors;
 
 const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, Accept-Language";
 const EXPOSE_HEADERS: &str = "Request-Id, Retry-After";
 
-fn allowed(env: &Env, origin: &str) -> bool {
-    config::agencies(env)
-        .map(|a| a.0.iter().any(|ag| ag.allows_origin(origin)))
-        .unwrap_or(false)
-}
-
-fn readable(policy: Cors, env: &Env, origin: &str) -> bool {
+async fn readable(policy: Cors, registry: Option<&Registry<'_>>, origin: &str) -> bool {
     match policy {
         Cors::None => false,
-        Cors::Agencies => allowed(env, origin),
+        Cors::Agencies => match registry {
+            Some(r) => r.origin_allowed(origin).await,
+            None => false,
+        },
         Cors::Any => true,
     }
 }
 
 /// Adds the CORS headers for `origin` when `policy` lets it read the response (and
-/// `Vary: Origin` on every browser route).
-pub fn apply(headers: &mut Headers, policy: Cors, origin: Option<&str>, env: &Env) {
+/// `Vary: Origin` on every browser route). Without a registry (the configuration does
+/// not parse) only `Cors::Any` routes are readable.
+pub async fn apply(
+    headers: &mut Headers,
+    policy: Cors,
+    origin: Option<&str>,
+    registry: Option<&Registry<'_>>,
+) {
     if policy == Cors::None {
         return;
     }
@@ -41,7 +44,7 @@ pub fn apply(headers: &mut Headers, policy: Cors, origin: Option<&str>, env: &En
     let Some(origin) = origin else {
         return;
     };
-    if readable(policy, env, origin) {
+    if readable(policy, registry, origin).await {
         let _ = headers.set("Access-Control-Allow-Origin", origin);
         let _ = headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
     }
@@ -51,9 +54,9 @@ pub fn apply(headers: &mut Headers, policy: Cors, origin: Option<&str>, env: &En
 ///
 /// # Errors
 /// 403 `forbidden_origin`.
-pub fn preflight(req: &Request, ctx: &Ctx, policy: Cors) -> AppResult<Response> {
+pub async fn preflight(req: &Request, ctx: &Ctx, policy: Cors) -> AppResult<Response> {
     let origin = header(req, "Origin").ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
-    if !readable(policy, &ctx.env, &origin) {
+    if !readable(policy, Some(&ctx.registry()), &origin).await {
         return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
     }
     let headers = Headers::new();

@@ -11,7 +11,7 @@ use worker::{Headers, Response};
 /// Everything that can go wrong while serving a request. Plain refusals are a core
 /// [`ProblemCode`] (its status and title come from core's one table); the other
 /// variants carry what the response or the log needs besides the code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     /// A refusal that is fully described by its code.
     Problem(ProblemCode),
@@ -30,7 +30,8 @@ pub enum AppError {
     UpstreamUnavailable(String),
     /// 504: the upstream did not answer in time.
     UpstreamTimeout,
-    /// 500: a missing or malformed secret or var (names the setting in the log only).
+    /// 503: a missing or malformed secret or var, the registry unreadable, or dev
+    /// wiring outside dev (names the setting in the log only).
     Config(&'static str),
     /// 500: anything else (detail logged only).
     Internal(String),

@@ -26,9 +26,21 @@ pub struct Ctx {
     pub client_ip: String,
     /// Request start, unix milliseconds.
     pub now_ms: u64,
+    /// The agency the request turned out to act for (set by auth; logged).
+    pub agency_id: std::cell::RefCell<Option<String>>,
 }
 
 impl Ctx {
+    /// The agency registry, cached as the settings say.
+    pub fn registry(&self) -> crate::registry::Registry<'_> {
+        crate::registry::Registry::new(&self.env, self.settings.agency_cache_seconds)
+    }
+
+    /// Records which agency this request acts for (its log line names it).
+    pub fn acting_for(&self, agency_id: &str) {
+        *self.agency_id.borrow_mut() = Some(agency_id.to_owned());
+    }
+
     /// Unix seconds now.
     pub fn now_secs(&self) -> u64 {
         self.now_ms / 1000

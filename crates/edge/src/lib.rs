@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod openapi;
 pub mod rate_limit;
+pub mod registry;
 pub mod relay;
 pub mod routes;
 pub mod scope_store;
@@ -41,13 +42,21 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
     let origin = http::header(&req, "Origin");
 
+    let settings = Settings::from_env(&env);
     if path == "/sandbox" || path.starts_with("/sandbox/") {
         // Dev wiring: the sandbox's hosted pages open in the applicant's browser
-        // through the edge. Without the binding (production) there is nothing here.
-        if let Ok(sandbox) = env.service("SANDBOX") {
-            return sandbox.fetch_request(req).await;
+        // through the edge. Only in dev (DEV_WIRING); elsewhere there is nothing here,
+        // and a sandbox binding outside dev is a configuration error (503).
+        match settings {
+            Ok(ref s) if s.dev_wiring => {
+                if let Ok(sandbox) = env.service("SANDBOX") {
+                    return sandbox.fetch_request(req).await;
+                }
+                return AppError::Problem(ProblemCode::NotFound).into_response(locale);
+            }
+            Ok(_) => return AppError::Problem(ProblemCode::NotFound).into_response(locale),
+            Err(e) => return e.into_response(locale),
         }
-        return AppError::Problem(ProblemCode::NotFound).into_response(locale);
     }
 
     let matched = routes::match_route(&method, &path);
@@ -56,26 +65,23 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Err(_) => "unmatched",
     };
     let cors_policy = routes::cors_for(&path);
+    let ray = http::header(&req, "cf-ray");
 
-    let result = match matched {
-        Ok((route, params)) => match Settings::from_env(&env) {
-            Ok(settings) => {
-                let client_ip =
-                    http::header(&req, "CF-Connecting-IP").unwrap_or_else(|| "0.0.0.0".into());
-                let ctx = Ctx {
-                    env: env.clone(),
-                    settings,
-                    locale,
-                    request_id: request_id.clone(),
-                    client_ip,
-                    now_ms: started,
-                };
-                dispatch(route, params, req, &ctx).await
-            }
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
+    let ctx = settings.map(|settings| Ctx {
+        env: env.clone(),
+        settings,
+        locale,
+        request_id: request_id.clone(),
+        client_ip: http::header(&req, "CF-Connecting-IP").unwrap_or_else(|| "0.0.0.0".into()),
+        now_ms: started,
+        agency_id: Default::default(),
+    });
+    let result = match (matched, &ctx) {
+        (Ok((route, params)), Ok(ctx)) => dispatch(route, params, req, ctx).await,
+        (_, Err(e)) => Err(e.clone()),
+        (Err(e), _) => Err(e),
     };
+    let agency_id = ctx.as_ref().ok().and_then(|c| c.agency_id.borrow().clone());
 
     let mut resp = match result {
         Ok(resp) => resp,
@@ -83,7 +89,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             if let Some(detail) = e.log_detail() {
                 worker::console_error!(
                     "{}",
-                    serde_json::json!({"requestId": request_id, "route": template, "error": detail})
+                    serde_json::json!({"requestId": request_id, "ray": ray, "agency": agency_id, "route": template, "error": detail})
                 );
             }
             e.into_response(locale)?
@@ -92,12 +98,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let headers = resp.headers_mut();
     let _ = headers.set("Request-Id", &request_id);
     let _ = headers.set("X-Content-Type-Options", "nosniff");
-    cors::apply(headers, cors_policy, origin.as_deref(), &env);
-    if Settings::log_requests(&env) {
+    let registry = ctx.as_ref().ok().map(Ctx::registry);
+    cors::apply(headers, cors_policy, origin.as_deref(), registry.as_ref()).await;
+    if ctx.as_ref().map_or(true, |c| c.settings.log_requests) {
         worker::console_log!(
             "{}",
             serde_json::json!({
                 "requestId": request_id,
+                "ray": ray,
+                "agency": agency_id,
                 "method": method.to_string(),
                 "route": template,
                 "status": resp.status_code(),
@@ -130,16 +139,16 @@ async fn dispatch(
             ),
             PublicOp::OpenApi => openapi::serve(),
             PublicOp::CreateSession => sessions::create(req, ctx).await,
-            PublicOp::Preflight => cors::preflight(&req, ctx, routes::cors_for(&req.path())),
+            PublicOp::Preflight => cors::preflight(&req, ctx, routes::cors_for(&req.path())).await,
         },
         Op::Session(op) => {
-            let who = auth::session(&req, ctx)?;
+            let who = auth::session(&req, ctx).await?;
             match op {
                 SessionOp::CreateTenant => tenants::api::create(req, ctx, who).await,
             }
         }
         Op::Tenant(op) => {
-            let who = auth::tenant(&req, ctx, first)?;
+            let who = auth::tenant(&req, ctx, first).await?;
             let id = first;
             match op {
                 TenantOp::Status => tenants::api::status(ctx, id).await,
@@ -153,7 +162,7 @@ async fn dispatch(
             }
         }
         Op::Agency(op) => {
-            let agency = auth::agency(&req, ctx)?;
+            let agency = auth::agency(&req, ctx).await?;
             match op {
                 AgencyOp::Tenant => agency::tenant(ctx, &agency, first).await,
                 AgencyOp::DocumentContent => {

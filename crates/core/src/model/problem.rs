@@ -76,7 +76,7 @@ problem_codes! {
     IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request";
     RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests";
     InternalError = "internal_error", 500, "Error interno", "Internal error";
-    ConfigurationError = "configuration_error", 500, "Error de configuración del servicio", "Service configuration error";
+    ConfigurationError = "configuration_error", 503, "Error de configuración del servicio", "Service configuration error";
     UpstreamError = "upstream_error", 502, "Error del servicio externo", "Upstream service error";
     UpstreamUnavailable = "upstream_unavailable", 503, "Servicio externo no disponible", "Upstream service unavailable";
     UpstreamTimeout = "upstream_timeout", 504, "El servicio externo no ha respondido a tiempo", "Upstream service timed out";

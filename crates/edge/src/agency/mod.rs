@@ -8,10 +8,10 @@ use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
 use worker::{Request, Response};
 
-use crate::config::Agency;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::identity::inquiry_scope;
+use crate::registry::Agency;
 use crate::relay::agency_scope;
 use crate::scope_store::{self, Kv};
 use crate::tenant_state::LocalChange;
@@ -23,7 +23,7 @@ use crate::upstream::screening::Screening;
 async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantHandle> {
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     match handle.record().await? {
-        Some(rec) if rec.agency == agency.name => Ok(handle),
+        Some(rec) if rec.agency == agency.id => Ok(handle),
         _ => Err(AppError::Problem(ProblemCode::NotFound)),
     }
 }
@@ -57,7 +57,7 @@ pub async fn document_content(
     if !known {
         return Err(AppError::Problem(ProblemCode::NotFound));
     }
-    let mut upstream = Screening::new(&ctx.env, &ctx.settings)?
+    let mut upstream = Screening::new(ctx)?
         .document_content(tenant_id, doc_id)
         .await?;
     let ct = upstream
@@ -79,7 +79,7 @@ pub async fn document_content(
 /// 401 auth, 404, 502/503/504 upstream.
 pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
     let handle = owned(ctx, agency, tenant_id).await?;
-    let reply = Screening::new(&ctx.env, &ctx.settings)?
+    let reply = Screening::new(ctx)?
         .trigger_forensic(tenant_id)
         .await
         .map_err(|e| match e {
@@ -119,7 +119,7 @@ pub async fn decision(
     let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let handle = owned(ctx, agency, &tenant_id).await?;
     update.inquiry_id = inquiry_id.to_owned();
-    let reply = Identity::new(&ctx.env, &ctx.settings)?
+    let reply = Identity::new(ctx)?
         .update_decision(inquiry_id, &update)
         .await?;
     if let IdentityOutcome::Refused { refusal } = handle
@@ -147,6 +147,6 @@ pub async fn decision(
 /// 401 auth.
 pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
     let events: Vec<DeadLetter> =
-        scope_store::call::<(), _>(&ctx.env, &agency_scope(&agency.name), "/dead", None).await?;
+        scope_store::call::<(), _>(&ctx.env, &agency_scope(&agency.id), "/dead", None).await?;
     http::json(200, &Undelivered { events })
 }

@@ -245,7 +245,7 @@ async fn store(
         sniffed,
         raw_len,
     } = opened;
-    let screening = Screening::new(&ctx.env, &ctx.settings)?;
+    let screening = Screening::new(ctx)?;
     // A raw body of declared length: the runtime moves its bytes (no chunk through
     // wasm). Anything else (multipart, no `Content-Length`): the pipeline in wasm.
     let source = match raw_len.filter(|&len| len > head.len() as u64) {
@@ -337,9 +337,7 @@ async fn record(
 /// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
 pub async fn list(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
-    let docs = Screening::new(&ctx.env, &ctx.settings)?
-        .list_documents(tenant_id)
-        .await?;
+    let docs = Screening::new(ctx)?.list_documents(tenant_id).await?;
     let documents: Vec<DocumentSummary> = docs
         .into_iter()
         .map(|d| DocumentSummary {

@@ -91,9 +91,7 @@ pub async fn inquire(
     };
     let asked = async {
         remember_tenant(ctx, &edge_id, tenant_id).await?;
-        let answer = Identity::new(&ctx.env, &ctx.settings)?
-            .inquire(&inquiry)
-            .await?;
+        let answer = Identity::new(ctx)?.inquire(&inquiry).await?;
         let mut public = answer.public();
         // The edge's id is the one the browser and the agency use, unless the upstream
         // names its own.
@@ -155,12 +153,7 @@ pub async fn answer(
         IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),
         other => return Err(unexpected(&other)),
     }
-    let graded = async {
-        Identity::new(&ctx.env, &ctx.settings)?
-            .answer(inquiry_id, &body)
-            .await
-    }
-    .await;
+    let graded = async { Identity::new(ctx)?.answer(inquiry_id, &body).await }.await;
     let settled = handle
         .identity(&IdentityOp::SettleAnswers {
             inquiry_id: inquiry_id.to_owned(),

@@ -1,6 +1,6 @@
 //! Relay of accepted upstream events to the agency's webhook URL through the
 //! `RELAY` Queue. Each delivery is re-signed with the agency's webhook secret
-//! (`Onboarding-Signature: t=…,v1=…`, core's [`signature::sign`]) and carries the
+//! (`Onboarding-Signature: t=…,v1=…`, core's [`signature::sign_all`]) and carries the
 //! upstream event id unchanged. Retries are explicit: a failed delivery is re-sent to
 //! the queue with `delaySeconds = base · 2^(attempt-1)` until `RELAY_MAX_ATTEMPTS`,
 //! then recorded as a dead letter in the agency's [`crate::scope_store::ScopeStore`], where
@@ -13,6 +13,12 @@
 //! dead letter too (never silently skipped) and acknowledged. An event larger than
 //! [`MAX_INLINE_BODY`] travels by reference: the message names it and the consumer
 //! reads the body from the tenant's state, where every accepted event is kept.
+//!
+//! While an agency's webhook secret is being rotated the header carries one `v1=` per
+//! secret in force (newest first), so a receiver holding either verifies. When the
+//! consumer itself keeps failing on a message (the platform's own `max_retries`), the
+//! platform moves it to the dead-letter queue (`onboarding-relay-dead`), whose
+//! consumer — this same function — records it in the agency's dead-letter list.
 
 use futures_util::future::{Either, select};
 use onboarding_core::model::webhook::Event;
@@ -23,9 +29,10 @@ use worker::{
     RequestRedirect,
 };
 
-use crate::config::{self, Settings};
+use crate::config::Settings;
 use crate::error::AppResult;
 use crate::http::{self, Ctx};
+use crate::registry::Registry;
 use crate::scope_store::{self, DeadLetter};
 use crate::tenant_state::client::TenantHandle;
 
@@ -33,7 +40,7 @@ use crate::tenant_state::client::TenantHandle;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayMessage {
-    /// Agency name.
+    /// The agency's stable id.
     pub agency: String,
     /// Upstream event id (stable across attempts).
     pub event_id: String,
@@ -162,12 +169,25 @@ async fn body_of(env: &Env, msg: &RelayMessage) -> Result<String, String> {
 
 async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(), String> {
     let body = body_of(env, msg).await?;
-    let agencies = config::agencies(env).map_err(|_| "agencies not configured".to_owned())?;
-    let agency = agencies
-        .by_name(&msg.agency)
-        .ok_or_else(|| "agency no longer configured".to_owned())?;
+    let agency = Registry::new(env, settings.agency_cache_seconds)
+        .by_id(&msg.agency)
+        .await
+        .map_err(|_| "agency registry unreadable".to_owned())?
+        .ok_or_else(|| "agency not in the registry".to_owned())?;
+    let url = agency
+        .webhook_url
+        .as_deref()
+        .ok_or_else(|| "agency has no webhook URL".to_owned())?;
+    if agency.webhook_secrets.is_empty() {
+        return Err("agency has no webhook secret".to_owned());
+    }
     let now = (http::now_ms() / 1000) as i64;
-    let sig = signature::sign(agency.webhook_secret.as_bytes(), now, body.as_bytes());
+    let secrets: Vec<&[u8]> = agency
+        .webhook_secrets
+        .iter()
+        .map(String::as_bytes)
+        .collect();
+    let sig = signature::sign_all(&secrets, now, body.as_bytes());
     let headers = Headers::new();
     let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_owned());
     set("Content-Type", "application/json")?;
@@ -179,8 +199,7 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
         .with_headers(headers)
         .with_redirect(RequestRedirect::Manual)
         .with_body(Some(body.into()));
-    let req =
-        Request::new_with_init(&agency.webhook_url, &init).map_err(|_| "bad url".to_owned())?;
+    let req = Request::new_with_init(url, &init).map_err(|_| "bad url".to_owned())?;
     let request = worker::Fetch::Request(req);
     let fetch = request.send();
     let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
@@ -227,21 +246,7 @@ async fn retry_or_dead_letter(
     error: String,
 ) -> AppResult<()> {
     if msg.attempt >= settings.relay_max_attempts {
-        let dead = DeadLetter {
-            event_id: msg.event_id.clone(),
-            kind: msg.kind.clone(),
-            tenant_id: msg.tenant_id.clone(),
-            attempts: msg.attempt,
-            last_error: error,
-            failed_at: http::iso(http::now_ms()),
-        };
-        let _: serde_json::Value =
-            scope_store::call(env, &agency_scope(&msg.agency), "/dead", Some(&dead)).await?;
-        worker::console_warn!(
-            "{}",
-            serde_json::json!({"relay": "dead_letter", "eventId": msg.event_id, "attempts": msg.attempt})
-        );
-        return Ok(());
+        return dead_letter(env, msg, error).await;
     }
     let mut next = msg.clone();
     next.attempt += 1;
@@ -256,11 +261,37 @@ async fn retry_or_dead_letter(
     Ok(())
 }
 
-/// The queue consumer.
+/// Records `msg` in its agency's dead-letter list.
+async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<()> {
+    let dead = DeadLetter {
+        event_id: msg.event_id.clone(),
+        kind: msg.kind.clone(),
+        tenant_id: msg.tenant_id.clone(),
+        attempts: msg.attempt,
+        last_error: error,
+        failed_at: http::iso(http::now_ms()),
+    };
+    let _: serde_json::Value =
+        scope_store::call(env, &agency_scope(&msg.agency), "/dead", Some(&dead)).await?;
+    worker::console_warn!(
+        "{}",
+        serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})
+    );
+    Ok(())
+}
+
+/// The dead-letter queue of the relay (`wrangler.toml`): the consumer below failed on
+/// these messages more often than the platform retries.
+pub const DEAD_LETTER_QUEUE: &str = "onboarding-relay-dead";
+
+/// The queue consumer, of the relay queue and of its dead-letter queue.
 ///
 /// # Errors
 /// Only when the batch cannot be read; single failures are retried per message.
 pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
+    if batch.queue() == DEAD_LETTER_QUEUE {
+        return consume_dead(batch, env).await;
+    }
     let settings = match Settings::from_env(&env) {
         Ok(s) => s,
         Err(e) => {
@@ -296,6 +327,29 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
             Err(e) => retry_or_dead_letter(&env, &settings, &msg, e).await,
         };
         match outcome {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                let _ = e.log_detail();
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each message of the dead-letter queue becomes a dead letter of its agency (retried
+/// while the store cannot be written: nothing accepted is lost).
+async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
+    for message in batch.raw_iter() {
+        let json = js_sys::JSON::stringify(&message.body())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        let recorded = match decode(&json) {
+            Ok(msg) => dead_letter(&env, &msg, "relay consumer failed repeatedly".into()).await,
+            Err(u) => dead_letter_undecodable(&env, u).await,
+        };
+        match recorded {
             Ok(()) => message.ack(),
             Err(e) => {
                 let _ = e.log_detail();

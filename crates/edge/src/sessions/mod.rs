@@ -9,7 +9,6 @@ use onboarding_core::token::SessionClaims;
 use worker::{Request, Response};
 
 use crate::auth;
-use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx, header};
 use crate::rate_limit;
@@ -23,11 +22,13 @@ use crate::tenant_state::client::TenantHandle;
 pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let origin = header(&req, "Origin").ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
     let body: CreateSession = http::read_json(&mut req).await?;
-    let agencies = config::agencies(&ctx.env)?;
-    let agency = agencies
-        .by_publishable_key(&body.publishable_key)
+    let agency = ctx
+        .registry()
+        .for_new_session(&body.publishable_key)
+        .await?
         .filter(|a| a.allows_origin(&origin))
         .ok_or(AppError::Problem(ProblemCode::ForbiddenOrigin))?;
+    ctx.acting_for(&agency.id);
     rate_limit::hit(
         ctx,
         &format!("sessions:{}", ctx.client_ip),
@@ -38,7 +39,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     let ttl = ctx.settings.session_ttl_seconds;
     let expires = ctx.now_secs() + ttl;
     let claims = SessionClaims {
-        publishable_key: agency.publishable_key.clone(),
+        publishable_key: body.publishable_key,
         origin,
         session_id: http::random_hex(16)?,
         tenant_id: None,

@@ -169,7 +169,7 @@ pub async fn start(
         return_url,
         locale: ctx.locale.as_str().to_owned(),
     };
-    let session = Screening::new(&ctx.env, &ctx.settings)?
+    let session = Screening::new(ctx)?
         .start(tenant_id, page, &options)
         .await?;
     let step = page.step();

@@ -7,9 +7,9 @@ use onboarding_core::token::SessionClaims;
 use onboarding_core::validate::{self, Date};
 
 use crate::auth;
-use crate::config::Agency;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
+use crate::registry::Agency;
 use crate::tenant_state::TenantRecord;
 use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
@@ -61,8 +61,8 @@ pub async fn create_upstream(
     agency: &Agency,
     upstream_key: Option<&str>,
 ) -> AppResult<String> {
-    let screening = Screening::new(&ctx.env, &ctx.settings)?;
-    let body = CreateTenant::from_request(req, Some(&agency.name));
+    let screening = Screening::new(ctx)?;
+    let body = CreateTenant::from_request(req, Some(&agency.id));
     let tenant = screening.create_tenant(&body, upstream_key).await?;
     if tenant.id.is_empty()
         || tenant.id.len() > 128
@@ -93,7 +93,7 @@ pub async fn bind(
     let tenant = Tenant { id: tenant_id };
     let record = TenantRecord {
         tenant_id: tenant.id.clone(),
-        agency: agency.name.clone(),
+        agency: agency.id.clone(),
         created_at: http::iso(ctx.now_ms),
         request: Some(serde_json::to_value(req)?),
     };

@@ -5,11 +5,12 @@ use onboarding_core::model::identity::{
     AnswersRequest, AnswersResponse, DecisionUpdate, DecisionUpdateReply, InquiryRequest,
     InquiryResponse,
 };
-use worker::{Env, Method};
+use worker::Method;
 
 use super::{Upstream, json_body};
-use crate::config::{Settings, secret};
+use crate::config::secret;
 use crate::error::AppResult;
+use crate::http::Ctx;
 
 /// Client of the identity-decision API.
 pub struct Identity<'a>(Upstream<'a>);
@@ -19,14 +20,15 @@ impl<'a> Identity<'a> {
     ///
     /// # Errors
     /// Configuration error when `IDENTITY_API_KEY` is missing.
-    pub fn new(env: &'a Env, settings: &'a Settings) -> AppResult<Self> {
+    pub fn new(ctx: &'a Ctx) -> AppResult<Self> {
         Ok(Identity(Upstream {
-            env,
-            settings,
-            base: &settings.identity_base_url,
+            env: &ctx.env,
+            settings: &ctx.settings,
+            request_id: &ctx.request_id,
+            base: &ctx.settings.identity_base_url,
             auth: (
                 "Authorization",
-                format!("Bearer {}", secret(env, "IDENTITY_API_KEY")?),
+                format!("Bearer {}", secret(&ctx.env, "IDENTITY_API_KEY")?),
             ),
             name: "identity",
         }))

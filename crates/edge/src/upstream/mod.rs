@@ -27,6 +27,8 @@ pub enum Body {
 pub struct Upstream<'a> {
     env: &'a Env,
     settings: &'a Settings,
+    /// This request's id, sent upstream as `X-Request-Id` (the two logs meet on it).
+    request_id: &'a str,
     base: &'a str,
     auth: (&'static str, String),
     name: &'static str,
@@ -61,6 +63,7 @@ impl<'a> Upstream<'a> {
         let headers = Headers::new();
         headers.set(self.auth.0, &self.auth.1)?;
         headers.set("Accept", "application/json")?;
+        headers.set("X-Request-Id", self.request_id)?;
         if let Some(key) = idempotency_key {
             headers.set("Idempotency-Key", key)?;
         }

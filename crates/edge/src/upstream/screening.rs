@@ -4,11 +4,12 @@
 use onboarding_core::model::api::HostedPage;
 use onboarding_core::model::screening::{CreateTenant, Document, HostedSession, Tenant};
 use serde::de::DeserializeOwned;
-use worker::{Env, Method, Response};
+use worker::{Method, Response};
 
 use super::{Body, Upstream, json_body};
-use crate::config::{Settings, secret};
+use crate::config::secret;
 use crate::error::AppResult;
+use crate::http::Ctx;
 
 /// Client of the tenant-screening API.
 pub struct Screening<'a>(Upstream<'a>);
@@ -30,12 +31,13 @@ impl<'a> Screening<'a> {
     ///
     /// # Errors
     /// Configuration error when `SKOR_API_KEY` is missing.
-    pub fn new(env: &'a Env, settings: &'a Settings) -> AppResult<Self> {
+    pub fn new(ctx: &'a Ctx) -> AppResult<Self> {
         Ok(Screening(Upstream {
-            env,
-            settings,
-            base: &settings.skor_base_url,
-            auth: ("X-API-Key", secret(env, "SKOR_API_KEY")?),
+            env: &ctx.env,
+            settings: &ctx.settings,
+            request_id: &ctx.request_id,
+            base: &ctx.settings.skor_base_url,
+            auth: ("X-API-Key", secret(&ctx.env, "SKOR_API_KEY")?),
             name: "screening",
         }))
     }

@@ -1,0 +1,170 @@
+// The agency registry as an operator uses it while the edge runs: `npm run agency --`
+// (scripts/agency.mjs) against the local D1 of the running `wrangler dev`
+// (EDGE_STATE_DIR, set by scripts/test.sh). Each change must reach the edge within
+// 60 s without a restart (the dev cache is 2 s; production's 30 s), and every
+// rotation must overlap: old and new keys both work until `revoke-old`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import path from "node:path";
+import { api, devVars, fakeIp, sign, sleep, tenantBody } from "../lib/edge.mjs";
+import { ROOT } from "../lib/env.mjs";
+
+const STATE = process.env.EDGE_STATE_DIR;
+const ORIGIN3 = "http://127.0.0.1:8790";
+const RECEIVER_PORT = 8791;
+
+/** Runs the CLI as an operator would; returns {status, out, err}. */
+function cli(...args) {
+  const r = spawnSync("npm", ["run", "--silent", "agency", "--", ...args, "--local", ...(STATE ? ["--persist-to", STATE] : [])], { cwd: ROOT, encoding: "utf8" });
+  let out;
+  try { out = JSON.parse(r.stdout); } catch { out = r.stdout; }
+  return { status: r.status, out, err: r.stderr };
+}
+
+function ok(...args) {
+  const r = cli(...args);
+  assert.equal(r.status, 0, `agency ${args[0]}: ${r.err}`);
+  return r.out;
+}
+
+/** Polls `probe` until it returns true; returns the seconds it took. */
+async function within60s(what, probe) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < 60_000) {
+    if (await probe()) return (Date.now() - t0) / 1000;
+    await sleep(250);
+  }
+  assert.fail(`${what}: not within 60 s`);
+}
+
+const openSession = (pk, origin = ORIGIN3) =>
+  api("/v1/sessions", { json: { publishableKey: pk }, origin, headers: { "CF-Connecting-IP": fakeIp() } });
+const agencyCall = (sk) => api("/v1/agency/webhooks/undelivered", { token: sk, origin: null });
+
+test("registry: a new agency, its rotations and its disabling reach the running edge", { timeout: 300_000 }, async () => {
+  const added = ok("add", "--name", "Third Lettings", "--origin", ORIGIN3, "--webhook-url", `http://127.0.0.1:${RECEIVER_PORT}/hook`);
+  assert.deepEqual(Object.keys(added).sort(), ["id", "publishableKey", "secretKey", "webhookSecret"]);
+  assert.match(added.id, /^ag_[0-9a-f]{16}$/);
+  // Shown once: `show` and `list` never print a secret.
+  const shown = ok("show", "--id", added.id);
+  const shownText = JSON.stringify(shown) + JSON.stringify(ok("list"));
+  for (const secret of [added.secretKey, added.webhookSecret]) assert.ok(!shownText.includes(secret), "no secret in show/list");
+  assert.deepEqual(shown.origins, [ORIGIN3]);
+  assert.ok(shown.audit.some((a) => a.action === "add"), "audit row for add");
+
+  const reach = await within60s("new agency opens sessions", async () => (await openSession(added.publishableKey)).status === 201);
+  console.log(`# registry: a new agency opened sessions ${reach.toFixed(1)} s after add`);
+  assert.equal((await openSession(added.publishableKey, "http://127.0.0.1:8787")).status, 403, "only its own origins");
+  assert.equal((await agencyCall(added.secretKey)).status, 200);
+
+  // Secret key: both work until revoke-old, then only the new one.
+  const sk2 = ok("rotate-secret-key", "--id", added.id).secretKey;
+  await within60s("rotated secret key works", async () => (await agencyCall(sk2)).status === 200);
+  assert.equal((await agencyCall(added.secretKey)).status, 200, "the old secret key still works during the overlap");
+
+  // Publishable key: the new one opens sessions, the old one too until revoke-old.
+  const pk2 = ok("rotate-publishable-key", "--id", added.id).publishableKey;
+  await within60s("rotated publishable key works", async () => (await openSession(pk2)).status === 201);
+  const oldPkSession = await openSession(added.publishableKey);
+  assert.equal(oldPkSession.status, 201, "the old publishable key still works during the overlap");
+
+  // Webhook secret: during the overlap each relayed event carries two signatures, and a
+  // verifier holding only the old or only the new secret accepts it.
+  const wh2 = ok("rotate-webhook-secret", "--id", added.id).webhookSecret;
+  const got = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => { got.push({ sig: req.headers["onboarding-signature"], body }); res.writeHead(200); res.end("ok"); });
+  });
+  await new Promise((r) => server.listen(RECEIVER_PORT, "127.0.0.1", r));
+  try {
+    await sleep(2500); // past the dev cache, so the relay reads both secrets
+    const s = (await openSession(pk2)).json.sessionToken;
+    const t = await api("/v1/tenants", { token: s, origin: ORIGIN3, json: tenantBody("third") });
+    assert.equal(t.status, 201, t.text);
+    const eventId = `evt_rotation_${Date.now()}`;
+    const body = JSON.stringify({ id: eventId, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId: t.json.tenantId, data: { status: "verified" } });
+    const accepted = await api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(devVars().SKOR_WEBHOOK_SECRET, body) } });
+    assert.equal(accepted.status, 200);
+    let delivery;
+    for (let i = 0; i < 60 && !delivery; i++) {
+      delivery = got.find((g) => g.body.includes(eventId));
+      if (!delivery) await sleep(250);
+    }
+    assert.ok(delivery, "the event reached the agency's receiver");
+    const m = /^t=(\d+),v1=([0-9a-f]{64}),v1=([0-9a-f]{64})$/.exec(delivery.sig);
+    assert.ok(m, `two v1 values while rotating: ${delivery.sig}`);
+    const verifies = (secret) => {
+      const mac = createHmac("sha256", secret).update(`${m[1]}.${delivery.body}`).digest("hex");
+      return mac === m[2] || mac === m[3];
+    };
+    assert.ok(verifies(added.webhookSecret), "a verifier with only the old secret accepts");
+    assert.ok(verifies(wh2), "a verifier with only the new secret accepts");
+    assert.ok(!verifies("whsec_other"), "and no other secret does");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+
+  // revoke-old: the old secret and publishable keys stop; the new ones go on; a token
+  // issued under the old publishable key keeps working until it expires.
+  ok("revoke-old", "--id", added.id);
+  await within60s("old secret key refused", async () => (await agencyCall(added.secretKey)).status === 401);
+  assert.equal((await agencyCall(sk2)).status, 200);
+  await within60s("old publishable key refused for new sessions", async () => (await openSession(added.publishableKey)).status === 403);
+  assert.equal((await openSession(pk2)).status, 201);
+  const tenantViaOld = await api("/v1/tenants", { token: oldPkSession.json.sessionToken, origin: ORIGIN3, json: { applicant: {} } });
+  assert.equal(tenantViaOld.status, 422, "a token of the old publishable key still authenticates (here: to a validation error)");
+
+  // disable: sessions, tokens and agency-API calls refused within 60 s.
+  const liveToken = (await openSession(pk2)).json.sessionToken;
+  ok("disable", "--id", added.id);
+  const off = await within60s("disabled agency refused", async () => (await openSession(pk2)).status === 403);
+  console.log(`# registry: a disabled agency was refused ${off.toFixed(1)} s after disable`);
+  assert.equal((await agencyCall(sk2)).status, 401);
+  const withToken = await api("/v1/tenants", { token: liveToken, origin: ORIGIN3, json: { applicant: {} } });
+  assert.equal(withToken.status, 401, "its applicants' tokens are refused");
+  const audit = ok("show", "--id", added.id).audit.map((a) => a.action);
+  for (const action of ["add", "rotate-secret-key", "rotate-publishable-key", "rotate-webhook-secret", "revoke-old", "disable"]) assert.ok(audit.includes(action), `audit has ${action}`);
+});
+
+test("registry: bad input is refused with a clear message and changes nothing", { timeout: 120_000 }, async () => {
+  const before = ok("list");
+  const cases = [
+    [["add", "--name", "X", "--origin", "http://127.0.0.1:8790/path"], /not an origin/],
+    [["add", "--name", "X", "--origin", "not a url"], /not an origin/],
+    [["add", "--name", "X"], /at least one --origin/],
+    [["add", "--name", "X", "--origin", "https://x.example", "--webhook-url", "https://user:pw@x.example/hook"], /credentials/],
+    [["add", "--name", "X", "--origin", "https://x.example", "--publishable-key", "pk_test_demo"], /belongs to another agency/],
+    [["show", "--id", "ag_nobody"], /no agency with id ag_nobody/],
+    [["disable", "--id", "ag_nobody"], /no agency with id ag_nobody/],
+    [["rotate-secret-key"], /--id ID is required/],
+    [["frobnicate"], /unknown command/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `${args.join(" ")} exits 2: ${r.err}`);
+    assert.match(r.err, message, args.join(" "));
+  }
+  // Outside --local, http is refused before anything is asked of Cloudflare.
+  const remote = spawnSync("node", [path.join(ROOT, "scripts/agency.mjs"), "add", "--name", "X", "--origin", "http://x.example", "--remote"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(remote.status, 2);
+  assert.match(remote.stderr, /must be https outside --local/);
+  assert.deepEqual(ok("list"), before, "nothing changed");
+});
+
+test("registry: a token signed with SESSION_TOKEN_KEY_PREVIOUS is accepted; one of another key is not", async () => {
+  const { mintToken } = await import("../lib/edge.mjs");
+  const vars = devVars();
+  assert.ok(vars.SESSION_TOKEN_KEY_PREVIOUS?.length >= 32, "dev runs with a previous session key");
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const previous = mintToken({ expiresAt: exp }, vars.SESSION_TOKEN_KEY_PREVIOUS);
+  const r = await api("/v1/tenants", { token: previous, json: { applicant: {} } });
+  assert.equal(r.status, 422, `a previous-key token authenticates (to a validation error): ${r.text}`);
+  const other = mintToken({ expiresAt: exp }, "x".repeat(64));
+  assert.equal((await api("/v1/tenants", { token: other, json: { applicant: {} } })).status, 401);
+});

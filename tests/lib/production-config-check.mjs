@@ -1,0 +1,84 @@
+// The production configuration (wrangler.toml's top level) run under `wrangler dev`:
+//   1. with dev wiring forced in (a loopback screening URL, as the old dev config had),
+//      every route answers 503 configuration_error — health, sessions, the agency API,
+//      /sandbox/* — and no upstream is called;
+//   2. with https upstreams, /healthz answers 200 (so the 503 above is the guard's),
+//      /sandbox/* is not forwarded and the demo page is not served.
+//   node tests/lib/production-config-check.mjs   (after `make test`'s build steps)
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import assert from "node:assert/strict";
+import { ROOT } from "./env.mjs";
+
+const PORT = Number(process.env.PROD_CHECK_PORT ?? 8793);
+const BASE = `http://127.0.0.1:${PORT}`;
+const dir = mkdtempSync(path.join(tmpdir(), "edge-prod-"));
+
+function start(vars) {
+  const args = ["dev", "-c", "wrangler.toml", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", path.join(dir, "state"), "--log-level", "warn", "--show-interactive-dev-session=false"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const log = path.join(dir, "wrangler.log");
+  const child = spawn("bash", ["-c", `exec wrangler ${args.map((a) => `'${a}'`).join(" ")} >>'${log}' 2>&1`], { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_REGISTRY_PATH: path.join(dir, "registry") } });
+  child.log = log;
+  return child;
+}
+
+async function stop(child) {
+  try { process.kill(-child.pid, "SIGTERM"); } catch { return; }
+  for (let i = 0; i < 50; i++) {
+    try { process.kill(-child.pid, 0); } catch { return; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+}
+
+async function answering(child) {
+  for (let i = 0; i < 600; i++) {
+    try { await fetch(`${BASE}/healthz`); return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev (production config) did not answer:\n${readFileSync(child.log, "utf8").slice(-3000)}`);
+}
+
+const get = async (p, init) => {
+  const r = await fetch(`${BASE}${p}`, init);
+  const text = await r.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not json */ }
+  return { status: r.status, type: r.headers.get("content-type"), json, text };
+};
+
+let child;
+try {
+  child = start({ SKOR_BASE_URL: "http://127.0.0.1:8787/sandbox", IDENTITY_BASE_URL: "https://identity.example" });
+  await answering(child);
+  const calls = [
+    ["/healthz"],
+    ["/v1/sessions", { method: "POST", headers: { Origin: "http://127.0.0.1:8787", "Content-Type": "application/json" }, body: '{"publishableKey":"pk_test_demo"}' }],
+    ["/v1/agency/webhooks/undelivered", { headers: { Authorization: "Bearer sk_test_x" } }],
+    ["/sandbox/v1/tenants"],
+  ];
+  for (const [p, init] of calls) {
+    const r = await get(p, init);
+    assert.equal(r.status, 503, `${p}: ${r.status} ${r.text}`);
+    assert.equal(r.type, "application/problem+json", p);
+    assert.equal(r.json.code, "configuration_error", p);
+  }
+  const log = readFileSync(child.log, "utf8");
+  assert.match(log, /dev wiring outside dev/, "the log says why");
+  await stop(child);
+
+  child = start({ SKOR_BASE_URL: "https://screening.example", IDENTITY_BASE_URL: "https://identity.example" });
+  await answering(child);
+  assert.equal((await get("/healthz")).status, 200, "https upstreams: the production config serves");
+  assert.equal((await get("/sandbox/v1/tenants")).status, 404, "no /sandbox/* outside dev");
+  const page = await get("/");
+  assert.ok(!page.text.includes("<tenant-onboarding"), "no demo page outside dev");
+  assert.equal((await get("/widget/manifest.json")).status, 200, "the widget is served");
+  console.log("ok: dev wiring in the production config answers 503 configuration_error everywhere; with https upstreams it serves, without /sandbox or the demo page");
+} finally {
+  if (child) await stop(child);
+  rmSync(dir, { recursive: true, force: true });
+}
