@@ -39,7 +39,7 @@ start() { # name, port, wrangler args...
 # reach the same sandbox through a service binding across processes (wrangler's dev
 # registry). Bench traffic comes from one IP, one session and one tenant: the per-IP,
 # per-session and per-tenant upload limits are lifted for this run only.
-start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml
+start sandbox "$SANDBOX_PORT" -c crates/sandbox/wrangler.toml --env dev
 export SANDBOX_PGID=${pids[-1]}
 wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
 # BENCH_PROFILE=1: the edge's isolate gets an inspector port, and a CPU profile under

@@ -59,7 +59,7 @@ test("unknown routes are 404 and wrong methods 405, as problems", async () => {
 test("sessions: allowed origin gets a token, CORS exact, never *", async () => {
   const r = await api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, headers: { "CF-Connecting-IP": fakeIp() } });
   assert.equal(r.status, 201);
-  assert.ok(r.json.sessionToken.startsWith("v1."));
+  assert.ok(r.json.sessionToken.startsWith("v2."));
   assert.ok(Date.parse(r.json.expiresAt) > Date.now());
   assert.equal(r.headers.get("access-control-allow-origin"), ORIGIN);
   assert.match(r.headers.get("vary") ?? "", /Origin/);

@@ -79,7 +79,7 @@ test("ownership: an upstream that returns an existing tenant id never hands it t
   problem(await agencyApi(PORTAL, `/v1/agency/tenants/${first.json.tenantId}`), 404);
   const owner = await agencyApi(DEMO, `/v1/agency/tenants/${first.json.tenantId}`);
   assert.equal(owner.status, 200);
-  assert.equal(owner.json.tenant.agency, "Demo Lettings");
+  assert.equal(owner.json.tenant.agency, "ag_demo", "tenants are keyed by the agency's stable id, never its name");
   // The same agency asking again is fine (its own tenant).
   const again = await createTenant(DEMO, { ...body, deviceSessionId: randomBytes(16).toString("hex") });
   assert.equal(again.status, 201, again.text);

@@ -12,7 +12,7 @@ test("a tenant token is refreshed: same tenant, a later expiry, and it works", a
   await sleep(1100); // expiries are whole seconds: a later one makes another token
   const r = await refresh(t, t.token);
   assert.equal(r.status, 200, r.text);
-  assert.ok(r.json.sessionToken.startsWith("v1."));
+  assert.ok(r.json.sessionToken.startsWith("v2."));
   assert.notEqual(r.json.sessionToken, t.token);
   const ttl = Date.parse(r.json.expiresAt) - Date.now();
   assert.ok(ttl > 30 * 60_000 && ttl <= 3600_000 + 5000, `ttl ${ttl}`);
