@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { api, tenant, devVars, demoAgency, sign, sleep } from "../lib/edge.mjs";
+import { api, tenant, devVars, devAgencies, demoAgency, sign, sleep } from "../lib/edge.mjs";
 
 const vars = devVars();
 const SK = demoAgency().secretKey;
@@ -94,6 +94,52 @@ test("relay: an event larger than a Queue message (128 KB) is delivered whole, b
     const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(d.sig);
     assert.ok(m, d.sig);
     assert.equal(createHmac("sha256", AGENCY_WHSEC).update(`${m[1]}.${d.body}`).digest("hex"), m[2]);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test("relay: a dead letter is replayed by the agency — same event id, delivered, off the list; another agency cannot", { timeout: 120_000 }, async () => {
+  const t = await tenant();
+  let up = false;
+  const got = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (!body.includes(t.tenantId)) { res.writeHead(200); res.end(); return; }
+      got.push({ id: req.headers["onboarding-event-id"], attempt: req.headers["onboarding-attempt"], body });
+      res.writeHead(up ? 200 : 500); res.end();
+    });
+  });
+  await new Promise((r) => server.listen(8799, "127.0.0.1", r));
+  try {
+    const id = `evt_replay_${Date.now()}`;
+    assert.equal((await deliver(t.tenantId, id)).status, 200);
+    let listed;
+    for (let i = 0; i < 60 && !listed; i++) {
+      listed = (await api("/v1/agency/webhooks/undelivered", { token: SK, origin: null })).json.events.find((e) => e.eventId === id);
+      if (!listed) await sleep(1000);
+    }
+    assert.ok(listed, "the event became a dead letter");
+    const portal = devAgencies().ag_portal.secretKey;
+    assert.equal((await api(`/v1/agency/webhooks/undelivered/${id}/replay`, { token: portal, origin: null, method: "POST" })).status, 404, "another agency's dead letter is not there");
+    assert.equal((await api("/v1/agency/webhooks/undelivered/evt_nope/replay", { token: SK, origin: null, method: "POST" })).status, 404);
+    up = true;
+    const before = got.length;
+    const r = await api(`/v1/agency/webhooks/undelivered/${id}/replay`, { token: SK, origin: null, method: "POST" });
+    assert.equal(r.status, 202, r.text);
+    assert.deepEqual(r.json, { eventId: id, queued: true });
+    for (let i = 0; i < 40 && got.length === before; i++) await sleep(250);
+    const again = got.slice(before);
+    assert.equal(again.length, 1, "delivered once more");
+    assert.equal(again[0].id, id, "same event id");
+    assert.equal(again[0].attempt, "1", "fresh attempts");
+    assert.equal(JSON.parse(again[0].body).id, id);
+    const left = (await api("/v1/agency/webhooks/undelivered", { token: SK, origin: null })).json.events;
+    assert.ok(!left.some((e) => e.eventId === id), "off the dead-letter list");
+    assert.equal((await api(`/v1/agency/webhooks/undelivered/${id}/replay`, { token: SK, origin: null, method: "POST" })).status, 404, "replayed once");
   } finally {
     server.closeAllConnections();
     server.close();

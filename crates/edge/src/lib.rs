@@ -171,6 +171,7 @@ async fn dispatch(
                 AgencyOp::Forensic => agency::forensic(ctx, &agency, first).await,
                 AgencyOp::Decision => agency::decision(req, ctx, &agency, first).await,
                 AgencyOp::Undelivered => agency::undelivered(ctx, &agency).await,
+                AgencyOp::Replay => agency::replay(ctx, &agency, first).await,
             }
         }
         Op::Signed(op) => {

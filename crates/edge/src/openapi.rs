@@ -33,8 +33,8 @@ pub mod generate {
     use onboarding_core::model::TenantRequest;
     use onboarding_core::model::api::{
         AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded, DocumentList,
-        DocumentUploaded, Health, HostedPage, SessionToken, StartHosted, StartInquiry,
-        TenantCreated, Undelivered, WebhookReceived,
+        DocumentUploaded, Health, HostedPage, ReplayQueued, SessionToken, StartHosted,
+        StartInquiry, TenantCreated, Undelivered, WebhookReceived,
     };
     use onboarding_core::model::identity::{AnswersRequest, DecisionUpdate, PublicInquiry};
     use onboarding_core::model::problem::{Problem, ProblemCode};
@@ -219,6 +219,11 @@ pub mod generate {
                     None,
                     vec![Reply::Json(200, s.reply::<Undelivered>())],
                     &[401],
+                ),
+                AgencyOp::Replay => plain(
+                    None,
+                    vec![Reply::Json(202, s.reply::<ReplayQueued>())],
+                    &[401, 404],
                 ),
             },
             Op::Signed(SignedOp::SkorWebhook) => {

@@ -79,6 +79,8 @@ pub enum AgencyOp {
     Decision,
     /// `GET /v1/agency/webhooks/undelivered`.
     Undelivered,
+    /// `POST /v1/agency/webhooks/undelivered/{eventId}/replay`.
+    Replay,
 }
 
 /// Operations authenticated by a body signature.
@@ -273,6 +275,13 @@ pub static ROUTES: &[Route] = &[
         "/v1/agency/webhooks/undelivered",
         Cors::None,
         "Relay events that could not be delivered to the agency's webhook",
+    ),
+    r(
+        Op::Agency(A::Replay),
+        "POST",
+        "/v1/agency/webhooks/undelivered/{eventId}/replay",
+        Cors::None,
+        "Deliver a dead-lettered event again (same event id, fresh attempts)",
     ),
     r(
         Op::Signed(SignedOp::SkorWebhook),

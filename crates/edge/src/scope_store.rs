@@ -255,6 +255,14 @@ impl DurableObject for ScopeStore {
                 )?;
                 Ok(serde_json::json!({}))
             }
+            "/dead/remove" if req.method() == Method::Post => {
+                let d: DeadLetter = req.json().await?;
+                self.sql.exec(
+                    "DELETE FROM dead WHERE event_id = ?",
+                    vec![d.event_id.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
             "/dead" => {
                 #[derive(Deserialize)]
                 struct Row {

@@ -254,6 +254,19 @@ pub struct Undelivered {
     pub events: Vec<DeadLetter>,
 }
 
+/// `202` of `POST /v1/agency/webhooks/undelivered/{eventId}/replay`: the event is
+/// queued for delivery again (same event id, fresh attempts) and left the dead-letter
+/// list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayQueued {
+    /// The replayed event.
+    pub event_id: String,
+    /// Always true.
+    pub queued: bool,
+}
+
 /// `200`/`202` of `POST /webhooks/skor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -3,7 +3,7 @@
 //! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
 //! another agency is a 404.
 
-use onboarding_core::model::api::{DeadLetter, DecisionRecorded, Undelivered};
+use onboarding_core::model::api::{DeadLetter, DecisionRecorded, ReplayQueued, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
 use worker::{Request, Response};
@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::identity::inquiry_scope;
 use crate::registry::Agency;
-use crate::relay::agency_scope;
+use crate::relay::{self, agency_scope};
 use crate::scope_store::{self, Kv};
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
@@ -149,4 +149,36 @@ pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
     let events: Vec<DeadLetter> =
         scope_store::call::<(), _>(&ctx.env, &agency_scope(&agency.id), "/dead", None).await?;
     http::json(200, &Undelivered { events })
+}
+
+/// `POST /v1/agency/webhooks/undelivered/{eventId}/replay`: queues a dead-lettered
+/// event again (attempt 1, its body read from the tenant's state, where every accepted
+/// event is kept), then takes it off the list. Queued before it is removed: a crash in
+/// between lists it still, and a second replay delivers it twice with the same event id
+/// (at least once, as every relayed event).
+///
+/// # Errors
+/// 401 auth, 404 when the agency has no such dead letter or its body is gone.
+pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Response> {
+    let scope = agency_scope(&agency.id);
+    let dead: Vec<DeadLetter> = scope_store::call::<(), _>(&ctx.env, &scope, "/dead", None).await?;
+    let letter = dead
+        .into_iter()
+        .find(|d| d.event_id == event_id && !d.tenant_id.is_empty())
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
+    let body = TenantHandle::new(&ctx.env, &letter.tenant_id)?
+        .event_body(event_id)
+        .await?
+        .filter(|b| !b.is_empty())
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
+    relay::requeue(&ctx.env, &agency.id, &letter, &body).await?;
+    let _: serde_json::Value =
+        scope_store::call(&ctx.env, &scope, "/dead/remove", Some(&letter)).await?;
+    http::json(
+        202,
+        &ReplayQueued {
+            event_id: letter.event_id,
+            queued: true,
+        },
+    )
 }

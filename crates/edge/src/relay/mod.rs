@@ -84,21 +84,45 @@ pub async fn enqueue(ctx: &Ctx, agency: &str, event: &Event, body: &str) -> AppR
 /// # Errors
 /// 500 when the queue refuses.
 pub async fn enqueue_in(env: &Env, agency: &str, event: &Event, body: &str) -> AppResult<()> {
-    let by_reference = body.len() > MAX_INLINE_BODY;
-    let msg = RelayMessage {
-        agency: agency.to_owned(),
-        event_id: event.id.clone(),
-        kind: event.event_type().as_str().to_owned(),
-        tenant_id: event.tenant_id.clone(),
-        body: if by_reference {
-            String::new()
-        } else {
-            body.to_owned()
-        },
-        by_reference,
-        attempt: 1,
-    };
-    env.queue("RELAY")?.send(msg).await?;
+    let first = RelayMessage::first(
+        agency,
+        &event.id,
+        event.event_type().as_str(),
+        &event.tenant_id,
+        body,
+    );
+    env.queue("RELAY")?.send(first).await?;
+    Ok(())
+}
+
+impl RelayMessage {
+    /// Attempt 1 of an event: the body inline, or by reference when it is larger than
+    /// [`MAX_INLINE_BODY`].
+    fn first(agency: &str, event_id: &str, kind: &str, tenant_id: &str, body: &str) -> Self {
+        let by_reference = body.len() > MAX_INLINE_BODY;
+        RelayMessage {
+            agency: agency.to_owned(),
+            event_id: event_id.to_owned(),
+            kind: kind.to_owned(),
+            tenant_id: tenant_id.to_owned(),
+            body: if by_reference {
+                String::new()
+            } else {
+                body.to_owned()
+            },
+            by_reference,
+            attempt: 1,
+        }
+    }
+}
+
+/// Queues a dead letter's event again, attempt 1 (an agency's replay).
+///
+/// # Errors
+/// 500 when the queue refuses.
+pub async fn requeue(env: &Env, agency: &str, dead: &DeadLetter, body: &str) -> AppResult<()> {
+    let again = RelayMessage::first(agency, &dead.event_id, &dead.kind, &dead.tenant_id, body);
+    env.queue("RELAY")?.send(again).await?;
     Ok(())
 }
 
