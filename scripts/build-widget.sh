@@ -10,7 +10,7 @@ gen=target/widget-bindgen
 cargo build -q -p onboarding-widget --lib --target wasm32-unknown-unknown --release
 rm -rf "$gen" && mkdir -p "$gen"
 wasm-bindgen --target web --no-typescript --out-dir "$gen" --out-name widget \
-  target/wasm32-unknown-unknown/release/onboarding_widget.wasm
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/onboarding_widget.wasm"
 # Kept for scripts/wasm-top.mjs (`make bench` prints the largest contributors).
 cp "$gen/widget_bg.wasm" "$gen/widget_bg.pre-opt.wasm"
 # --converge repeats -Oz until nothing shrinks. --low-memory-unused: Rust's wasm32 layout

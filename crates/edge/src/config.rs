@@ -68,6 +68,9 @@ pub struct Settings {
     /// `DEV_WIRING = "allow"` ([env.dev] only): the sandbox binding, http hosted pages
     /// and loopback upstreams are accepted, and `/sandbox/*` is forwarded.
     pub dev_wiring: bool,
+    /// Most open status connections per tenant (`STATUS_CONNECTIONS_PER_TENANT`,
+    /// default 8: a few tabs and devices of one applicant).
+    pub status_connections_per_tenant: usize,
     /// How long an isolate keeps what it read from the agency registry
     /// (`AGENCY_CACHE_SECONDS`, default 30, at most 60).
     pub agency_cache_seconds: u64,
@@ -176,6 +179,8 @@ impl Settings {
             log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
             dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
             agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),
+            status_connections_per_tenant: num(env, "STATUS_CONNECTIONS_PER_TENANT", 8usize)?
+                .max(1),
         })
     }
 

@@ -23,7 +23,7 @@ use worker::{Delay, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::{self, IdemBegin, IdemFinish, IdemOwned, IdemState, RateCheck};
+use crate::scope_store::{IdemBegin, IdemFinish, IdemState, RateCheck, Store};
 
 /// How long a duplicate waits for the first request to finish.
 const WAIT_MS: u64 = 30_000;
@@ -125,8 +125,7 @@ pub async fn begin<'a>(
             lease_ms,
             charge: charge.clone(),
         };
-        let state: IdemState =
-            scope_store::call(&ctx.env, &scope, "/idem/begin", Some(&ask)).await?;
+        let state = Store::new(&ctx.env, &scope)?.idem_begin(ask).await?;
         match state {
             IdemState::New { checkpoint } => {
                 return Ok(Begun::Run(Lease {
@@ -184,9 +183,9 @@ impl Lease<'_> {
             body: serde_json::to_string(body)?,
             content,
         };
-        let owned: IdemOwned =
-            scope_store::call(&self.ctx.env, &self.scope, "/idem/finish", Some(&finish)).await?;
-        Ok(owned.owned)
+        Store::new(&self.ctx.env, &self.scope)?
+            .idem_finish(finish)
+            .await
     }
 
     /// Records progress that must survive a failure (the upstream tenant just created),
@@ -203,9 +202,9 @@ impl Lease<'_> {
             body: value.to_owned(),
             content: None,
         };
-        let owned: IdemOwned =
-            scope_store::call(&self.ctx.env, &self.scope, "/idem/checkpoint", Some(&save)).await?;
-        Ok(owned.owned)
+        Store::new(&self.ctx.env, &self.scope)?
+            .idem_checkpoint(save)
+            .await
     }
 
     /// Releases the key for a retry (only this request's own unfinished record; one
@@ -218,8 +217,9 @@ impl Lease<'_> {
             body: String::new(),
             content: None,
         };
-        let _: AppResult<IdemOwned> =
-            scope_store::call(&self.ctx.env, &self.scope, "/idem/abort", Some(&abort)).await;
+        if let Ok(store) = Store::new(&self.ctx.env, &self.scope) {
+            let _ = store.idem_abort(abort).await;
+        }
     }
 }
 

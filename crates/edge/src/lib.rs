@@ -59,6 +59,27 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     }
 
+    if let Some(tenant_id) = path
+        .strip_prefix("/_dev/tenants/")
+        .and_then(|rest| rest.strip_suffix("/served"))
+    {
+        // Dev diagnostics (DEV_WIRING only): how many requests a tenant's object has
+        // served, so a test can show that open status connections add none.
+        return match settings {
+            Ok(ref s) if s.dev_wiring => {
+                match tenant_state::client::TenantHandle::new(&env, tenant_id) {
+                    Ok(handle) => match handle.served().await {
+                        Ok(n) => Response::from_json(&serde_json::json!({ "served": n })),
+                        Err(e) => e.into_response(locale),
+                    },
+                    Err(e) => e.into_response(locale),
+                }
+            }
+            Ok(_) => AppError::Problem(ProblemCode::NotFound).into_response(locale),
+            Err(e) => e.into_response(locale),
+        };
+    }
+
     let matched = routes::match_route(&method, &path);
     let template = match &matched {
         Ok((route, _)) => route.template,
@@ -152,7 +173,7 @@ async fn dispatch(
             let id = first;
             match op {
                 TenantOp::Status => tenants::api::status(ctx, id).await,
-                TenantOp::Events => tenant_state::sse::events(req, ctx, id).await,
+                TenantOp::Events => tenant_state::sse::events(req, ctx, &who, id).await,
                 TenantOp::RefreshSession => sessions::refresh(ctx, who, id).await,
                 TenantOp::UploadDocument => documents::api::upload(req, ctx, id).await,
                 TenantOp::ListDocuments => documents::api::list(ctx, id).await,

@@ -8,7 +8,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::scope_store::{self, RateCheck, RateVerdict};
+use crate::scope_store::{RateCheck, Store};
 
 /// Counts one hit against `scope`.
 ///
@@ -63,7 +63,7 @@ pub async fn spend(ctx: &Ctx, scope: &str, checks: Vec<RateCheck>) -> AppResult<
 /// # Errors
 /// As [`spend`].
 pub async fn spend_in(ctx: &Ctx, store: &str, checks: Vec<RateCheck>) -> AppResult<()> {
-    let verdict: RateVerdict = scope_store::call(&ctx.env, store, "/rate", Some(&checks)).await?;
+    let verdict = Store::new(&ctx.env, store)?.rate(checks).await?;
     if verdict.allowed {
         Ok(())
     } else {

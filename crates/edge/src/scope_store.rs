@@ -6,9 +6,11 @@
 //! every SQL call here is synchronous, so each operation below is atomic: concurrent
 //! duplicates of one `Idempotency-Key` see exactly one `new`.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::{
-    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, durable_object,
+    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, Stub,
+    durable_object,
 };
 
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
@@ -109,8 +111,8 @@ pub enum IdemState {
     },
 }
 
-/// End of an idempotent operation (`/idem/finish`; `/idem/abort` ignores all but `key`
-/// and `owner`).
+/// End of an idempotent operation ([`StoreCall::IdemFinish`]; `IdemAbort` ignores all
+/// but `key` and `owner`, `IdemCheckpoint` reads the checkpoint from `body`).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdemFinish {
@@ -136,18 +138,50 @@ pub struct IdemOwned {
     pub owned: bool,
 }
 
-/// A key and value (`/kv/get` ignores the value).
-#[derive(Serialize, Deserialize)]
-pub struct Kv {
-    /// Key.
-    pub k: String,
-    /// Value.
-    #[serde(default)]
-    pub v: String,
-}
-
 /// A relay delivery that gave up (the wire type of the agency API).
 pub use onboarding_core::model::api::DeadLetter;
+
+/// Everything a `ScopeStore` is asked: one variant per operation. [`Store`] builds them
+/// and the object matches them exhaustively, so a call that does not exist does not
+/// compile on either side; each [`Store`] method names the reply type it reads.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum StoreCall {
+    /// Spend rate checks, all or none → [`RateVerdict`].
+    Rate {
+        /// The checks, counted together.
+        checks: Vec<RateCheck>,
+    },
+    /// Take an idempotency key → [`IdemState`].
+    IdemBegin(IdemBegin),
+    /// Record the answer to replay (owner only) → [`IdemOwned`].
+    IdemFinish(IdemFinish),
+    /// Record a checkpoint in `body` (owner only) → [`IdemOwned`].
+    IdemCheckpoint(IdemFinish),
+    /// Release the key for a retry (owner only) → [`IdemOwned`].
+    IdemAbort(IdemFinish),
+    /// Bind `k` to `v` unless bound; → the bound value.
+    KvBind {
+        /// Key.
+        k: String,
+        /// Value, if `k` is free.
+        v: String,
+    },
+    /// → the value of `k`, if any.
+    KvGet {
+        /// Key.
+        k: String,
+    },
+    /// Record a dead letter (replacing one of the same event id) → `{}`.
+    DeadAdd(DeadLetter),
+    /// Remove a dead letter → `{}`.
+    DeadRemove {
+        /// Its event id.
+        event_id: String,
+    },
+    /// → every dead letter, oldest first.
+    DeadList,
+}
 
 /// The store's tables.
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
@@ -170,13 +204,12 @@ impl DurableObject for ScopeStore {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let path = req.path();
-        let out = match path.as_str() {
-            "/rate" => serde_json::to_value(self.rate(req.json().await?)?),
-            "/idem/begin" => serde_json::to_value(self.begin(req.json().await?)?),
+        let out = match req.json::<StoreCall>().await? {
+            StoreCall::Rate { checks } => serde_json::to_value(self.rate(checks)?),
+            StoreCall::IdemBegin(b) => serde_json::to_value(self.begin(b)?),
             // Only the owner's own unfinished record (core's may_settle): a request
             // whose lease ran out never overwrites the one that took over.
-            "/idem/finish" => serde_json::to_value(self.settle(req.json().await?, |sql, f| {
+            StoreCall::IdemFinish(f) => serde_json::to_value(self.settle(f, |sql, f| {
                 sql.exec(
                     "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
                     vec![
@@ -190,7 +223,7 @@ impl DurableObject for ScopeStore {
             // Likewise: never deletes another request's record. Released for a retry;
             // a record with a checkpoint stays (lease over, no owner) so the retry
             // resumes from it.
-            "/idem/abort" => serde_json::to_value(self.settle(req.json().await?, |sql, f| {
+            StoreCall::IdemAbort(f) => serde_json::to_value(self.settle(f, |sql, f| {
                 sql.exec(
                     "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
                     vec![f.key.clone().into()],
@@ -201,90 +234,70 @@ impl DurableObject for ScopeStore {
                 )
             })?),
             // `body` carries the checkpoint; only the owner's unfinished record.
-            "/idem/checkpoint" => {
-                serde_json::to_value(self.settle(req.json().await?, |sql, f| {
-                    sql.exec(
-                        "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
-                        vec![f.body.into(), f.key.into()],
-                    )
-                })?)
-            }
-            "/kv/put" => {
-                let kv: Kv = req.json().await?;
-                self.sql.exec(
-                    "INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)",
-                    vec![kv.k.into(), kv.v.into()],
-                )?;
-                Ok(serde_json::json!({}))
-            }
-            "/kv/bind" => {
-                // First writer wins: the value is bound once, and the bound value is
-                // returned to every caller (an id never moves to another owner).
-                let kv: Kv = req.json().await?;
+            StoreCall::IdemCheckpoint(f) => serde_json::to_value(self.settle(f, |sql, f| {
+                sql.exec(
+                    "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
+                    vec![f.body.into(), f.key.into()],
+                )
+            })?),
+            // First writer wins: the value is bound once, and the bound value is
+            // returned to every caller (an id never moves to another owner).
+            StoreCall::KvBind { k, v } => {
                 self.sql.exec(
                     "INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)",
-                    vec![kv.k.clone().into(), kv.v.into()],
+                    vec![k.as_str().into(), v.into()],
                 )?;
-                #[derive(Deserialize)]
-                struct Row {
-                    v: String,
-                }
-                let rows: Vec<Row> = self
-                    .sql
-                    .exec("SELECT v FROM kv WHERE k = ?", vec![kv.k.into()])?
-                    .to_array()?;
-                Ok(serde_json::json!(rows.into_iter().next().map(|r| r.v)))
+                serde_json::to_value(self.kv(&k)?)
             }
-            "/kv/get" => {
-                let kv: Kv = req.json().await?;
-                #[derive(Deserialize)]
-                struct Row {
-                    v: String,
-                }
-                let rows: Vec<Row> = self
-                    .sql
-                    .exec("SELECT v FROM kv WHERE k = ?", vec![kv.k.into()])?
-                    .to_array()?;
-                Ok(serde_json::json!(rows.into_iter().next().map(|r| r.v)))
-            }
-            "/dead" if req.method() == Method::Post => {
-                let d: DeadLetter = req.json().await?;
+            StoreCall::KvGet { k } => serde_json::to_value(self.kv(&k)?),
+            StoreCall::DeadAdd(d) => {
                 self.sql.exec(
                     "INSERT OR REPLACE INTO dead (event_id, record) VALUES (?, ?)",
                     vec![d.event_id.clone().into(), serde_json::to_string(&d)?.into()],
                 )?;
                 Ok(serde_json::json!({}))
             }
-            "/dead/remove" if req.method() == Method::Post => {
-                let d: DeadLetter = req.json().await?;
-                self.sql.exec(
-                    "DELETE FROM dead WHERE event_id = ?",
-                    vec![d.event_id.into()],
-                )?;
+            StoreCall::DeadRemove { event_id } => {
+                self.sql
+                    .exec("DELETE FROM dead WHERE event_id = ?", vec![event_id.into()])?;
                 Ok(serde_json::json!({}))
             }
-            "/dead" => {
-                #[derive(Deserialize)]
-                struct Row {
-                    record: String,
-                }
-                let rows: Vec<Row> = self
+            StoreCall::DeadList => {
+                let rows: Vec<Record> = self
                     .sql
                     .exec("SELECT record FROM dead ORDER BY rowid", None)?
                     .to_array()?;
-                let list: Vec<serde_json::Value> = rows
+                let list: Vec<DeadLetter> = rows
                     .iter()
                     .filter_map(|r| serde_json::from_str(&r.record).ok())
                     .collect();
-                Ok(serde_json::Value::Array(list))
+                serde_json::to_value(list)
             }
-            _ => return Response::error("not found", 404),
         };
         Response::from_json(&out?)
     }
 }
 
+/// One text column `record` (dead letters).
+#[derive(Deserialize)]
+struct Record {
+    record: String,
+}
+
 impl ScopeStore {
+    /// The value bound to `k`, if any.
+    fn kv(&self, k: &str) -> worker::Result<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            v: String,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec("SELECT v FROM kv WHERE k = ?", vec![k.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|r| r.v))
+    }
+
     /// Counts the checks' costs together: all of them, or (when one is over its limit
     /// and not forced) none. A refused hit costs nothing: a refused 15 MiB upload must
     /// not use up the byte budget, nor a refused count the bytes. The verdict is the
@@ -459,35 +472,178 @@ impl ScopeStore {
     }
 }
 
-/// Calls a `ScopeStore` scope.
-///
-/// # Errors
-/// 500 when the Durable Object cannot be reached or answers badly.
-pub async fn call<B: Serialize, T: serde::de::DeserializeOwned>(
-    env: &Env,
-    scope: &str,
-    path: &str,
-    body: Option<&B>,
-) -> AppResult<T> {
-    let ns = env.durable_object("SCOPE_STORE")?;
-    let stub = ns.id_from_name(scope)?.get_stub()?;
-    let mut init = RequestInit::new();
-    match body {
-        Some(b) => {
-            init.with_method(Method::Post);
-            init.with_body(Some(serde_json::to_string(b)?.into()));
-        }
-        None => {
-            init.with_method(Method::Get);
-        }
+/// The worker's side of one scope's `ScopeStore`: one method per [`StoreCall`], each
+/// with the reply type the object writes.
+pub struct Store {
+    stub: Stub,
+}
+
+impl Store {
+    /// The store of `scope` (e.g. `agency:ag_…`, `rate:…`).
+    ///
+    /// # Errors
+    /// 500 when the binding is missing.
+    pub fn new(env: &Env, scope: &str) -> AppResult<Self> {
+        let ns = env.durable_object("SCOPE_STORE")?;
+        Ok(Store {
+            stub: ns.id_from_name(scope)?.get_stub()?,
+        })
     }
-    let req = Request::new_with_init(&format!("https://ledger{path}"), &init)?;
-    let resp = stub.fetch_with_request(req).await?;
-    if resp.status_code() != 200 {
-        return Err(AppError::Internal(format!(
-            "ledger {path} answered {}",
-            resp.status_code()
-        )));
+
+    async fn ask<T: DeserializeOwned>(&self, call: &StoreCall) -> AppResult<T> {
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post);
+        init.with_body(Some(serde_json::to_string(call)?.into()));
+        let req = Request::new_with_init("https://store/", &init)?;
+        let resp = self.stub.fetch_with_request(req).await?;
+        if resp.status_code() != 200 {
+            return Err(AppError::Internal(format!(
+                "scope store answered {}",
+                resp.status_code()
+            )));
+        }
+        Ok(crate::http::body_json(resp).await?)
     }
-    Ok(crate::http::body_json(resp).await?)
+
+    /// Spends `checks`, all or none.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn rate(&self, checks: Vec<RateCheck>) -> AppResult<RateVerdict> {
+        self.ask(&StoreCall::Rate { checks }).await
+    }
+
+    /// Takes an idempotency key (or says why not).
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn idem_begin(&self, begin: IdemBegin) -> AppResult<IdemState> {
+        self.ask(&StoreCall::IdemBegin(begin)).await
+    }
+
+    /// Records the answer to replay; false when the caller no longer owned the key.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn idem_finish(&self, finish: IdemFinish) -> AppResult<bool> {
+        Ok(self
+            .ask::<IdemOwned>(&StoreCall::IdemFinish(finish))
+            .await?
+            .owned)
+    }
+
+    /// Records a checkpoint (`body`); false when the caller no longer owned the key.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn idem_checkpoint(&self, save: IdemFinish) -> AppResult<bool> {
+        Ok(self
+            .ask::<IdemOwned>(&StoreCall::IdemCheckpoint(save))
+            .await?
+            .owned)
+    }
+
+    /// Releases the key for a retry; false when the caller no longer owned it.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn idem_abort(&self, abort: IdemFinish) -> AppResult<bool> {
+        Ok(self
+            .ask::<IdemOwned>(&StoreCall::IdemAbort(abort))
+            .await?
+            .owned)
+    }
+
+    /// Binds `k` to `v` unless bound; returns the bound value.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn kv_bind(&self, k: &str, v: &str) -> AppResult<Option<String>> {
+        self.ask(&StoreCall::KvBind {
+            k: k.to_owned(),
+            v: v.to_owned(),
+        })
+        .await
+    }
+
+    /// The value of `k`.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn kv_get(&self, k: &str) -> AppResult<Option<String>> {
+        self.ask(&StoreCall::KvGet { k: k.to_owned() }).await
+    }
+
+    /// Records a dead letter.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn dead_add(&self, dead: DeadLetter) -> AppResult<()> {
+        let _: serde_json::Value = self.ask(&StoreCall::DeadAdd(dead)).await?;
+        Ok(())
+    }
+
+    /// Every dead letter, oldest first.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn dead_list(&self) -> AppResult<Vec<DeadLetter>> {
+        self.ask(&StoreCall::DeadList).await
+    }
+
+    /// Removes a dead letter.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn dead_remove(&self, event_id: &str) -> AppResult<()> {
+        let _: serde_json::Value = self
+            .ask(&StoreCall::DeadRemove {
+                event_id: event_id.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_carry_their_name_and_round_trip() {
+        let calls = [
+            StoreCall::Rate { checks: vec![] },
+            StoreCall::KvBind {
+                k: "a".into(),
+                v: "b".into(),
+            },
+            StoreCall::KvGet { k: "a".into() },
+            StoreCall::DeadRemove {
+                event_id: "e".into(),
+            },
+            StoreCall::DeadList,
+            StoreCall::IdemAbort(IdemFinish {
+                key: "k".into(),
+                owner: "o".into(),
+                status: 0,
+                body: String::new(),
+                content: None,
+            }),
+        ];
+        let names = [
+            "rate",
+            "kvBind",
+            "kvGet",
+            "deadRemove",
+            "deadList",
+            "idemAbort",
+        ];
+        for (call, name) in calls.iter().zip(names) {
+            let json = serde_json::to_value(call).unwrap();
+            assert_eq!(json["call"], name);
+            let back: StoreCall = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        }
+        assert!(serde_json::from_str::<StoreCall>(r#"{"call":"kvPut","k":"a"}"#).is_err());
+    }
 }

@@ -3,7 +3,7 @@
 //! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
 //! another agency is a 404.
 
-use onboarding_core::model::api::{DeadLetter, DecisionRecorded, ReplayQueued, Undelivered};
+use onboarding_core::model::api::{DecisionRecorded, ReplayQueued, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
 use worker::{Request, Response};
@@ -13,7 +13,7 @@ use crate::http::{self, Ctx};
 use crate::identity::inquiry_scope;
 use crate::registry::Agency;
 use crate::relay::{self, agency_scope};
-use crate::scope_store::{self, Kv};
+use crate::scope_store::Store;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
@@ -106,16 +106,9 @@ pub async fn decision(
     inquiry_id: &str,
 ) -> AppResult<Response> {
     let mut update: DecisionUpdate = http::read_json(&mut req).await?;
-    let tenant_id: Option<String> = scope_store::call(
-        &ctx.env,
-        &inquiry_scope(inquiry_id),
-        "/kv/get",
-        Some(&Kv {
-            k: "tenant".into(),
-            v: String::new(),
-        }),
-    )
-    .await?;
+    let tenant_id = Store::new(&ctx.env, &inquiry_scope(inquiry_id))?
+        .kv_get("tenant")
+        .await?;
     let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let handle = owned(ctx, agency, &tenant_id).await?;
     update.inquiry_id = inquiry_id.to_owned();
@@ -146,8 +139,9 @@ pub async fn decision(
 /// # Errors
 /// 401 auth.
 pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
-    let events: Vec<DeadLetter> =
-        scope_store::call::<(), _>(&ctx.env, &agency_scope(&agency.id), "/dead", None).await?;
+    let events = Store::new(&ctx.env, &agency_scope(&agency.id))?
+        .dead_list()
+        .await?;
     http::json(200, &Undelivered { events })
 }
 
@@ -160,9 +154,10 @@ pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
 /// # Errors
 /// 401 auth, 404 when the agency has no such dead letter or its body is gone.
 pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Response> {
-    let scope = agency_scope(&agency.id);
-    let dead: Vec<DeadLetter> = scope_store::call::<(), _>(&ctx.env, &scope, "/dead", None).await?;
-    let letter = dead
+    let store = Store::new(&ctx.env, &agency_scope(&agency.id))?;
+    let letter = store
+        .dead_list()
+        .await?
         .into_iter()
         .find(|d| d.event_id == event_id && !d.tenant_id.is_empty())
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
@@ -172,8 +167,7 @@ pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Res
         .filter(|b| !b.is_empty())
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     relay::requeue(&ctx.env, &agency.id, &letter, &body).await?;
-    let _: serde_json::Value =
-        scope_store::call(&ctx.env, &scope, "/dead/remove", Some(&letter)).await?;
+    store.dead_remove(&letter.event_id).await?;
     http::json(
         202,
         &ReplayQueued {

@@ -13,7 +13,7 @@ use worker::{Request, Response};
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::{self, Kv};
+use crate::scope_store::Store;
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
@@ -189,16 +189,9 @@ fn unexpected(outcome: &IdentityOutcome) -> AppError {
 /// # Errors
 /// 502 when the id belongs to another tenant, 500 when the ledger fails.
 async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
-    let bound: Option<String> = scope_store::call(
-        &ctx.env,
-        &inquiry_scope(inquiry_id),
-        "/kv/bind",
-        Some(&Kv {
-            k: "tenant".into(),
-            v: tenant_id.to_owned(),
-        }),
-    )
-    .await?;
+    let bound = Store::new(&ctx.env, &inquiry_scope(inquiry_id))?
+        .kv_bind("tenant", tenant_id)
+        .await?;
     if bound.as_deref() != Some(tenant_id) {
         return Err(AppError::UpstreamFailed(
             "identity: the upstream returned an inquiry id bound to another tenant".into(),

@@ -33,7 +33,7 @@ use crate::config::Settings;
 use crate::error::AppResult;
 use crate::http::{self, Ctx};
 use crate::registry::Registry;
-use crate::scope_store::{self, DeadLetter};
+use crate::scope_store::{DeadLetter, Store};
 use crate::tenant_state::client::TenantHandle;
 
 /// A queued delivery.
@@ -255,7 +255,7 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
         Some(a) => agency_scope(a),
         None => "relay:undecodable".into(),
     };
-    let _: serde_json::Value = scope_store::call(env, &scope, "/dead", Some(&dead)).await?;
+    Store::new(env, &scope)?.dead_add(dead).await?;
     worker::console_error!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
@@ -295,8 +295,9 @@ async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<
         last_error: error,
         failed_at: http::iso(http::now_ms()),
     };
-    let _: serde_json::Value =
-        scope_store::call(env, &agency_scope(&msg.agency), "/dead", Some(&dead)).await?;
+    Store::new(env, &agency_scope(&msg.agency))?
+        .dead_add(dead)
+        .await?;
     worker::console_warn!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})

@@ -1,12 +1,12 @@
 //! The worker's side of [`super::TenantState`]: one stub per tenant id.
 
 use onboarding_core::model::problem::ProblemCode;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{Env, Method, Request, RequestInit, Stub};
+use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
 use super::identity::{IdentityOp, IdentityOutcome};
-use super::{Applied, LocalChange, LogEntry, TenantRecord};
+use super::live::{Feed, Watch};
+use super::{Applied, LocalChange, LogEntry, TenantCall, TenantRecord};
 use crate::error::{AppError, AppResult};
 use crate::http;
 
@@ -27,31 +27,17 @@ impl TenantHandle {
         })
     }
 
-    async fn call<T: DeserializeOwned>(
-        &self,
-        path_and_query: &str,
-        body: Option<String>,
-    ) -> AppResult<Option<T>> {
+    /// Sends one call and reads the reply the object writes for it.
+    async fn ask<T: DeserializeOwned>(&self, call: &TenantCall) -> AppResult<T> {
         let mut init = RequestInit::new();
-        init.with_method(if body.is_some() {
-            Method::Post
-        } else {
-            Method::Get
-        });
-        init.with_body(body.map(Into::into));
-        let req = Request::new_with_init(&format!("https://tenant{path_and_query}"), &init)?;
+        init.with_method(Method::Post);
+        init.with_body(Some(serde_json::to_string(call)?.into()));
+        let req = Request::new_with_init("https://tenant/", &init)?;
         let resp = self.stub.fetch_with_request(req).await?;
         match resp.status_code() {
-            200 => Ok(Some(crate::http::body_json(resp).await?)),
-            404 => Ok(None),
-            // Only `/init`: the tenant id is bound to another agency.
-            409 => Err(AppError::Problem(ProblemCode::TenantUnavailable)),
+            200 => Ok(crate::http::body_json(resp).await?),
             s => Err(AppError::Internal(format!("tenant state answered {s}"))),
         }
-    }
-
-    fn encode<T: Serialize>(v: &T) -> AppResult<Option<String>> {
-        Ok(Some(serde_json::to_string(v)?))
     }
 
     /// Creates the state (idempotent for the same agency).
@@ -60,9 +46,19 @@ impl TenantHandle {
     /// 409 `tenant_unavailable` when the id is bound to another agency, 500 when the
     /// object fails.
     pub async fn init(&self, rec: &TenantRecord) -> AppResult<LogEntry> {
-        self.call("/init", Self::encode(rec)?)
-            .await?
-            .ok_or_else(|| AppError::Internal("init".into()))
+        self.ask::<Option<LogEntry>>(&TenantCall::Init {
+            record: rec.clone(),
+        })
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::TenantUnavailable))
+    }
+
+    /// Requests the object instance has served (dev diagnostics).
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn served(&self) -> AppResult<u64> {
+        self.ask(&TenantCall::Served).await
     }
 
     /// Owner of the tenant, or `None` when this edge never created it.
@@ -70,7 +66,7 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails.
     pub async fn record(&self) -> AppResult<Option<TenantRecord>> {
-        self.call("/tenant", None).await
+        self.ask(&TenantCall::Record).await
     }
 
     /// Current status with its sequence number.
@@ -78,7 +74,7 @@ impl TenantHandle {
     /// # Errors
     /// 404 when unknown.
     pub async fn status(&self) -> AppResult<LogEntry> {
-        self.call("/status", None)
+        self.ask::<Option<LogEntry>>(&TenantCall::Status)
             .await?
             .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
@@ -86,16 +82,15 @@ impl TenantHandle {
     /// Applies a change made by this API.
     ///
     /// # Errors
-    /// 500 when the object fails.
+    /// 404 when unknown, 500 when the object fails.
     pub async fn local(&self, change: &LocalChange) -> AppResult<LogEntry> {
-        let path = format!(
-            "/local?at={}&id={}",
-            http::iso(http::now_ms()),
-            http::random_hex(12)?
-        );
-        self.call(&path, Self::encode(change)?)
-            .await?
-            .ok_or_else(|| AppError::Internal("local change".into()))
+        self.ask::<Option<LogEntry>>(&TenantCall::Local {
+            change: change.clone(),
+            at: http::iso(http::now_ms()),
+            id: http::random_hex(12)?,
+        })
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 
     /// Applies a verified upstream event (raw JSON), once per event id.
@@ -103,8 +98,11 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails; `Ok(None)` when the tenant is unknown here.
     pub async fn webhook(&self, body: &str) -> AppResult<Option<Applied>> {
-        let path = format!("/webhook?at={}", http::iso(http::now_ms()));
-        self.call(&path, Some(body.to_owned())).await
+        self.ask(&TenantCall::Webhook {
+            body: body.to_owned(),
+            at: http::iso(http::now_ms()),
+        })
+        .await
     }
 
     /// Marks an event's relay as queued.
@@ -112,8 +110,11 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails.
     pub async fn relay_queued(&self, event_id: &str) -> AppResult<()> {
-        let path = format!("/relayed?event={}", urlencode(event_id));
-        let _: Option<serde_json::Value> = self.call(&path, Some(String::new())).await?;
+        let _: Option<()> = self
+            .ask(&TenantCall::Relayed {
+                event_id: event_id.to_owned(),
+            })
+            .await?;
         Ok(())
     }
 
@@ -122,8 +123,10 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails.
     pub async fn event_body(&self, event_id: &str) -> AppResult<Option<String>> {
-        self.call(&format!("/event?id={}", urlencode(event_id)), None)
-            .await
+        self.ask(&TenantCall::EventBody {
+            event_id: event_id.to_owned(),
+        })
+        .await
     }
 
     /// Status changes after `after`.
@@ -132,7 +135,7 @@ impl TenantHandle {
     /// 500 when the object fails.
     pub async fn log_after(&self, after: i64) -> AppResult<Vec<LogEntry>> {
         Ok(self
-            .call(&format!("/log?after={after}"), None)
+            .ask::<Option<Vec<LogEntry>>>(&TenantCall::Log { after })
             .await?
             .unwrap_or_default())
     }
@@ -142,35 +145,50 @@ impl TenantHandle {
     /// # Errors
     /// 404 when the tenant is unknown, 500 when the object fails.
     pub async fn identity(&self, op: &IdentityOp) -> AppResult<IdentityOutcome> {
-        let path = format!(
-            "/identity?at={}&id={}",
-            http::iso(http::now_ms()),
-            http::random_hex(12)?
-        );
-        self.call(&path, Self::encode(op)?)
-            .await?
-            .ok_or(AppError::Problem(ProblemCode::NotFound))
+        self.ask::<Option<IdentityOutcome>>(&TenantCall::Identity {
+            op: op.clone(),
+            at: http::iso(http::now_ms()),
+            id: http::random_hex(12)?,
+        })
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))
+    }
+
+    /// Opens a status connection to the object (a WebSocket it holds through the
+    /// Hibernation API: nothing is asked of it until a change is pushed).
+    ///
+    /// # Errors
+    /// 404 unknown tenant, 401 past the token's expiry, 500 when the object fails.
+    pub async fn watch(&self, watch: Watch) -> AppResult<Feed> {
+        let headers = Headers::new();
+        headers.set("Upgrade", "websocket")?;
+        let mut init = RequestInit::new();
+        init.with_headers(headers);
+        let req =
+            Request::new_with_init(&format!("https://tenant/watch?{}", watch.query()), &init)?;
+        let resp = self.stub.fetch_with_request(req).await?;
+        match resp.status_code() {
+            101 => match resp.websocket() {
+                Some(ws) => Ok(Feed::open(ws)?),
+                None => Err(AppError::Internal(
+                    "status connection without a socket".into(),
+                )),
+            },
+            401 => Err(AppError::Problem(ProblemCode::Unauthorized)),
+            404 => Err(AppError::Problem(ProblemCode::NotFound)),
+            s => Err(AppError::Internal(format!(
+                "tenant state answered {s} to watch"
+            ))),
+        }
     }
 
     /// Everything the agency may see.
     ///
     /// # Errors
-    /// 500 when the object fails.
+    /// 404 when unknown, 500 when the object fails.
     pub async fn agency_view(&self) -> AppResult<serde_json::Value> {
-        self.call("/agency", None)
+        self.ask::<Option<serde_json::Value>>(&TenantCall::AgencyView)
             .await?
             .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -8,13 +8,17 @@
 
 pub mod client;
 pub mod identity;
+pub mod live;
 pub mod sse;
 
 use onboarding_core::event_order::{StepClock, Verdict};
 use onboarding_core::model::status::{Startable, Status};
 use onboarding_core::model::webhook::{Event, EventData};
 use serde::{Deserialize, Serialize};
-use worker::{DurableObject, Env, Request, Response, SqlStorage, State, durable_object};
+use worker::{
+    DurableObject, Env, Request, Response, SqlStorage, State, WebSocket, WebSocketIncomingMessage,
+    durable_object,
+};
 
 /// Who a tenant belongs to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +78,73 @@ pub struct Applied {
     pub agency: String,
 }
 
+/// Everything a tenant's object is asked: one variant per operation. The worker's
+/// [`client::TenantHandle`] builds them and the object matches them exhaustively, so a
+/// call that does not exist does not compile on either side; each handle method names
+/// the reply type the object writes (`null` where the tenant is not known here).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "camelCase")]
+pub enum TenantCall {
+    /// Create the state, bound to the record's agency for good → `Option<LogEntry>`
+    /// (`None`: the id is bound to another agency).
+    Init {
+        /// Owner and request.
+        record: TenantRecord,
+    },
+    /// → `Option<TenantRecord>`.
+    Record,
+    /// → `u64`: requests this object instance has served, this one included (dev
+    /// diagnostics: `GET /_dev/tenants/{id}/served` under `DEV_WIRING` only).
+    Served,
+    /// → `Option<LogEntry>`: the current status and its sequence number.
+    Status,
+    /// A change made by this API → `Option<LogEntry>`.
+    #[serde(rename_all = "camelCase")]
+    Local {
+        /// The change.
+        change: LocalChange,
+        /// RFC 3339 now.
+        at: String,
+        /// Random id of this change (its log entry's event id).
+        id: String,
+    },
+    /// A verified upstream event (raw JSON), once per event id → `Option<Applied>`.
+    Webhook {
+        /// The event as received.
+        body: String,
+        /// RFC 3339 now.
+        at: String,
+    },
+    /// The event's relay was queued → `()`.
+    #[serde(rename_all = "camelCase")]
+    Relayed {
+        /// Upstream event id.
+        event_id: String,
+    },
+    /// Status changes after a sequence number (at most 100) → `Vec<LogEntry>`.
+    Log {
+        /// Last sequence number seen.
+        after: i64,
+    },
+    /// Everything the agency may see → `Option<serde_json::Value>`.
+    AgencyView,
+    /// The raw body of an accepted upstream event → `Option<String>`.
+    #[serde(rename_all = "camelCase")]
+    EventBody {
+        /// Upstream event id.
+        event_id: String,
+    },
+    /// An identity operation under core's once-only rules → `Option<IdentityOutcome>`.
+    Identity {
+        /// The operation.
+        op: identity::IdentityOp,
+        /// RFC 3339 now.
+        at: String,
+        /// Random id of this change.
+        id: String,
+    },
+}
+
 fn startable(step: &str) -> Option<Startable> {
     Some(match step {
         "clave" => Startable::Clave,
@@ -106,6 +177,9 @@ pub struct TenantState {
     sql: SqlStorage,
     state: State,
     env: Env,
+    /// Requests this instance has served (calls and connection upgrades; not pushes):
+    /// what an idle status connection must not add to. Dev diagnostics only.
+    served: std::cell::Cell<u64>,
 }
 
 #[derive(Deserialize)]
@@ -159,10 +233,12 @@ impl TenantState {
             "INSERT INTO log (event_id, type, status, body) VALUES (?, ?, ?, ?)",
             vec![event_id.into(), kind.into(), json.into(), body.into()],
         )?;
-        Ok(LogEntry {
+        let entry = LogEntry {
             seq: self.last_seq()?,
             status: serde_json::to_value(status)?,
-        })
+        };
+        self.push(&entry);
+        Ok(entry)
     }
 
     fn last_seq(&self) -> worker::Result<i64> {
@@ -388,13 +464,29 @@ impl TenantState {
 }
 
 impl TenantState {
-    /// Sets the relay sweep alarm unless one is pending.
-    async fn schedule_sweep(&self) -> worker::Result<()> {
+    /// Makes sure the alarm rings at `at_ms` (unix ms) or earlier. One alarm serves
+    /// both the relay sweep (when `sweep_due` is reached) and the expiry of status
+    /// connections.
+    async fn arm(&self, at_ms: u64) -> worker::Result<()> {
         let storage = self.state.storage();
-        if storage.get_alarm().await?.is_none() {
-            storage.set_alarm(RELAY_SWEEP_AFTER).await?;
+        match storage.get_alarm().await? {
+            Some(pending) if pending <= at_ms as i64 => Ok(()),
+            // An absolute time (an i64 would be an offset from now).
+            _ => {
+                let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
+                storage.set_alarm(worker::ScheduledTime::new(at)).await
+            }
         }
-        Ok(())
+    }
+
+    /// Schedules a relay sweep `RELAY_SWEEP_AFTER` from now, unless one is due.
+    async fn schedule_sweep(&self) -> worker::Result<()> {
+        if self.get("sweep_due")?.is_some() {
+            return Ok(());
+        }
+        let due = js_sys::Date::now() as u64 + RELAY_SWEEP_AFTER.as_millis() as u64;
+        self.put("sweep_due", &due.to_string())?;
+        self.arm(due).await
     }
 
     /// Queues the relay of every accepted upstream event not marked as queued; sets the
@@ -438,7 +530,7 @@ impl TenantState {
             }
         }
         if again {
-            self.state.storage().set_alarm(RELAY_SWEEP_AFTER).await?;
+            self.schedule_sweep().await?;
         }
         Ok(())
     }
@@ -449,53 +541,51 @@ impl DurableObject for TenantState {
         let sql = state.storage().sql();
         // One call for the whole schema (the runtime runs the statements in turn).
         let _ = sql.exec(SCHEMA, None);
-        TenantState { sql, state, env }
+        TenantState {
+            sql,
+            state,
+            env,
+            served: std::cell::Cell::new(0),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let url = req.url()?;
-        let q = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
-        let at = q("at").unwrap_or_default();
-        let out: serde_json::Value = match url.path() {
-            "/init" => match self.init(req.json().await?)? {
-                Some(entry) => serde_json::to_value(entry)?,
-                None => return Response::error("bound to another agency", 409),
-            },
-            "/status" | "/tenant" | "/webhook" | "/identity" if self.record()?.is_none() => {
-                return Response::error("no tenant", 404);
-            }
-            "/status" => serde_json::to_value(self.current()?)?,
-            "/tenant" => serde_json::to_value(self.record()?)?,
-            "/local" => {
-                let change: LocalChange = req.json().await?;
-                let id = q("id").unwrap_or_default();
+        self.served.set(self.served.get() + 1);
+        if req
+            .headers()
+            .get("Upgrade")?
+            .is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
+        {
+            return self.watch(&req).await;
+        }
+        let call: TenantCall = req.json().await?;
+        let known = !matches!(call, TenantCall::Init { .. }) && self.record()?.is_some();
+        let out = match call {
+            TenantCall::Init { record } => serde_json::to_value(self.init(record)?)?,
+            TenantCall::Record => serde_json::to_value(self.record()?)?,
+            TenantCall::Served => serde_json::to_value(self.served.get())?,
+            _ if !known => serde_json::Value::Null,
+            TenantCall::Status => serde_json::to_value(self.current()?)?,
+            TenantCall::Local { change, at, id } => {
                 serde_json::to_value(self.local(change, &at, &id)?)?
             }
-            "/webhook" => {
-                let body = req.text().await?;
+            TenantCall::Webhook { body, at } => {
                 let applied = self.webhook(&body, &at)?;
                 if applied.needs_relay {
                     self.schedule_sweep().await?;
                 }
                 serde_json::to_value(applied)?
             }
-            "/relayed" => {
+            TenantCall::Relayed { event_id } => {
                 self.sql.exec(
                     "UPDATE log SET relay_enqueued = 1 WHERE event_id = ?",
-                    vec![q("event").unwrap_or_default().into()],
+                    vec![event_id.into()],
                 )?;
-                serde_json::json!({})
+                serde_json::Value::Null
             }
-            "/log" => {
-                let after = q("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-                serde_json::to_value(self.log_after(after)?)?
-            }
-            "/agency" => self.agency_view()?,
-            "/event" => {
+            TenantCall::Log { after } => serde_json::to_value(self.log_after(after)?)?,
+            TenantCall::AgencyView => self.agency_view()?,
+            TenantCall::EventBody { event_id } => {
                 #[derive(Deserialize)]
                 struct Row {
                     body: String,
@@ -504,26 +594,58 @@ impl DurableObject for TenantState {
                     .sql
                     .exec(
                         "SELECT body FROM log WHERE event_id = ?",
-                        vec![q("id").unwrap_or_default().into()],
+                        vec![event_id.into()],
                     )?
                     .to_array()?;
-                match rows.into_iter().next() {
-                    Some(r) => serde_json::Value::String(r.body),
-                    None => return Response::error("not found", 404),
-                }
+                serde_json::to_value(rows.into_iter().next().map(|r| r.body))?
             }
-            "/identity" => {
-                let op: identity::IdentityOp = req.json().await?;
-                let id = q("id").unwrap_or_default();
+            TenantCall::Identity { op, at, id } => {
                 serde_json::to_value(self.identity(op, &at, &id)?)?
             }
-            _ => return Response::error("not found", 404),
         };
         Response::from_json(&out)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        self.sweep().await?;
+        let now = js_sys::Date::now() as u64;
+        let sweep_due = self.get("sweep_due")?.and_then(|d| d.parse::<u64>().ok());
+        if sweep_due.is_some_and(|due| due <= now) {
+            self.sql
+                .exec("DELETE FROM kv WHERE k = 'sweep_due'", None)?;
+            self.sweep().await?;
+        }
+        if let Some(next_expiry) = self.close_expired() {
+            self.arm(next_expiry).await?;
+        }
+        if let Some(due) = self.get("sweep_due")?.and_then(|d| d.parse::<u64>().ok()) {
+            self.arm(due).await?;
+        }
         Response::ok("")
+    }
+
+    /// Clients send nothing that matters (a keep-alive at most): ignored.
+    async fn websocket_message(
+        &self,
+        _ws: WebSocket,
+        _message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        Ok(())
+    }
+
+    /// The other side closed: complete the close.
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _ = ws.close(Some(1011), Some("error"));
+        Ok(())
     }
 }

@@ -1,30 +1,31 @@
-//! `GET /v1/tenants/{id}/events`: Server-Sent Events of status changes.
+//! `GET /v1/tenants/{id}/events`: Server-Sent Events of status changes, served from
+//! the tenant object's push ([`super::live`]), never by polling it.
 //!
-//! Design: the worker streams the response and polls the tenant's state object for
-//! log entries after the last sent sequence number (every 500 ms). Every event is
-//! `id: <seq>` + `event: status` + `data: <status JSON>`. Without `Last-Event-ID` the
-//! current status comes first (with the latest seq); with it, exactly the entries after
-//! it are replayed. A `: heartbeat` comment goes out every 15 s, and the stream ends
-//! after 5 minutes so the browser reconnects (with `Last-Event-ID`). Polling a Durable
-//! Object is cheap and behaves the same in workerd and in production; a push design
-//! (the object holding open streams) would save the polls but ties each connection's
-//! lifetime to the object's. The token comes in the `Authorization` header only, never
-//! in the URL: the widget reads the stream with `fetch` (EventSource cannot send headers).
+//! The worker opens one status connection to the object (a hibernatable WebSocket)
+//! and writes each pushed entry as `id: <seq>` + `event: status` + `data: <status
+//! JSON>`. Without `Last-Event-ID` the current status comes first; with it, exactly the
+//! entries after it are replayed. A `: heartbeat` comment goes out after 15 s without
+//! an event (a timer in the worker: no object request). The stream ends when the
+//! object closes the connection — at the token's expiry — and the browser reconnects
+//! with `Last-Event-ID` and a fresh token. The token comes in the `Authorization`
+//! header only, never in the URL: the widget reads the stream with `fetch`
+//! (EventSource cannot send headers).
 
 use onboarding_core::model::problem::ProblemCode;
 use std::time::Duration;
 
+use futures_util::future::{Either, select};
 use futures_util::stream;
 use worker::{Delay, Headers, Request, Response};
 
+use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::tenant_state::LogEntry;
 use crate::tenant_state::client::TenantHandle;
+use crate::tenant_state::live::{Feed, Watch};
 
-const POLL_MS: u64 = 500;
 const HEARTBEAT_MS: u64 = 15_000;
-const MAX_STREAM_MS: u64 = 5 * 60_000;
 
 fn frame(e: &LogEntry) -> String {
     format!(
@@ -35,70 +36,50 @@ fn frame(e: &LogEntry) -> String {
 }
 
 struct State {
-    handle: TenantHandle,
-    last: i64,
+    feed: Feed,
     first: Option<String>,
-    started: u64,
-    last_write: u64,
 }
 
 /// Handler.
 ///
 /// # Errors
-/// 401/403 auth, 404 unknown tenant, 400 malformed `Last-Event-ID`.
-pub async fn events(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    let current = handle.status().await?;
-    let last_event_id = http::header(&req, "Last-Event-ID").filter(|v| !v.trim().is_empty());
-    let (last, first) = match last_event_id {
-        Some(v) => {
-            let n: i64 = v
-                .trim()
-                .parse()
-                .map_err(|_| AppError::Problem(ProblemCode::InvalidLastEventId))?;
-            (n.max(0), Some("retry: 2000\n\n".to_owned()))
-        }
-        None => (
-            current.seq,
-            Some(format!("retry: 2000\n\n{}", frame(&current))),
+/// 401/403 auth, 404 unknown tenant, 400 malformed `Last-Event-ID`. Over
+/// `STATUS_CONNECTIONS_PER_TENANT` open streams, the oldest is ended.
+pub async fn events(req: Request, ctx: &Ctx, who: &Caller, tenant_id: &str) -> AppResult<Response> {
+    let after = match http::header(&req, "Last-Event-ID").filter(|v| !v.trim().is_empty()) {
+        Some(v) => Some(
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::Problem(ProblemCode::InvalidLastEventId))?
+                .max(0),
         ),
+        None => None,
     };
-    let now = http::now_ms();
+    let feed = TenantHandle::new(&ctx.env, tenant_id)?
+        .watch(Watch {
+            after,
+            expires_at: who.claims.expires_at.max(0) as u64,
+            cap: ctx.settings.status_connections_per_tenant,
+        })
+        .await?;
     let state = State {
-        handle,
-        last,
-        first,
-        started: now,
-        last_write: now,
+        feed,
+        first: Some("retry: 2000\n\n".to_owned()),
     };
     let body = stream::unfold(state, |mut st| async move {
         if let Some(first) = st.first.take() {
             return Some((Ok::<Vec<u8>, worker::Error>(first.into_bytes()), st));
         }
-        loop {
-            let now = http::now_ms();
-            if now.saturating_sub(st.started) > MAX_STREAM_MS {
-                return None;
-            }
-            match st.handle.log_after(st.last).await {
-                Ok(entries) if !entries.is_empty() => {
-                    let mut out = String::new();
-                    for e in &entries {
-                        out.push_str(&frame(e));
-                        st.last = e.seq;
-                    }
-                    st.last_write = now;
-                    return Some((Ok(out.into_bytes()), st));
-                }
-                Ok(_) => {}
+        let heartbeat = Delay::from(Duration::from_millis(HEARTBEAT_MS));
+        let out = match select(Box::pin(st.feed.next()), Box::pin(heartbeat)).await {
+            Either::Left((Some(text), _)) => match serde_json::from_str::<LogEntry>(&text) {
+                Ok(entry) => frame(&entry),
                 Err(_) => return None,
-            }
-            if now.saturating_sub(st.last_write) >= HEARTBEAT_MS {
-                st.last_write = now;
-                return Some((Ok(b": heartbeat\n\n".to_vec()), st));
-            }
-            Delay::from(Duration::from_millis(POLL_MS)).await;
-        }
+            },
+            Either::Left((None, _)) => return None,
+            Either::Right(_) => ": heartbeat\n\n".to_owned(),
+        };
+        Some((Ok(out.into_bytes()), st))
     });
     let headers = Headers::new();
     headers.set("Content-Type", "text/event-stream; charset=utf-8")?;

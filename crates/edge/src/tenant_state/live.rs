@@ -1,0 +1,291 @@
+//! Status pushed, not polled. The tenant's object holds the open status connections
+//! itself, accepted through the WebSocket Hibernation API: while nothing changes, an
+//! idle connection costs no object request and no CPU (the object may be evicted from
+//! memory and is woken by the next change or message). Each committed status change is
+//! sent to every connection as it is written ([`TenantState::push`]); a connection
+//! opened with `after` first gets the entries after that sequence number (replay after
+//! a reconnect), without it the current status.
+//!
+//! A connection carries the expiry of the token that opened it; it is closed with code
+//! [`CLOSE_EXPIRED`] then (the object's alarm), so a stream never outlives its
+//! credentials, and the client reconnects with a refreshed token. At most `cap`
+//! connections are open per tenant (the worker passes `STATUS_CONNECTIONS_PER_TENANT`):
+//! a new one over the cap replaces the oldest (closed with [`CLOSE_REPLACED`]). A page
+//! that reloads leaves its old stream behind until something is written to it, so
+//! refusing new connections would lock the applicant out of their own status; the
+//! newest connection is the one a person is looking at.
+//!
+//! The worker reaches the object with [`client::TenantHandle::watch`] (a WebSocket
+//! upgrade, not a [`TenantCall`]: it is a connection, not a call), and turns the feed
+//! into Server-Sent Events ([`super::sse`]).
+//!
+//! [`TenantCall`]: super::TenantCall
+//! [`client::TenantHandle::watch`]: super::client::TenantHandle::watch
+
+use futures_channel::mpsc::{UnboundedReceiver, unbounded};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::{Request, Response, WebSocket, WebSocketPair};
+
+use super::{LogEntry, TenantState};
+
+/// Close code of a connection whose token expired (the client refreshes, reconnects).
+pub const CLOSE_EXPIRED: u16 = 4001;
+/// Close code of the oldest connection when a new one goes over the cap.
+pub const CLOSE_REPLACED: u16 = 4002;
+
+/// What the object keeps on each connection (survives hibernation).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Watcher {
+    /// Unix seconds: the opening token's expiry.
+    expires_at: u64,
+    /// Unix ms: when it was opened (the oldest is replaced first).
+    #[serde(default)]
+    opened_at: u64,
+}
+
+/// How a connection is asked for (the query of the upgrade request the worker builds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Watch {
+    /// Replay the entries after this sequence number; `None`: the current status.
+    pub after: Option<i64>,
+    /// Unix seconds: the token's expiry.
+    pub expires_at: u64,
+    /// Most open connections for this tenant.
+    pub cap: usize,
+}
+
+impl Watch {
+    /// The upgrade URL's query.
+    pub fn query(&self) -> String {
+        let mut q = format!("expires={}&cap={}", self.expires_at, self.cap);
+        if let Some(after) = self.after {
+            q.push_str(&format!("&after={after}"));
+        }
+        q
+    }
+
+    /// Reads [`Watch::query`] back; `None` when it is not one.
+    pub fn parse(query: &str) -> Option<Self> {
+        let (mut after, mut expires_at, mut cap) = (None, None, None);
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=')?;
+            match k {
+                "after" => after = Some(v.parse().ok()?),
+                "expires" => expires_at = Some(v.parse().ok()?),
+                "cap" => cap = Some(v.parse().ok()?),
+                _ => return None,
+            }
+        }
+        Some(Watch {
+            after,
+            expires_at: expires_at?,
+            cap: cap?,
+        })
+    }
+}
+
+fn now_secs() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+fn frame(entry: &LogEntry) -> String {
+    serde_json::to_string(entry).unwrap_or_default()
+}
+
+impl TenantState {
+    /// Accepts a status connection (the request is a WebSocket upgrade from the
+    /// worker): 404 without a tenant, 401 past the token's expiry; at the cap the
+    /// oldest open connection is closed first.
+    pub(super) async fn watch(&self, req: &Request) -> worker::Result<Response> {
+        let url = req.url()?;
+        let Some(watch) = Watch::parse(url.query().unwrap_or_default()) else {
+            return Response::error("bad watch", 400);
+        };
+        if self.record()?.is_none() {
+            return Response::error("no tenant", 404);
+        }
+        if watch.expires_at <= now_secs() {
+            return Response::error("token expired", 401);
+        }
+        self.make_room(watch.cap.max(1) - 1);
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(Watcher {
+            expires_at: watch.expires_at,
+            opened_at: js_sys::Date::now() as u64,
+        })?;
+        match watch.after {
+            None => pair.server.send_with_str(frame(&self.current()?))?,
+            Some(mut after) => loop {
+                let entries = self.log_after(after)?;
+                let Some(last) = entries.last() else { break };
+                after = last.seq;
+                for e in &entries {
+                    pair.server.send_with_str(frame(e))?;
+                }
+            },
+        }
+        self.arm(watch.expires_at.saturating_mul(1000)).await?;
+        Response::from_websocket(pair.client)
+    }
+
+    /// Closes the oldest connections until at most `keep` are open.
+    fn make_room(&self, keep: usize) {
+        let mut open: Vec<(u64, WebSocket)> = self
+            .state
+            .get_websockets()
+            .into_iter()
+            .map(|ws| {
+                let opened = ws
+                    .deserialize_attachment::<Watcher>()
+                    .ok()
+                    .flatten()
+                    .map_or(0, |w| w.opened_at);
+                (opened, ws)
+            })
+            .collect();
+        if open.len() <= keep {
+            return;
+        }
+        open.sort_by_key(|(opened, _)| *opened);
+        let excess = open.len() - keep;
+        for (_, ws) in open.into_iter().take(excess) {
+            let _ = ws.close(Some(CLOSE_REPLACED), Some("replaced by a newer connection"));
+        }
+    }
+
+    /// Sends `entry` to every open connection; one whose token has expired is closed
+    /// instead.
+    pub(super) fn push(&self, entry: &LogEntry) {
+        let sockets = self.state.get_websockets();
+        if sockets.is_empty() {
+            return;
+        }
+        let text = frame(entry);
+        let now = now_secs();
+        for ws in sockets {
+            if live(&ws, now) {
+                let _ = ws.send_with_str(&text);
+            } else {
+                let _ = ws.close(Some(CLOSE_EXPIRED), Some("token expired"));
+            }
+        }
+    }
+
+    /// Closes the connections whose token has expired; returns the earliest expiry
+    /// (unix ms) of those still open.
+    pub(super) fn close_expired(&self) -> Option<u64> {
+        let now = now_secs();
+        let mut next: Option<u64> = None;
+        for ws in self.state.get_websockets() {
+            match ws.deserialize_attachment::<Watcher>() {
+                Ok(Some(w)) if w.expires_at > now => {
+                    let at = w.expires_at.saturating_mul(1000);
+                    next = Some(next.map_or(at, |n| n.min(at)));
+                }
+                _ => {
+                    let _ = ws.close(Some(CLOSE_EXPIRED), Some("token expired"));
+                }
+            }
+        }
+        next
+    }
+}
+
+/// The worker's end of one status connection: the object's frames, one
+/// [`LogEntry`] JSON each, in order. Dropping it closes the connection.
+pub struct Feed {
+    ws: WebSocket,
+    rx: UnboundedReceiver<Option<String>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_close: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Feed {
+    /// Accepts the worker's end of `ws` and starts listening.
+    ///
+    /// # Errors
+    /// When the runtime refuses the accept.
+    pub fn open(ws: WebSocket) -> worker::Result<Self> {
+        ws.accept()?;
+        let (tx, rx) = unbounded();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
+            let tx = tx.clone();
+            move |e: web_sys::MessageEvent| {
+                let _ = tx.unbounded_send(e.data().as_string());
+            }
+        });
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            tx.close_channel();
+        });
+        let socket: &web_sys::WebSocket = ws.as_ref();
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        socket.set_onerror(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Feed {
+            ws,
+            rx,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+
+    /// The next frame; `None` once the object closed the connection.
+    pub async fn next(&mut self) -> Option<String> {
+        loop {
+            match self.rx.next().await? {
+                Some(text) => return Some(text),
+                None => continue,
+            }
+        }
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        let socket: &web_sys::WebSocket = self.ws.as_ref();
+        socket.set_onmessage(None);
+        socket.set_onclose(None);
+        socket.set_onerror(None);
+        let _ = self.ws.close(Some(1000), Some("done"));
+    }
+}
+
+fn live(ws: &WebSocket, now: u64) -> bool {
+    matches!(ws.deserialize_attachment::<Watcher>(), Ok(Some(w)) if w.expires_at > now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Watch;
+
+    #[test]
+    fn a_watch_query_round_trips_and_nothing_else_parses() {
+        for w in [
+            Watch {
+                after: None,
+                expires_at: 1_700_000_000,
+                cap: 8,
+            },
+            Watch {
+                after: Some(42),
+                expires_at: 1,
+                cap: 1,
+            },
+        ] {
+            assert_eq!(Watch::parse(&w.query()), Some(w));
+        }
+        for bad in [
+            "",
+            "expires=1",
+            "cap=1",
+            "expires=x&cap=1",
+            "expires=1&cap=1&x=2",
+        ] {
+            assert_eq!(Watch::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+// Status pushed, not polled: the tenant's object holds the open status connections
+// (WebSocket Hibernation) and the SSE stream is served from that push. While nothing
+// changes, open streams cost the object no request at all; a change reaches every open
+// stream; a reconnect replays from Last-Event-ID; a stream ends with its token; and a
+// tenant's open streams are capped (STATUS_CONNECTIONS_PER_TENANT, 8 by default: a new
+// one over the cap ends the oldest).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api, tenant, devVars, mintToken, pumpSse, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+
+const SECRET = devVars().SKOR_WEBHOOK_SECRET;
+
+const deliver = (tenantId, id, status = "verified") => {
+  const body = JSON.stringify({ id, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status } });
+  return api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(SECRET, body) } });
+};
+
+/** Opens the SSE stream; returns {res, frames, ctrl, done}. */
+async function open(t, token = t.token, lastEventId) {
+  const ctrl = new AbortController();
+  const headers = { Authorization: `Bearer ${token}`, Origin: ORIGIN };
+  if (lastEventId !== undefined) headers["Last-Event-ID"] = String(lastEventId);
+  const res = await fetch(`${BASE}/v1/tenants/${t.tenantId}/events`, { headers, signal: ctrl.signal });
+  const frames = [];
+  const done = res.ok ? pumpSse(res.body, frames) : Promise.resolve();
+  return { res, frames, ctrl, done };
+}
+
+const served = async (tenantId) => (await api(`/_dev/tenants/${tenantId}/served`, { origin: null })).json.served;
+
+async function until(what, probe, ms = 10_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (await probe()) return;
+    await sleep(50);
+  }
+  assert.fail(`${what}: not within ${ms} ms`);
+}
+
+test("live: open streams cost the object no request while nothing changes; a change reaches every one", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const streams = [];
+  for (let i = 0; i < 5; i++) streams.push(await open(t));
+  try {
+    for (const s of streams) {
+      assert.equal(s.res.status, 200);
+      await until("current status first", () => s.frames.length >= 1);
+    }
+    const before = await served(t.tenantId);
+    await sleep(3000);
+    const after = await served(t.tenantId);
+    // One request: the diagnostic itself. A stream that polled every 500 ms would have
+    // added about 30.
+    assert.equal(after - before, 1, `object requests while 5 streams idled 3 s: ${after - before - 1}`);
+    const seq = streams[0].frames.at(-1).id;
+    assert.equal((await deliver(t.tenantId, `evt_live_${Date.now()}`)).status, 200);
+    for (const s of streams) {
+      await until("the change is pushed to every stream", () => s.frames.some((f) => f.id > seq && f.status.steps?.kyc === "verified"));
+    }
+  } finally {
+    for (const s of streams) s.ctrl.abort();
+  }
+});
+
+test("live: a reconnect with Last-Event-ID replays exactly what it missed", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const first = await open(t);
+  await until("current status", () => first.frames.length >= 1);
+  const seen = first.frames.at(-1).id;
+  first.ctrl.abort();
+  await first.done;
+  // Two changes while disconnected.
+  assert.equal((await api(`/v1/tenants/${t.tenantId}/kyc`, { token: t.token, method: "POST" })).status, 200);
+  assert.equal((await deliver(t.tenantId, `evt_missed_${Date.now()}`)).status, 200);
+  const again = await open(t, t.token, seen);
+  try {
+    await until("both missed changes replayed", () => again.frames.length >= 2);
+    await sleep(300);
+    assert.equal(again.frames.length, 2, "only what was missed, no current-status frame on top");
+    assert.deepEqual(again.frames.map((f) => f.id), [seen + 1, seen + 2]);
+    assert.equal(again.frames[0].status.steps.kyc, "pending");
+    assert.equal(again.frames[1].status.steps.kyc, "verified");
+  } finally {
+    again.ctrl.abort();
+  }
+});
+
+test("live: a stream ends when its token expires (the client reconnects with a fresh one)", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const short = mintToken({ tenantId: t.tenantId, expiresAt: Math.floor(Date.now() / 1000) + 3 });
+  const s = await open(t, short);
+  assert.equal(s.res.status, 200);
+  const t0 = Date.now();
+  await until("closed at the token's expiry", async () => {
+    const ended = await Promise.race([s.done.then(() => true), sleep(100).then(() => false)]);
+    return ended;
+  }, 15_000);
+  const after = (Date.now() - t0) / 1000;
+  assert.ok(after >= 1, `not before the expiry (${after} s)`);
+  assert.equal((await open(t, short)).res.status, 401, "the expired token opens nothing");
+});
+
+test("live: a tenant's open streams are capped: a new one over the cap ends the oldest", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const streams = [];
+  try {
+    for (let i = 0; i < 8; i++) {
+      const s = await open(t);
+      assert.equal(s.res.status, 200, `stream ${i + 1}`);
+      await until("current status", () => s.frames.length >= 1);
+      streams.push(s);
+    }
+    let ended = new Set();
+    streams.forEach((s, i) => s.done.then(() => ended.add(i)));
+    const ninth = await open(t);
+    assert.equal(ninth.res.status, 200, "a reloaded page is never locked out of its status");
+    streams.push(ninth);
+    await until("the oldest stream ended", () => ended.has(0));
+    await sleep(300);
+    assert.deepEqual([...ended], [0], "only the oldest");
+    // The eight left all get the next change.
+    const seq = ninth.frames.at(-1)?.id ?? 0;
+    assert.equal((await deliver(t.tenantId, `evt_cap_${Date.now()}`)).status, 200);
+    for (const s of streams.slice(1)) await until("pushed to each open stream", () => s.frames.some((f) => f.id > seq));
+  } finally {
+    for (const s of streams) s.ctrl.abort();
+  }
+});
