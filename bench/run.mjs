@@ -6,6 +6,7 @@
 //   EDGE_PGID, PASS_PGID, SANDBOX_PGID  their process groups (CPU time, memory)
 // Machines are shared and noisy: read ratios, not absolute numbers.
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -336,8 +337,114 @@ function coreWasm() {
   row("core full applicant validation, wasm (headless Chromium)", `${Number(wasm).toLocaleString("en")} /s`, "", "", "", null);
 }
 
+// ---------------------------------------------------------- status push -----
+// A status change reaching open status connections, and what open connections cost
+// while nothing changes. Budgets: webhook → change at an open stream p50 ≤ 50 ms; 100
+// open streams idle for 15 s cost workerd no more CPU than 15 s with none (and the
+// objects no request: each tenant's object is asked how many it served, before and
+// after).
+async function benchTenant(i) {
+  const session = await sessionToken();
+  const res = await fetchRetry(`${EDGE}/v1/tenants`, {
+    method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${session}` },
+    body: JSON.stringify(applicant(`push${i}`)),
+  });
+  if (res.status !== 201) throw new Error(`tenant: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** An open SSE stream; `next(pred)` resolves with the first later frame matching. */
+async function openStream(t, ctrl) {
+  const res = await fetch(`${EDGE}/v1/tenants/${t.tenantId}/events`, { headers: { authorization: `Bearer ${t.sessionToken}`, origin: ORIGIN }, signal: ctrl.signal });
+  if (res.status !== 200) throw new Error(`events: HTTP ${res.status}`);
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  const waiters = [];
+  const frames = [];
+  (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += dec.decode(value, { stream: true });
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const raw = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (!/^id: /m.test(raw)) continue;
+          const at = performance.now();
+          frames.push(raw);
+          for (const w of waiters.splice(0)) w(at);
+        }
+      }
+    } catch { /* aborted */ }
+  })();
+  return { frames, next: () => new Promise((r) => waiters.push(r)) };
+}
+
+function signed(secret, body) {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
+}
+
+async function statusPush() {
+  const secret = devVars().SKOR_WEBHOOK_SECRET;
+  // 100 streams on 10 tenants, idle for 15 s, against 15 s with none open.
+  const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 15_000);
+  const tenants = [];
+  for (let i = 1; i <= 10; i++) tenants.push(await benchTenant(i));
+  const served = async (x) => (await fetchRetry(`${EDGE}/_dev/tenants/${x.tenantId}/served`)).json();
+  const cpuOver = async () => {
+    const before = groupCpuMs(process.env.EDGE_PGID);
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    return groupCpuMs(process.env.EDGE_PGID) - before;
+  };
+  await new Promise((r) => setTimeout(r, 2000)); // the tenants' own work settles
+  const none = await cpuOver();
+  const ctrls = [];
+  for (let i = 0; i < 100; i++) {
+    const c = new AbortController();
+    ctrls.push(c);
+    const s = await openStream(tenants[i % 10], c);
+    await new Promise((r) => (s.frames.length ? r() : s.next().then(r)));
+  }
+  const servedBefore = await Promise.all(tenants.map(served));
+  const open = await cpuOver();
+  const servedAfter = await Promise.all(tenants.map(served));
+  for (const c of ctrls) c.abort();
+  // A hibernated object comes back as a new instance counting from zero.
+  const calls = servedAfter.reduce((n, a, i) => {
+    const b = servedBefore[i];
+    return n + (a.instance === b.instance ? a.served - b.served : a.served) - 1;
+  }, 0);
+  row(`workerd CPU over ${IDLE_MS / 1000} s with 100 status streams open, nothing changing`, `${open.toFixed(0)} ms`, `${none.toFixed(0)} ms with none`, fmtRatio(open, none), "no more than idle (noise: ≤ 1.25× + 50 ms)", open <= none * 1.25 + 50);
+  row("  object requests from those 100 open streams", String(calls), "", "", "0", calls === 0);
+
+  const t = await benchTenant(0);
+  const ctrl = new AbortController();
+  const stream = await openStream(t, ctrl);
+  await new Promise((r) => setTimeout(r, 300));
+  const push = [], reply = [];
+  const N = Number(process.env.BENCH_PUSH_N ?? 60);
+  for (let i = 0; i < N; i++) {
+    const body = JSON.stringify({ id: `evt_bench_${Date.now()}_${i}`, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId: t.tenantId, data: { status: "verified" } });
+    const arrived = stream.next();
+    const t0 = performance.now();
+    const res = await fetch(`${EDGE}/webhooks/skor`, { method: "POST", headers: { "content-type": "application/json", "skor-signature": signed(secret, body) }, body });
+    await res.text();
+    reply.push(performance.now() - t0);
+    push.push((await arrived) - t0);
+  }
+  ctrl.abort();
+  const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+  const lat = p50(push);
+  row("webhook → change at an open status stream (SSE, pushed), p50 / p95", `${lat.toFixed(1)} / ${p95(push).toFixed(1)} ms`, `webhook reply ${p50(reply).toFixed(1)} ms`, "", "≤ 50 ms", lat <= 50);
+}
+
 // ----------------------------------------------------------------- main -----
-const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads]];
+const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads], ["status push", statusPush]];
 const only = process.env.BENCH_SECTIONS?.split(",");
 for (const [name, fn] of sections) {
   if (only && !only.some((o) => name.startsWith(o))) continue;

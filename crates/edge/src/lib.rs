@@ -69,7 +69,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             Ok(ref s) if s.dev_wiring => {
                 match tenant_state::client::TenantHandle::new(&env, tenant_id) {
                     Ok(handle) => match handle.served().await {
-                        Ok(n) => Response::from_json(&serde_json::json!({ "served": n })),
+                        Ok(served) => Response::from_json(&served),
                         Err(e) => e.into_response(locale),
                     },
                     Err(e) => e.into_response(locale),

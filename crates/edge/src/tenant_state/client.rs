@@ -57,7 +57,7 @@ impl TenantHandle {
     ///
     /// # Errors
     /// 500 when the object fails.
-    pub async fn served(&self) -> AppResult<u64> {
+    pub async fn served(&self) -> AppResult<super::Served> {
         self.ask(&TenantCall::Served).await
     }
 

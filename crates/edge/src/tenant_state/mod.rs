@@ -93,7 +93,7 @@ pub enum TenantCall {
     },
     /// → `Option<TenantRecord>`.
     Record,
-    /// → `u64`: requests this object instance has served, this one included (dev
+    /// → [`Served`]: requests this object instance has served, this one included (dev
     /// diagnostics: `GET /_dev/tenants/{id}/served` under `DEV_WIRING` only).
     Served,
     /// → `Option<LogEntry>`: the current status and its sequence number.
@@ -180,6 +180,18 @@ pub struct TenantState {
     /// Requests this instance has served (calls and connection upgrades; not pushes):
     /// what an idle status connection must not add to. Dev diagnostics only.
     served: std::cell::Cell<u64>,
+    /// Random id of this instance: a hibernated object comes back as a new one, with
+    /// its count at zero.
+    instance: u32,
+}
+
+/// `TenantCall::Served`'s reply.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Served {
+    /// Requests served by this instance, this one included.
+    pub served: u64,
+    /// The instance's random id.
+    pub instance: u32,
 }
 
 #[derive(Deserialize)]
@@ -546,6 +558,7 @@ impl DurableObject for TenantState {
             state,
             env,
             served: std::cell::Cell::new(0),
+            instance: (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
         }
     }
 
@@ -563,7 +576,10 @@ impl DurableObject for TenantState {
         let out = match call {
             TenantCall::Init { record } => serde_json::to_value(self.init(record)?)?,
             TenantCall::Record => serde_json::to_value(self.record()?)?,
-            TenantCall::Served => serde_json::to_value(self.served.get())?,
+            TenantCall::Served => serde_json::to_value(Served {
+                served: self.served.get(),
+                instance: self.instance,
+            })?,
             _ if !known => serde_json::Value::Null,
             TenantCall::Status => serde_json::to_value(self.current()?)?,
             TenantCall::Local { change, at, id } => {
