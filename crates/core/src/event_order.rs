@@ -151,6 +151,9 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use crate::model::webhook::{KycOutcome, KycResult};
 

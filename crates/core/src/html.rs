@@ -24,6 +24,9 @@ pub fn escape_into(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
+    // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::escape;
 
     #[test]

@@ -69,3 +69,8 @@ pub mod token;
 pub mod validate;
 
 pub use validate::{Code, Date, ValidationError};
+
+// `wasm-pack test --headless --chrome --firefox crates/core` runs the unit tests in the
+// browsers (`make test`); those that need a native-only dev-dependency stay native.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

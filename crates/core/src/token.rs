@@ -257,6 +257,9 @@ pub fn verify_signed(token: &str, keys: &[&[u8]], now: i64) -> Result<SessionCla
 
 #[cfg(test)]
 mod tests {
+    // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     const KEY: &[u8] = b"test-session-key-0123456789abcdef";

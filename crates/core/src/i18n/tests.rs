@@ -1,3 +1,7 @@
+// In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use super::*;
 
 fn msg(locale: Locale, field: &str, code: Code, params: &[(&str, &str)]) -> String {

@@ -1,3 +1,7 @@
+// In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use serde_json::{Value, json};
 
 use super::identity::*;

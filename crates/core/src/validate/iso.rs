@@ -51,6 +51,9 @@ pub fn is_currency(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     #[test]
