@@ -308,9 +308,9 @@ impl SizeGuard {
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
 

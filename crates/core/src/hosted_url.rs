@@ -50,9 +50,9 @@ pub fn is_allowed(url: &str, allowed: &[String], require_https: bool) -> bool {
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     #[test]
     fn exact_origins_only() {

@@ -50,9 +50,9 @@ pub fn may_settle(record_owner: &str, done: bool, caller: &str) -> bool {
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn held(fp: &str, done: bool, started_ms: u64) -> Option<Held<'_>> {
         Some(Held {

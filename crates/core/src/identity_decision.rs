@@ -371,9 +371,9 @@ impl IdentityRecord {
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn reply(id: &str, decision: Decision) -> Option<PublicInquiry> {
         Some(PublicInquiry {

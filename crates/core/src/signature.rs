@@ -149,9 +149,9 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     const OLD: &[u8] = b"whsec_old";
     const NEW: &[u8] = b"whsec_new";

@@ -258,9 +258,9 @@ pub fn verify_signed(token: &str, keys: &[&[u8]], now: i64) -> Result<SessionCla
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     const KEY: &[u8] = b"test-session-key-0123456789abcdef";
     const ANOTHER: &[u8] = b"another-session-key-0123456789ab";

@@ -144,13 +144,7 @@ pub async fn read_limited(req: &mut Request, max: usize) -> AppResult<Vec<u8>> {
 /// 400, 413 or 415 as above.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     let ct = req.headers().get("Content-Type")?.unwrap_or_default();
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if mime != "application/json" {
+    if !onboarding_core::media_type::is_json(&ct) {
         return Err(AppError::Problem(ProblemCode::UnsupportedMediaType));
     }
     parse_json(&read_body(req, MAX_JSON_BYTES).await?)

@@ -157,9 +157,9 @@ impl std::str::FromStr for Date {
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

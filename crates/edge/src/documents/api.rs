@@ -1,6 +1,7 @@
 //! Document routes.
 
 use onboarding_core::document::{self, ContentType, DocumentKind, SNIFF_LEN};
+use onboarding_core::media_type::MediaType;
 use onboarding_core::model::api::{DocumentList, DocumentSummary, DocumentUploaded};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
@@ -50,12 +51,9 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
     // What is known before reading: kind, media type and, for a raw body, its length.
     // A multipart body's boundary (and so its length) differs on every retry; the
     // file's SHA-256, checked on a replay, covers the content either way.
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = MediaType::parse(&content_type)
+        .map(|m| m.essence().to_owned())
+        .unwrap_or_default();
     let raw_len = if multipart::boundary(&content_type).is_some() {
         0
     } else {

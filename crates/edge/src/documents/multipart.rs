@@ -2,24 +2,19 @@
 //! into memory (bounded), the file part is handed out chunk by chunk with the closing
 //! delimiter held back.
 
+use onboarding_core::media_type::MediaType;
+
 /// Largest amount of multipart header and small-field data read before the file part.
 pub const MAX_PREAMBLE: usize = 64 * 1024;
 
 /// The boundary from a `multipart/form-data; boundary=…` content type.
 pub fn boundary(content_type: &str) -> Option<String> {
-    let mut parts = content_type.split(';');
-    let essence = parts.next()?.trim();
-    if !essence.eq_ignore_ascii_case("multipart/form-data") {
+    let media = MediaType::parse(content_type)?;
+    if !media.is("multipart/form-data") {
         return None;
     }
-    parts.find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        if !k.trim().eq_ignore_ascii_case("boundary") {
-            return None;
-        }
-        let v = v.trim().trim_matches('"');
-        (!v.is_empty() && v.len() <= 70).then(|| v.to_owned())
-    })
+    let b = media.param("boundary")?;
+    (!b.is_empty() && b.len() <= 70).then(|| b.to_owned())
 }
 
 /// Headers of one part.

@@ -53,7 +53,7 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
-    if !ct.to_ascii_lowercase().starts_with("application/json") {
+    if !onboarding_core::media_type::is_json(&ct) {
         return Err(crate::error::AppError::Problem(
             ProblemCode::UnsupportedMediaType,
         ));
