@@ -19,6 +19,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT, ORIGIN, devVars } from "./env.mjs";
 import { tenantBody } from "./bodies.mjs";
+import { alive, stop } from "./process-group.mjs";
 
 const PORT = Number(process.env.CRASH_CHECK_PORT ?? 8795);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -37,7 +38,6 @@ function start() {
   ], { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_REGISTRY_PATH: registry } });
 }
 
-const alive = (pid) => { try { process.kill(-pid, 0); return true; } catch { return false; } };
 
 /** SIGKILL, no SIGTERM first: workerd first (the process that holds the request), then the rest of the group. */
 async function crash(child) {
@@ -46,12 +46,6 @@ async function crash(child) {
   for (const pid of workerd) process.kill(Number(pid), "SIGKILL");
   try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
   for (let i = 0; i < 50 && alive(child.pid); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function stop(child) {
-  try { process.kill(-child.pid, "SIGTERM"); } catch { return; }
-  for (let i = 0; i < 50 && alive(child.pid); i++) await new Promise((r) => setTimeout(r, 100));
-  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
 }
 
 async function ready() {

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT } from "./env.mjs";
+import { stop } from "./process-group.mjs";
 
 const PORT = Number(process.env.PROD_CHECK_PORT ?? 8793);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -23,15 +24,6 @@ function start(vars) {
   const child = spawn("bash", ["-c", `exec wrangler ${args.map((a) => `'${a}'`).join(" ")} >>'${log}' 2>&1`], { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_REGISTRY_PATH: path.join(dir, "registry") } });
   child.log = log;
   return child;
-}
-
-async function stop(child) {
-  try { process.kill(-child.pid, "SIGTERM"); } catch { return; }
-  for (let i = 0; i < 50; i++) {
-    try { process.kill(-child.pid, 0); } catch { return; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
 }
 
 async function answering(child) {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT, devVars } from "./env.mjs";
+import { stop } from "./process-group.mjs";
 
 const PORT = Number(process.env.SANDBOX_RESTART_PORT ?? 8796);
 const URL_ = `http://127.0.0.1:${PORT}`;
@@ -22,15 +23,6 @@ function start() {
     "--persist-to", state, "--show-interactive-dev-session=false",
   ], { cwd: ROOT, detached: true, stdio: "ignore" });
   return child;
-}
-
-async function stop(child) {
-  try { process.kill(-child.pid, "SIGTERM"); } catch { return; }
-  for (let i = 0; i < 50; i++) {
-    try { process.kill(-child.pid, 0); } catch { return; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
 }
 
 async function ready() {

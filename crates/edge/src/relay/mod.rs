@@ -326,18 +326,11 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
         }
     };
     for message in batch.raw_iter() {
-        let json = js_sys::JSON::stringify(&message.body())
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
-        let msg = match decode(&json) {
+        let msg = match decode(&text_of(&message)) {
             Ok(m) => m,
             Err(u) => {
                 // Never a silent skip: a dead letter, then ack (retrying cannot help).
-                match dead_letter_undecodable(&env, u).await {
-                    Ok(()) => message.ack(),
-                    Err(_) => message.retry(),
-                }
+                settle(&message, dead_letter_undecodable(&env, u).await);
                 continue;
             }
         };
@@ -351,36 +344,40 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
             }
             Err(e) => retry_or_dead_letter(&env, &settings, &msg, e).await,
         };
-        match outcome {
-            Ok(()) => message.ack(),
-            Err(e) => {
-                let _ = e.log_detail();
-                message.retry();
-            }
-        }
+        settle(&message, outcome);
     }
     Ok(())
+}
+
+/// A queued message's body as JSON text (empty when it cannot be written as JSON).
+fn text_of(message: &worker::RawMessage) -> String {
+    js_sys::JSON::stringify(&message.body())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Acknowledges a handled message; one whose handling failed is retried (its error
+/// logged): nothing accepted is dropped.
+fn settle(message: &worker::RawMessage, outcome: AppResult<()>) {
+    match outcome {
+        Ok(()) => message.ack(),
+        Err(e) => {
+            let _ = e.log_detail();
+            message.retry();
+        }
+    }
 }
 
 /// Each message of the dead-letter queue becomes a dead letter of its agency (retried
 /// while the store cannot be written: nothing accepted is lost).
 async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
     for message in batch.raw_iter() {
-        let json = js_sys::JSON::stringify(&message.body())
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
-        let recorded = match decode(&json) {
+        let recorded = match decode(&text_of(&message)) {
             Ok(msg) => dead_letter(&env, &msg, "relay consumer failed repeatedly".into()).await,
             Err(u) => dead_letter_undecodable(&env, u).await,
         };
-        match recorded {
-            Ok(()) => message.ack(),
-            Err(e) => {
-                let _ = e.log_detail();
-                message.retry();
-            }
-        }
+        settle(&message, recorded);
     }
     Ok(())
 }
