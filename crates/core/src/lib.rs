@@ -65,6 +65,7 @@ pub mod identity_decision;
 pub mod mask;
 pub mod media_type;
 pub mod model;
+pub mod paths;
 pub mod signature;
 pub mod token;
 pub mod validate;

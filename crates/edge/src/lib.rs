@@ -19,6 +19,7 @@ pub mod relay;
 pub mod routes;
 pub mod scope_store;
 pub mod sessions;
+pub mod sql;
 pub mod tenant_state;
 pub mod tenants;
 pub mod upstream;

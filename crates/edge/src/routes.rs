@@ -2,6 +2,7 @@
 //! document and its test are checked against this one list.
 
 use onboarding_core::model::problem::ProblemCode;
+use onboarding_core::paths;
 use worker::Method;
 
 use crate::error::AppError;
@@ -160,84 +161,84 @@ pub static ROUTES: &[Route] = &[
     r(
         Op::Public(PublicOp::CreateSession),
         "POST",
-        "/v1/sessions",
+        paths::SESSIONS,
         Any,
         "Open a session with a publishable key from one of the agency's allowed origins",
     ),
     r(
         Op::Session(SessionOp::CreateTenant),
         "POST",
-        "/v1/tenants",
+        paths::TENANTS,
         Agencies,
         "Validate the applicant and create the tenant; returns a tenant-bound token (Idempotency-Key honoured)",
     ),
     r(
         Op::Tenant(T::Status),
         "GET",
-        "/v1/tenants/{tenantId}/status",
+        paths::STATUS,
         Agencies,
         "The tenant's aggregated status",
     ),
     r(
         Op::Tenant(T::Events),
         "GET",
-        "/v1/tenants/{tenantId}/events",
+        paths::EVENTS,
         Agencies,
         "Server-Sent Events: one `status` event (data: the Status JSON) per change, `id:` lines, Last-Event-ID replay, heartbeats",
     ),
     r(
         Op::Tenant(T::RefreshSession),
         "POST",
-        "/v1/tenants/{tenantId}/session",
+        paths::SESSION,
         Agencies,
         "A fresh tenant token (same tenant and session, new expiry) while the onboarding is not complete",
     ),
     r(
         Op::Tenant(T::UploadDocument),
         "POST",
-        "/v1/tenants/{tenantId}/documents",
+        paths::DOCUMENTS,
         Agencies,
         "Upload a document (raw body with ?kind= or multipart kind + file); sniffed, size-checked, streamed upstream (Idempotency-Key honoured)",
     ),
     r(
         Op::Tenant(T::ListDocuments),
         "GET",
-        "/v1/tenants/{tenantId}/documents",
+        paths::DOCUMENTS,
         Agencies,
         "The tenant's documents (metadata, never content)",
     ),
     r(
         Op::Tenant(T::StartHosted(Hosted::Clave)),
         "POST",
-        "/v1/tenants/{tenantId}/clave",
+        paths::CLAVE,
         Agencies,
         "Start a Cl@ve retrieval; optional returnUrl on the session's origin",
     ),
     r(
         Op::Tenant(T::StartHosted(Hosted::Kyc)),
         "POST",
-        "/v1/tenants/{tenantId}/kyc",
+        paths::KYC,
         Agencies,
         "Start the KYC check; optional returnUrl on the session's origin",
     ),
     r(
         Op::Tenant(T::StartHosted(Hosted::Bank)),
         "POST",
-        "/v1/tenants/{tenantId}/bank-connections",
+        paths::BANK_CONNECTIONS,
         Agencies,
         "Start a bank connection; optional returnUrl on the session's origin",
     ),
     r(
         Op::Tenant(T::StartInquiry),
         "POST",
-        "/v1/tenants/{tenantId}/identity-inquiries",
+        paths::INQUIRIES,
         Agencies,
         "Run the identity inquiry (once: a decision is final; an open challenge is resumed)",
     ),
     r(
         Op::Tenant(T::AnswerInquiry),
         "POST",
-        "/v1/tenants/{tenantId}/identity-inquiries/{inquiryId}/answers",
+        paths::ANSWERS,
         Agencies,
         "Answer the step-up questionnaire (once)",
     ),

@@ -16,6 +16,7 @@ use worker::{
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
 
 use crate::error::{AppError, AppResult};
+use crate::sql;
 
 /// Rate check request.
 #[derive(Clone, Serialize, Deserialize)]
@@ -263,14 +264,11 @@ impl DurableObject for ScopeStore {
                 Ok(serde_json::json!({}))
             }
             StoreCall::DeadList => {
-                let rows: Vec<Record> = self
-                    .sql
-                    .exec("SELECT record FROM dead ORDER BY rowid", None)?
-                    .to_array()?;
-                let list: Vec<DeadLetter> = rows
-                    .iter()
-                    .filter_map(|r| serde_json::from_str(&r.record).ok())
-                    .collect();
+                let list: Vec<DeadLetter> =
+                    sql::rows::<Record>(&self.sql, "SELECT record FROM dead ORDER BY rowid", None)?
+                        .iter()
+                        .filter_map(|r| serde_json::from_str(&r.record).ok())
+                        .collect();
                 serde_json::to_value(list)
             }
         };
@@ -287,15 +285,7 @@ struct Record {
 impl ScopeStore {
     /// The value bound to `k`, if any.
     fn kv(&self, k: &str) -> worker::Result<Option<String>> {
-        #[derive(Deserialize)]
-        struct Row {
-            v: String,
-        }
-        let rows: Vec<Row> = self
-            .sql
-            .exec("SELECT v FROM kv WHERE k = ?", vec![k.into()])?
-            .to_array()?;
-        Ok(rows.into_iter().next().map(|r| r.v))
+        sql::value(&self.sql, "SELECT v FROM kv WHERE k = ?", vec![k.into()])
     }
 
     /// Counts the checks' costs together: all of them, or (when one is over its limit
@@ -316,15 +306,11 @@ impl ScopeStore {
         for c in &checks {
             let window = c.window_seconds.max(1);
             let start = (c.now / window * window) as i64;
-            let row: Option<Row> = self
-                .sql
-                .exec(
-                    "SELECT window_start, count FROM counters WHERE name = ?",
-                    vec![c.counter.as_str().into()],
-                )?
-                .to_array()?
-                .into_iter()
-                .next();
+            let row: Option<Row> = sql::row(
+                &self.sql,
+                "SELECT window_start, count FROM counters WHERE name = ?",
+                vec![c.counter.as_str().into()],
+            )?;
             let used = match row {
                 Some(r) if r.window_start == start => r.count,
                 _ => 0,
@@ -375,16 +361,12 @@ impl ScopeStore {
             owner: String,
             status: Option<i64>,
         }
-        let rows: Vec<Row> = self
-            .sql
-            .exec(
-                "SELECT owner, status FROM idempotency WHERE key = ?",
-                vec![key.into()],
-            )?
-            .to_array()?;
-        Ok(rows
-            .first()
-            .is_some_and(|r| may_settle(&r.owner, r.status.is_some(), caller)))
+        let row: Option<Row> = sql::row(
+            &self.sql,
+            "SELECT owner, status FROM idempotency WHERE key = ?",
+            vec![key.into()],
+        )?;
+        Ok(row.is_some_and(|r| may_settle(&r.owner, r.status.is_some(), caller)))
     }
 
     fn begin(&self, b: IdemBegin) -> worker::Result<IdemState> {
@@ -398,15 +380,11 @@ impl ScopeStore {
             lease_ms: i64,
             checkpoint: Option<String>,
         }
-        let row: Option<Row> = self
-            .sql
-            .exec(
-                "SELECT fingerprint, status, body, content, started_ms, lease_ms, checkpoint FROM idempotency WHERE key = ?",
-                vec![b.key.clone().into()],
-            )?
-            .to_array()?
-            .into_iter()
-            .next();
+        let row: Option<Row> = sql::row(
+            &self.sql,
+            "SELECT fingerprint, status, body, content, started_ms, lease_ms, checkpoint FROM idempotency WHERE key = ?",
+            vec![b.key.clone().into()],
+        )?;
         let held = row.as_ref().map(|r| Held {
             fingerprint: &r.fingerprint,
             done: r.status.is_some() && r.body.is_some(),

@@ -582,7 +582,13 @@ async fn session_token(w: &Web) -> Result<String, ApiError> {
     })?;
     let text = w
         .edge()
-        .send("POST", "/v1/sessions", None, Some(body), None)
+        .send(
+            "POST",
+            onboarding_core::paths::SESSIONS,
+            None,
+            Some(body),
+            None,
+        )
         .await?;
     let s: api::Session = parse(Ok(text))?;
     let ms = js_sys::Date::parse(&s.expires_at);
@@ -773,11 +779,12 @@ fn start_events(w: &Shared) {
         let mut backoff = 1000;
         loop {
             // The current token each time (it is renewed while the stream runs).
-            let Some((path, token)) =
-                w.journey.borrow().tenant().map(|(id, token)| {
-                    (["/v1/tenants/", id, "/events"].concat(), token.to_owned())
-                })
-            else {
+            let Some((path, token)) = w.journey.borrow().tenant().map(|(id, token)| {
+                (
+                    onboarding_core::paths::fill(onboarding_core::paths::EVENTS, &[id]),
+                    token.to_owned(),
+                )
+            }) else {
                 return;
             };
             let edge = w.edge();

@@ -134,6 +134,15 @@ impl HostedPage {
         }
     }
 
+    /// The edge's path template that starts it ([`crate::paths`]).
+    pub fn template(self) -> &'static str {
+        match self {
+            HostedPage::Clave => crate::paths::CLAVE,
+            HostedPage::Kyc => crate::paths::KYC,
+            HostedPage::Bank => crate::paths::BANK_CONNECTIONS,
+        }
+    }
+
     /// The field of [`HostedStarted`] that carries its URL.
     pub fn url_field(self) -> &'static str {
         match self {

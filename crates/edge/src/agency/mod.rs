@@ -48,10 +48,10 @@ pub async fn document_content(
     tenant_id: &str,
     doc_id: &str,
 ) -> AppResult<Response> {
-    let view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
+    let current = owned(ctx, agency, tenant_id).await?.status().await?;
     // Only a document this tenant's state knows (uploaded here or announced by an
     // upstream event, e.g. Cl@ve's): anything else is a 404, not an upstream error.
-    let known = view["status"]["steps"]["documents"]["items"]
+    let known = current.status["steps"]["documents"]["items"]
         .as_array()
         .is_some_and(|items| items.iter().any(|i| i["documentId"] == doc_id));
     if !known {

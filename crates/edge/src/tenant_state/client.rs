@@ -1,5 +1,6 @@
 //! The worker's side of [`super::TenantState`]: one stub per tenant id.
 
+use onboarding_core::model::api::AgencyTenantView;
 use onboarding_core::model::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
@@ -186,8 +187,8 @@ impl TenantHandle {
     ///
     /// # Errors
     /// 404 when unknown, 500 when the object fails.
-    pub async fn agency_view(&self) -> AppResult<serde_json::Value> {
-        self.ask::<Option<serde_json::Value>>(&TenantCall::AgencyView)
+    pub async fn agency_view(&self) -> AppResult<AgencyTenantView> {
+        self.ask::<Option<AgencyTenantView>>(&TenantCall::AgencyView)
             .await?
             .ok_or(AppError::Problem(ProblemCode::NotFound))
     }

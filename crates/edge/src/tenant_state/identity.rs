@@ -201,10 +201,11 @@ impl TenantState {
             detail: String,
         }
         let record = self.identity_record()?;
-        let rows: Vec<Row> = self
-            .sql
-            .exec("SELECT inquiry_id, detail FROM inquiry_details", None)?
-            .to_array()?;
+        let rows: Vec<Row> = crate::sql::rows(
+            &self.sql,
+            "SELECT inquiry_id, detail FROM inquiry_details",
+            None,
+        )?;
         let inquiries: Vec<serde_json::Value> = record
             .inquiries
             .iter()

@@ -12,9 +12,13 @@ pub mod live;
 pub mod sse;
 
 use onboarding_core::event_order::{StepClock, Verdict};
+use onboarding_core::model::api::{AgencyTenantView, RecordedEvent};
 use onboarding_core::model::status::{Startable, Status};
+use onboarding_core::model::value::JsonValue;
 use onboarding_core::model::webhook::{Event, EventData};
 use serde::{Deserialize, Serialize};
+
+use crate::sql;
 use worker::{
     DurableObject, Env, Request, Response, SqlStorage, State, WebSocket, WebSocketIncomingMessage,
     durable_object,
@@ -126,7 +130,7 @@ pub enum TenantCall {
         /// Last sequence number seen.
         after: i64,
     },
-    /// Everything the agency may see → `Option<serde_json::Value>`.
+    /// Everything the agency may see → `Option<AgencyTenantView>`.
     AgencyView,
     /// The raw body of an accepted upstream event → `Option<String>`.
     #[serde(rename_all = "camelCase")]
@@ -194,18 +198,9 @@ pub struct Served {
     pub instance: u32,
 }
 
-#[derive(Deserialize)]
-struct KvRow {
-    v: String,
-}
-
 impl TenantState {
     fn get(&self, k: &str) -> worker::Result<Option<String>> {
-        let rows: Vec<KvRow> = self
-            .sql
-            .exec("SELECT v FROM kv WHERE k = ?", vec![k.into()])?
-            .to_array()?;
-        Ok(rows.into_iter().next().map(|r| r.v))
+        sql::value(&self.sql, "SELECT v FROM kv WHERE k = ?", vec![k.into()])
     }
 
     fn put(&self, k: &str, v: &str) -> worker::Result<()> {
@@ -254,15 +249,11 @@ impl TenantState {
     }
 
     fn last_seq(&self) -> worker::Result<i64> {
-        #[derive(Deserialize)]
-        struct Row {
-            seq: Option<i64>,
-        }
-        let rows: Vec<Row> = self
-            .sql
-            .exec("SELECT MAX(seq) AS seq FROM log", None)?
-            .to_array()?;
-        Ok(rows.into_iter().next().and_then(|r| r.seq).unwrap_or(0))
+        Ok(
+            sql::value::<Option<i64>>(&self.sql, "SELECT MAX(seq) AS v FROM log", None)?
+                .flatten()
+                .unwrap_or(0),
+        )
     }
 
     /// Creates the state, bound to `rec.agency` for good. `None` when the tenant id is
@@ -328,21 +319,15 @@ impl TenantState {
         let Some(rec) = self.record()? else {
             return Err(worker::Error::RustError("no tenant".into()));
         };
-        #[derive(Deserialize)]
-        struct Seen {
-            relay_enqueued: i64,
-        }
-        let seen: Vec<Seen> = self
-            .sql
-            .exec(
-                "SELECT relay_enqueued FROM log WHERE event_id = ?",
-                vec![event.id.as_str().into()],
-            )?
-            .to_array()?;
-        if let Some(s) = seen.first() {
+        let seen: Option<i64> = sql::value(
+            &self.sql,
+            "SELECT relay_enqueued AS v FROM log WHERE event_id = ?",
+            vec![event.id.as_str().into()],
+        )?;
+        if let Some(relay_enqueued) = seen {
             return Ok(Applied {
                 applied: false,
-                needs_relay: s.relay_enqueued == 0,
+                needs_relay: relay_enqueued == 0,
                 agency: rec.agency,
             });
         }
@@ -391,88 +376,82 @@ impl TenantState {
             seq: i64,
             status: String,
         }
-        let rows: Vec<Row> = self
-            .sql
-            .exec(
-                "SELECT seq, status FROM log WHERE seq > ? ORDER BY seq LIMIT 100",
-                vec![after.into()],
-            )?
-            .to_array()?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(LogEntry {
-                    seq: r.seq,
-                    status: serde_json::from_str(&r.status)?,
-                })
+        sql::rows::<Row>(
+            &self.sql,
+            "SELECT seq, status FROM log WHERE seq > ? ORDER BY seq LIMIT 100",
+            vec![after.into()],
+        )?
+        .into_iter()
+        .map(|r| {
+            Ok(LogEntry {
+                seq: r.seq,
+                status: serde_json::from_str(&r.status)?,
             })
-            .collect()
+        })
+        .collect()
     }
 
-    fn agency_view(&self) -> worker::Result<serde_json::Value> {
-        let parse = |k: &str| -> worker::Result<serde_json::Value> {
-            Ok(match self.get(k)? {
-                Some(v) => serde_json::from_str(&v).unwrap_or(serde_json::Value::Null),
-                None => serde_json::Value::Null,
-            })
+    /// Everything the agency may see (core's [`AgencyTenantView`]).
+    fn agency_view(&self) -> worker::Result<AgencyTenantView> {
+        let parse = |k: &str| -> worker::Result<JsonValue> {
+            Ok(self
+                .get(k)?
+                .and_then(|v| serde_json::from_str(&v).ok())
+                .unwrap_or_default())
         };
         #[derive(Deserialize)]
-        struct Doc {
-            record: String,
-        }
-        let docs: Vec<Doc> = self
-            .sql
-            .exec("SELECT record FROM documents ORDER BY rowid", None)?
-            .to_array()?;
-        let docs: Vec<serde_json::Value> = docs
-            .iter()
-            .filter_map(|d| serde_json::from_str(&d.record).ok())
-            .collect();
-        #[derive(Deserialize)]
-        struct Result_ {
+        struct Stored {
             event_id: String,
-            #[serde(rename = "type")]
             kind: String,
             created_at: String,
             applied: i64,
             data: String,
         }
-        let results: Vec<Result_> = self
-            .sql
-            .exec(
-                "SELECT event_id, type, created_at, applied, data FROM results ORDER BY created_at, rowid",
-                None,
-            )?
-            .to_array()?;
-        let history = |kind: Option<&str>| -> Vec<serde_json::Value> {
-            results
-                .iter()
-                .filter(|r| kind.is_none_or(|k| r.kind == k))
-                .map(|r| {
-                    serde_json::json!({
-                        "eventId": r.event_id,
-                        "type": r.kind,
-                        "createdAt": r.created_at,
-                        "applied": r.applied != 0,
-                        "data": serde_json::from_str::<serde_json::Value>(&r.data)
-                            .unwrap_or(serde_json::Value::Null),
-                    })
-                })
-                .collect()
+        let results: Vec<RecordedEvent> = sql::rows::<Stored>(
+            &self.sql,
+            "SELECT event_id, type AS kind, created_at, applied, data FROM results ORDER BY created_at, rowid",
+            None,
+        )?
+        .into_iter()
+        .map(|r| RecordedEvent {
+            event_id: r.event_id,
+            kind: r.kind,
+            created_at: r.created_at,
+            applied: r.applied != 0,
+            data: serde_json::from_str(&r.data).unwrap_or_default(),
+        })
+        .collect();
+        let history = |kind: &str| -> Vec<RecordedEvent> {
+            results.iter().filter(|r| r.kind == kind).cloned().collect()
         };
-        Ok(serde_json::json!({
-            "tenant": parse("tenant")?,
-            "events": history(None),
-            "forensicHistory": history(Some("forensic.analysis.completed")),
-            "financialHistory": history(Some("financial.analysis.completed")),
-            "status": parse("status")?,
-            "identity": parse("identity")?,
-            "identityInquiries": self.identity_view()?,
-            "kyc": parse("kyc")?,
-            "forensic": parse("forensic")?,
-            "financial": parse("financial")?,
-            "documents": docs,
-        }))
+        let documents: Vec<JsonValue> = sql::rows::<JsonText>(
+            &self.sql,
+            "SELECT record AS v FROM documents ORDER BY rowid",
+            None,
+        )?
+        .iter()
+        .filter_map(|d| serde_json::from_str(&d.v).ok())
+        .collect();
+        Ok(AgencyTenantView {
+            tenant: parse("tenant")?,
+            forensic_history: history("forensic.analysis.completed"),
+            financial_history: history("financial.analysis.completed"),
+            events: results,
+            status: parse("status")?,
+            identity: parse("identity")?,
+            identity_inquiries: serde_json::from_value(self.identity_view()?)?,
+            kyc: parse("kyc")?,
+            forensic: parse("forensic")?,
+            financial: parse("financial")?,
+            documents: JsonValue::Array(documents),
+        })
     }
+}
+
+/// A row of one text column named `v`.
+#[derive(Deserialize)]
+struct JsonText {
+    v: String,
 }
 
 impl TenantState {
@@ -512,13 +491,11 @@ impl TenantState {
         let Some(rec) = self.record()? else {
             return Ok(());
         };
-        let rows: Vec<Row> = self
-            .sql
-            .exec(
-                "SELECT event_id, body FROM log WHERE relay_enqueued = 0 AND body != '' ORDER BY seq LIMIT ?",
-                vec![RELAY_SWEEP_BATCH.into()],
-            )?
-            .to_array()?;
+        let rows: Vec<Row> = sql::rows(
+            &self.sql,
+            "SELECT event_id, body FROM log WHERE relay_enqueued = 0 AND body != '' ORDER BY seq LIMIT ?",
+            vec![RELAY_SWEEP_BATCH.into()],
+        )?;
         let mut again = rows.len() as i64 >= RELAY_SWEEP_BATCH;
         for row in rows {
             let queued = match serde_json::from_str::<Event>(&row.body) {
@@ -600,21 +577,12 @@ impl DurableObject for TenantState {
                 serde_json::Value::Null
             }
             TenantCall::Log { after } => serde_json::to_value(self.log_after(after)?)?,
-            TenantCall::AgencyView => self.agency_view()?,
-            TenantCall::EventBody { event_id } => {
-                #[derive(Deserialize)]
-                struct Row {
-                    body: String,
-                }
-                let rows: Vec<Row> = self
-                    .sql
-                    .exec(
-                        "SELECT body FROM log WHERE event_id = ?",
-                        vec![event_id.into()],
-                    )?
-                    .to_array()?;
-                serde_json::to_value(rows.into_iter().next().map(|r| r.body))?
-            }
+            TenantCall::AgencyView => serde_json::to_value(self.agency_view()?)?,
+            TenantCall::EventBody { event_id } => serde_json::to_value(sql::value::<String>(
+                &self.sql,
+                "SELECT body AS v FROM log WHERE event_id = ?",
+                vec![event_id.into()],
+            )?)?,
             TenantCall::Identity { op, at, id } => {
                 serde_json::to_value(self.identity(op, &at, &id)?)?
             }

@@ -62,7 +62,7 @@ fn next(j: &mut Journey, fx: &mut Fx) {
     fx.push(Effect::Render(View::Live));
     fx.push(Effect::Call(Call {
         method: "POST",
-        path: "/v1/tenants".to_owned(),
+        path: onboarding_core::paths::TENANTS.to_owned(),
         auth: Auth::Session,
         body: Some(body),
         key: Some(j.tenant_key.clone()),

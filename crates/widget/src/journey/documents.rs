@@ -4,6 +4,7 @@
 
 use onboarding_core::document::{self, ContentType, DocumentKind};
 use onboarding_core::model::status::StepState;
+use onboarding_core::paths;
 
 use super::{
     Effect, FileState, Fx, Journey, NewFile, StepDef, Upload, View, mime, no_fields, nothing,
@@ -161,9 +162,8 @@ pub fn upload(j: &mut Journey, id: u32, fx: &mut Fx) {
     fx.push(Effect::Upload(Upload {
         id,
         path: [
-            "/v1/tenants/",
-            &tenant_id,
-            "/documents?kind=",
+            &paths::fill(paths::DOCUMENTS, &[&tenant_id]),
+            "?kind=",
             row.kind.as_str(),
         ]
         .concat(),

@@ -5,6 +5,7 @@ use onboarding_core::model::identity::{
     Answer, AnswersRequest, AnswersResponse, Decision, PublicInquiry,
 };
 use onboarding_core::model::status::StepState;
+use onboarding_core::paths;
 use onboarding_core::validate;
 
 use super::{
@@ -51,7 +52,7 @@ fn maybe_run_inquiry(j: &mut Journey, fx: &mut Fx) {
         device_session_id: Some(j.device_session_id.clone()),
     })
     .ok();
-    let Some(call) = j.tenant_call("POST", "/identity-inquiries", body, Reply::Inquiry) else {
+    let Some(call) = j.tenant_call("POST", paths::INQUIRIES, &[], body, Reply::Inquiry) else {
         return;
     };
     j.inquiry = Inquiry::Running;
@@ -125,7 +126,6 @@ fn submit_answers(j: &mut Journey, fx: &mut Fx) {
             })
             .collect(),
     };
-    let tail = ["/identity-inquiries/", &inq.inquiry_id, "/answers"].concat();
     j.errors.clear();
     if let Err(errors) = validate::validate_answers(&req) {
         for e in errors {
@@ -136,7 +136,13 @@ fn submit_answers(j: &mut Journey, fx: &mut Fx) {
         fx.push(Effect::Render(View::Errors(None)));
         return;
     }
-    let Some(call) = j.tenant_call("POST", &tail, api::to_json(&req).ok(), Reply::Answered) else {
+    let Some(call) = j.tenant_call(
+        "POST",
+        paths::ANSWERS,
+        &[&inq.inquiry_id],
+        api::to_json(&req).ok(),
+        Reply::Answered,
+    ) else {
         return;
     };
     j.busy = true;

@@ -25,6 +25,7 @@ use onboarding_core::document::{ContentType, DocumentKind};
 use onboarding_core::model::Product;
 use onboarding_core::model::identity::{AnswersResponse, Decision, PublicInquiry};
 use onboarding_core::model::status::{Status, StepState};
+use onboarding_core::paths;
 use onboarding_core::validate::ValidationError;
 
 use crate::action::{Action, Hosted};
@@ -493,18 +494,21 @@ impl Journey {
         self.tenant.as_ref().map(|(a, b)| (a.as_str(), b.as_str()))
     }
 
-    /// A call with the tenant token; `None` without a tenant.
+    /// A call with the tenant token to one of core's tenant paths ([`paths`]), the
+    /// tenant id and then `more` filling its parameters; `None` without a tenant.
     fn tenant_call(
         &self,
         method: &'static str,
-        tail: &str,
+        template: &str,
+        more: &[&str],
         body: Option<String>,
         reply: Reply,
     ) -> Option<Call> {
         let (id, token) = self.tenant()?;
+        let params: Vec<&str> = std::iter::once(id).chain(more.iter().copied()).collect();
         Some(Call {
             method,
-            path: ["/v1/tenants/", id, tail].concat(),
+            path: paths::fill(template, &params),
             auth: Auth::Tenant(token.to_owned()),
             body,
             key: None,
@@ -514,7 +518,7 @@ impl Journey {
 
     fn call_status(&self, fx: &mut Fx) {
         fx.extend(
-            self.tenant_call("GET", "/status", None, Reply::Status)
+            self.tenant_call("GET", paths::STATUS, &[], None, Reply::Status)
                 .map(Effect::Call),
         );
     }
@@ -629,7 +633,7 @@ impl Journey {
             Event::Renewed(id, r) => self.renewed(&id, r, fx),
             Event::Timer(Timer::Renew) => {
                 fx.extend(
-                    self.tenant_call("POST", "/session", None, Reply::Renewed)
+                    self.tenant_call("POST", paths::SESSION, &[], None, Reply::Renewed)
                         .map(Effect::Call),
                 );
             }
@@ -667,7 +671,7 @@ impl Journey {
             fx.push(Effect::StartEvents(s.tenant_id, s.token));
             self.call_status(fx);
             fx.extend(
-                self.tenant_call("POST", "/session", None, Reply::Renewed)
+                self.tenant_call("POST", paths::SESSION, &[], None, Reply::Renewed)
                     .map(Effect::Call),
             );
         } else {
@@ -725,7 +729,7 @@ impl Journey {
                 let Some((id, token)) = self.tenant() else {
                     return;
                 };
-                let path = ["/v1/tenants/", id, "/", which.path()].concat();
+                let path = paths::fill(which.template(), &[id]);
                 fx.push(Effect::OpenHosted(which, path, token.to_owned()));
                 self.busy = true;
                 fx.push(Effect::Render(View::Live));
@@ -974,7 +978,7 @@ impl Journey {
 fn session_call() -> Call {
     Call {
         method: "POST",
-        path: "/v1/sessions".to_owned(),
+        path: paths::SESSIONS.to_owned(),
         auth: Auth::None,
         body: None,
         key: None,
