@@ -51,9 +51,13 @@ pub async fn document_content(
     let current = owned(ctx, agency, tenant_id).await?.status().await?;
     // Only a document this tenant's state knows (uploaded here or announced by an
     // upstream event, e.g. Cl@ve's): anything else is a 404, not an upstream error.
-    let known = current.status["steps"]["documents"]["items"]
-        .as_array()
-        .is_some_and(|items| items.iter().any(|i| i["documentId"] == doc_id));
+    let known = current
+        .status
+        .steps
+        .documents
+        .items
+        .iter()
+        .any(|i| i.document_id == doc_id);
     if !known {
         return Err(AppError::Problem(ProblemCode::NotFound));
     }

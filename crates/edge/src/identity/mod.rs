@@ -63,10 +63,7 @@ pub async fn inquire(
         })
         .await?
     {
-        IdentityOutcome::Start { request } => request
-            .map(serde_json::from_value)
-            .transpose()?
-            .unwrap_or_default(),
+        IdentityOutcome::Start { request } => request.map(|r| *r).unwrap_or_default(),
         // A reload while the challenge is open: the same inquiry, no upstream call.
         IdentityOutcome::Resume { inquiry } => return http::json(200, &inquiry),
         IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),

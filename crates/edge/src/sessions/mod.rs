@@ -67,7 +67,7 @@ pub async fn refresh(ctx: &Ctx, who: auth::Caller, tenant_id: &str) -> AppResult
         .await?
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let current = handle.status().await?.status;
-    if current.get("complete").and_then(serde_json::Value::as_bool) == Some(true) {
+    if current.complete {
         return Err(AppError::Problem(ProblemCode::OnboardingComplete));
     }
     let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;

@@ -48,7 +48,7 @@ impl TenantHandle {
     /// object fails.
     pub async fn init(&self, rec: &TenantRecord) -> AppResult<LogEntry> {
         self.ask::<Option<LogEntry>>(&TenantCall::Init {
-            record: rec.clone(),
+            record: Box::new(rec.clone()),
         })
         .await?
         .ok_or(AppError::Problem(ProblemCode::TenantUnavailable))

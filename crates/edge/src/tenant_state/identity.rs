@@ -72,7 +72,7 @@ pub enum IdentityOutcome {
     Start {
         /// The tenant's request (`TenantRecord::request`).
         #[serde(default)]
-        request: Option<serde_json::Value>,
+        request: Option<Box<onboarding_core::model::TenantRequest>>,
     },
     /// Answer with this open inquiry (no upstream call).
     Resume {
@@ -123,7 +123,7 @@ impl TenantState {
                     status.started(Startable::Identity, at);
                     kind = Some("identity.started");
                     IdentityOutcome::Start {
-                        request: self.record()?.and_then(|r| r.request),
+                        request: self.record()?.and_then(|r| r.request).map(Box::new),
                     }
                 }
                 Ok(Begin::Resume(inquiry)) => IdentityOutcome::Resume { inquiry },

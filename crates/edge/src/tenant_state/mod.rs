@@ -30,13 +30,13 @@ use worker::{
 pub struct TenantRecord {
     /// Upstream tenant id.
     pub tenant_id: String,
-    /// Agency name.
+    /// The agency's stable id.
     pub agency: String,
     /// RFC 3339.
     pub created_at: String,
     /// The validated request (the identity inquiry is built from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request: Option<serde_json::Value>,
+    pub request: Option<onboarding_core::model::TenantRequest>,
 }
 
 /// A change made by this API (not an upstream event).
@@ -67,7 +67,7 @@ pub struct LogEntry {
     /// Sequence number (the SSE `id:`).
     pub seq: i64,
     /// The status after this change.
-    pub status: serde_json::Value,
+    pub status: Status,
 }
 
 /// Answer to an upstream event.
@@ -93,7 +93,7 @@ pub enum TenantCall {
     /// (`None`: the id is bound to another agency).
     Init {
         /// Owner and request.
-        record: TenantRecord,
+        record: Box<TenantRecord>,
     },
     /// → `Option<TenantRecord>`.
     Record,
@@ -242,7 +242,7 @@ impl TenantState {
         )?;
         let entry = LogEntry {
             seq: self.last_seq()?,
-            status: serde_json::to_value(status)?,
+            status: status.clone(),
         };
         self.push(&entry);
         Ok(entry)
@@ -277,10 +277,12 @@ impl TenantState {
     }
 
     fn current(&self) -> worker::Result<LogEntry> {
-        let status = self.get("status")?.unwrap_or_else(|| "null".into());
+        let status = self
+            .status()?
+            .ok_or_else(|| worker::Error::RustError("no status".into()))?;
         Ok(LogEntry {
             seq: self.last_seq()?,
-            status: serde_json::from_str(&status)?,
+            status,
         })
     }
 
@@ -551,7 +553,7 @@ impl DurableObject for TenantState {
         let call: TenantCall = req.json().await?;
         let known = !matches!(call, TenantCall::Init { .. }) && self.record()?.is_some();
         let out = match call {
-            TenantCall::Init { record } => serde_json::to_value(self.init(record)?)?,
+            TenantCall::Init { record } => serde_json::to_value(self.init(*record)?)?,
             TenantCall::Record => serde_json::to_value(self.record()?)?,
             TenantCall::Served => serde_json::to_value(Served {
                 served: self.served.get(),

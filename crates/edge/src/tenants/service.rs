@@ -95,7 +95,7 @@ pub async fn bind(
         tenant_id: tenant.id.clone(),
         agency: agency.id.clone(),
         created_at: http::iso(ctx.now_ms),
-        request: Some(serde_json::to_value(req)?),
+        request: Some(req.clone()),
     };
     let entry = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)
@@ -114,6 +114,6 @@ pub async fn bind(
     Ok(TenantCreated {
         tenant_id: tenant.id,
         session_token: token,
-        status: serde_json::from_value(entry.status)?,
+        status: entry.status,
     })
 }
