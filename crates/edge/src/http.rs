@@ -28,12 +28,23 @@ pub struct Ctx {
     pub now_ms: u64,
     /// The agency the request turned out to act for (set by auth; logged).
     pub agency_id: std::cell::RefCell<Option<String>>,
+    /// The request's execution context: work that may finish after the reply
+    /// ([`Ctx::after_reply`]).
+    pub waiter: Option<worker::Context>,
 }
 
 impl Ctx {
     /// The agency registry, cached as the settings say.
     pub fn registry(&self) -> crate::registry::Registry<'_> {
         crate::registry::Registry::new(&self.env, self.settings.agency_cache_seconds)
+    }
+
+    /// Runs `work` after the reply is sent (the runtime keeps the request alive for
+    /// it); without an execution context (tests), it is dropped.
+    pub fn after_reply(&self, work: impl std::future::Future<Output = ()> + 'static) {
+        if let Some(waiter) = &self.waiter {
+            waiter.wait_until(work);
+        }
     }
 
     /// Records which agency this request acts for (its log line names it).

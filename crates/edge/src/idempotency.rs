@@ -188,6 +188,35 @@ impl Lease<'_> {
             .await
     }
 
+    /// [`Lease::finish`] after the reply: the answer is already known, and until the
+    /// record is written a retry either waits for the lease or, past it, runs again —
+    /// which the upstream's own idempotency key makes safe (it answers the tenant the
+    /// first run created). Keeps the record off the request's critical path.
+    ///
+    /// # Errors
+    /// 500 when the body cannot be encoded or the store cannot be named.
+    pub fn finish_after_reply(
+        self,
+        status: u16,
+        body: &serde_json::Value,
+        content: Option<String>,
+    ) -> AppResult<()> {
+        let finish = IdemFinish {
+            key: self.key,
+            owner: self.owner,
+            status,
+            body: serde_json::to_string(body)?,
+            content,
+        };
+        let store = Store::new(&self.ctx.env, &self.scope)?;
+        self.ctx.after_reply(async move {
+            if let Err(e) = store.idem_finish(finish).await {
+                let _ = e.log_detail();
+            }
+        });
+        Ok(())
+    }
+
     /// Records progress that must survive a failure (the upstream tenant just created),
     /// so a retry under the same key resumes from it instead of repeating the upstream
     /// call. Returns false when this request no longer owned the key.

@@ -35,7 +35,7 @@ use crate::http::Ctx;
 use crate::routes::Route;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
     let started = http::now_ms();
     let request_id = http::random_hex(8).unwrap_or_else(|_| "0".into());
     let locale = Locale::negotiate(&http::header(&req, "Accept-Language").unwrap_or_default());
@@ -97,6 +97,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         client_ip: http::header(&req, "CF-Connecting-IP").unwrap_or_else(|| "0.0.0.0".into()),
         now_ms: started,
         agency_id: Default::default(),
+        waiter: Some(waiter),
     });
     let result = match (matched, &ctx) {
         (Ok((route, params)), Ok(ctx)) => dispatch(route, params, req, ctx).await,

@@ -89,21 +89,17 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         }
         Begun::Run(lease) => lease,
     };
-    // A failure after the upstream call must not lead to a second upstream tenant:
-    // the id is checkpointed under the key, and a retry binds that same tenant. A
-    // crash before the checkpoint (after the upstream's commit, before its reply
-    // reached us) is covered by the upstream's own key: the retry's call answers the
-    // tenant the first one created.
+    // Two object round trips on the critical path: taking the key (with the limits)
+    // and binding the tenant. A failure after the upstream call never leads to a
+    // second upstream tenant: the upstream's own key (derived from ours) makes the
+    // retry's call answer the tenant the first one created, so nothing needs to be
+    // recorded in between, and the replay record is written after the reply.
     let created = async {
         let tenant_id = match lease.checkpoint.clone() {
+            // A record from before this change (or another route's resume).
             Some(id) => id,
             // Counted when the key was taken.
-            None => {
-                let id =
-                    service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
-                lease.save_checkpoint(&id).await?;
-                id
-            }
+            None => service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?,
         };
         service::bind(ctx, &body, &claims, &agency, tenant_id).await
     }
@@ -111,7 +107,7 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     match created {
         Ok(created) => {
             let value = serde_json::to_value(&created)?;
-            lease.finish(201, &value, None).await?;
+            lease.finish_after_reply(201, &value, None)?;
             http::json(201, &value)
         }
         Err(e) => {
