@@ -15,7 +15,6 @@
 //! over.
 
 use onboarding_core::model::problem::ProblemCode;
-use std::future::Future;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -260,40 +259,4 @@ pub fn replayed(status: u16, body: &serde_json::Value) -> AppResult<Response> {
     let resp = http::json(status, body)?;
     let _ = resp.headers().set("Idempotent-Replayed", "true");
     Ok(resp)
-}
-
-/// Runs `op` once per `key` in `scope` (the fingerprint covers the whole request).
-/// Without a key it just runs.
-///
-/// # Errors
-/// `op`'s error (the key is then released for a retry), and those of [`begin`].
-pub async fn run<F, Fut>(
-    ctx: &Ctx,
-    scope: &str,
-    key: Option<String>,
-    fingerprint: String,
-    lease_ms: u64,
-    op: F,
-) -> AppResult<Response>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<(u16, serde_json::Value)>>,
-{
-    let lease = match begin(ctx, scope, key, fingerprint, lease_ms, Vec::new()).await? {
-        Begun::Replay { status, body, .. } => return replayed(status, &body),
-        Begun::NoKey => None,
-        Begun::Run(lease) => Some(lease),
-    };
-    match (op().await, lease) {
-        (Ok((status, body)), Some(lease)) => {
-            lease.finish(status, &body, None).await?;
-            http::json(status, &body)
-        }
-        (Ok((status, body)), None) => http::json(status, &body),
-        (Err(e), Some(lease)) => {
-            lease.abort().await;
-            Err(e)
-        }
-        (Err(e), None) => Err(e),
-    }
 }
