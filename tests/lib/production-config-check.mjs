@@ -58,7 +58,12 @@ try {
     assert.equal(r.type, "application/problem+json", p);
     assert.equal(r.json.code, "configuration_error", p);
   }
-  const log = readFileSync(child.log, "utf8");
+  // wrangler writes the worker's console lines a moment after the response.
+  let log = "";
+  for (let i = 0; i < 50 && !/dev wiring outside dev/.test(log); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    log = readFileSync(child.log, "utf8");
+  }
   assert.match(log, /dev wiring outside dev/, "the log says why");
   await stop(child);
 
