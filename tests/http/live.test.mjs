@@ -6,6 +6,8 @@
 // one over the cap ends the oldest).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
+import { randomBytes } from "node:crypto";
 import { api, tenant, devVars, mintToken, pumpSse, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const SECRET = devVars().SKOR_WEBHOOK_SECRET;
@@ -126,5 +128,144 @@ test("live: a tenant's open streams are capped: a new one over the cap ends the 
     for (const s of streams.slice(1)) await until("pushed to each open stream", () => s.frames.some((f) => f.id > seq));
   } finally {
     for (const s of streams) s.ctrl.abort();
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// The widget's transport: a WebSocket the object accepts itself (Hibernation API),
+// opened with a single-use ticket (a browser's WebSocket sends no header, and no
+// long-lived token goes in a URL).
+
+const WS_BASE = BASE.replace(/^http/, "ws");
+
+const ticketFor = (t, token = t.token) => api(`/v1/tenants/${t.tenantId}/live-tickets`, { token, method: "POST" });
+
+/** Opens the socket; frames are parsed StatusEntry values, `closed` resolves to the code. */
+function socket(t, ticket, after) {
+  const ws = new WebSocket(`${WS_BASE}/v1/tenants/${t.tenantId}/live?ticket=${ticket}${after !== undefined ? `&after=${after}` : ""}`);
+  const frames = [];
+  const texts = [];
+  ws.addEventListener("message", (e) => {
+    texts.push(e.data);
+    if (e.data !== "pong") frames.push(JSON.parse(e.data));
+  });
+  const closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+  return { ws, frames, texts, closed };
+}
+
+async function connect(t, token = t.token, after) {
+  const r = await ticketFor(t, token);
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.ticket, /^[0-9a-f]{32}$/);
+  return { ...socket(t, r.json.ticket, after), ticket: r.json.ticket };
+}
+
+/** The status of an upgrade request (101 when the socket opened). */
+function upgradeStatus(path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${BASE}${path}`, {
+      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": randomBytes(16).toString("base64"), ...headers },
+    });
+    req.on("upgrade", (res, sock) => {
+      sock.destroy();
+      resolve(101);
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("live (WebSocket): a ticket opens one connection, once; idle sockets cost no object request; a change reaches them", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const sockets = [];
+  try {
+    for (let i = 0; i < 5; i++) sockets.push(await connect(t));
+    for (const s of sockets) await until("current status first", () => s.frames.length >= 1);
+    assert.equal(sockets[0].frames[0].status.tenantId, t.tenantId);
+    const before = await served(t.tenantId);
+    // A keep-alive is answered by the runtime, not by the object.
+    sockets[0].ws.send("ping");
+    await until("pong", () => sockets[0].texts.includes("pong"));
+    await sleep(3000);
+    const after = await served(t.tenantId);
+    assert.equal(servedBetween(before, after), 0, "object requests while 5 sockets idled 3 s");
+    const seq = sockets[0].frames.at(-1).seq;
+    assert.equal((await deliver(t.tenantId, `evt_ws_${Date.now()}`)).status, 200);
+    for (const s of sockets) await until("pushed to every socket", () => s.frames.some((f) => f.seq > seq && f.status.steps?.kyc === "verified"));
+    // Single use: the ticket that opened a socket opens nothing more.
+    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${sockets[0].ticket}`), 401);
+    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${"0".repeat(32)}`), 401);
+    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live`), 401);
+    // Another tenant's ticket does not open this one.
+    const other = await tenant();
+    const foreign = (await ticketFor(other)).json.ticket;
+    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${foreign}`), 401);
+    // Without an upgrade: a problem that says so. Without a token: no ticket.
+    const plain = await api(`/v1/tenants/${t.tenantId}/live?ticket=${foreign}`);
+    assert.equal(plain.status, 426);
+    assert.equal(plain.json.code, "upgrade_required");
+    assert.equal((await api(`/v1/tenants/${t.tenantId}/live-tickets`, { method: "POST" })).status, 401);
+    assert.equal((await ticketFor(t, other.token)).status, 403, "a token for another tenant");
+  } finally {
+    for (const s of sockets) s.ws.close();
+  }
+});
+
+test("live (WebSocket): a reconnect with after=<seq> replays exactly what it missed", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const first = await connect(t);
+  await until("current status", () => first.frames.length >= 1);
+  const seen = first.frames.at(-1).seq;
+  first.ws.close();
+  await first.closed;
+  assert.equal((await api(`/v1/tenants/${t.tenantId}/kyc`, { token: t.token, method: "POST" })).status, 200);
+  assert.equal((await deliver(t.tenantId, `evt_ws_missed_${Date.now()}`)).status, 200);
+  const again = await connect(t, t.token, seen);
+  try {
+    await until("both missed changes replayed", () => again.frames.length >= 2);
+    await sleep(300);
+    assert.deepEqual(again.frames.map((f) => f.seq), [seen + 1, seen + 2]);
+    assert.equal(again.frames[0].status.steps.kyc, "pending");
+    assert.equal(again.frames[1].status.steps.kyc, "verified");
+  } finally {
+    again.ws.close();
+  }
+});
+
+test("live (WebSocket): a socket ends (4001) when the token behind its ticket expires", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const short = mintToken({ tenantId: t.tenantId, expiresAt: Math.floor(Date.now() / 1000) + 3 });
+  const s = await connect(t, short);
+  await until("current status", () => s.frames.length >= 1);
+  const t0 = Date.now();
+  const code = await Promise.race([s.closed, sleep(15_000).then(() => "still open")]);
+  assert.equal(code, 4001);
+  assert.ok((Date.now() - t0) / 1000 >= 1, "not before the expiry");
+  assert.equal((await ticketFor(t, short)).status, 401, "the expired token gets no ticket");
+});
+
+test("live (WebSocket): over the cap, the oldest socket is closed (4002)", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const sockets = [];
+  try {
+    for (let i = 0; i < 8; i++) {
+      const s = await connect(t);
+      await until("current status", () => s.frames.length >= 1);
+      sockets.push(s);
+    }
+    const codes = new Map();
+    sockets.forEach((s, i) => s.closed.then((c) => codes.set(i, c)));
+    const ninth = await connect(t);
+    await until("ninth opened", () => ninth.frames.length >= 1);
+    sockets.push(ninth);
+    await until("the oldest closed", () => codes.has(0));
+    await sleep(300);
+    assert.deepEqual([...codes], [[0, 4002]], "only the oldest, replaced");
+  } finally {
+    for (const s of sockets) s.ws.close();
   }
 });

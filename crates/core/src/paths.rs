@@ -11,6 +11,10 @@ pub const TENANTS: &str = "/v1/tenants";
 pub const STATUS: &str = "/v1/tenants/{tenantId}/status";
 /// `GET`: the tenant's status as Server-Sent Events.
 pub const EVENTS: &str = "/v1/tenants/{tenantId}/events";
+/// `POST`: a single-use ticket (30 s) for one live status connection.
+pub const LIVE_TICKETS: &str = "/v1/tenants/{tenantId}/live-tickets";
+/// `GET` with `Upgrade: websocket` and `?ticket=…[&after=<seq>]`: the live status.
+pub const LIVE: &str = "/v1/tenants/{tenantId}/live";
 /// `POST`: a fresh tenant token.
 pub const SESSION: &str = "/v1/tenants/{tenantId}/session";
 /// `POST` (upload) and `GET` (list): the tenant's documents.

@@ -163,6 +163,7 @@ async fn dispatch(
             PublicOp::OpenApi => openapi::serve(),
             PublicOp::CreateSession => sessions::create(req, ctx).await,
             PublicOp::Preflight => cors::preflight(&req, ctx, routes::cors_for(&req.path())).await,
+            PublicOp::Live => tenants::api::live(req, ctx, first).await,
         },
         Op::Session(op) => {
             let who = auth::session(&req, ctx).await?;
@@ -176,6 +177,7 @@ async fn dispatch(
             match op {
                 TenantOp::Status => tenants::api::status(ctx, id).await,
                 TenantOp::Events => tenant_state::sse::events(req, ctx, &who, id).await,
+                TenantOp::LiveTicket => tenants::api::live_ticket(ctx, &who, id).await,
                 TenantOp::RefreshSession => sessions::refresh(ctx, who, id).await,
                 TenantOp::UploadDocument => documents::api::upload(req, ctx, id).await,
                 TenantOp::ListDocuments => documents::api::list(ctx, id).await,

@@ -33,8 +33,8 @@ pub mod generate {
     use onboarding_core::model::TenantRequest;
     use onboarding_core::model::api::{
         AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded, DocumentList,
-        DocumentUploaded, Health, HostedPage, ReplayQueued, SessionToken, StartHosted,
-        StartInquiry, TenantCreated, Undelivered, WebhookReceived,
+        DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken, StartHosted,
+        StartInquiry, StatusEntry, TenantCreated, Undelivered, WebhookReceived,
     };
     use onboarding_core::model::identity::{AnswersRequest, DecisionUpdate, PublicInquiry};
     use onboarding_core::model::problem::{Problem, ProblemCode};
@@ -91,6 +91,8 @@ pub mod generate {
         Json(u16, Value),
         Events,
         Content,
+        /// `101 Switching Protocols` to a WebSocket of StatusEntry JSON texts.
+        Socket,
     }
 
     /// What one operation takes and gives, and the error statuses it can answer with.
@@ -127,6 +129,28 @@ pub mod generate {
                     &[400, 403, 413, 415, 429],
                 ),
                 PublicOp::Preflight => plain(None, Vec::new(), &[]),
+                PublicOp::Live => {
+                    // Each text frame is a StatusEntry: make it a component.
+                    s.reply::<StatusEntry>();
+                    Spec {
+                        body: None,
+                        headers: Vec::new(),
+                        query: vec![
+                            json!({
+                                "name": "ticket", "in": "query", "required": true,
+                                "description": "From POST …/live-tickets: single use, 30 s",
+                                "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+                            }),
+                            json!({
+                                "name": "after", "in": "query", "required": false,
+                                "description": "Replay the changes after this sequence number",
+                                "schema": {"type": "string", "pattern": "^[0-9]{1,15}$"}
+                            }),
+                        ],
+                        replies: vec![Reply::Socket],
+                        errors: vec![400, 401, 404, 426],
+                    }
+                }
             },
             Op::Session(SessionOp::CreateTenant) => Spec {
                 body: Some(Body::Json(s.request::<TenantRequest>(), true)),
@@ -156,6 +180,11 @@ pub mod generate {
                         errors: vec![400, 401, 403, 404],
                     }
                 }
+                TenantOp::LiveTicket => plain(
+                    None,
+                    vec![Reply::Json(201, s.reply::<LiveTicket>())],
+                    &[401, 403, 404],
+                ),
                 TenantOp::RefreshSession => plain(
                     None,
                     vec![Reply::Json(200, s.reply::<SessionToken>())],
@@ -313,6 +342,13 @@ pub mod generate {
                         }
                     }}}),
                 ),
+                Reply::Socket => {
+                    responses.insert(
+                        "101".into(),
+                        json!({"description": "Switching Protocols: a WebSocket of StatusEntry JSON texts (components/schemas/StatusEntry)"}),
+                    );
+                    continue;
+                }
                 Reply::Content => {
                     let binary = json!({"schema": {"type": "string", "contentMediaType": "application/octet-stream"}});
                     (
@@ -405,6 +441,7 @@ pub mod generate {
             413 => "Too large",
             415 => "Unsupported media type",
             422 => "Unprocessable",
+            426 => "Upgrade required",
             429 => "Too many requests",
             502 => "Upstream error",
             503 => "Upstream unavailable",

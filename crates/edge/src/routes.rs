@@ -37,6 +37,9 @@ pub enum PublicOp {
     CreateSession,
     /// Any `OPTIONS` (CORS preflight).
     Preflight,
+    /// `GET …/live`: a WebSocket upgrade; the credential is a single-use ticket in
+    /// the query (a browser's WebSocket sends no header).
+    Live,
 }
 
 /// Operations of a session token.
@@ -53,6 +56,8 @@ pub enum TenantOp {
     Status,
     /// `GET …/events` (SSE).
     Events,
+    /// `POST …/live-tickets`: a ticket for one live status connection.
+    LiveTicket,
     /// `POST …/session`: a fresh token.
     RefreshSession,
     /// `POST …/documents`.
@@ -185,6 +190,20 @@ pub static ROUTES: &[Route] = &[
         paths::EVENTS,
         Agencies,
         "Server-Sent Events: one `status` event (data: the Status JSON) per change, `id:` lines, Last-Event-ID replay, heartbeats",
+    ),
+    r(
+        Op::Tenant(T::LiveTicket),
+        "POST",
+        paths::LIVE_TICKETS,
+        Agencies,
+        "A single-use ticket (30 s) for one live status WebSocket, living as long as this token",
+    ),
+    r(
+        Op::Public(PublicOp::Live),
+        "GET",
+        paths::LIVE,
+        Cors::None,
+        "The live status as a WebSocket (Upgrade: websocket, ?ticket=, optional ?after=<seq>): one StatusEntry JSON text per change; closes 4001 at the token's expiry, 4002 when replaced",
     ),
     r(
         Op::Tenant(T::RefreshSession),

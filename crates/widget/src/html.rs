@@ -150,6 +150,15 @@ impl Html {
     }
 }
 
+/// An element id for a field path (`applicant.name.first` → `f-applicant-name-first`).
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for c in path.chars() {
+        id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
+    }
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,18 +2,16 @@
 //!
 //! The journey (consent → details → documents → identity → bank → summary → done) is a
 //! sans-IO state machine (`journey`: typed events in, effects out, one module per
-//! step) that `app`, the web-sys layer, carries: it feeds DOM events and edge replies
-//! in and performs the effects (drawing into the host element's shadow root, calls,
-//! uploads, DOM events). Validation verdicts and their messages
+//! step) that `web::app`, the web-sys layer, carries: it feeds DOM events and edge
+//! replies in and performs the effects (drawing into the host element's shadow root,
+//! calls, DOM events). Everything outside `web/` is pure (no `web_sys`), built and
+//! tested natively. Validation verdicts and their messages
 //! come from `onboarding-core`, the same code the edge runs; this crate only translates
 //! between the browser and core. The JS loader (`js/onboarding.js`) defines the custom
 //! element and calls [`mount`].
 
 pub mod action;
 pub mod api;
-pub mod app;
-pub mod device;
-pub mod dom;
 pub mod form;
 pub mod html;
 pub mod i18n;
@@ -21,10 +19,10 @@ pub mod journey;
 pub mod json;
 pub mod map;
 pub mod resume;
-pub mod sse;
-pub mod status_stream;
-pub mod upload;
 mod view;
+pub mod web;
+
+use web::{app, device};
 
 use wasm_bindgen::prelude::*;
 

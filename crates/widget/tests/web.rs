@@ -7,7 +7,7 @@
 //! response, then that `abort()` ends a second upload as `Aborted`.
 #![cfg(target_arch = "wasm32")]
 
-use onboarding_widget::upload::{self, UploadError};
+use onboarding_widget::web::upload::{self, UploadError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -142,7 +142,7 @@ fn field_errors_on_blur_come_from_core() {
         &onboarding_core::validate::validate_field(
             "applicant.governmentId[0].value",
             "12345678A",
-            onboarding_widget::dom::today(),
+            onboarding_widget::web::dom::today(),
         )
         .unwrap(),
     );

@@ -39,6 +39,31 @@ pub struct SessionToken {
     pub expires_at: String,
 }
 
+/// `201` of `POST /v1/tenants/{id}/live-tickets`: opens one live status connection
+/// (`GET /v1/tenants/{id}/live?ticket=…`, a WebSocket) within `expiresIn` seconds, once.
+/// The connection then lives until the token that asked for the ticket expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LiveTicket {
+    /// 32 lowercase hex characters.
+    pub ticket: String,
+    /// Seconds left to use it.
+    pub expires_in: u32,
+}
+
+/// One frame of the live status connection (and one SSE `status` event: `id:` is
+/// `seq`, `data:` the status): the status after a change and its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StatusEntry {
+    /// Sequence number: a reconnect replays the entries after the last one seen.
+    pub seq: i64,
+    /// The status after this change.
+    pub status: Status,
+}
+
 /// `201` of `POST /v1/tenants`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -74,6 +74,7 @@ problem_codes! {
     UnsupportedMediaType = "unsupported_media_type", 415, "Tipo de contenido no admitido", "Unsupported media type";
     ValidationFailed = "validation_failed", 422, "Los datos no son válidos", "Validation failed";
     IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request";
+    UpgradeRequired = "upgrade_required", 426, "Esta ruta solo acepta una conexión WebSocket", "This route only takes a WebSocket connection";
     RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests";
     InternalError = "internal_error", 500, "Error interno", "Internal error";
     ConfigurationError = "configuration_error", 503, "Error de configuración del servicio", "Service configuration error";

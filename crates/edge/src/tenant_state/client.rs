@@ -3,7 +3,7 @@
 use onboarding_core::model::api::AgencyTenantView;
 use onboarding_core::model::problem::ProblemCode;
 use serde::de::DeserializeOwned;
-use worker::{Env, Headers, Method, Request, RequestInit, Stub};
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use super::identity::{IdentityOp, IdentityOutcome};
 use super::live::{Feed, Watch};
@@ -155,31 +155,54 @@ impl TenantHandle {
         .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 
-    /// Opens a status connection to the object (a WebSocket it holds through the
-    /// Hibernation API: nothing is asked of it until a change is pushed).
+    /// A single-use ticket for one live status connection of a token expiring at
+    /// `expires_at` (unix seconds).
     ///
     /// # Errors
-    /// 404 unknown tenant, 401 past the token's expiry, 500 when the object fails.
-    pub async fn watch(&self, watch: Watch) -> AppResult<Feed> {
+    /// 404 when unknown, 500 when the object fails.
+    pub async fn ticket(&self, expires_at: u64) -> AppResult<String> {
+        self.ask::<Option<String>>(&TenantCall::Ticket { expires_at })
+            .await?
+            .ok_or(AppError::Problem(ProblemCode::NotFound))
+    }
+
+    /// Hands a browser's WebSocket upgrade to the object: the reply (`101` with the
+    /// socket) goes back to the browser as it is, so the connection is the object's
+    /// own, hibernating between changes; the worker is not in the middle.
+    ///
+    /// # Errors
+    /// 404 unknown tenant, 401 unknown, used or stale ticket, 500 when the object fails.
+    pub async fn connect(&self, watch: &Watch) -> AppResult<Response> {
+        let resp = self.upgrade(watch).await?;
+        match resp.status_code() {
+            101 => Ok(resp),
+            s => Err(refused(s)),
+        }
+    }
+
+    async fn upgrade(&self, watch: &Watch) -> AppResult<Response> {
         let headers = Headers::new();
         headers.set("Upgrade", "websocket")?;
         let mut init = RequestInit::new();
         init.with_headers(headers);
         let req =
             Request::new_with_init(&format!("https://tenant/watch?{}", watch.query()), &init)?;
-        let resp = self.stub.fetch_with_request(req).await?;
-        match resp.status_code() {
-            101 => match resp.websocket() {
-                Some(ws) => Ok(Feed::open(ws)?),
-                None => Err(AppError::Internal(
-                    "status connection without a socket".into(),
-                )),
-            },
-            401 => Err(AppError::Problem(ProblemCode::Unauthorized)),
-            404 => Err(AppError::Problem(ProblemCode::NotFound)),
-            s => Err(AppError::Internal(format!(
-                "tenant state answered {s} to watch"
-            ))),
+        Ok(self.stub.fetch_with_request(req).await?)
+    }
+
+    /// Opens a status connection to the object (a WebSocket it holds through the
+    /// Hibernation API: nothing is asked of it until a change is pushed).
+    ///
+    /// # Errors
+    /// 404 unknown tenant, 401 past the token's expiry, 500 when the object fails.
+    pub async fn watch(&self, watch: Watch) -> AppResult<Feed> {
+        let resp = self.upgrade(&watch).await?;
+        match (resp.status_code(), resp.websocket()) {
+            (101, Some(ws)) => Ok(Feed::open(ws)?),
+            (101, None) => Err(AppError::Internal(
+                "status connection without a socket".into(),
+            )),
+            (s, _) => Err(refused(s)),
         }
     }
 
@@ -191,5 +214,14 @@ impl TenantHandle {
         self.ask::<Option<AgencyTenantView>>(&TenantCall::AgencyView)
             .await?
             .ok_or(AppError::Problem(ProblemCode::NotFound))
+    }
+}
+
+/// The error of a refused status connection.
+fn refused(status: u16) -> AppError {
+    match status {
+        401 => AppError::Problem(ProblemCode::Unauthorized),
+        404 => AppError::Problem(ProblemCode::NotFound),
+        s => AppError::Internal(format!("tenant state answered {s} to watch")),
     }
 }

@@ -46,21 +46,40 @@ struct Watcher {
     opened_at: u64,
 }
 
+/// What entitles a connection, and so until when it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grant {
+    /// The worker verified a token expiring at these unix seconds (SSE).
+    Until(u64),
+    /// A single-use ticket from [`TenantState::issue_ticket`] (the widget's WebSocket,
+    /// which reaches the object directly): it carries its token's expiry.
+    Ticket(String),
+}
+
 /// How a connection is asked for (the query of the upgrade request the worker builds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watch {
     /// Replay the entries after this sequence number; `None`: the current status.
     pub after: Option<i64>,
-    /// Unix seconds: the token's expiry.
-    pub expires_at: u64,
+    /// What entitles it.
+    pub grant: Grant,
     /// Most open connections for this tenant.
     pub cap: usize,
+}
+
+/// A ticket as issued: 32 lowercase hex characters.
+pub fn is_ticket(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 impl Watch {
     /// The upgrade URL's query.
     pub fn query(&self) -> String {
-        let mut q = format!("expires={}&cap={}", self.expires_at, self.cap);
+        let mut q = match &self.grant {
+            Grant::Until(at) => format!("expires={at}"),
+            Grant::Ticket(t) => format!("ticket={t}"),
+        };
+        q.push_str(&format!("&cap={}", self.cap));
         if let Some(after) = self.after {
             q.push_str(&format!("&after={after}"));
         }
@@ -69,23 +88,31 @@ impl Watch {
 
     /// Reads [`Watch::query`] back; `None` when it is not one.
     pub fn parse(query: &str) -> Option<Self> {
-        let (mut after, mut expires_at, mut cap) = (None, None, None);
+        let (mut after, mut grant, mut cap) = (None, None, None);
         for pair in query.split('&') {
             let (k, v) = pair.split_once('=')?;
             match k {
                 "after" => after = Some(v.parse().ok()?),
-                "expires" => expires_at = Some(v.parse().ok()?),
+                "expires" if grant.is_none() => grant = Some(Grant::Until(v.parse().ok()?)),
+                "ticket" if grant.is_none() && is_ticket(v) => {
+                    grant = Some(Grant::Ticket(v.to_owned()));
+                }
                 "cap" => cap = Some(v.parse().ok()?),
                 _ => return None,
             }
         }
         Some(Watch {
             after,
-            expires_at: expires_at?,
+            grant: grant?,
             cap: cap?,
         })
     }
 }
+
+/// How long a ticket may wait for its connection.
+pub const TICKET_SECONDS: u32 = 30;
+/// Most unused tickets a tenant holds (the oldest go first).
+const TICKETS_KEPT: i64 = 16;
 
 fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
@@ -107,14 +134,26 @@ impl TenantState {
         if self.record()?.is_none() {
             return Response::error("no tenant", 404);
         }
-        if watch.expires_at <= now_secs() {
+        let expires_at = match &watch.grant {
+            Grant::Until(at) => *at,
+            Grant::Ticket(t) => match self.redeem_ticket(t)? {
+                Some(at) => at,
+                None => return Response::error("no such ticket", 401),
+            },
+        };
+        if expires_at <= now_secs() {
             return Response::error("token expired", 401);
         }
         self.make_room(watch.cap.max(1) - 1);
         let pair = WebSocketPair::new()?;
+        // A client's keep-alive `ping` is answered by the runtime without waking the
+        // object (no request, no duration).
+        if let Ok(ping) = worker::worker_sys::WebSocketRequestResponsePair::new("ping", "pong") {
+            self.state.set_websocket_auto_response(&ping);
+        }
         self.state.accept_web_socket(&pair.server);
         pair.server.serialize_attachment(Watcher {
-            expires_at: watch.expires_at,
+            expires_at,
             opened_at: js_sys::Date::now() as u64,
         })?;
         match watch.after {
@@ -128,8 +167,46 @@ impl TenantState {
                 }
             },
         }
-        self.arm(watch.expires_at.saturating_mul(1000)).await?;
+        self.arm(expires_at.saturating_mul(1000)).await?;
         Response::from_websocket(pair.client)
+    }
+
+    /// A single-use ticket for one connection within [`TICKET_SECONDS`], living until
+    /// `expires_at` (the asking token's expiry, unix seconds). Stale tickets go first.
+    pub(super) fn issue_ticket(&self, expires_at: u64) -> worker::Result<String> {
+        let now = now_secs();
+        self.sql.exec(
+            "DELETE FROM tickets WHERE until <= ?",
+            vec![(now as i64).into()],
+        )?;
+        self.sql.exec(
+            "DELETE FROM tickets WHERE ticket NOT IN (SELECT ticket FROM tickets ORDER BY until DESC LIMIT ?)",
+            vec![(TICKETS_KEPT - 1).into()],
+        )?;
+        let ticket =
+            crate::http::random_hex(16).map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
+        self.sql.exec(
+            "INSERT INTO tickets (ticket, expires_at, until) VALUES (?, ?, ?)",
+            vec![
+                ticket.as_str().into(),
+                (expires_at as i64).into(),
+                ((now + u64::from(TICKET_SECONDS)) as i64).into(),
+            ],
+        )?;
+        Ok(ticket)
+    }
+
+    /// Uses up `ticket`: its token's expiry, or `None` when it is unknown, used or
+    /// stale.
+    fn redeem_ticket(&self, ticket: &str) -> worker::Result<Option<u64>> {
+        let at: Option<i64> = crate::sql::value(
+            &self.sql,
+            "SELECT expires_at AS v FROM tickets WHERE ticket = ? AND until > ?",
+            vec![ticket.into(), (now_secs() as i64).into()],
+        )?;
+        self.sql
+            .exec("DELETE FROM tickets WHERE ticket = ?", vec![ticket.into()])?;
+        Ok(at.map(|a| a.max(0) as u64))
     }
 
     /// Closes the oldest connections until at most `keep` are open.
@@ -260,23 +337,23 @@ fn live(ws: &WebSocket, now: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Watch;
+    use super::{Grant, Watch};
 
     #[test]
     fn a_watch_query_round_trips_and_nothing_else_parses() {
         for w in [
             Watch {
                 after: None,
-                expires_at: 1_700_000_000,
+                grant: Grant::Until(1_700_000_000),
                 cap: 8,
             },
             Watch {
                 after: Some(42),
-                expires_at: 1,
+                grant: Grant::Ticket("0123456789abcdef0123456789abcdef".into()),
                 cap: 1,
             },
         ] {
-            assert_eq!(Watch::parse(&w.query()), Some(w));
+            assert_eq!(Watch::parse(&w.query()), Some(w.clone()));
         }
         for bad in [
             "",
@@ -284,6 +361,9 @@ mod tests {
             "cap=1",
             "expires=x&cap=1",
             "expires=1&cap=1&x=2",
+            "ticket=0123&cap=1",
+            "ticket=0123456789ABCDEF0123456789ABCDEF&cap=1",
+            "expires=1&ticket=0123456789abcdef0123456789abcdef&cap=1",
         ] {
             assert_eq!(Watch::parse(bad), None, "{bad}");
         }

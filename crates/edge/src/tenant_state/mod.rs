@@ -60,15 +60,8 @@ pub enum LocalChange {
     },
 }
 
-/// One entry of the status log.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntry {
-    /// Sequence number (the SSE `id:`).
-    pub seq: i64,
-    /// The status after this change.
-    pub status: Status,
-}
+/// One entry of the status log: core's wire frame of the live status.
+pub use onboarding_core::model::api::StatusEntry as LogEntry;
 
 /// Answer to an upstream event.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -125,6 +118,12 @@ pub enum TenantCall {
         /// Upstream event id.
         event_id: String,
     },
+    /// A single-use ticket for one live status connection → `Option<String>`.
+    #[serde(rename_all = "camelCase")]
+    Ticket {
+        /// Unix seconds: the asking token's expiry (the connection's end).
+        expires_at: u64,
+    },
     /// Status changes after a sequence number (at most 100) → `Vec<LogEntry>`.
     Log {
         /// Last sequence number seen.
@@ -173,7 +172,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT 
 CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', relay_enqueued INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS documents (document_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created_at TEXT NOT NULL, applied INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS inquiry_details (inquiry_id TEXT PRIMARY KEY, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, until INTEGER NOT NULL);";
 
 /// The Durable Object.
 #[durable_object]
@@ -577,6 +577,9 @@ impl DurableObject for TenantState {
                     vec![event_id.into()],
                 )?;
                 serde_json::Value::Null
+            }
+            TenantCall::Ticket { expires_at } => {
+                serde_json::to_value(self.issue_ticket(expires_at)?)?
             }
             TenantCall::Log { after } => serde_json::to_value(self.log_after(after)?)?,
             TenantCall::AgencyView => serde_json::to_value(self.agency_view()?)?,

@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
 use crate::tenant_state::LogEntry;
 use crate::tenant_state::client::TenantHandle;
-use crate::tenant_state::live::{Feed, Watch};
+use crate::tenant_state::live::{Feed, Grant, Watch};
 
 const HEARTBEAT_MS: u64 = 15_000;
 
@@ -58,7 +58,7 @@ pub async fn events(req: Request, ctx: &Ctx, who: &Caller, tenant_id: &str) -> A
     let feed = TenantHandle::new(&ctx.env, tenant_id)?
         .watch(Watch {
             after,
-            expires_at: who.claims.expires_at.max(0) as u64,
+            grant: Grant::Until(who.claims.expires_at.max(0) as u64),
             cap: ctx.settings.status_connections_per_tenant,
         })
         .await?;

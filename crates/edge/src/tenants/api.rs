@@ -1,7 +1,7 @@
 //! Tenant routes.
 
 use onboarding_core::model::TenantRequest;
-use onboarding_core::model::api::{HostedPage, HostedStarted, StartHosted};
+use onboarding_core::model::api::{HostedPage, HostedStarted, LiveTicket, StartHosted};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use worker::{Request, Response};
@@ -14,6 +14,7 @@ use crate::idempotency::{self, Begun};
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
+use crate::tenant_state::live;
 use crate::upstream::screening::{Screening, StartOptions};
 
 /// Longest accepted `returnUrl`.
@@ -124,6 +125,66 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
 pub async fn status(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     let entry = TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
     http::json(200, &entry.status)
+}
+
+/// `POST /v1/tenants/{id}/live-tickets`: a single-use ticket for one live status
+/// connection, living as long as the asking token.
+///
+/// # Errors
+/// 401/403 auth, 404 unknown tenant.
+pub async fn live_ticket(ctx: &Ctx, who: &auth::Caller, tenant_id: &str) -> AppResult<Response> {
+    let ticket = TenantHandle::new(&ctx.env, tenant_id)?
+        .ticket(who.claims.expires_at.max(0) as u64)
+        .await?;
+    http::json(
+        201,
+        &LiveTicket {
+            ticket,
+            expires_in: live::TICKET_SECONDS,
+        },
+    )
+}
+
+/// `GET /v1/tenants/{id}/live?ticket=…[&after=<seq>]` with `Upgrade: websocket`: the
+/// live status, one [`onboarding_core::model::api::StatusEntry`] JSON text per change
+/// (first the current status, or with `after` the entries after it). A browser cannot
+/// send a header with a WebSocket, so the credential is the single-use ticket (no
+/// long-lived token in a URL). The object takes the connection itself; it closes with
+/// 4001 when the token behind the ticket expires (get a new ticket, reconnect with
+/// `after`) and 4002 when a newer connection replaced it.
+///
+/// # Errors
+/// 426 without an upgrade, 401 unknown, used or stale ticket, 400 malformed `after`,
+/// 404 unknown tenant.
+pub async fn live(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+    if !http::header(&req, "Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        return Err(AppError::Problem(ProblemCode::UpgradeRequired));
+    }
+    let url = req.url()?;
+    let (mut ticket, mut after) = (None, None);
+    for (k, v) in url.query_pairs() {
+        match &*k {
+            "ticket" => ticket = Some(v.into_owned()),
+            "after" => {
+                after = Some(
+                    v.parse::<i64>()
+                        .map_err(|_| AppError::Problem(ProblemCode::InvalidLastEventId))?
+                        .max(0),
+                );
+            }
+            _ => {}
+        }
+    }
+    let ticket = ticket
+        .filter(|t| live::is_ticket(t))
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
+    TenantHandle::new(&ctx.env, tenant_id)?
+        .connect(&live::Watch {
+            after,
+            grant: live::Grant::Ticket(ticket),
+            cap: ctx.settings.status_connections_per_tenant,
+        })
+        .await
 }
 
 /// `POST /v1/tenants/{id}/clave|kyc|bank-connections`, optional body `{"returnUrl"}`.

@@ -1,9 +1,9 @@
 //! Step 1: terms and credit-check consent.
 
 use super::{Effect, FieldError, Fx, Journey, StepDef, View, nothing};
-use crate::dom::field_id;
 use crate::form;
 use crate::html::Html;
+use crate::html::field_id;
 use crate::i18n::Msg;
 
 /// The step.

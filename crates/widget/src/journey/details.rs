@@ -4,14 +4,14 @@
 use onboarding_core::model::problem::Problem;
 
 use super::{
-    Auth, Call, Effect, FieldError, Fx, Journey, Reply, StepDef, TOKEN_REFRESH_MS, Timer, View,
-    nothing,
+    Auth, Body, Call, Effect, FieldError, Fx, Journey, Reply, StepDef, TOKEN_REFRESH_MS, Timer,
+    View, nothing,
 };
 use crate::action::Action;
 use crate::api::{self, ApiError};
-use crate::dom::field_id;
 use crate::form::{self, Field, Kind};
 use crate::html::Html;
+use crate::html::field_id;
 use crate::i18n::Msg;
 
 /// The step.
@@ -64,7 +64,7 @@ fn next(j: &mut Journey, fx: &mut Fx) {
         method: "POST",
         path: onboarding_core::paths::TENANTS.to_owned(),
         auth: Auth::Session,
-        body: Some(body),
+        body: Body::Json(body),
         key: Some(j.tenant_key.clone()),
         reply: Reply::Created,
     }));

@@ -7,7 +7,8 @@ use onboarding_core::model::status::StepState;
 use onboarding_core::paths;
 
 use super::{
-    Effect, FileState, Fx, Journey, NewFile, StepDef, Upload, View, mime, no_fields, nothing,
+    Auth, Body, Call, Effect, FileState, Fx, Journey, NewFile, Reply, StepDef, View, mime,
+    no_fields, nothing,
 };
 use crate::action::{Action, Hosted};
 use crate::api::ApiError;
@@ -159,17 +160,19 @@ pub fn upload(j: &mut Journey, id: u32, fx: &mut Fx) {
         return;
     }
     row.state = FileState::Uploading(0);
-    fx.push(Effect::Upload(Upload {
-        id,
+    fx.push(Effect::Call(Call {
+        method: "POST",
         path: [
             &paths::fill(paths::DOCUMENTS, &[&tenant_id]),
             "?kind=",
             row.kind.as_str(),
         ]
         .concat(),
-        token,
-        key: row.idempotency_key.clone(),
-        content_type: mime(row.content_type),
+        auth: Auth::Tenant(token),
+        body: Body::File(id, mime(row.content_type)),
+        // The same key on every retry of this file.
+        key: Some(row.idempotency_key.clone()),
+        reply: Reply::Uploaded(id),
     }));
     let text = [crate::i18n::t(locale, Msg::Upload), ": ", &row.name].concat();
     fx.push(Effect::Render(View::Live));

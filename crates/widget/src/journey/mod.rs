@@ -111,6 +111,9 @@ pub struct Options {
     pub terms_url: Option<String>,
     /// Credit-check information page.
     pub credit_check_url: Option<String>,
+    /// Where a hosted page sends the applicant back: the page's origin and path (the
+    /// web layer fills it; never its query or fragment).
+    pub return_url: String,
 }
 
 /// An error shown under an input: core's (re-localised on a language switch) or the
@@ -293,6 +296,29 @@ pub enum Reply {
     Answered,
     /// [`Event::Status`] / [`Event::StatusFailed`].
     Status,
+    /// [`Event::HostedUrl`] of this page.
+    Hosted(Hosted),
+    /// [`Event::Uploaded`] of this file row ([`Event::UploadCancelled`] when the
+    /// applicant stopped it; [`Event::Progress`] while it goes out).
+    Uploaded(u32),
+}
+
+/// What a call sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Nothing.
+    Empty,
+    /// JSON text.
+    Json(String),
+    /// The chosen file of this row, with the content type core sniffed (sent with
+    /// upload progress).
+    File(u32, &'static str),
+}
+
+impl From<Option<String>> for Body {
+    fn from(json: Option<String>) -> Self {
+        json.map_or(Body::Empty, Body::Json)
+    }
 }
 
 /// A call to the edge.
@@ -304,27 +330,12 @@ pub struct Call {
     pub path: String,
     /// Token.
     pub auth: Auth,
-    /// JSON body.
-    pub body: Option<String>,
+    /// Body.
+    pub body: Body,
     /// `Idempotency-Key`.
     pub key: Option<String>,
     /// The reply expected.
     pub reply: Reply,
-}
-
-/// An upload to start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Upload {
-    /// Row id.
-    pub id: u32,
-    /// Path below the edge's base.
-    pub path: String,
-    /// Tenant token.
-    pub token: String,
-    /// `Idempotency-Key` (the same on every retry of this file).
-    pub key: String,
-    /// Content type core sniffed.
-    pub content_type: &'static str,
 }
 
 /// What the web layer does for the journey.
@@ -336,23 +347,22 @@ pub enum Effect {
     Focus(&'static str),
     /// Say this through the polite live region.
     Announce(String),
-    /// Call the edge; the reply comes back as the [`Reply`]'s event.
+    /// Call the edge (JSON or a file: one path for every call); the reply comes back
+    /// as the [`Reply`]'s event.
     Call(Call),
     /// Read a chosen file's first bytes ([`Event::FileHead`]).
     Sniff(u32),
     /// Scale a photo down, then read its first bytes ([`Event::FileHead`]).
     Shrink(u32),
-    /// Start an upload ([`Event::Progress`], then [`Event::Uploaded`]).
-    Upload(Upload),
     /// Abort an upload.
     CancelUpload(u32),
     /// The row is gone: drop its `File`.
     ForgetFile(u32),
     /// Click the hidden file input with this id.
     Choose(&'static str),
-    /// Open a hosted page: a popup now (inside the click), then `POST path` with the
-    /// tenant token ([`Event::HostedUrl`]).
-    OpenHosted(Hosted, String, String),
+    /// Open an empty popup for this hosted page now, inside the click (a popup opened
+    /// later is blocked); the [`Call`] that follows brings its URL.
+    OpenPopup(Hosted),
     /// Point the popup at this URL (or go there when popups are blocked), and say
     /// [`Event::PopupClosed`] when it closes.
     Navigate(String),
@@ -501,7 +511,7 @@ impl Journey {
         method: &'static str,
         template: &str,
         more: &[&str],
-        body: Option<String>,
+        body: impl Into<Body>,
         reply: Reply,
     ) -> Option<Call> {
         let (id, token) = self.tenant()?;
@@ -510,7 +520,7 @@ impl Journey {
             method,
             path: paths::fill(template, &params),
             auth: Auth::Tenant(token.to_owned()),
-            body,
+            body: body.into(),
             key: None,
             reply,
         })
@@ -518,7 +528,7 @@ impl Journey {
 
     fn call_status(&self, fx: &mut Fx) {
         fx.extend(
-            self.tenant_call("GET", paths::STATUS, &[], None, Reply::Status)
+            self.tenant_call("GET", paths::STATUS, &[], Body::Empty, Reply::Status)
                 .map(Effect::Call),
         );
     }
@@ -633,7 +643,7 @@ impl Journey {
             Event::Renewed(id, r) => self.renewed(&id, r, fx),
             Event::Timer(Timer::Renew) => {
                 fx.extend(
-                    self.tenant_call("POST", paths::SESSION, &[], None, Reply::Renewed)
+                    self.tenant_call("POST", paths::SESSION, &[], Body::Empty, Reply::Renewed)
                         .map(Effect::Call),
                 );
             }
@@ -671,7 +681,7 @@ impl Journey {
             fx.push(Effect::StartEvents(s.tenant_id, s.token));
             self.call_status(fx);
             fx.extend(
-                self.tenant_call("POST", paths::SESSION, &[], None, Reply::Renewed)
+                self.tenant_call("POST", paths::SESSION, &[], Body::Empty, Reply::Renewed)
                     .map(Effect::Call),
             );
         } else {
@@ -726,11 +736,17 @@ impl Journey {
             Action::Cancel(id) => fx.push(Effect::CancelUpload(id)),
             Action::Remove(id) => documents::remove(self, id, fx),
             Action::Open(which) => {
-                let Some((id, token)) = self.tenant() else {
+                let body = api::to_json(&api::StartHosted {
+                    return_url: Some(self.opts.return_url.clone()).filter(|u| !u.is_empty()),
+                })
+                .ok();
+                let Some(call) =
+                    self.tenant_call("POST", which.template(), &[], body, Reply::Hosted(which))
+                else {
                     return;
                 };
-                let path = paths::fill(which.template(), &[id]);
-                fx.push(Effect::OpenHosted(which, path, token.to_owned()));
+                fx.push(Effect::OpenPopup(which));
+                fx.push(Effect::Call(call));
                 self.busy = true;
                 fx.push(Effect::Render(View::Live));
             }
@@ -851,7 +867,7 @@ impl Journey {
             Err(e) if e.is_expired() => return self.expired(fx),
             // Complete (409), or a token for another tenant: nothing to keep fresh.
             Err(ApiError::Status(..)) => return,
-            Err(ApiError::Network) => 60_000,
+            Err(ApiError::Network | ApiError::Aborted) => 60_000,
         };
         fx.push(Effect::After(wait, Timer::Renew));
     }
@@ -980,7 +996,7 @@ fn session_call() -> Call {
         method: "POST",
         path: paths::SESSIONS.to_owned(),
         auth: Auth::None,
-        body: None,
+        body: Body::Empty,
         key: None,
         reply: Reply::Session,
     }

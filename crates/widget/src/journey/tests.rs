@@ -31,6 +31,7 @@ fn journey() -> Journey {
     let opts = Options {
         publishable_key: "pk_test_demo".into(),
         terms_url: Some("https://agency.example/terms?a=1&b=\"2\"".into()),
+        return_url: "https://agency.example/apply".into(),
         ..Options::default()
     };
     Journey::new(opts, Locale::Es, TODAY, counter_id)
@@ -63,6 +64,19 @@ fn call(fx: &Fx, reply: Reply) -> &Call {
         .into_iter()
         .find(|c| c.reply == reply)
         .unwrap_or_else(|| panic!("no {reply:?} call in {fx:?}"))
+}
+
+/// A call's JSON body.
+fn json_body(b: &Body) -> Option<&str> {
+    match b {
+        Body::Json(j) => Some(j),
+        _ => None,
+    }
+}
+
+/// The upload call of file row `id` (uploads take the same call path as every call).
+fn upload_call(fx: &Fx, id: u32) -> &Call {
+    call(fx, Reply::Uploaded(id))
 }
 
 fn emitted<'a>(fx: &'a Fx, name: &str) -> Option<&'a Vec<(&'static str, String)>> {
@@ -165,15 +179,16 @@ fn upload_pdf(j: &mut Journey, id: u32) -> String {
         FileState::Ready
     );
     let fx = act(j, Action::UploadAll);
-    let Some(Effect::Upload(u)) = fx.iter().find(|e| matches!(e, Effect::Upload(_))) else {
-        panic!("no upload in {fx:?}")
-    };
+    let u = upload_call(&fx, id);
     assert_eq!(u.path, "/v1/tenants/t-1/documents?kind=payslip");
     assert_eq!(
-        (u.token.as_str(), u.content_type),
-        ("tok-1", "application/pdf")
+        (&u.auth, &u.body),
+        (
+            &Auth::Tenant("tok-1".into()),
+            &Body::File(id, "application/pdf")
+        )
     );
-    let key = u.key.clone();
+    let key = u.key.clone().unwrap();
     j.update(Event::Progress(id, 40));
     assert_eq!(j.files[0].state, FileState::Uploading(40));
     j.update(Event::Uploaded(id, Ok("doc-1".into())));
@@ -210,7 +225,7 @@ fn at_bank() -> Journey {
     let fx = kyc_verified(&mut j);
     let c = call(&fx, Reply::Inquiry);
     assert_eq!(c.path, "/v1/tenants/t-1/identity-inquiries");
-    assert!(c.body.as_deref().unwrap().contains(&j.device_session_id));
+    assert!(json_body(&c.body).unwrap().contains(&j.device_session_id));
     j.update(Event::Inquiry(Ok(from_json(
         r#"{"inquiryId":"inq-1","decision":"Allow"}"#,
     )
@@ -378,11 +393,15 @@ fn the_whole_journey_step_by_step() {
     let mut j = at_bank();
     // Bank: open the hosted page, then continue.
     let fx = act(&mut j, Action::Open(Hosted::Bank));
-    assert!(fx.contains(&Effect::OpenHosted(
-        Hosted::Bank,
-        "/v1/tenants/t-1/bank-connections".into(),
-        "tok-1".into()
-    )));
+    // The popup first (inside the click), then the call that brings its URL.
+    assert_eq!(fx[0], Effect::OpenPopup(Hosted::Bank));
+    let c = call(&fx, Reply::Hosted(Hosted::Bank));
+    assert_eq!(c.path, "/v1/tenants/t-1/bank-connections");
+    assert_eq!(c.auth, Auth::Tenant("tok-1".into()));
+    assert_eq!(
+        c.body,
+        Body::Json(r#"{"returnUrl":"https://agency.example/apply"}"#.into())
+    );
     assert!(j.busy);
     let fx = j.update(Event::HostedUrl(
         Hosted::Bank,
@@ -634,10 +653,7 @@ fn uploads_retry_with_the_same_key_and_can_be_cancelled() {
         });
         assert_eq!(j.notice, None);
         let fx = act(&mut j, Action::UploadAll);
-        match fx.iter().find(|e| matches!(e, Effect::Upload(_))) {
-            Some(Effect::Upload(u)) => u.key.clone(),
-            _ => panic!("{fx:?}"),
-        }
+        upload_call(&fx, 3).key.clone().unwrap()
     };
     // Progress beyond 100 is clamped; progress after the end is ignored.
     j.update(Event::Progress(3, 250));
@@ -647,10 +663,7 @@ fn uploads_retry_with_the_same_key_and_can_be_cancelled() {
     assert!(matches!(&j.files[0].state, FileState::Failed(m) if m.contains("conectar")));
     assert!(j.live_html().contains("id=\"retry-3\""));
     let fx = act(&mut j, Action::Retry(3));
-    let Some(Effect::Upload(u)) = fx.iter().find(|e| matches!(e, Effect::Upload(_))) else {
-        panic!()
-    };
-    assert_eq!(u.key, key);
+    assert_eq!(upload_call(&fx, 3).key.as_ref(), Some(&key));
     // Cancel: the XHR is aborted; when it says so, the row is cancelled; retry again.
     assert_eq!(
         act(&mut j, Action::Cancel(3)),
@@ -661,10 +674,7 @@ fn uploads_retry_with_the_same_key_and_can_be_cancelled() {
     j.update(Event::Progress(3, 50));
     assert_eq!(j.files[0].state, FileState::Cancelled);
     let fx = act(&mut j, Action::Retry(3));
-    let Some(Effect::Upload(u)) = fx.iter().find(|e| matches!(e, Effect::Upload(_))) else {
-        panic!()
-    };
-    assert_eq!(u.key, key);
+    assert_eq!(upload_call(&fx, 3).key.as_ref(), Some(&key));
     // The edge refuses it: its message on the row.
     j.update(Event::Uploaded(
         3,
@@ -787,7 +797,7 @@ fn challenge_answers() {
     let c = call(&fx, Reply::Answered);
     assert_eq!(c.path, "/v1/tenants/t-1/identity-inquiries/inq-1/answers");
     assert_eq!(
-        c.body.as_deref(),
+        json_body(&c.body),
         Some(
             r#"{"answers":[{"questionId":"1","choiceId":"2"},{"questionId":"2","choiceId":"3"}]}"#
         )
@@ -1006,6 +1016,46 @@ fn no_sequence_of_events_panics() {
                 j.live_html(),
                 j.notice_html(),
             );
+        }
+    }
+}
+
+/// The line between the pure journey and the browser: outside `web/` (and the
+/// `#[wasm_bindgen]` surface in `lib.rs`), no module names `web_sys`, `wasm_bindgen`
+/// or the web layer; `js_sys` only in `json.rs` (the JavaScript engine's number
+/// parsing and printing, so the wasm carries no float formatter: no DOM, and native
+/// builds use Rust's).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn nothing_outside_web_touches_the_browser() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "web") {
+                    walk(&p, out);
+                }
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && !p.ends_with("src/lib.rs")
+                && !p.ends_with("journey/tests.rs")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    assert!(files.len() > 10, "{files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for banned in ["web_sys", "wasm_bindgen", "js_sys", "crate::web"] {
+            if banned == "js_sys" && f.ends_with("src/json.rs") {
+                continue;
+            }
+            assert!(!text.contains(banned), "{} uses {banned}", f.display());
         }
     }
 }

@@ -13,7 +13,6 @@ use std::rc::Rc;
 
 use onboarding_core::document;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -22,13 +21,14 @@ use web_sys::{
     XmlHttpRequest,
 };
 
+use super::dom::{self, by_id};
+use super::edge::Edge;
+use super::{device, live, storage, upload};
 use crate::action::Action;
-use crate::api::{self, ApiError, Edge};
-use crate::dom::{self, by_id, field_id};
+use crate::api::{self, ApiError, parse};
+use crate::html::field_id;
 use crate::i18n::Locale;
-use crate::journey::{Auth, Call, Effect, Event, Journey, NewFile, Options, Reply, Upload, View};
-use crate::sse::SseParser;
-use crate::{device, resume, status_stream, upload};
+use crate::journey::{Auth, Body, Call, Effect, Event, Journey, NewFile, Options, Reply, View};
 
 /// Shared handle to the mounted widget (listeners and async tasks hold clones).
 pub type Shared = Rc<Web>;
@@ -45,7 +45,7 @@ pub struct Web {
     next_file: Cell<u32>,
     /// The session opened at mount: token and expiry (ms since the epoch).
     session: RefCell<Option<(String, f64)>>,
-    sse: RefCell<Option<AbortController>>,
+    live: RefCell<Option<AbortController>>,
     popup: RefCell<Option<web_sys::Window>>,
 }
 
@@ -66,6 +66,7 @@ pub fn options_from_js(v: &JsValue) -> Options {
         style_integrity: p("styleIntegrity"),
         terms_url: p("termsUrl"),
         credit_check_url: p("creditCheckUrl"),
+        return_url: [dom::location(true), dom::pathname()].concat(),
     }
 }
 
@@ -122,7 +123,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
         files: RefCell::default(),
         next_file: Cell::new(1),
         session: RefCell::default(),
-        sse: RefCell::default(),
+        live: RefCell::default(),
         popup: RefCell::default(),
     });
     for name in [
@@ -140,14 +141,14 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
         root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())?;
         listener.forget();
     }
-    let saved = resume::load(&w.storage_key());
+    let saved = storage::load(&w.storage_key());
     dispatch(&w, Event::Mounted(saved));
     Ok(w)
 }
 
 /// Stops the live stream and empties the shadow root.
 pub fn unmount(w: &Shared) {
-    if let Some(c) = w.sse.borrow_mut().take() {
+    if let Some(c) = w.live.borrow_mut().take() {
         c.abort();
     }
     w.root.set_inner_html("");
@@ -334,7 +335,6 @@ fn perform(w: &Shared, effect: Effect) {
         }
         Effect::Sniff(id) => sniff(w, id, false),
         Effect::Shrink(id) => sniff(w, id, true),
-        Effect::Upload(u) => start_upload(w, u),
         Effect::CancelUpload(id) => {
             let xhr = w
                 .files
@@ -352,9 +352,9 @@ fn perform(w: &Shared, effect: Effect) {
                 input.click();
             }
         }
-        Effect::OpenHosted(which, path, token) => {
+        Effect::OpenPopup(which) => {
             // Opened synchronously, inside the click, so that the popup is allowed;
-            // pointed at the hosted page once the edge has answered.
+            // pointed at the hosted page once the edge has answered (`Navigate`).
             let popup = dom::window()
                 .and_then(|win| {
                     win.open_with_url_and_target_and_features(
@@ -366,17 +366,6 @@ fn perform(w: &Shared, effect: Effect) {
                 })
                 .flatten();
             *w.popup.borrow_mut() = popup;
-            let w = w.clone();
-            spawn_local(async move {
-                let here = dom::location(false);
-                let body = api::to_json(&api::StartHosted {
-                    return_url: Some(here),
-                })
-                .ok();
-                let r = w.edge().send("POST", &path, Some(&token), body, None).await;
-                let r = parse::<api::Hosted>(r).map(api::Hosted::url);
-                dispatch(&w, Event::HostedUrl(which, r));
-            });
         }
         Effect::Navigate(url) => navigate(w, &url),
         Effect::ClosePopup => {
@@ -386,7 +375,7 @@ fn perform(w: &Shared, effect: Effect) {
         }
         Effect::StartEvents(..) => start_events(w),
         Effect::StopEvents => {
-            if let Some(c) = w.sse.borrow_mut().take() {
+            if let Some(c) = w.live.borrow_mut().take() {
                 c.abort();
             }
         }
@@ -397,8 +386,8 @@ fn perform(w: &Shared, effect: Effect) {
             }
             dom::emit(&w.host, name, &o.into());
         }
-        Effect::Save(s) => resume::save(&w.storage_key(), &s),
-        Effect::ClearSaved => resume::clear(&w.storage_key()),
+        Effect::Save(s) => storage::save(&w.storage_key(), &s),
+        Effect::ClearSaved => storage::clear(&w.storage_key()),
         Effect::After(ms, timer) => {
             let w = w.clone();
             spawn_local(async move {
@@ -596,12 +585,10 @@ async fn session_token(w: &Web) -> Result<String, ApiError> {
     Ok(s.session_token)
 }
 
-fn parse<T: DeserializeOwned>(r: Result<String, ApiError>) -> Result<T, ApiError> {
-    api::from_json(&r?).ok_or(ApiError::Status(200, None))
-}
-
-async fn call_edge(w: &Web, call: Call) -> Event {
-    let edge = w.edge();
+/// Performs one call and turns its reply into the journey's event. JSON goes with
+/// `fetch`, a file with XHR (progress); a session token the edge no longer takes is
+/// replaced once.
+async fn call_edge(w: &Shared, call: Call) -> Event {
     let Call {
         method,
         path,
@@ -613,25 +600,23 @@ async fn call_edge(w: &Web, call: Call) -> Event {
     if reply == Reply::Session {
         return Event::Session(session_token(w).await.map(|_| ()));
     }
+    let send = |token: Option<String>| {
+        let (path, body, key) = (&path, body.clone(), key.clone());
+        async move { send(w, method, path, token.as_deref(), body, key.as_deref()).await }
+    };
     let mut sent = String::new();
     let text = match auth {
         Auth::Tenant(token) => {
-            let r = edge
-                .send(method, &path, Some(&token), body, key.as_deref())
-                .await;
+            let r = send(Some(token.clone())).await;
             sent = token;
             r
         }
-        Auth::None => edge.send(method, &path, None, body, key.as_deref()).await,
-        // A session token the edge no longer takes: get a new one once.
+        Auth::None => send(None).await,
         Auth::Session => {
             let mut r = Err(ApiError::Network);
             for _ in 0..2 {
                 r = match session_token(w).await {
-                    Ok(token) => {
-                        edge.send(method, &path, Some(&token), body.clone(), key.as_deref())
-                            .await
-                    }
+                    Ok(token) => send(Some(token)).await,
                     Err(e) => Err(e),
                 };
                 if !r.as_ref().is_err_and(ApiError::is_expired) {
@@ -647,10 +632,71 @@ async fn call_edge(w: &Web, call: Call) -> Event {
         Reply::Renewed => Event::Renewed(sent, parse(text)),
         Reply::Inquiry => Event::Inquiry(parse(text)),
         Reply::Answered => Event::Answered(parse(text)),
+        Reply::Hosted(which) => {
+            Event::HostedUrl(which, parse::<api::Hosted>(text).map(api::Hosted::url))
+        }
+        Reply::Uploaded(id) => match text {
+            Err(ApiError::Aborted) => Event::UploadCancelled(id),
+            r => Event::Uploaded(id, parse::<api::UploadedDocument>(r).map(|d| d.document_id)),
+        },
         Reply::Status | Reply::Session => match parse(text) {
             Ok(s) => Event::Status(s),
             Err(e) => Event::StatusFailed(e),
         },
+    }
+}
+
+/// Sends one call's body: JSON with `fetch`, a file row's file with XHR (reporting
+/// [`Event::Progress`], cancelled by `Effect::CancelUpload`).
+async fn send(
+    w: &Shared,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Body,
+    key: Option<&str>,
+) -> Result<String, ApiError> {
+    let edge = w.edge();
+    let (id, content_type) = match body {
+        Body::Empty => return edge.send(method, path, token, None, key).await,
+        Body::Json(json) => return edge.send(method, path, token, Some(json), key).await,
+        Body::File(id, content_type) => (id, content_type),
+    };
+    let (Some(file), Ok(xhr)) = (w.file(id), XmlHttpRequest::new()) else {
+        return Err(ApiError::Network);
+    };
+    if let Some(f) = w.files.borrow_mut().iter_mut().find(|f| f.0 == id) {
+        f.2 = Some(xhr.clone());
+    }
+    let url = [edge.base.as_str(), path].concat();
+    let auth = token.map(|t| ["Bearer ", t].concat()).unwrap_or_default();
+    let mut headers = vec![
+        ("Content-Type", content_type),
+        ("Accept-Language", edge.lang),
+    ];
+    if token.is_some() {
+        headers.push(("Authorization", &auth));
+    }
+    if let Some(k) = key {
+        headers.push(("Idempotency-Key", k));
+    }
+    let progress = w.clone();
+    let result = upload::send(&xhr, method, &url, &headers, &file, move |loaded, total| {
+        if total > 0.0 {
+            dispatch(
+                &progress,
+                Event::Progress(id, (loaded / total * 100.0).min(100.0) as u32),
+            );
+        }
+    })
+    .await;
+    if let Some(f) = w.files.borrow_mut().iter_mut().find(|f| f.0 == id) {
+        f.2 = None;
+    }
+    match result {
+        Ok((status, text)) => api::check(status, text),
+        Err(upload::UploadError::Aborted) => Err(ApiError::Aborted),
+        Err(upload::UploadError::Network) => Err(ApiError::Network),
     }
 }
 
@@ -688,49 +734,6 @@ fn sniff(w: &Shared, id: u32, shrink: bool) {
     });
 }
 
-fn start_upload(w: &Shared, u: Upload) {
-    let (Some(file), Ok(xhr)) = (w.file(u.id), XmlHttpRequest::new()) else {
-        return dispatch(w, Event::Uploaded(u.id, Err(ApiError::Network)));
-    };
-    if let Some(f) = w.files.borrow_mut().iter_mut().find(|f| f.0 == u.id) {
-        f.2 = Some(xhr.clone());
-    }
-    let edge = w.edge();
-    let w = w.clone();
-    spawn_local(async move {
-        let url = [edge.base.as_str(), &u.path].concat();
-        let auth = ["Bearer ", &u.token].concat();
-        let headers = [
-            ("Authorization", auth.as_str()),
-            ("Idempotency-Key", u.key.as_str()),
-            ("Content-Type", u.content_type),
-            ("Accept-Language", edge.lang),
-        ];
-        let id = u.id;
-        let progress = w.clone();
-        let result = upload::send(&xhr, "POST", &url, &headers, &file, move |loaded, total| {
-            if total > 0.0 {
-                dispatch(
-                    &progress,
-                    Event::Progress(id, (loaded / total * 100.0).min(100.0) as u32),
-                );
-            }
-        })
-        .await;
-        if let Some(f) = w.files.borrow_mut().iter_mut().find(|f| f.0 == id) {
-            f.2 = None;
-        }
-        let ev = match result {
-            Ok((status, text)) => {
-                Event::Uploaded(id, api::read_upload(status, text).map(|d| d.document_id))
-            }
-            Err(upload::UploadError::Aborted) => Event::UploadCancelled(id),
-            Err(upload::UploadError::Network) => Event::Uploaded(id, Err(ApiError::Network)),
-        };
-        dispatch(&w, ev);
-    });
-}
-
 // ---------------------------------------------------------------------------------------
 // Hosted pages and the live status
 
@@ -765,49 +768,49 @@ fn navigate(w: &Shared, url: &str) {
     }
 }
 
+/// Keeps the live status connection open while the journey wants it: a new ticket
+/// and socket after each end (at once after the edge's close at the token's expiry,
+/// with a growing pause after a failure), replaying from the last sequence seen.
 fn start_events(w: &Shared) {
     let Ok(controller) = AbortController::new() else {
         return;
     };
     let signal = controller.signal();
-    if let Some(old) = w.sse.borrow_mut().replace(controller) {
+    if let Some(old) = w.live.borrow_mut().replace(controller) {
         old.abort();
     }
     let w = w.clone();
     spawn_local(async move {
-        let mut parser = SseParser::new();
+        let last_seq = Rc::new(Cell::new(0));
+        let on_status: Rc<dyn Fn(onboarding_core::model::status::Status)> = {
+            let w = w.clone();
+            Rc::new(move |s| dispatch(&w, Event::Status(s)))
+        };
         let mut backoff = 1000;
         loop {
             // The current token each time (it is renewed while the stream runs).
-            let Some((path, token)) = w.journey.borrow().tenant().map(|(id, token)| {
-                (
-                    onboarding_core::paths::fill(onboarding_core::paths::EVENTS, &[id]),
-                    token.to_owned(),
-                )
-            }) else {
+            let Some((id, token)) = w
+                .journey
+                .borrow()
+                .tenant()
+                .map(|(id, token)| (id.to_owned(), token.to_owned()))
+            else {
                 return;
             };
             let edge = w.edge();
-            let w2 = w.clone();
-            let mut handle = move |ev: crate::sse::SseEvent| {
-                if let Some(s) = api::from_json(&ev.data) {
-                    dispatch(&w2, Event::Status(s));
-                }
-            };
-            match status_stream::read(&edge, &path, &token, &mut parser, &signal, &mut handle).await
-            {
-                status_stream::End::Aborted => return,
-                status_stream::End::Expired => return dispatch(&w, Event::StreamExpired),
-                status_stream::End::Closed => backoff = 1000,
-                status_stream::End::Failed => {
+            match live::read(&edge, &id, &token, &last_seq, &signal, on_status.clone()).await {
+                live::End::Aborted | live::End::Replaced => return,
+                live::End::Expired => return dispatch(&w, Event::StreamExpired),
+                live::End::Closed => backoff = 1000,
+                live::End::Failed => {
                     backoff = (backoff * 2).min(30_000);
                     dispatch(&w, Event::StreamFailed);
                 }
             }
-            if signal.aborted() {
+            if signal.aborted() || !w.host.is_connected() {
                 return;
             }
-            dom::sleep(parser.retry_ms.map_or(backoff, |ms| ms.min(60_000) as i32)).await;
+            dom::sleep(backoff).await;
         }
     });
 }

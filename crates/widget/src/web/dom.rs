@@ -5,15 +5,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot};
 
-/// An element id for a field path (`applicant.name.first` → `f-applicant-name-first`).
-pub fn field_id(path: &str) -> String {
-    let mut id = String::from("f-");
-    for c in path.chars() {
-        id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
-    }
-    id
-}
-
 /// The window (`None` outside a page, e.g. in a worker: nothing panics there).
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -26,6 +17,13 @@ pub fn location(origin: bool) -> String {
             let l = w.location();
             if origin { l.origin() } else { l.href() }.ok()
         })
+        .unwrap_or_default()
+}
+
+/// `location.pathname` of the page (empty outside a page).
+pub fn pathname() -> String {
+    window()
+        .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
 }
 
