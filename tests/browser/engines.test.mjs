@@ -46,6 +46,8 @@ for (const engine of engines) {
       assert.ok(done.progress.length > 0, "upload progress was shown");
       assert.equal(Math.max(...done.progress), 100);
       assert.deepEqual(done.events.filter((e) => e.name === "onboarding:error"), []);
+      assert.ok(done.tickets >= 1, "the live status was opened as a WebSocket (with a ticket)");
+      assert.equal(done.sse, 0, "and not as SSE");
     } catch (e) {
       mkdirSync(path.join(ROOT, "tests/artifacts"), { recursive: true });
       await b.screenshot().then((png) => writeFileSync(path.join(ROOT, `tests/artifacts/engine-${engine}-failure.png`), png)).catch(() => {});

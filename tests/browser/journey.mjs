@@ -169,7 +169,10 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await at("done");
   const rec = await d.until("onboarding:complete", () => {
     const done = window.__onb?.events.find((e) => e.name === "onboarding:complete");
-    return done && { tenantId: done.detail.tenantId, events: window.__onb.events, progress: window.__onb.progress };
+    // The live status came over the WebSocket: each connection is opened with a ticket.
+    const tickets = performance.getEntriesByType("resource").filter((e) => e.name.includes("/live-tickets")).length;
+    const sse = performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/events")).length;
+    return done && { tenantId: done.detail.tenantId, events: window.__onb.events, progress: window.__onb.progress, tickets, sse };
   });
   return { ...rec, ms: Date.now() - started };
 }

@@ -214,6 +214,20 @@ test("idempotency: concurrent duplicates of POST /v1/tenants make one tenant, sa
   problem(reused, 422, "idempotency_key_reused");
 });
 
+test("tenant creation with the widget's Idempotency-Key: at most two object round trips before the reply", async () => {
+  // X-Dev-Object-Calls (dev only) counts the isolate's object requests while the
+  // request ran: exact here, one request at a time. The key with its limits, then the
+  // binding; the replay record is written after the reply.
+  const counts = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await session();
+    const r = await api("/v1/tenants", { token: s, json: tenantBody(), headers: { "Idempotency-Key": `rt-${Date.now()}-${i}` } });
+    assert.equal(r.status, 201, r.text);
+    counts.push(Number(r.headers.get("x-dev-object-calls")));
+  }
+  assert.ok(Math.min(...counts) <= 2, `object round trips: ${counts}`);
+});
+
 test("documents: raw PDF and multipart PNG are streamed, hashed and listed", async () => {
   const t = await tenant();
   const file = pdf(200_000);

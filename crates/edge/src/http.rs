@@ -58,6 +58,49 @@ impl Ctx {
     }
 }
 
+/// Durable Object requests this isolate has sent: read around a request (dev only,
+/// `X-Dev-Object-Calls`) to count the round trips on its critical path.
+static OBJECT_CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// See [`OBJECT_CALLS`].
+pub fn object_calls() -> u32 {
+    OBJECT_CALLS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sends `req` to a Durable Object (every object request goes through here, so it is
+/// counted).
+///
+/// # Errors
+/// When the runtime cannot reach the object.
+pub async fn to_object(
+    stub: &worker::Stub,
+    req: worker::Request,
+) -> worker::Result<worker::Response> {
+    OBJECT_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    stub.fetch_with_request(req).await
+}
+
+/// Sends one typed call (its JSON, POSTed) to a Durable Object and reads the reply the
+/// object writes for it; `what` names the object in the error.
+///
+/// # Errors
+/// 500 when the object fails or answers anything but 200.
+pub async fn ask_object<T: serde::de::DeserializeOwned>(
+    stub: &worker::Stub,
+    what: &str,
+    call: &impl serde::Serialize,
+) -> AppResult<T> {
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post);
+    init.with_body(Some(serde_json::to_string(call)?.into()));
+    let req = worker::Request::new_with_init("https://object/", &init)?;
+    let resp = to_object(stub, req).await?;
+    match resp.status_code() {
+        200 => Ok(body_json(resp).await?),
+        s => Err(AppError::Internal(format!("{what} answered {s}"))),
+    }
+}
+
 /// Current unix time in milliseconds.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64

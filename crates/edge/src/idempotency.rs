@@ -61,15 +61,23 @@ pub struct Lease<'a> {
     scope: String,
     key: String,
     owner: String,
-    /// What an earlier attempt of the same request recorded before it failed.
-    pub checkpoint: Option<String>,
 }
 
+/// When a finished run's answer is recorded for replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Before the reply: a retry finds it at once.
+    Now,
+    /// After the reply (off the critical path): until it is written, a retry waits for
+    /// the lease or, past it, runs again — safe only where the run is itself
+    /// idempotent upstream (tenant creation sends the upstream a key derived from ours).
+    AfterReply,
+}
 /// What [`begin`] found.
 pub enum Begun<'a> {
     /// No key: just run.
     NoKey,
-    /// This request holds the key: run, then [`Lease::finish`] or [`Lease::abort`].
+    /// This request holds the key: run, then [`Lease::conclude`] (or [`Lease::abort`]).
     Run(Lease<'a>),
     /// A request with this key and fingerprint finished before.
     Replay {
@@ -126,13 +134,12 @@ pub async fn begin<'a>(
         };
         let state = Store::new(&ctx.env, &scope)?.idem_begin(ask).await?;
         match state {
-            IdemState::New { checkpoint } => {
+            IdemState::New => {
                 return Ok(Begun::Run(Lease {
                     ctx,
                     scope,
                     key,
                     owner,
-                    checkpoint,
                 }));
             }
             IdemState::Done {
@@ -163,80 +170,51 @@ pub async fn begin<'a>(
 }
 
 impl Lease<'_> {
-    /// Stores the answer to replay (and the content digest, if any). Returns false
-    /// when this request no longer owned the key (its lease ran out and another took
-    /// over): the record of the other request is left alone.
+    /// Ends the run with its outcome, the one way both idempotent routes (tenant
+    /// creation, uploads) settle a key: an answer is recorded for replay as `record`
+    /// says (with `content`, the digest a replay must match) and sent as `status`; an
+    /// error releases the key for a retry and is returned.
     ///
     /// # Errors
-    /// 500 when the ledger fails.
-    pub async fn finish(
+    /// The run's own error; 500 when the answer cannot be encoded or recorded.
+    pub async fn conclude<T: serde::Serialize>(
         self,
         status: u16,
-        body: &serde_json::Value,
-        content: Option<String>,
-    ) -> AppResult<bool> {
-        let finish = IdemFinish {
-            key: self.key,
-            owner: self.owner,
-            status,
-            body: serde_json::to_string(body)?,
-            content,
+        outcome: AppResult<(T, Option<String>)>,
+        record: Record,
+    ) -> AppResult<Response> {
+        let (answer, content) = match outcome {
+            Ok(done) => done,
+            Err(e) => {
+                self.abort().await;
+                return Err(e);
+            }
         };
-        Store::new(&self.ctx.env, &self.scope)?
-            .idem_finish(finish)
-            .await
-    }
-
-    /// [`Lease::finish`] after the reply: the answer is already known, and until the
-    /// record is written a retry either waits for the lease or, past it, runs again —
-    /// which the upstream's own idempotency key makes safe (it answers the tenant the
-    /// first run created). Keeps the record off the request's critical path.
-    ///
-    /// # Errors
-    /// 500 when the body cannot be encoded or the store cannot be named.
-    pub fn finish_after_reply(
-        self,
-        status: u16,
-        body: &serde_json::Value,
-        content: Option<String>,
-    ) -> AppResult<()> {
+        let body = serde_json::to_value(&answer)?;
         let finish = IdemFinish {
             key: self.key,
             owner: self.owner,
             status,
-            body: serde_json::to_string(body)?,
+            body: serde_json::to_string(&body)?,
             content,
         };
         let store = Store::new(&self.ctx.env, &self.scope)?;
-        self.ctx.after_reply(async move {
-            if let Err(e) = store.idem_finish(finish).await {
-                let _ = e.log_detail();
+        match record {
+            // `false`: our lease ran out and another request took the key over; its
+            // record is left alone, and this answer is still the right one to send.
+            Record::Now => {
+                store.idem_finish(finish).await?;
             }
-        });
-        Ok(())
+            Record::AfterReply => self.ctx.after_reply(async move {
+                if let Err(e) = store.idem_finish(finish).await {
+                    let _ = e.log_detail();
+                }
+            }),
+        }
+        http::json(status, &body)
     }
 
-    /// Records progress that must survive a failure (the upstream tenant just created),
-    /// so a retry under the same key resumes from it instead of repeating the upstream
-    /// call. Returns false when this request no longer owned the key.
-    ///
-    /// # Errors
-    /// 500 when the ledger fails.
-    pub async fn save_checkpoint(&self, value: &str) -> AppResult<bool> {
-        let save = IdemFinish {
-            key: self.key.clone(),
-            owner: self.owner.clone(),
-            status: 0,
-            body: value.to_owned(),
-            content: None,
-        };
-        Store::new(&self.ctx.env, &self.scope)?
-            .idem_checkpoint(save)
-            .await
-    }
-
-    /// Releases the key for a retry (only this request's own unfinished record; one
-    /// with a checkpoint is kept, released, for the retry to resume).
+    /// Releases the key for a retry (only this request's own unfinished record).
     pub async fn abort(self) {
         let abort = IdemFinish {
             key: self.key,

@@ -99,6 +99,7 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         agency_id: Default::default(),
         waiter: Some(waiter),
     });
+    let calls_before = http::object_calls();
     let result = match (matched, &ctx) {
         (Ok((route, params)), Ok(ctx)) => dispatch(route, params, req, ctx).await,
         (_, Err(e)) => Err(e.clone()),
@@ -121,6 +122,12 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
     let headers = resp.headers_mut();
     let _ = headers.set("Request-Id", &request_id);
     let _ = headers.set("X-Content-Type-Options", "nosniff");
+    if ctx.as_ref().is_ok_and(|c| c.settings.dev_wiring) {
+        // Object round trips before the reply (exact when requests do not overlap in
+        // this isolate, as in `make bench`'s serial run); dev only.
+        let calls = http::object_calls().wrapping_sub(calls_before);
+        let _ = headers.set("X-Dev-Object-Calls", &calls.to_string());
+    }
     let registry = ctx.as_ref().ok().map(Ctx::registry);
     cors::apply(headers, cors_policy, origin.as_deref(), registry.as_ref()).await;
     if ctx.as_ref().map_or(true, |c| c.settings.log_requests) {

@@ -8,14 +8,11 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use worker::{
-    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, State, Stub,
-    durable_object,
-};
+use worker::{DurableObject, Env, Request, Response, SqlStorage, State, Stub, durable_object};
 
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::sql;
 
 /// Rate check request.
@@ -70,10 +67,9 @@ pub struct IdemBegin {
     /// How long this request may hold the key unfinished before another takes over
     /// (longer than the longest request the key guards).
     pub lease_ms: u64,
-    /// Limits spent, all or none, together with taking the key for a run that starts
-    /// from nothing (no checkpoint: it will call the upstream). Over a limit, the key
-    /// is left as it was and the answer is [`IdemState::Limited`]. A replay, a wait or
-    /// a resumed run spends nothing.
+    /// Limits spent, all or none, together with taking the key for a run. Over a
+    /// limit, the key is left as it was and the answer is [`IdemState::Limited`]. A
+    /// replay or a wait spends nothing.
     #[serde(default)]
     pub charge: Vec<RateCheck>,
 }
@@ -84,12 +80,7 @@ pub struct IdemBegin {
 pub enum IdemState {
     /// First sight (or the previous holder's lease ran out or it aborted): go ahead,
     /// then `finish` or `abort` as the owner.
-    New {
-        /// What an earlier holder recorded before it failed (e.g. the upstream tenant
-        /// it had created), so the retry resumes instead of repeating the upstream call.
-        #[serde(default)]
-        checkpoint: Option<String>,
-    },
+    New,
     /// Another request with this key is in flight.
     Pending,
     /// Done before: replay this.
@@ -113,7 +104,7 @@ pub enum IdemState {
 }
 
 /// End of an idempotent operation ([`StoreCall::IdemFinish`]; `IdemAbort` ignores all
-/// but `key` and `owner`, `IdemCheckpoint` reads the checkpoint from `body`).
+/// but `key` and `owner`).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdemFinish {
@@ -157,8 +148,6 @@ pub enum StoreCall {
     IdemBegin(IdemBegin),
     /// Record the answer to replay (owner only) → [`IdemOwned`].
     IdemFinish(IdemFinish),
-    /// Record a checkpoint in `body` (owner only) → [`IdemOwned`].
-    IdemCheckpoint(IdemFinish),
     /// Release the key for a retry (owner only) → [`IdemOwned`].
     IdemAbort(IdemFinish),
     /// Bind `k` to `v` unless bound; → the bound value.
@@ -184,9 +173,12 @@ pub enum StoreCall {
     DeadList,
 }
 
+/// How long an answer is replayed under its key (then the record is dropped).
+pub const REPLAY_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+
 /// The store's tables.
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL, checkpoint TEXT);
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL);";
 
@@ -221,25 +213,9 @@ impl DurableObject for ScopeStore {
                     ],
                 )
             })?),
-            // Likewise: never deletes another request's record. Released for a retry;
-            // a record with a checkpoint stays (lease over, no owner) so the retry
-            // resumes from it.
+            // Likewise: never deletes another request's record. Released for a retry.
             StoreCall::IdemAbort(f) => serde_json::to_value(self.settle(f, |sql, f| {
-                sql.exec(
-                    "DELETE FROM idempotency WHERE key = ? AND checkpoint IS NULL",
-                    vec![f.key.clone().into()],
-                )?;
-                sql.exec(
-                    "UPDATE idempotency SET owner = '', started_ms = 0 WHERE key = ?",
-                    vec![f.key.into()],
-                )
-            })?),
-            // `body` carries the checkpoint; only the owner's unfinished record.
-            StoreCall::IdemCheckpoint(f) => serde_json::to_value(self.settle(f, |sql, f| {
-                sql.exec(
-                    "UPDATE idempotency SET checkpoint = ? WHERE key = ?",
-                    vec![f.body.into(), f.key.into()],
-                )
+                sql.exec("DELETE FROM idempotency WHERE key = ?", vec![f.key.into()])
             })?),
             // First writer wins: the value is bound once, and the bound value is
             // returned to every caller (an id never moves to another owner).
@@ -378,11 +354,16 @@ impl ScopeStore {
             content: Option<String>,
             started_ms: i64,
             lease_ms: i64,
-            checkpoint: Option<String>,
         }
+        // A record is kept for its replay window, then forgotten (its answer holds
+        // tokens and ids: nothing is kept beyond its purpose).
+        self.sql.exec(
+            "DELETE FROM idempotency WHERE started_ms < ?",
+            vec![(b.now.saturating_sub(REPLAY_WINDOW_MS) as i64).into()],
+        )?;
         let row: Option<Row> = sql::row(
             &self.sql,
-            "SELECT fingerprint, status, body, content, started_ms, lease_ms, checkpoint FROM idempotency WHERE key = ?",
+            "SELECT fingerprint, status, body, content, started_ms, lease_ms FROM idempotency WHERE key = ?",
             vec![b.key.clone().into()],
         )?;
         let held = row.as_ref().map(|r| Held {
@@ -392,9 +373,7 @@ impl ScopeStore {
             lease_ms: r.lease_ms.max(0) as u64,
         });
         let taken = take(held, &b.fingerprint, b.now);
-        let from_nothing =
-            matches!(taken, Take::Run) && row.as_ref().is_none_or(|r| r.checkpoint.is_none());
-        if from_nothing && !b.charge.is_empty() {
+        if matches!(taken, Take::Run) && !b.charge.is_empty() {
             let verdict = self.rate(b.charge)?;
             if !verdict.allowed {
                 return Ok(IdemState::Limited {
@@ -418,8 +397,8 @@ impl ScopeStore {
                 body,
                 content,
             }),
-            (_, Some(previous)) => {
-                // Take over the same request's record, keeping its checkpoint.
+            (_, Some(_)) => {
+                // Take over the same request's record (its holder's lease ran out).
                 self.sql.exec(
                     "UPDATE idempotency SET owner = ?, started_ms = ?, lease_ms = ? WHERE key = ?",
                     vec![
@@ -429,9 +408,7 @@ impl ScopeStore {
                         b.key.into(),
                     ],
                 )?;
-                Ok(IdemState::New {
-                    checkpoint: previous.checkpoint,
-                })
+                Ok(IdemState::New)
             }
             (_, None) => {
                 self.sql.exec(
@@ -444,7 +421,7 @@ impl ScopeStore {
                         (b.lease_ms as i64).into(),
                     ],
                 )?;
-                Ok(IdemState::New { checkpoint: None })
+                Ok(IdemState::New)
             }
         }
     }
@@ -469,18 +446,7 @@ impl Store {
     }
 
     async fn ask<T: DeserializeOwned>(&self, call: &StoreCall) -> AppResult<T> {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post);
-        init.with_body(Some(serde_json::to_string(call)?.into()));
-        let req = Request::new_with_init("https://store/", &init)?;
-        let resp = self.stub.fetch_with_request(req).await?;
-        if resp.status_code() != 200 {
-            return Err(AppError::Internal(format!(
-                "scope store answered {}",
-                resp.status_code()
-            )));
-        }
-        Ok(crate::http::body_json(resp).await?)
+        crate::http::ask_object(&self.stub, "scope store", call).await
     }
 
     /// Spends `checks`, all or none.
@@ -506,17 +472,6 @@ impl Store {
     pub async fn idem_finish(&self, finish: IdemFinish) -> AppResult<bool> {
         Ok(self
             .ask::<IdemOwned>(&StoreCall::IdemFinish(finish))
-            .await?
-            .owned)
-    }
-
-    /// Records a checkpoint (`body`); false when the caller no longer owned the key.
-    ///
-    /// # Errors
-    /// 500 when the object fails.
-    pub async fn idem_checkpoint(&self, save: IdemFinish) -> AppResult<bool> {
-        Ok(self
-            .ask::<IdemOwned>(&StoreCall::IdemCheckpoint(save))
             .await?
             .owned)
     }

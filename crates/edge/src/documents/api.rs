@@ -12,7 +12,7 @@ use super::pipeline;
 use super::source::FileSource;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency::{self, Begun};
+use crate::idempotency::{self, Begun, Record};
 use crate::rate_limit;
 use crate::scope_store::RateCheck;
 use crate::tenant_state::LocalChange;
@@ -109,21 +109,13 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
             http::json(201, &uploaded)
         }
         Begun::Run(lease) => {
-            let stored = match opened {
-                Ok(opened) => store(ctx, &handle, tenant_id, opened, max).await,
-                Err(e) => Err(e),
-            };
-            match stored {
-                Ok((uploaded, sha256)) => {
-                    spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
-                    lease.finish(201, &uploaded, Some(sha256)).await?;
-                    http::json(201, &uploaded)
-                }
-                Err(e) => {
-                    lease.abort().await;
-                    Err(e)
-                }
+            let stored = async {
+                let (uploaded, sha256) = store(ctx, &handle, tenant_id, opened?, max).await?;
+                spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
+                Ok((uploaded, Some(sha256)))
             }
+            .await;
+            lease.conclude(201, stored, Record::Now).await
         }
     }
 }

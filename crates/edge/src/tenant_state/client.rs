@@ -3,7 +3,7 @@
 use onboarding_core::model::api::AgencyTenantView;
 use onboarding_core::model::problem::ProblemCode;
 use serde::de::DeserializeOwned;
-use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+use worker::{Env, Headers, Request, RequestInit, Response, Stub};
 
 use super::identity::{IdentityOp, IdentityOutcome};
 use super::live::{Feed, Watch};
@@ -30,15 +30,7 @@ impl TenantHandle {
 
     /// Sends one call and reads the reply the object writes for it.
     async fn ask<T: DeserializeOwned>(&self, call: &TenantCall) -> AppResult<T> {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post);
-        init.with_body(Some(serde_json::to_string(call)?.into()));
-        let req = Request::new_with_init("https://tenant/", &init)?;
-        let resp = self.stub.fetch_with_request(req).await?;
-        match resp.status_code() {
-            200 => Ok(crate::http::body_json(resp).await?),
-            s => Err(AppError::Internal(format!("tenant state answered {s}"))),
-        }
+        http::ask_object(&self.stub, "tenant state", call).await
     }
 
     /// Creates the state (idempotent for the same agency).
@@ -187,7 +179,7 @@ impl TenantHandle {
         init.with_headers(headers);
         let req =
             Request::new_with_init(&format!("https://tenant/watch?{}", watch.query()), &init)?;
-        Ok(self.stub.fetch_with_request(req).await?)
+        Ok(http::to_object(&self.stub, req).await?)
     }
 
     /// Opens a status connection to the object (a WebSocket it holds through the

@@ -10,7 +10,7 @@ use super::service;
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency::{self, Begun};
+use crate::idempotency::{self, Begun, Record};
 use crate::rate_limit;
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
@@ -96,26 +96,14 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     // retry's call answer the tenant the first one created, so nothing needs to be
     // recorded in between, and the replay record is written after the reply.
     let created = async {
-        let tenant_id = match lease.checkpoint.clone() {
-            // A record from before this change (or another route's resume).
-            Some(id) => id,
-            // Counted when the key was taken.
-            None => service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?,
-        };
-        service::bind(ctx, &body, &claims, &agency, tenant_id).await
+        // Counted when the key was taken.
+        let tenant_id =
+            service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
+        let created = service::bind(ctx, &body, &claims, &agency, tenant_id).await?;
+        Ok((created, None))
     }
     .await;
-    match created {
-        Ok(created) => {
-            let value = serde_json::to_value(&created)?;
-            lease.finish_after_reply(201, &value, None)?;
-            http::json(201, &value)
-        }
-        Err(e) => {
-            lease.abort().await;
-            Err(e)
-        }
-    }
+    lease.conclude(201, created, Record::AfterReply).await
 }
 
 /// `GET /v1/tenants/{id}/status`.

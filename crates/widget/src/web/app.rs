@@ -17,8 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{
-    AbortController, Event as DomEvent, File, HtmlElement, HtmlInputElement, ShadowRoot,
-    XmlHttpRequest,
+    Event as DomEvent, File, HtmlElement, HtmlInputElement, ShadowRoot, WebSocket, XmlHttpRequest,
 };
 
 use super::dom::{self, by_id};
@@ -45,7 +44,10 @@ pub struct Web {
     next_file: Cell<u32>,
     /// The session opened at mount: token and expiry (ms since the epoch).
     session: RefCell<Option<(String, f64)>>,
-    live: RefCell<Option<AbortController>>,
+    /// The open live status socket, and the run of the loop that keeps it open (a
+    /// loop whose run is no longer current stops).
+    live: RefCell<Option<WebSocket>>,
+    live_run: Cell<u32>,
     popup: RefCell<Option<web_sys::Window>>,
 }
 
@@ -124,6 +126,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
         next_file: Cell::new(1),
         session: RefCell::default(),
         live: RefCell::default(),
+        live_run: Cell::new(0),
         popup: RefCell::default(),
     });
     for name in [
@@ -148,9 +151,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
 
 /// Stops the live stream and empties the shadow root.
 pub fn unmount(w: &Shared) {
-    if let Some(c) = w.live.borrow_mut().take() {
-        c.abort();
-    }
+    stop_events(w);
     w.root.set_inner_html("");
 }
 
@@ -374,11 +375,7 @@ fn perform(w: &Shared, effect: Effect) {
             }
         }
         Effect::StartEvents(..) => start_events(w),
-        Effect::StopEvents => {
-            if let Some(c) = w.live.borrow_mut().take() {
-                c.abort();
-            }
-        }
+        Effect::StopEvents => stop_events(w),
         Effect::Emit(name, fields) => {
             let o = js_sys::Object::new();
             for (k, v) in fields {
@@ -600,33 +597,38 @@ async fn call_edge(w: &Shared, call: Call) -> Event {
     if reply == Reply::Session {
         return Event::Session(session_token(w).await.map(|_| ()));
     }
-    let send = |token: Option<String>| {
-        let (path, body, key) = (&path, body.clone(), key.clone());
-        async move { send(w, method, path, token.as_deref(), body, key.as_deref()).await }
-    };
     let mut sent = String::new();
-    let text = match auth {
-        Auth::Tenant(token) => {
-            let r = send(Some(token.clone())).await;
-            sent = token;
-            r
-        }
-        Auth::None => send(None).await,
-        Auth::Session => {
-            let mut r = Err(ApiError::Network);
-            for _ in 0..2 {
-                r = match session_token(w).await {
-                    Ok(token) => send(Some(token)).await,
-                    Err(e) => Err(e),
-                };
-                if !r.as_ref().is_err_and(ApiError::is_expired) {
+    let mut text;
+    let mut tries = 0;
+    loop {
+        let token = match &auth {
+            Auth::None => None,
+            Auth::Tenant(token) => Some(token.clone()),
+            Auth::Session => match session_token(w).await {
+                Ok(token) => Some(token),
+                Err(e) => {
+                    text = Err(e);
                     break;
                 }
-                *w.session.borrow_mut() = None;
-            }
-            r
+            },
+        };
+        text = send(
+            w,
+            method,
+            &path,
+            token.as_deref(),
+            body.clone(),
+            key.as_deref(),
+        )
+        .await;
+        sent = token.unwrap_or_default();
+        tries += 1;
+        // A session token the edge no longer takes: get a new one once.
+        if auth != Auth::Session || tries == 2 || !text.as_ref().is_err_and(ApiError::is_expired) {
+            break;
         }
-    };
+        *w.session.borrow_mut() = None;
+    }
     match reply {
         Reply::Created => Event::Created(parse(text)),
         Reply::Renewed => Event::Renewed(sent, parse(text)),
@@ -658,9 +660,15 @@ async fn send(
 ) -> Result<String, ApiError> {
     let edge = w.edge();
     let (id, content_type) = match body {
-        Body::Empty => return edge.send(method, path, token, None, key).await,
-        Body::Json(json) => return edge.send(method, path, token, Some(json), key).await,
         Body::File(id, content_type) => (id, content_type),
+        Body::Empty | Body::Json(_) => {
+            let json = if let Body::Json(j) = body {
+                Some(j)
+            } else {
+                None
+            };
+            return edge.send(method, path, token, json, key).await;
+        }
     };
     let (Some(file), Ok(xhr)) = (w.file(id), XmlHttpRequest::new()) else {
         return Err(ApiError::Network);
@@ -769,23 +777,14 @@ fn navigate(w: &Shared, url: &str) {
 }
 
 /// Keeps the live status connection open while the journey wants it: a new ticket
-/// and socket after each end (at once after the edge's close at the token's expiry,
-/// with a growing pause after a failure), replaying from the last sequence seen.
+/// and socket after each end (a growing pause after a failure), replaying from the
+/// last sequence seen.
 fn start_events(w: &Shared) {
-    let Ok(controller) = AbortController::new() else {
-        return;
-    };
-    let signal = controller.signal();
-    if let Some(old) = w.live.borrow_mut().replace(controller) {
-        old.abort();
-    }
+    stop_events(w);
+    let run = w.live_run.get();
     let w = w.clone();
     spawn_local(async move {
         let last_seq = Rc::new(Cell::new(0));
-        let on_status: Rc<dyn Fn(onboarding_core::model::status::Status)> = {
-            let w = w.clone();
-            Rc::new(move |s| dispatch(&w, Event::Status(s)))
-        };
         let mut backoff = 1000;
         loop {
             // The current token each time (it is renewed while the stream runs).
@@ -797,9 +796,16 @@ fn start_events(w: &Shared) {
             else {
                 return;
             };
-            let edge = w.edge();
-            match live::read(&edge, &id, &token, &last_seq, &signal, on_status.clone()).await {
-                live::End::Aborted | live::End::Replaced => return,
+            let to = w.clone();
+            let end = live::read(&w.edge(), &id, &token, &last_seq, &w.live, move |s| {
+                dispatch(&to, Event::Status(s));
+            })
+            .await;
+            if w.live_run.get() != run || !w.host.is_connected() {
+                return;
+            }
+            match end {
+                live::End::Replaced => return,
                 live::End::Expired => return dispatch(&w, Event::StreamExpired),
                 live::End::Closed => backoff = 1000,
                 live::End::Failed => {
@@ -807,10 +813,15 @@ fn start_events(w: &Shared) {
                     dispatch(&w, Event::StreamFailed);
                 }
             }
-            if signal.aborted() || !w.host.is_connected() {
-                return;
-            }
             dom::sleep(backoff).await;
         }
     });
+}
+
+/// Closes the live status socket and ends the loop that reopens it.
+fn stop_events(w: &Web) {
+    w.live_run.set(w.live_run.get().wrapping_add(1));
+    if let Some(ws) = w.live.borrow_mut().take() {
+        let _ = ws.close_with_code_and_reason(1000, "done");
+    }
 }

@@ -60,14 +60,18 @@ pub fn emit(host: &HtmlElement, name: &str, detail: &JsValue) {
     });
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
+/// A promise that resolves (to `undefined`) after `ms` milliseconds.
+pub fn delay(ms: i32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    })
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let _ = wasm_bindgen_futures::JsFuture::from(delay(ms)).await;
 }
 
 /// Today's date in the browser's time zone.

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{Headers, RequestInit, Response};
 
 use crate::api::{ApiError, check};
 
@@ -26,7 +26,6 @@ impl Edge {
         token: Option<&str>,
         headers: &[(&str, &str)],
         body: Option<&str>,
-        signal: Option<&AbortSignal>,
     ) -> Option<Response> {
         let h = Headers::new().ok()?;
         h.set("Accept-Language", self.lang).ok()?;
@@ -42,7 +41,6 @@ impl Edge {
         if let Some(b) = body {
             init.set_body(&JsValue::from_str(b));
         }
-        init.set_signal(signal);
         let url = format!("{}{}", self.base, path);
         let res = JsFuture::from(super::dom::window()?.fetch_with_str_and_init(&url, &init))
             .await
@@ -71,7 +69,7 @@ impl Edge {
             headers.push(("Content-Type", "application/json"));
         }
         let res = self
-            .fetch(method, path, token, &headers, body.as_deref(), None)
+            .fetch(method, path, token, &headers, body.as_deref())
             .await
             .ok_or(ApiError::Network)?;
         let text = match res.text() {

@@ -4,7 +4,7 @@
 //! single-use ticket from `POST /v1/tenants/{id}/live-tickets` (authenticated with the
 //! token), and a reconnect asks to replay the entries after the last sequence seen.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use onboarding_core::model::api::{LiveTicket, StatusEntry};
@@ -13,7 +13,7 @@ use onboarding_core::paths;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, CloseEvent, MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::edge::Edge;
 use crate::api::{self, ApiError};
@@ -29,7 +29,8 @@ const PING_MS: i32 = 30_000;
 /// How one connection ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
-    /// Closed by the edge at the token's expiry, or cleanly: reconnect now.
+    /// Closed by the edge at the token's expiry, or cleanly (also when the widget
+    /// closed it): reconnect.
     Closed,
     /// No connection or a broken one: reconnect after a pause.
     Failed,
@@ -37,8 +38,6 @@ pub enum End {
     Expired,
     /// Replaced by a newer connection of the same tenant: do not reconnect.
     Replaced,
-    /// Stopped by the widget.
-    Aborted,
 }
 
 /// The WebSocket URL of the live status: `http(s)` of the edge's base becomes
@@ -66,40 +65,34 @@ pub fn socket_url(base: &str, tenant_id: &str, ticket: &str, after: i64) -> Stri
 }
 
 /// Opens one connection (a ticket, then the socket) and reads it until it ends,
-/// calling `on_status` for each entry newer than `last_seq` (which it advances).
+/// calling `on_status` for each entry newer than `last_seq` (which it advances). The
+/// open socket is kept in `current`, where the widget closes it to stop.
 pub async fn read(
     edge: &Edge,
     tenant_id: &str,
     token: &str,
     last_seq: &Rc<Cell<i64>>,
-    signal: &AbortSignal,
-    on_status: Rc<dyn Fn(Status)>,
+    current: &RefCell<Option<WebSocket>>,
+    on_status: impl Fn(Status) + 'static,
 ) -> End {
     let path = paths::fill(paths::LIVE_TICKETS, &[tenant_id]);
     let ticket =
         match api::parse::<LiveTicket>(edge.send("POST", &path, Some(token), None, None).await) {
             Ok(t) => t.ticket,
-            Err(e) if e.is_expired() => return End::Expired,
-            Err(_) if signal.aborted() => return End::Aborted,
-            Err(ApiError::Status(404, _)) => return End::Expired,
+            Err(ApiError::Status(401 | 404, _)) => return End::Expired,
             Err(_) => return End::Failed,
         };
-    if signal.aborted() {
-        return End::Aborted;
-    }
     let url = socket_url(&edge.base, tenant_id, &ticket, last_seq.get());
     let Ok(ws) = WebSocket::new(&url) else {
         return End::Failed;
     };
-    let opened = Rc::new(Cell::new(false));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new({
-        let (last_seq, opened) = (last_seq.clone(), opened.clone());
+        let last_seq = last_seq.clone();
         move |e: MessageEvent| {
-            opened.set(true);
-            let Some(text) = e.data().as_string() else {
-                return;
-            };
-            if let Some(entry) = api::from_json::<StatusEntry>(&text)
+            if let Some(entry) = e
+                .data()
+                .as_string()
+                .and_then(|t| api::from_json::<StatusEntry>(&t))
                 && entry.seq > last_seq.get()
             {
                 last_seq.set(entry.seq);
@@ -108,55 +101,25 @@ pub async fn read(
         }
     });
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let on_open = Closure::<dyn FnMut()>::new({
-        let opened = opened.clone();
-        move || opened.set(true)
-    });
-    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    let closed = js_sys::Promise::new(&mut |resolve, _| {
-        ws.set_onclose(Some(&resolve));
-    });
-    let on_abort = Closure::<dyn FnMut()>::new({
-        let ws = ws.clone();
-        move || {
-            let _ = ws.close_with_code_and_reason(1000, "done");
+    let closed = js_sys::Promise::new(&mut |resolve, _| ws.set_onclose(Some(&resolve)));
+    *current.borrow_mut() = Some(ws.clone());
+    // Wait for the close, sending a keep-alive each PING_MS meanwhile.
+    let code = loop {
+        let tick = super::dom::delay(PING_MS);
+        let ended =
+            JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&closed, &tick))).await;
+        if let Some(e) = ended.ok().and_then(|e| e.dyn_into::<CloseEvent>().ok()) {
+            break e.code();
         }
-    });
-    signal.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
-    let pinger = Closure::<dyn FnMut()>::new({
-        let ws = ws.clone();
-        move || {
-            if ws.ready_state() == WebSocket::OPEN {
-                let _ = ws.send_with_str("ping");
-            }
-        }
-    });
-    let interval = super::dom::window().and_then(|w| {
-        w.set_interval_with_callback_and_timeout_and_arguments_0(
-            pinger.as_ref().unchecked_ref(),
-            PING_MS,
-        )
-        .ok()
-    });
-    let ended = JsFuture::from(closed).await;
-    if let (Some(w), Some(id)) = (super::dom::window(), interval) {
-        w.clear_interval_with_handle(id);
-    }
-    signal.set_onabort(None);
+        let _ = ws.send_with_str("ping");
+    };
     ws.set_onmessage(None);
-    ws.set_onopen(None);
     ws.set_onclose(None);
-    drop((on_message, on_open, on_abort, pinger));
-    if signal.aborted() {
-        return End::Aborted;
-    }
-    let code = ended
-        .ok()
-        .and_then(|e| e.dyn_into::<CloseEvent>().ok())
-        .map_or(1006, |e| e.code());
+    drop(on_message);
+    current.borrow_mut().take_if(|c| *c == ws);
     match code {
         CLOSE_REPLACED => End::Replaced,
-        CLOSE_EXPIRED | 1000 | 1001 if opened.get() => End::Closed,
+        CLOSE_EXPIRED | 1000 | 1001 => End::Closed,
         _ => End::Failed,
     }
 }
