@@ -8,6 +8,8 @@
 // axe, a phone viewport) or W3C WebDriver for Chromium, Firefox and WebKit. Inputs
 // are found by label-bearing names inside the widget's shadow root and clicked or
 // typed into through the driver, as a person would.
+import { randomDni } from "../lib/bodies.mjs";
+
 export const AGENCY_SITE = process.env.AGENCY_SITE_URL ?? "http://127.0.0.1:8788";
 
 /** The sandbox's right answers to its step-up questions (questionId → choiceId). */
@@ -130,7 +132,7 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   const dniError = await waitFor(d, "the DNI message", () =>
     document.querySelector("tenant-onboarding").shadowRoot.getElementById("f-applicant-governmentId-0--value-e")?.textContent);
   if (!/letra del DNI/.test(dniError)) throw new Error(`unexpected DNI message: ${dniError}`);
-  await d.fill('[name="applicant.governmentId[0].value"]', "12345678Z");
+  await d.fill('[name="applicant.governmentId[0].value"]', randomDni());
   await d.click("#submit");
   await waitHeading(d, /Documentos/);
 

@@ -80,10 +80,37 @@ test("ownership: an upstream that returns an existing tenant id never hands it t
   const owner = await agencyApi(DEMO, `/v1/agency/tenants/${first.json.tenantId}`);
   assert.equal(owner.status, 200);
   assert.equal(owner.json.tenant.agency, "ag_demo", "tenants are keyed by the agency's stable id, never its name");
-  // The same agency asking again is fine (its own tenant).
+  // Another session of the same agency with the same email (anyone who knows it) gets
+  // the very same refusal — code and words — as the other agency: nothing says
+  // whether the person exists, nor where.
   const again = await createTenant(DEMO, { ...body, deviceSessionId: randomBytes(16).toString("hex") });
-  assert.equal(again.status, 201, again.text);
-  assert.equal(again.json.tenantId, first.json.tenantId);
+  problem(again, 409, "tenant_unavailable");
+  assert.equal(again.json.title, second.json.title);
+  assert.equal(again.json.detail, second.json.detail);
+  assert.ok(!again.text.includes(first.json.tenantId));
+  // The owner sees the refused attempts in its view of the tenant.
+  const seen = await agencyApi(DEMO, `/v1/agency/tenants/${first.json.tenantId}`);
+  assert.equal(seen.json.refusedAccess.length, 2, JSON.stringify(seen.json.refusedAccess));
+});
+
+test("ownership: a known email opens nobody else's file — only the creating session's retry gets the tenant", async () => {
+  const body = tenantBody("existing");
+  body.applicant.email = `victim+existing+${randomBytes(6).toString("hex")}@example.com`;
+  const s = await api("/v1/sessions", { json: { publishableKey: DEMO.pk }, origin: DEMO.origin, headers: { "CF-Connecting-IP": fakeIp() } });
+  const create = (token, key) => api("/v1/tenants", { token, origin: DEMO.origin, json: body, headers: key ? { "Idempotency-Key": key } : {} });
+  const victim = await create(s.json.sessionToken, "victim-key");
+  assert.equal(victim.status, 201, victim.text);
+  // The victim's own retry (same session, same key, or no key): the same tenant.
+  const retry = await create(s.json.sessionToken, "victim-key");
+  assert.equal(retry.json.tenantId, victim.json.tenantId);
+  const unkeyed = await create(s.json.sessionToken);
+  assert.equal(unkeyed.status, 201, unkeyed.text);
+  assert.equal(unkeyed.json.tenantId, victim.json.tenantId);
+  // An attacker's session with the victim's email: no tenant id, no token.
+  const attacker = await createTenant(DEMO, { ...tenantBody(), applicant: { ...tenantBody().applicant, email: body.applicant.email } });
+  problem(attacker, 409, "tenant_unavailable");
+  assert.ok(!attacker.text.includes(victim.json.tenantId));
+  assert.equal(attacker.json.sessionToken, undefined);
 });
 
 test("ownership: an upstream that returns another tenant's inquiry id never re-binds it", async () => {

@@ -11,6 +11,13 @@ export function hex(n) {
   return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** A valid DNI, different on every call: each test applicant is its own person (the
+ * edge keeps one identity decision per person, keyed by document and birth date). */
+export function randomDni() {
+  const n = 10_000_000 + Math.floor(Math.random() * 89_999_999);
+  return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
+}
+
 /** A valid `POST /v1/tenants` body; `tag` goes into the email's +tag. */
 export function tenantBody(tag = "") {
   const plus = tag ? `+${tag}` : "";
@@ -21,7 +28,7 @@ export function tenantBody(tag = "") {
       phoneNumber: "+34612345678",
       dateOfBirth: "1990-05-17",
       addresses: [{ line1: "Calle Mayor 1", city: "Madrid", region: "M", countryCode: "ES", postalCode: "28013" }],
-      governmentId: [{ type: "DNI", value: "12345678Z", countryCode: "ES" }],
+      governmentId: [{ type: "DNI", value: randomDni(), countryCode: "ES" }],
       employment: [{ employer: { name: "Acme SL" }, employeeTitle: "Ingeniera", startDate: "2019-08-24", currentEmployee: "true", contractType: "PERMANENT" }],
       income: { period: "MONTHLY", amount: "2500", currency: "EUR" },
     },

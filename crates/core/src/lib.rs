@@ -66,6 +66,7 @@ pub mod mask;
 pub mod media_type;
 pub mod model;
 pub mod paths;
+pub mod person;
 pub mod signature;
 pub mod token;
 pub mod validate;

@@ -190,7 +190,7 @@ async fn dispatch(
                 TenantOp::ListDocuments => documents::api::list(ctx, id).await,
                 TenantOp::StartHosted(page) => tenants::api::start(req, ctx, who, id, page).await,
                 TenantOp::StartInquiry => identity::inquire(req, ctx, who, id).await,
-                TenantOp::AnswerInquiry => identity::answer(req, ctx, id, second).await,
+                TenantOp::AnswerInquiry => identity::answer(req, ctx, &who, id, second).await,
             }
         }
         Op::Agency(op) => {

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Request, Response, SqlStorage, State, Stub, durable_object};
 
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
+use onboarding_core::identity_decision::Refusal;
+use onboarding_core::model::identity::Decision;
+use onboarding_core::person::{PersonBegin, PersonRecord};
 
 use crate::error::AppResult;
 use crate::sql;
@@ -130,6 +133,76 @@ pub struct IdemOwned {
     pub owned: bool,
 }
 
+/// The store of one person's identity record, per agency.
+pub fn person_scope(agency_id: &str, person_key: &str) -> String {
+    format!("person:{agency_id}:{person_key}")
+}
+
+/// An operation on a person's record ([`StoreCall::Person`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum PersonOp {
+    /// May this tenant send an inquiry now (takes an attempt when it may)?
+    #[serde(rename_all = "camelCase")]
+    Begin {
+        /// Tenant.
+        tenant_id: String,
+        /// Unix ms.
+        now_ms: u64,
+    },
+    /// The tenant's inquiry or answers came back (`None`: failed).
+    #[serde(rename_all = "camelCase")]
+    Settle {
+        /// Tenant.
+        tenant_id: String,
+        /// Decision.
+        decision: Option<Decision>,
+        /// Unix ms.
+        now_ms: u64,
+    },
+    /// The agency's decision update.
+    Agency {
+        /// Decision.
+        decision: Decision,
+    },
+    /// List a new tenant of the person.
+    #[serde(rename_all = "camelCase")]
+    Link {
+        /// Tenant.
+        tenant_id: String,
+    },
+    /// Read only.
+    Get,
+}
+
+/// What [`PersonOp::Begin`] allows.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "camelCase")]
+pub enum PersonVerdict {
+    /// Send the inquiry upstream.
+    Start,
+    /// Carry the person's decision: nothing goes upstream.
+    Carry {
+        /// The decision.
+        decision: Decision,
+    },
+    /// Refused by the person's rules.
+    Refused {
+        /// Why.
+        refusal: Refusal,
+    },
+}
+
+/// The person's record after an operation, with a `Begin`'s verdict.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersonReply {
+    /// The record.
+    pub record: PersonRecord,
+    /// The verdict of a `Begin`.
+    #[serde(default)]
+    pub verdict: Option<PersonVerdict>,
+}
+
 /// A relay delivery that gave up (the wire type of the agency API).
 pub use onboarding_core::model::api::DeadLetter;
 
@@ -162,6 +235,9 @@ pub enum StoreCall {
         /// Key.
         k: String,
     },
+    /// A person's identity record under core's person rules (the store named
+    /// [`person_scope`]) → [`PersonReply`].
+    Person(PersonOp),
     /// Record a dead letter (replacing one of the same event id) → `{}`.
     DeadAdd(DeadLetter),
     /// Remove a dead letter → `{}`.
@@ -227,6 +303,7 @@ impl DurableObject for ScopeStore {
                 serde_json::to_value(self.kv(&k)?)
             }
             StoreCall::KvGet { k } => serde_json::to_value(self.kv(&k)?),
+            StoreCall::Person(op) => serde_json::to_value(self.person(op)?),
             StoreCall::DeadAdd(d) => {
                 self.sql.exec(
                     "INSERT OR REPLACE INTO dead (event_id, record) VALUES (?, ?)",
@@ -260,6 +337,38 @@ struct Record {
 
 impl ScopeStore {
     /// The value bound to `k`, if any.
+    /// Applies `op` to the person's record within one synchronous step (no await
+    /// between read and write: two tenants of one person cannot both pass).
+    fn person(&self, op: PersonOp) -> worker::Result<PersonReply> {
+        let mut record: PersonRecord = match self.kv("person")? {
+            Some(v) => serde_json::from_str(&v)?,
+            None => PersonRecord::default(),
+        };
+        let mut verdict = None;
+        match op {
+            PersonOp::Begin { tenant_id, now_ms } => {
+                verdict = Some(match record.begin(&tenant_id, now_ms) {
+                    Ok(PersonBegin::Start) => PersonVerdict::Start,
+                    Ok(PersonBegin::Carry(decision)) => PersonVerdict::Carry { decision },
+                    Err(refusal) => PersonVerdict::Refused { refusal },
+                });
+            }
+            PersonOp::Settle {
+                tenant_id,
+                decision,
+                now_ms,
+            } => record.settle(&tenant_id, decision, now_ms),
+            PersonOp::Agency { decision } => record.agency_decided(decision),
+            PersonOp::Link { tenant_id } => record.link(&tenant_id),
+            PersonOp::Get => {}
+        }
+        self.sql.exec(
+            "INSERT OR REPLACE INTO kv (k, v) VALUES ('person', ?)",
+            vec![serde_json::to_string(&record)?.into()],
+        )?;
+        Ok(PersonReply { record, verdict })
+    }
+
     fn kv(&self, k: &str) -> worker::Result<Option<String>> {
         sql::value(&self.sql, "SELECT v FROM kv WHERE k = ?", vec![k.into()])
     }
@@ -497,6 +606,14 @@ impl Store {
             v: v.to_owned(),
         })
         .await
+    }
+
+    /// Applies a person operation (this must be the [`person_scope`] store).
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn person(&self, op: PersonOp) -> AppResult<PersonReply> {
+        self.ask(&StoreCall::Person(op)).await
     }
 
     /// The value of `k`.

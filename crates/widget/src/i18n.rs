@@ -54,6 +54,7 @@ messages! {
     FixErrors => "Revisa los campos marcados: {0}.", "Please check the marked fields: {0}.";
     NetworkError => "No hemos podido conectar. Comprueba tu conexión e inténtalo de nuevo.", "We could not connect. Check your connection and try again.";
     GenericError => "Algo ha ido mal. Inténtalo de nuevo en unos minutos.", "Something went wrong. Please try again in a few minutes.";
+    ContactAgency => "No podemos seguir con tu solicitud en línea. Ponte en contacto con la agencia.", "We cannot continue your application online. Please contact the agency.";
     SessionExpired => "Tu sesión ha caducado por seguridad. Empieza de nuevo, por favor.", "Your session expired for your security. Please start again.";
     Resumed => "Hemos recuperado tu solicitud donde la dejaste.", "We picked up your application where you left it.";
     UnavailableTitle => "Formulario no disponible en esta web", "Form not available on this website";

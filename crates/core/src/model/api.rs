@@ -39,6 +39,22 @@ pub struct SessionToken {
     pub expires_at: String,
 }
 
+/// One person's identity across their tenants at one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PersonLink {
+    /// The person key (32 hex).
+    pub key: String,
+    /// The person's tenants at this agency, oldest first.
+    pub tenants: Vec<String>,
+    /// The person's identity decision, once final.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    /// Identity inquiries started for the person, on any tenant (at most 3).
+    pub attempts: u8,
+}
+
 /// `201` of `POST /v1/tenants/{id}/live-tickets`: opens one live status connection
 /// (`GET /v1/tenants/{id}/live?ticket=…`, a WebSocket) within `expiresIn` seconds, once.
 /// The connection then lives until the token that asked for the ticket expires.
@@ -358,4 +374,12 @@ pub struct AgencyTenantView {
     pub financial: JsonValue,
     /// Stored documents' metadata (size, hash, content type), in upload order.
     pub documents: JsonValue,
+    /// When another session (of this agency or another) was refused this tenant — an
+    /// upstream that deduplicates applicants by email returned it (RFC 3339, newest 20).
+    #[serde(default)]
+    pub refused_access: Vec<String>,
+    /// The person this tenant belongs to (by a keyed hash of the identity document and
+    /// birth date, never the document itself), with their other tenants here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<PersonLink>,
 }

@@ -33,7 +33,21 @@ async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantH
 /// # Errors
 /// 401 auth, 404 unknown or another agency's tenant.
 pub async fn tenant(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
-    let view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
+    let mut view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
+    let person_key = serde_json::to_value(&view.tenant)
+        .ok()
+        .and_then(|t| t.get("person")?.as_str().map(str::to_owned));
+    if let Some(key) = person_key {
+        let p = crate::identity::Person::new(ctx, &agency.id, &key, tenant_id)
+            .record()
+            .await?;
+        view.person = Some(onboarding_core::model::api::PersonLink {
+            key,
+            tenants: p.tenants,
+            decision: p.decision,
+            attempts: p.attempts,
+        });
+    }
     http::json(200, &view)
 }
 
@@ -127,6 +141,12 @@ pub async fn decision(
         .await?
     {
         return Err(AppError::Problem(refusal.problem()));
+    }
+    // The agency's decision is the person's (their other tenants carry it).
+    if let Some(key) = crate::identity::person_of(&handle).await? {
+        crate::identity::Person::new(ctx, &agency.id, &key, &tenant_id)
+            .agency_decided(update.decision)
+            .await?;
     }
     http::json(
         200,

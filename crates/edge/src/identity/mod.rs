@@ -6,14 +6,15 @@
 
 use onboarding_core::model::TenantRequest;
 use onboarding_core::model::api::{AnswersDecided, StartInquiry};
-use onboarding_core::model::identity::{AnswersRequest, InquiryRequest};
+use onboarding_core::model::identity::{AnswersRequest, Decision, InquiryRequest, PublicInquiry};
+use onboarding_core::person::PersonRecord;
 use onboarding_core::validate;
 use worker::{Request, Response};
 
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::Store;
+use crate::scope_store::{PersonOp, PersonVerdict, Store, person_scope};
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
@@ -56,19 +57,65 @@ pub async fn inquire(
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let edge_id = format!("inq_{}", http::random_hex(16)?);
     // One call takes the attempt and answers the tenant's request to build it from.
-    let stored: TenantRequest = match handle
+    let (stored, person): (TenantRequest, _) = match handle
         .identity(&IdentityOp::Begin {
             inquiry_id: edge_id.clone(),
             now_ms: ctx.now_ms,
         })
         .await?
     {
-        IdentityOutcome::Start { request } => request.map(|r| *r).unwrap_or_default(),
+        IdentityOutcome::Start { request, person } => {
+            (request.map(|r| *r).unwrap_or_default(), person)
+        }
         // A reload while the challenge is open: the same inquiry, no upstream call.
         IdentityOutcome::Resume { inquiry } => return http::json(200, &inquiry),
         IdentityOutcome::Refused { refusal } => return Err(AppError::Problem(refusal.problem())),
         other => return Err(unexpected(&other)),
     };
+    // One person, one decision per agency: the person's rules come next.
+    let person = person.map(|key| Person::new(ctx, &agency.id, &key, tenant_id));
+    if let Some(p) = &person {
+        match p.begin().await {
+            Ok(PersonVerdict::Start) => {}
+            // Decided before, on another tenant: this tenant carries the decision and
+            // nothing goes upstream (no inquiry, no questionnaire).
+            Ok(PersonVerdict::Carry { decision }) => {
+                let carried = PublicInquiry {
+                    inquiry_id: edge_id.clone(),
+                    decision,
+                    questionnaire: None,
+                };
+                let settled = handle
+                    .identity(&IdentityOp::Settle {
+                        inquiry_id: edge_id,
+                        reply: Some(carried),
+                        detail: serde_json::json!({"carriedFrom": "person", "decision": decision}),
+                    })
+                    .await?;
+                return match settled {
+                    IdentityOutcome::Settled {
+                        inquiry: Some(public),
+                    } => http::json(200, &public),
+                    other => Err(unexpected(&other)),
+                };
+            }
+            refused => {
+                // Release the tenant's attempt as failed, then refuse.
+                let _ = handle
+                    .identity(&IdentityOp::Settle {
+                        inquiry_id: edge_id,
+                        reply: None,
+                        detail: serde_json::Value::Null,
+                    })
+                    .await;
+                return Err(match refused {
+                    Ok(PersonVerdict::Refused { refusal }) => AppError::Problem(refusal.problem()),
+                    Err(e) => e,
+                    Ok(_) => AppError::Internal("person: unexpected verdict".into()),
+                });
+            }
+        }
+    }
     let device_session_id = body
         .device_session_id
         .filter(|id| !id.is_empty())
@@ -112,6 +159,13 @@ pub async fn inquire(
             detail,
         })
         .await?;
+    let decision = match &settled {
+        IdentityOutcome::Settled { inquiry: Some(p) } => Some(p.decision),
+        _ => None,
+    };
+    if let Some(p) = &person {
+        p.settle(decision).await?;
+    }
     if let Some(e) = failure {
         // No decision: the applicant may try again (at most MAX_INQUIRIES in all).
         return Err(e);
@@ -124,6 +178,75 @@ pub async fn inquire(
     }
 }
 
+/// One person's record (per agency), for one of their tenants.
+pub struct Person {
+    store: AppResult<Store>,
+    tenant_id: String,
+    now_ms: u64,
+}
+
+impl Person {
+    /// The person `key` of `agency_id`, acting for `tenant_id`.
+    pub fn new(ctx: &Ctx, agency_id: &str, key: &str, tenant_id: &str) -> Self {
+        Person {
+            store: Store::new(&ctx.env, &person_scope(agency_id, key)),
+            tenant_id: tenant_id.to_owned(),
+            now_ms: ctx.now_ms,
+        }
+    }
+
+    fn store(&self) -> AppResult<&Store> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    /// May this tenant send an inquiry?
+    ///
+    /// # Errors
+    /// 500 when the store fails.
+    pub async fn begin(&self) -> AppResult<PersonVerdict> {
+        self.store()?
+            .person(PersonOp::Begin {
+                tenant_id: self.tenant_id.clone(),
+                now_ms: self.now_ms,
+            })
+            .await?
+            .verdict
+            .ok_or_else(|| AppError::Internal("person: no verdict".into()))
+    }
+
+    /// The tenant's inquiry or answers came back with `decision` (`None`: failed).
+    ///
+    /// # Errors
+    /// 500 when the store fails.
+    pub async fn settle(&self, decision: Option<Decision>) -> AppResult<()> {
+        self.store()?
+            .person(PersonOp::Settle {
+                tenant_id: self.tenant_id.clone(),
+                decision,
+                now_ms: self.now_ms,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The agency decided for this person.
+    ///
+    /// # Errors
+    /// 500 when the store fails.
+    pub async fn agency_decided(&self, decision: Decision) -> AppResult<()> {
+        self.store()?.person(PersonOp::Agency { decision }).await?;
+        Ok(())
+    }
+
+    /// The person's record.
+    ///
+    /// # Errors
+    /// 500 when the store fails.
+    pub async fn record(&self) -> AppResult<PersonRecord> {
+        Ok(self.store()?.person(PersonOp::Get).await?.record)
+    }
+}
+
 /// `POST /v1/tenants/{id}/identity-inquiries/{inquiryId}/answers`.
 ///
 /// # Errors
@@ -133,9 +256,11 @@ pub async fn inquire(
 pub async fn answer(
     mut req: Request,
     ctx: &Ctx,
+    who: &auth::Caller,
     tenant_id: &str,
     inquiry_id: &str,
 ) -> AppResult<Response> {
+    let agency_id = who.agency.id.clone();
     let body: AnswersRequest = http::read_json(&mut req).await?;
     validate::validate_answers(&body).map_err(AppError::Validation)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
@@ -157,6 +282,11 @@ pub async fn answer(
             decision: graded.as_ref().ok().map(|r| r.decision),
         })
         .await?;
+    if let (Ok(g), Some(key)) = (&graded, person_of(&handle).await?) {
+        Person::new(ctx, &agency_id, &key, tenant_id)
+            .settle(Some(g.decision))
+            .await?;
+    }
     graded?;
     match settled {
         IdentityOutcome::Decision {
@@ -164,6 +294,14 @@ pub async fn answer(
         } => http::json(200, &AnswersDecided { decision }),
         other => Err(unexpected(&other)),
     }
+}
+
+/// The tenant's person key, if it has one.
+///
+/// # Errors
+/// 500 when the object fails.
+pub async fn person_of(handle: &TenantHandle) -> AppResult<Option<String>> {
+    Ok(handle.record().await?.and_then(|r| r.person))
 }
 
 fn unexpected(outcome: &IdentityOutcome) -> AppError {

@@ -73,6 +73,9 @@ pub enum IdentityOutcome {
         /// The tenant's request (`TenantRecord::request`).
         #[serde(default)]
         request: Option<Box<onboarding_core::model::TenantRequest>>,
+        /// The tenant's person key (`TenantRecord::person`).
+        #[serde(default)]
+        person: Option<String>,
     },
     /// Answer with this open inquiry (no upstream call).
     Resume {
@@ -122,8 +125,10 @@ impl TenantState {
                 Ok(Begin::Start) => {
                     status.started(Startable::Identity, at);
                     kind = Some("identity.started");
+                    let record = self.record()?;
                     IdentityOutcome::Start {
-                        request: self.record()?.and_then(|r| r.request).map(Box::new),
+                        person: record.as_ref().and_then(|r| r.person.clone()),
+                        request: record.and_then(|r| r.request).map(Box::new),
                     }
                 }
                 Ok(Begin::Resume(inquiry)) => IdentityOutcome::Resume { inquiry },

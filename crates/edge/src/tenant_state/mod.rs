@@ -37,6 +37,13 @@ pub struct TenantRecord {
     /// The validated request (the identity inquiry is built from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<onboarding_core::model::TenantRequest>,
+    /// The session that created it: an upstream that returns an existing tenant hands
+    /// it to this session's retries only.
+    #[serde(default)]
+    pub session_id: String,
+    /// The person key (core's `person::person_key`), when the request named a document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// A change made by this API (not an upstream event).
@@ -271,9 +278,33 @@ impl TenantState {
                     "",
                 )?))
             }
-            Some(existing) if existing.agency != rec.agency => Ok(None),
-            Some(_) => Ok(Some(self.current()?)),
+            // The creating session's retry (the upstream answered the tenant it made).
+            Some(existing)
+                if existing.agency == rec.agency && existing.session_id == rec.session_id =>
+            {
+                Ok(Some(self.current()?))
+            }
+            // Anyone else — another session of this agency (an upstream that
+            // deduplicates applicants by email returned someone's tenant) or another
+            // agency — gets nothing; the owning agency sees the refused attempt.
+            Some(_) => {
+                self.note_refused_access(&rec.created_at)?;
+                Ok(None)
+            }
         }
+    }
+
+    /// Keeps the time of a refused attempt to open this tenant (the newest 20).
+    fn note_refused_access(&self, at: &str) -> worker::Result<()> {
+        let mut times: Vec<String> = self
+            .get("refused_access")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        times.push(at.to_owned());
+        if times.len() > 20 {
+            times.remove(0);
+        }
+        self.put("refused_access", &serde_json::to_string(&times)?)
     }
 
     fn current(&self) -> worker::Result<LogEntry> {
@@ -446,6 +477,11 @@ impl TenantState {
             forensic: parse("forensic")?,
             financial: parse("financial")?,
             documents: JsonValue::Array(documents),
+            refused_access: self
+                .get("refused_access")?
+                .and_then(|v| serde_json::from_str(&v).ok())
+                .unwrap_or_default(),
+            person: None,
         })
     }
 }

@@ -78,6 +78,22 @@ pub async fn create_upstream(
     Ok(tenant.id)
 }
 
+/// The person key of `req` for `agency_id` (core's rule, keyed with a key derived from
+/// `AGENCY_SECRETS_KEY`); `None` when the request names no document.
+///
+/// # Errors
+/// 503 when the secret is missing or malformed.
+pub fn person_key(ctx: &Ctx, agency_id: &str, req: &TenantRequest) -> AppResult<Option<String>> {
+    let Some(material) = onboarding_core::person::person_material(req) else {
+        return Ok(None);
+    };
+    let secret = hex::decode(crate::config::secret(&ctx.env, "AGENCY_SECRETS_KEY")?)
+        .map_err(|_| AppError::Config("AGENCY_SECRETS_KEY must be 64 hex characters (32 bytes)"))?;
+    Ok(Some(onboarding_core::person::person_key(
+        &secret, agency_id, &material,
+    )))
+}
+
 /// Binds an upstream tenant to this agency (its state object) and issues the
 /// tenant-bound token.
 ///
@@ -96,6 +112,8 @@ pub async fn bind(
         agency: agency.id.clone(),
         created_at: http::iso(ctx.now_ms),
         request: Some(req.clone()),
+        session_id: claims.session_id.clone(),
+        person: person_key(ctx, &agency.id, req)?,
     };
     let entry = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)

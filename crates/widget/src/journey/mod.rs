@@ -948,10 +948,12 @@ impl Journey {
             return self.expired(fx);
         }
         self.busy = false;
-        let msg = if matches!(err, ApiError::Network) {
-            Msg::NetworkError
-        } else {
-            Msg::GenericError
+        let msg = match err {
+            ApiError::Network => Msg::NetworkError,
+            // Someone else's file (an upstream that deduplicates by email): the same
+            // words whether the person exists here, elsewhere or not at all.
+            e if e.code() == "tenant_unavailable" => Msg::ContactAgency,
+            _ => Msg::GenericError,
         };
         self.notice = Some((msg, true));
         fx.push(Effect::Render(View::Live));

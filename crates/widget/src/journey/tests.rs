@@ -241,6 +241,30 @@ fn problem(json: &str) -> ApiError {
 }
 
 #[test]
+fn someone_elses_file_asks_the_applicant_to_contact_the_agency() {
+    let mut j = at_details();
+    for (k, v) in applicant() {
+        input(&mut j, k, v);
+    }
+    act(&mut j, Action::Next);
+    let refusal = ApiError::Status(
+        409,
+        Some(Box::new(
+            from_json(
+                r#"{"type":"about:blank","title":"x","status":409,"code":"tenant_unavailable"}"#,
+            )
+            .unwrap(),
+        )),
+    );
+    let fx = j.update(Event::Created(Err(refusal)));
+    assert_eq!(j.notice, Some((Msg::ContactAgency, true)));
+    assert_eq!(j.step_name(), "details", "no tenant, no next step");
+    assert!(j.tenant.is_none());
+    let error = emitted(&fx, "onboarding:error").unwrap();
+    assert_eq!(error[0], ("code", "tenant_unavailable".to_owned()));
+}
+
+#[test]
 fn mount_checks_the_key_and_says_ready() {
     let mut j = journey();
     let fx = j.update(Event::Mounted(None));
