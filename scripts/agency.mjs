@@ -10,6 +10,9 @@
 //   rotate-secret-key | rotate-publishable-key | rotate-webhook-secret --id ID [--overlap-hours H]
 //   revoke-old --id ID [--kind secret|publishable|webhook]
 //   disable --id ID | enable --id ID
+//   set-budgets --id ID [--tenants N] [--inquiries N] [--hosted-starts N] [--uploads N]
+//     (daily; a budget not given takes the edge's AGENCY_DAILY_* default; "default"
+//     clears one)
 //
 // Where: --local (the default: the dev registry under .wrangler/state, or --persist-to
 // DIR) or --remote (the production database of wrangler.toml's top level; needs
@@ -200,7 +203,7 @@ export function run(command, opts) {
     case "show": {
       const { id } = needId();
       const [[agency], origins, keys, auditRows] = d1(where, [
-        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
+        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, budgets, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
         `SELECT origin FROM agency_origins WHERE agency_id = ${q(id)} ORDER BY origin`,
         `SELECT id, kind, lookup, created_at AS createdAt, expires_at AS expiresAt FROM agency_keys WHERE agency_id = ${q(id)} ORDER BY kind, created_at`,
         `SELECT action, detail, actor, at FROM agency_audit WHERE agency_id = ${q(id)} ORDER BY seq DESC LIMIT 20`,
@@ -208,6 +211,7 @@ export function run(command, opts) {
       const t = now();
       return {
         ...agency,
+        budgets: agency.budgets ? JSON.parse(agency.budgets) : {},
         origins: origins.map((o) => o.origin),
         keys: keys.map((k) => ({
           id: k.id,
@@ -294,8 +298,29 @@ export function run(command, opts) {
       ].join(";\n"));
       return { id, status };
     }
+    case "set-budgets": {
+      const { id } = needId();
+      const [[row]] = d1(where, `SELECT budgets FROM agencies WHERE id = ${q(id)}`);
+      const budgets = row?.budgets ? JSON.parse(row.budgets) : {};
+      let given = 0;
+      for (const [flag, field] of [["tenants", "tenants"], ["inquiries", "inquiries"], ["hostedStarts", "hostedStarts"], ["uploads", "uploads"]]) {
+        const v = opts[flag];
+        if (v === undefined) continue;
+        given++;
+        if (v === "default") { delete budgets[field]; continue; }
+        if (!/^[0-9]{1,9}$/.test(v)) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: a whole number of a day's calls (0 to 999999999), or "default"`);
+        budgets[field] = Number(v);
+      }
+      if (given === 0) throw new UsageError("set-budgets needs at least one of --tenants, --inquiries, --hosted-starts, --uploads");
+      const json = Object.keys(budgets).length ? JSON.stringify(budgets) : null;
+      d1(where, [
+        `UPDATE agencies SET budgets = ${json === null ? "NULL" : q(json)}, updated_at = ${now()} WHERE id = ${q(id)}`,
+        audit(id, "set-budgets", budgets),
+      ].join(";\n"));
+      return { id, budgets };
+    }
     default:
-      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable`);
+      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets`);
   }
 }
 

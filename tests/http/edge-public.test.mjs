@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
   api, session, tenant, tenantBody, mintToken, pdf, sha256hex, PNG_HEADER,
@@ -387,25 +388,48 @@ test("identity: the browser sees only decision and questionnaire; answers decide
   assert.equal(st.json.steps.identity, "allow");
 });
 
-test("rate limits: sessions per IP answer 429 with Retry-After (a coarse ceiling)", async () => {
+const randomHex = (n) => randomBytes(n).toString("hex");
+
+/** Opens sessions 50 at a time from `address()` until one is refused; returns it. */
+async function untilRefused(ceiling, address) {
+  for (let sent = 0; sent < ceiling + 50; sent += 50) {
+    const rs = await Promise.all(Array.from({ length: 50 }, () => api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, headers: { "CF-Connecting-IP": address() } })));
+    for (const r of rs) {
+      if (r.status === 429) return r;
+      assert.equal(r.status, 201, r.text);
+    }
+  }
+  return undefined;
+}
+
+/** The per-address ceiling, after waiting for a fresh window if this one ends soon. */
+async function sessionCeiling() {
   // The ceiling is RATE_SESSIONS_PER_IP in wrangler.toml (sized for carrier NAT).
   const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
   const ceiling = Number(/^RATE_SESSIONS_PER_IP = "(\d+)"/m.exec(toml)[1]);
-  // The limit is a fixed window: a burst that straddles a window's end is counted in
-  // two windows and never meets the ceiling. Start in a fresh window if the current
-  // one ends within 30 s (the burst takes ~11 s on a busy machine).
   const windowMs = Number(/^RATE_SESSIONS_WINDOW_SECONDS = "(\d+)"/m.exec(toml)[1]) * 1000;
   const left = windowMs - (Date.now() % windowMs);
   if (left < 30_000) await new Promise((r) => setTimeout(r, left + 500));
+  return ceiling;
+}
+
+test("rate limits: 1,001 sessions from one IPv6 /64 meet the per-address ceiling like one address would", async () => {
+  const ceiling = await sessionCeiling();
+  const prefix = `2001:db8:${randomHex(2)}:${randomHex(2)}`;
+  const limited = await untilRefused(ceiling, () => `${prefix}:${randomHex(2)}:${randomHex(2)}:${randomHex(2)}:${randomHex(2)}`);
+  assert.ok(limited, `a 429 within ${ceiling + 50} sessions from one /64`);
+  problem(limited, 429, "rate_limited");
+  // The next /64 is another subscriber.
+  const other = await api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, headers: { "CF-Connecting-IP": `2001:db8:${randomHex(2)}:${randomHex(2)}::1` } });
+  assert.equal(other.status, 201, other.text);
+});
+
+test("rate limits: sessions per IP answer 429 with Retry-After (a coarse ceiling)", async () => {
+  // A fixed window: a burst that straddles a window's end is counted in two windows
+  // and never meets the ceiling, so sessionCeiling() starts in a fresh one if needed.
+  const ceiling = await sessionCeiling();
   const ip = fakeIp();
-  let limited;
-  for (let sent = 0; sent < ceiling + 50 && !limited; sent += 50) {
-    const rs = await Promise.all(Array.from({ length: 50 }, () => api("/v1/sessions", { json: { publishableKey: "pk_test_demo" }, headers: { "CF-Connecting-IP": ip } })));
-    for (const r of rs) {
-      if (r.status === 429) limited = r;
-      else assert.equal(r.status, 201, r.text);
-    }
-  }
+  const limited = await untilRefused(ceiling, () => ip);
   assert.ok(limited, `a 429 within ${ceiling + 50} sessions from one IP`);
   problem(limited, 429, "rate_limited");
   assert.ok(Number(limited.headers.get("retry-after")) >= 1);

@@ -28,6 +28,15 @@ test("webhooks: unsigned, stale, tampered and wrongly-keyed deliveries change no
   }
   const tampered = body.replace("verified", "rejected");
   assert.ok((await post(tampered, sign(SECRET, body))).status >= 400);
+  // A properly signed event whose id is not [A-Za-z0-9._:-] (it would fail every relay
+  // attempt later) is refused at intake; so is a header with many v1= values.
+  for (const id of ["evt_ñ_1", "evt 1", "evt/1", "x".repeat(129)]) {
+    const odd = event(t.tenantId, id, "kyc.completed", { status: "verified" });
+    const r = await post(odd, sign(SECRET, odd));
+    assert.equal(r.status, 400, `${id}: ${r.text}`);
+  }
+  const many = sign(SECRET, body).replace(",v1=", `,v1=${"0".repeat(64)},v1=${"1".repeat(64)},v1=${"2".repeat(64)},v1=${"3".repeat(64)},v1=`);
+  assert.equal((await post(body, many)).status, 400, "at most four v1= values");
   const st = await api(`/v1/tenants/${t.tenantId}/status`, { token: t.token });
   assert.equal(st.json.steps.kyc, "not_started");
 });

@@ -322,6 +322,7 @@ test("agency API: full results, document content, manual forensic trigger", asyn
   const res = await fetch(`${BASE}/v1/agency/tenants/${t.tenantId}/documents/${flow.document.id}/content`, { headers: { Authorization: `Bearer ${SK}` } });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "application/pdf");
+  assert.match(res.headers.get("content-security-policy") ?? "", /^sandbox/, "opened in a browser, it runs nothing");
   assert.equal(sha256hex(Buffer.from(await res.arrayBuffer())), sha256hex(flow.document.bytes));
   // Not with the tenant's browser token, nor another tenant's document id.
   assert.equal((await api(`/v1/agency/tenants/${t.tenantId}/documents/${flow.document.id}/content`, { token: t.token, origin: null })).status, 401);

@@ -173,3 +173,32 @@ test("registry: a token signed with SESSION_TOKEN_KEY_PREVIOUS is accepted; one 
   const other = mintToken({ expiresAt: exp }, "x".repeat(64));
   assert.equal((await api("/v1/tenants", { token: other, json: { applicant: {} } })).status, 401);
 });
+
+test("registry: an agency over its daily tenant budget gets 429 agency_budget_exceeded (the operator sets the budget)", { timeout: 120_000 }, async () => {
+  const ORIGIN4 = "http://127.0.0.1:8792";
+  const added = ok("add", "--name", "Budget Lettings", "--origin", ORIGIN4);
+  const set = ok("set-budgets", "--id", added.id, "--tenants", "2", "--uploads", "50");
+  assert.deepEqual(set.budgets, { tenants: 2, uploads: 50 });
+  assert.deepEqual(ok("show", "--id", added.id).budgets, { tenants: 2, uploads: 50 });
+  assert.notEqual(cli("set-budgets", "--id", added.id, "--tenants", "-1").status, 0, "a bad budget is refused");
+  assert.notEqual(cli("set-budgets", "--id", added.id).status, 0, "set-budgets needs a budget");
+  await within60s("the new agency opens sessions", async () => (await openSession(added.publishableKey, ORIGIN4)).status === 201);
+  await sleep(2500); // the budget reaches the edge with the registry cache (2 s in dev)
+  const create = async () => {
+    // A new session and address each time: only the agency's budget can stop this.
+    const s = await openSession(added.publishableKey, ORIGIN4);
+    assert.equal(s.status, 201, s.text);
+    return api("/v1/tenants", { token: s.json.sessionToken, origin: ORIGIN4, json: tenantBody() });
+  };
+  assert.equal((await create()).status, 201);
+  assert.equal((await create()).status, 201);
+  const over = await create();
+  assert.equal(over.status, 429, over.text);
+  assert.equal(over.json.code, "agency_budget_exceeded");
+  assert.ok(Number(over.headers.get("retry-after")) > 0);
+  // The demo agency's own budget is untouched.
+  const demo = await api("/v1/tenants", { token: (await openSession("pk_test_demo", "http://127.0.0.1:8787")).json.sessionToken, json: tenantBody() });
+  assert.equal(demo.status, 201, demo.text);
+  // "default" clears it back to the edge's default.
+  assert.deepEqual(ok("set-budgets", "--id", added.id, "--tenants", "default").budgets, { uploads: 50 });
+});

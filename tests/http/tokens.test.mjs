@@ -2,7 +2,7 @@
 // in a long KYC is not sent back to the start), never accepted from a URL.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, BASE, mintToken, tenant } from "../lib/edge.mjs";
+import { api, BASE, mintToken, tenant, demoAgency } from "../lib/edge.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const refresh = (t, token, origin) => api(`/v1/tenants/${t.tenantId}/session`, { method: "POST", token: token ?? undefined, origin });
@@ -43,4 +43,37 @@ test("a token in the URL is never accepted", async () => {
     await res.body?.cancel();
     assert.equal(res.status, 401, p);
   }
+});
+
+test("tokens: renewals stop at the absolute lifetime from the tenant's first token (24 h)", async () => {
+  const t = await tenant();
+  const now = Math.floor(Date.now() / 1000);
+  const renew = (since) => api(`/v1/tenants/${t.tenantId}/session`, { token: mintToken({ tenantId: t.tenantId, expiresAt: now + 600, since }), method: "POST" });
+  // 100 s of lifetime left: renewed, but not past the end.
+  const late = await renew(now - 86_400 + 100);
+  assert.equal(late.status, 200, late.text);
+  assert.ok(Date.parse(late.json.expiresAt) / 1000 <= now + 100 + 1, `capped at the end: ${late.json.expiresAt}`);
+  // Past it: refused, though the token itself has not expired.
+  const over = await renew(now - 86_400 - 10);
+  assert.equal(over.status, 401, over.text);
+  assert.equal(over.json.code, "unauthorized");
+});
+
+test("tokens: the agency revokes an applicant's access; every token issued so far is refused", async () => {
+  const t = await tenant();
+  const renewed = await api(`/v1/tenants/${t.tenantId}/session`, { token: t.token, method: "POST" });
+  assert.equal(renewed.status, 200);
+  assert.equal((await api(`/v1/tenants/${t.tenantId}/status`, { token: t.token })).status, 200);
+  const revoked = await api(`/v1/agency/tenants/${t.tenantId}/revoke-access`, { token: demoAgency().secretKey, origin: null, method: "POST" });
+  assert.equal(revoked.status, 200, revoked.text);
+  assert.deepEqual(revoked.json, { tenantId: t.tenantId, generation: 1 });
+  for (const token of [t.token, renewed.json.sessionToken]) {
+    assert.equal((await api(`/v1/tenants/${t.tenantId}/status`, { token })).status, 401);
+    assert.equal((await api(`/v1/tenants/${t.tenantId}/session`, { token, method: "POST" })).status, 401, "no renewal");
+    assert.equal((await api(`/v1/tenants/${t.tenantId}/live-tickets`, { token, method: "POST" })).status, 401, "no live status");
+    assert.equal((await api(`/v1/tenants/${t.tenantId}/documents`, { token })).status, 401);
+  }
+  // Another agency cannot revoke it (not its tenant), nor can the applicant.
+  assert.equal((await api(`/v1/agency/tenants/${t.tenantId}/revoke-access`, { token: t.token, origin: null, method: "POST" })).status, 401);
+  assert.equal((await api(`/v1/agency/tenants/ten_unknown/revoke-access`, { token: demoAgency().secretKey, origin: null, method: "POST" })).status, 404);
 });

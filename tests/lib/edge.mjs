@@ -93,10 +93,14 @@ function str(s) {
 }
 
 /** A token in core's `v2.<kid>.<payload>.<mac>` format, signed with `key` (default: ours). */
-export function mintToken({ publishableKey = "pk_test_demo", origin = ORIGIN, sessionId = randomBytes(16).toString("hex"), tenantId = null, expiresAt }, key = devVars().SESSION_TOKEN_KEY) {
+export function mintToken({ publishableKey = "pk_test_demo", origin = ORIGIN, sessionId = randomBytes(16).toString("hex"), tenantId = null, expiresAt, since = Math.floor(Date.now() / 1000), generation = 0 }, key = devVars().SESSION_TOKEN_KEY) {
   const exp = Buffer.alloc(8);
   exp.writeBigInt64BE(BigInt(expiresAt));
-  const tenantPart = tenantId === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), str(tenantId)]);
+  // A tenant token also carries its first token's time and its generation.
+  const grant = Buffer.alloc(12);
+  grant.writeBigInt64BE(BigInt(since));
+  grant.writeUInt32BE(generation, 8);
+  const tenantPart = tenantId === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), str(tenantId), grant]);
   const payload = Buffer.concat([str(publishableKey), str(origin), str(sessionId), tenantPart, exp]);
   const kid = b64url(createHash("sha256").update(key).digest().subarray(0, 6));
   const signed = `v2.${kid}.${b64url(payload)}`;

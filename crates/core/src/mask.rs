@@ -40,6 +40,20 @@ pub fn mask_id(id: &str) -> String {
     out
 }
 
+/// The group an address's requests are counted in: an IPv4 address as it is, an IPv6
+/// address by its /64 (one subscriber's whole prefix: a client rotating addresses inside
+/// it is still one client). Anything else as it is (it is only a counter's name).
+pub fn address_bucket(ip: &str) -> String {
+    match ip.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.trim().to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
@@ -70,5 +84,21 @@ mod tests {
         assert_eq!(mask_id("X1234567L"), "*****567L");
         assert_eq!(mask_id("ABC"), "**C");
         assert_eq!(mask_id(""), "");
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_ipv4_per_address() {
+        assert_eq!(
+            address_bucket("2001:db8:1:2:aaaa::1"),
+            address_bucket("2001:0db8:0001:0002:ffff:eeee:dddd:cccc")
+        );
+        assert_eq!(address_bucket("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_bucket("2001:db8:1:2::1"),
+            address_bucket("2001:db8:1:3::1")
+        );
+        assert_eq!(address_bucket("198.18.0.7"), "198.18.0.7");
+        assert_ne!(address_bucket("198.18.0.7"), address_bucket("198.18.0.8"));
+        assert_eq!(address_bucket(" x "), "x");
     }
 }

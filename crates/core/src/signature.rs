@@ -14,6 +14,10 @@ pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
 /// Longest header [`verify`] looks at.
 pub const MAX_HEADER_LEN: usize = 4096;
+/// Most `v1=` values a header may carry (one per secret in force during a rotation,
+/// with room to spare); more is malformed, so a header cannot make the edge compare
+/// dozens of values over a large body.
+pub const MAX_SIGNATURES: usize = 4;
 
 /// Why a signature is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +118,9 @@ pub fn verify(
             }
             "v1" => {
                 saw_v1 = true;
+                if signatures.len() == MAX_SIGNATURES {
+                    return Err(SignatureError::Malformed);
+                }
                 let mut sig = [0u8; 32];
                 if hex::decode_to_slice(value.trim(), &mut sig).is_ok() {
                     signatures.push(sig);
@@ -128,9 +135,11 @@ pub fn verify(
     }
     let mut matched = false;
     for secret in secrets {
+        // One MAC over the body per secret, compared (in constant time) with each value;
+        // keep going so the timing does not say which one matched.
+        let expected = mac(secret, t_text, body).finalize().into_bytes();
         for sig in &signatures {
-            // verify_slice compares in constant time; keep going to not leak which one.
-            matched |= mac(secret, t_text, body).verify_slice(sig).is_ok();
+            matched |= constant_time_eq(&expected, sig);
         }
     }
     if !matched {
@@ -146,6 +155,11 @@ pub fn verify(
     Ok(t)
 }
 
+/// Equal bytes, compared without an early exit.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
@@ -157,6 +171,24 @@ mod tests {
     const NEW: &[u8] = b"whsec_new";
     const BODY: &[u8] = br#"{"id":"evt_1","type":"kyc.completed"}"#;
     const T: i64 = 1_700_000_000;
+
+    #[test]
+    fn at_most_a_handful_of_values_are_looked_at() {
+        let good = sign(NEW, T, BODY);
+        let v1 = good.split_once(",v1=").unwrap().1;
+        let four = format!(
+            "t={T},v1={},v1={},v1={},v1={v1}",
+            "0".repeat(64),
+            "1".repeat(64),
+            "2".repeat(64)
+        );
+        assert_eq!(verify(&four, BODY, &[NEW], T, 300), Ok(T));
+        let five = format!("{four},v1={v1}");
+        assert_eq!(
+            verify(&five, BODY, &[NEW], T, 300),
+            Err(SignatureError::Malformed)
+        );
+    }
 
     #[test]
     fn sign_format_and_known_vector() {

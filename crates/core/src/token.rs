@@ -7,7 +7,9 @@
 //!
 //! The payload is a small binary encoding (no JSON): for each of publishable key,
 //! origin, session id and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
-//! presence byte first), then the expiry as a big-endian `i64` of unix seconds. The MAC
+//! presence byte first, and after it the tenant's first token time as a big-endian `i64`
+//! and its token generation as a big-endian `u32`), then the expiry as a big-endian
+//! `i64` of unix seconds. The MAC
 //! is HMAC-SHA256 over the ASCII text `v2.<kid>.<payload>`, compared in constant time.
 
 use base64::Engine as _;
@@ -39,6 +41,13 @@ pub struct SessionClaims {
     pub tenant_id: Option<String>,
     /// Expiry, unix seconds.
     pub expires_at: i64,
+    /// Tenant tokens: when the tenant's first token was issued (unix seconds); renewals
+    /// keep it, and stop at an absolute lifetime from it. 0 for a session token.
+    pub since: i64,
+    /// Tenant tokens: the tenant's token generation when issued; the agency revokes
+    /// the applicant's access by moving the tenant to the next one. 0 for a session
+    /// token.
+    pub generation: u32,
 }
 
 impl SessionClaims {
@@ -116,6 +125,8 @@ fn encode(claims: &SessionClaims) -> Vec<u8> {
         Some(t) => {
             out.push(1);
             put_str(&mut out, t);
+            out.extend_from_slice(&claims.since.to_be_bytes());
+            out.extend_from_slice(&claims.generation.to_be_bytes());
         }
         None => out.push(0),
     }
@@ -145,9 +156,13 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
     let publishable_key = r.string()?;
     let origin = r.string()?;
     let session_id = r.string()?;
-    let tenant_id = match r.take(1)? {
-        [0] => None,
-        [1] => Some(r.string()?),
+    let (tenant_id, since, generation) = match r.take(1)? {
+        [0] => (None, 0, 0),
+        [1] => (
+            Some(r.string()?),
+            i64::from_be_bytes(r.take(8)?.try_into().ok()?),
+            u32::from_be_bytes(r.take(4)?.try_into().ok()?),
+        ),
         _ => return None,
     };
     let expires_at = i64::from_be_bytes(r.take(8)?.try_into().ok()?);
@@ -160,6 +175,8 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
         session_id,
         tenant_id,
         expires_at,
+        since,
+        generation,
     })
 }
 
@@ -272,6 +289,8 @@ mod tests {
             session_id: "0123456789abcdef0123456789abcdef".into(),
             tenant_id: tenant.map(str::to_owned),
             expires_at: 1_700_000_900,
+            since: if tenant.is_some() { 1_699_990_000 } else { 0 },
+            generation: u32::from(tenant.is_some()) * 7,
         }
     }
 
@@ -317,6 +336,8 @@ mod tests {
             session_id: "s".repeat(40),
             tenant_id: Some("t".repeat(300)),
             expires_at: i64::MAX,
+            since: i64::MIN,
+            generation: u32::MAX,
         };
         let t = issue(&c, KEY);
         let a = Audience::new("pk_ñ", "https://exámple.es:8443");

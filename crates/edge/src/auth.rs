@@ -108,6 +108,14 @@ pub async fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Call
     if !caller.claims.is_for_tenant(tenant_id) {
         return Err(AppError::Problem(ProblemCode::TenantMismatch));
     }
+    // A token the agency revoked (the tenant moved to a later generation) is refused;
+    // an unknown tenant is left to the handler (404).
+    let access = crate::tenant_state::client::TenantHandle::new(&ctx.env, tenant_id)?
+        .access(caller.claims.generation)
+        .await?;
+    if access == crate::tenant_state::Access::Revoked {
+        return Err(AppError::Problem(ProblemCode::Unauthorized));
+    }
     Ok(caller)
 }
 

@@ -49,6 +49,12 @@ pub struct Settings {
     pub hosted_starts_per_tenant: u32,
     /// Window of the above.
     pub hosted_starts_window_seconds: u64,
+    /// Document listings per tenant per hour (`RATE_DOCUMENT_LISTS_PER_TENANT`,
+    /// default 60): each is an upstream call.
+    pub document_lists_per_tenant: u32,
+    /// Step-up answer submissions per tenant per hour (`RATE_ANSWERS_PER_TENANT`,
+    /// default 10): retries after upstream errors included.
+    pub answers_per_tenant: u32,
     /// Document uploads per tenant per window.
     pub uploads_per_tenant: u32,
     /// Bytes of documents per tenant per window.
@@ -68,6 +74,12 @@ pub struct Settings {
     /// `DEV_WIRING = "allow"` ([env.dev] only): the sandbox binding, http hosted pages
     /// and loopback upstreams are accepted, and `/sandbox/*` is forwarded.
     pub dev_wiring: bool,
+    /// Default daily budgets per agency (`AGENCY_DAILY_TENANTS`, `…_INQUIRIES`,
+    /// `…_HOSTED_STARTS`, `…_UPLOADS`; an agency's own, in the registry, win).
+    pub agency_daily: crate::budget::Budgets,
+    /// Absolute lifetime of a tenant's tokens from its first one
+    /// (`TENANT_TOKEN_MAX_SECONDS`, default 24 h): renewals stop there.
+    pub tenant_token_max_seconds: u64,
     /// Most open status connections per tenant (`STATUS_CONNECTIONS_PER_TENANT`,
     /// default 8: a few tabs and devices of one applicant).
     pub status_connections_per_tenant: usize,
@@ -166,6 +178,8 @@ impl Settings {
             tenants_per_session: num(env, "RATE_TENANTS_PER_SESSION", 5)?,
             hosted_starts_per_tenant: num(env, "RATE_HOSTED_STARTS_PER_TENANT", 10)?,
             hosted_starts_window_seconds: num(env, "RATE_HOSTED_STARTS_WINDOW_SECONDS", 3600)?,
+            document_lists_per_tenant: num(env, "RATE_DOCUMENT_LISTS_PER_TENANT", 60)?,
+            answers_per_tenant: num(env, "RATE_ANSWERS_PER_TENANT", 10)?,
             uploads_per_tenant: num(env, "RATE_UPLOADS_PER_TENANT", 50)?,
             upload_bytes_per_tenant: num(env, "RATE_UPLOAD_BYTES_PER_TENANT", 300 * 1024 * 1024)?,
             uploads_window_seconds: num(env, "RATE_UPLOADS_WINDOW_SECONDS", 86_400)?,
@@ -179,6 +193,13 @@ impl Settings {
             log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
             dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
             agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),
+            tenant_token_max_seconds: num(env, "TENANT_TOKEN_MAX_SECONDS", 86_400u64)?,
+            agency_daily: crate::budget::Budgets {
+                tenants: Some(num(env, "AGENCY_DAILY_TENANTS", 2_000u64)?),
+                inquiries: Some(num(env, "AGENCY_DAILY_INQUIRIES", 2_000u64)?),
+                hosted_starts: Some(num(env, "AGENCY_DAILY_HOSTED_STARTS", 6_000u64)?),
+                uploads: Some(num(env, "AGENCY_DAILY_UPLOADS", 20_000u64)?),
+            },
             status_connections_per_tenant: num(env, "STATUS_CONNECTIONS_PER_TENANT", 8usize)?
                 .max(1),
         })

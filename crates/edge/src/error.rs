@@ -21,6 +21,9 @@ pub enum AppError {
     Validation(Vec<ValidationError>),
     /// 429 with `Retry-After` seconds.
     RateLimited(u64),
+    /// 429 `agency_budget_exceeded` with `Retry-After` seconds: the agency's daily
+    /// budget for a paid step is spent.
+    OverBudget(u64),
     /// 502: the upstream answered with an error (detail logged only).
     UpstreamFailed(String),
     /// 502: the upstream refused with a 4xx `status`; a handler for which that answer
@@ -45,6 +48,7 @@ impl AppError {
             Self::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
             Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::RateLimited(_) => ProblemCode::RateLimited,
+            Self::OverBudget(_) => ProblemCode::AgencyBudgetExceeded,
             Self::UpstreamFailed(_) | Self::UpstreamRefused(..) => ProblemCode::UpstreamError,
             Self::UpstreamUnavailable(_) => ProblemCode::UpstreamUnavailable,
             Self::UpstreamTimeout => ProblemCode::UpstreamTimeout,
@@ -88,7 +92,7 @@ impl AppError {
         let _ = headers.set("Content-Type", problem::CONTENT_TYPE);
         let _ = headers.set("Cache-Control", "no-store");
         match &self {
-            Self::RateLimited(secs) => {
+            Self::RateLimited(secs) | Self::OverBudget(secs) => {
                 let _ = headers.set("Retry-After", &secs.max(&1).to_string());
             }
             Self::MethodNotAllowed(allow) => {

@@ -58,9 +58,11 @@ impl Ctx {
     }
 }
 
-/// Durable Object requests this isolate has sent: read around a request (dev only,
-/// `X-Dev-Object-Calls`) to count the round trips on its critical path.
+/// Durable Object round trips this isolate has made: read around a request (dev only,
+/// `X-Dev-Object-Calls`) to count those on its critical path. Requests sent side by
+/// side (`join`) count once: only one that starts while none is in flight counts.
 static OBJECT_CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+static IN_FLIGHT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// See [`OBJECT_CALLS`].
 pub fn object_calls() -> u32 {
@@ -76,8 +78,13 @@ pub async fn to_object(
     stub: &worker::Stub,
     req: worker::Request,
 ) -> worker::Result<worker::Response> {
-    OBJECT_CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    stub.fetch_with_request(req).await
+    use std::sync::atomic::Ordering::Relaxed;
+    if IN_FLIGHT.fetch_add(1, Relaxed) == 0 {
+        OBJECT_CALLS.fetch_add(1, Relaxed);
+    }
+    let resp = stub.fetch_with_request(req).await;
+    IN_FLIGHT.fetch_sub(1, Relaxed);
+    resp
 }
 
 /// Sends one typed call (its JSON, POSTed) to a Durable Object and reads the reply the

@@ -5,6 +5,7 @@
 
 pub mod agency;
 pub mod auth;
+pub mod budget;
 pub mod config;
 pub mod cors;
 pub mod documents;
@@ -100,7 +101,17 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         waiter: Some(waiter),
     });
     let calls_before = http::object_calls();
+    // Cloudflare always sets CF-Connecting-IP; a request without it did not come
+    // through Cloudflare, and would share one counter with every other such request.
+    let addressless = http::header(&req, "CF-Connecting-IP").is_none();
     let result = match (matched, &ctx) {
+        (Ok((route, _)), Ok(ctx))
+            if addressless
+                && !ctx.settings.dev_wiring
+                && route.op != routes::Op::Public(routes::PublicOp::Health) =>
+        {
+            Err(AppError::Problem(ProblemCode::ClientAddressMissing))
+        }
         (Ok((route, params)), Ok(ctx)) => dispatch(route, params, req, ctx).await,
         (_, Err(e)) => Err(e.clone()),
         (Err(e), _) => Err(e),
@@ -186,7 +197,7 @@ async fn dispatch(
                 TenantOp::Events => tenant_state::sse::events(req, ctx, &who, id).await,
                 TenantOp::LiveTicket => tenants::api::live_ticket(ctx, &who, id).await,
                 TenantOp::RefreshSession => sessions::refresh(ctx, who, id).await,
-                TenantOp::UploadDocument => documents::api::upload(req, ctx, id).await,
+                TenantOp::UploadDocument => documents::api::upload(req, ctx, &who.agency, id).await,
                 TenantOp::ListDocuments => documents::api::list(ctx, id).await,
                 TenantOp::StartHosted(page) => tenants::api::start(req, ctx, who, id, page).await,
                 TenantOp::StartInquiry => identity::inquire(req, ctx, who, id).await,
@@ -201,6 +212,7 @@ async fn dispatch(
                     agency::document_content(ctx, &agency, first, second).await
                 }
                 AgencyOp::Forensic => agency::forensic(ctx, &agency, first).await,
+                AgencyOp::RevokeAccess => agency::revoke_access(ctx, &agency, first).await,
                 AgencyOp::Decision => agency::decision(req, ctx, &agency, first).await,
                 AgencyOp::Undelivered => agency::undelivered(ctx, &agency).await,
                 AgencyOp::Replay => agency::replay(ctx, &agency, first).await,

@@ -32,9 +32,9 @@ pub fn serve() -> AppResult<Response> {
 pub mod generate {
     use onboarding_core::model::TenantRequest;
     use onboarding_core::model::api::{
-        AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded, DocumentList,
-        DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken, StartHosted,
-        StartInquiry, StatusEntry, TenantCreated, Undelivered, WebhookReceived,
+        AccessRevoked, AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded,
+        DocumentList, DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken,
+        StartHosted, StartInquiry, StatusEntry, TenantCreated, Undelivered, WebhookReceived,
     };
     use onboarding_core::model::identity::{AnswersRequest, DecisionUpdate, PublicInquiry};
     use onboarding_core::model::problem::{Problem, ProblemCode};
@@ -238,6 +238,11 @@ pub mod generate {
                     None,
                     vec![Reply::Json(202, s.reply::<ForensicAnalysis>())],
                     &[401, 404, 409, 502, 503, 504],
+                ),
+                AgencyOp::RevokeAccess => plain(
+                    None,
+                    vec![Reply::Json(200, s.reply::<AccessRevoked>())],
+                    &[401, 404],
                 ),
                 AgencyOp::Decision => plain(
                     Some(Body::Json(s.request::<DecisionUpdate>(), true)),

@@ -81,6 +81,8 @@ pub enum AgencyOp {
     DocumentContent,
     /// `POST …/forensic-analysis`.
     Forensic,
+    /// `POST …/revoke-access`.
+    RevokeAccess,
     /// `PUT /v1/agency/identity-inquiries/{inquiryId}/decision`.
     Decision,
     /// `GET /v1/agency/webhooks/undelivered`.
@@ -281,6 +283,13 @@ pub static ROUTES: &[Route] = &[
         "/v1/agency/tenants/{tenantId}/forensic-analysis",
         Cors::None,
         "Trigger a forensic analysis of the tenant's documents",
+    ),
+    r(
+        Op::Agency(A::RevokeAccess),
+        "POST",
+        "/v1/agency/tenants/{tenantId}/revoke-access",
+        Cors::None,
+        "Revoke the applicant's access: every token issued so far is refused, live connections close",
     ),
     r(
         Op::Agency(A::Decision),

@@ -53,6 +53,9 @@ pub struct RateVerdict {
     pub allowed: bool,
     /// Seconds until the window resets.
     pub retry_after: u64,
+    /// Each check's count in its window after this hit (as asked), when allowed.
+    #[serde(default)]
+    pub counts: Vec<u64>,
 }
 
 /// Start of an idempotent operation.
@@ -387,6 +390,7 @@ impl ScopeStore {
         let mut verdict = RateVerdict {
             allowed: true,
             retry_after: 1,
+            counts: Vec::with_capacity(checks.len()),
         };
         for c in &checks {
             let window = c.window_seconds.max(1);
@@ -407,6 +411,7 @@ impl ScopeStore {
                 verdict = RateVerdict {
                     allowed: false,
                     retry_after,
+                    counts: Vec::new(),
                 };
             } else if verdict.allowed {
                 verdict.retry_after = verdict.retry_after.max(retry_after);
@@ -414,6 +419,9 @@ impl ScopeStore {
             writes.push((c, start, count));
         }
         for (c, start, count) in writes {
+            if verdict.allowed {
+                verdict.counts.push(count.max(0) as u64);
+            }
             if verdict.allowed || c.force {
                 self.sql.exec(
                     "INSERT OR REPLACE INTO counters (name, window_start, count) VALUES (?, ?, ?)",

@@ -39,6 +39,18 @@ pub struct SessionToken {
     pub expires_at: String,
 }
 
+/// `200` of `POST /v1/agency/tenants/{id}/revoke-access`: every token issued for the
+/// tenant so far is refused from now on, and its live connections are closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessRevoked {
+    /// The tenant.
+    pub tenant_id: String,
+    /// Its token generation now (tokens of earlier ones are refused).
+    pub generation: u32,
+}
+
 /// One person's identity across their tenants at one agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -51,6 +51,7 @@ problem_codes! {
     MalformedMultipart = "malformed_multipart", 400, "El formulario multipart no es válido", "Malformed multipart body";
     InvalidIdempotencyKey = "invalid_idempotency_key", 400, "La clave de idempotencia no es válida", "Invalid Idempotency-Key";
     InvalidLastEventId = "invalid_last_event_id", 400, "Last-Event-ID no es válido", "Invalid Last-Event-ID";
+    ClientAddressMissing = "client_address_missing", 400, "Falta la dirección del cliente (CF-Connecting-IP)", "The client address (CF-Connecting-IP) is missing";
     MalformedSignature = "malformed_signature", 400, "Falta la firma o no tiene el formato esperado", "Missing or malformed signature";
     Unauthorized = "unauthorized", 401, "No autorizado", "Unauthorized";
     Forbidden = "forbidden", 403, "Acceso denegado", "Forbidden";
@@ -75,6 +76,7 @@ problem_codes! {
     ValidationFailed = "validation_failed", 422, "Los datos no son válidos", "Validation failed";
     IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request";
     UpgradeRequired = "upgrade_required", 426, "Esta ruta solo acepta una conexión WebSocket", "This route only takes a WebSocket connection";
+    AgencyBudgetExceeded = "agency_budget_exceeded", 429, "La agencia ha alcanzado su límite diario para este paso", "The agency has reached its daily limit for this step";
     RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests";
     InternalError = "internal_error", 500, "Error interno", "Internal error";
     ConfigurationError = "configuration_error", 503, "Error de configuración del servicio", "Service configuration error";

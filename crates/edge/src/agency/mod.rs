@@ -88,6 +88,8 @@ pub async fn document_content(
     headers.set("Content-Type", &ct)?;
     headers.set("Content-Disposition", "attachment")?;
     headers.set("Cache-Control", "no-store")?;
+    // An applicant's file opened in a browser runs nothing and reaches nothing.
+    headers.set("Content-Security-Policy", "sandbox; default-src 'none'")?;
     Ok(Response::from_stream(stream)?.with_headers(headers))
 }
 
@@ -154,6 +156,26 @@ pub async fn decision(
             inquiry_id: reply.inquiry_id,
             correlation_id: reply.correlation_id,
             message: reply.message,
+        },
+    )
+}
+
+/// `POST /v1/agency/tenants/{id}/revoke-access`: the applicant's tokens stop working
+/// (the tenant moves to its next token generation) and its live connections close.
+///
+/// # Errors
+/// 401 auth, 404 not this agency's tenant.
+pub async fn revoke_access(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+    let generation = owned(ctx, agency, tenant_id).await?.revoke().await?;
+    worker::console_log!(
+        "{}",
+        serde_json::json!({"agency": agency.id, "tenant": tenant_id, "access": "revoked", "generation": generation})
+    );
+    http::json(
+        200,
+        &onboarding_core::model::api::AccessRevoked {
+            tenant_id: tenant_id.to_owned(),
+            generation,
         },
     )
 }

@@ -41,7 +41,12 @@ fn query_kind(req: &Request) -> Option<String> {
 /// PDF/JPEG/PNG, 422 bad kind, empty file or `idempotency_key_reused` (another file
 /// under a used key), 409 `idempotency_in_progress`, 429 over the tenant's upload
 /// budget (count or bytes per window), 502/503/504 upstream.
-pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
+pub async fn upload(
+    mut req: Request,
+    ctx: &Ctx,
+    agency: &crate::registry::Agency,
+    tenant_id: &str,
+) -> AppResult<Response> {
     let key = http::idempotency_key(&req)?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let max = ctx.settings.max_document_bytes;
@@ -78,9 +83,10 @@ pub async fn upload(mut req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<R
         idempotency::UPLOAD_LEASE_MS,
         charge,
     );
-    let (begun, exists) = futures_util::future::join(taking, handle.status()).await;
+    let budget = crate::budget::charge(ctx, agency, crate::budget::Spend::Uploads);
+    let (begun, exists, spent) = futures_util::future::join3(taking, handle.status(), budget).await;
     let begun = begun?;
-    if let Err(e) = exists {
+    if let Err(e) = exists.map(|_| ()).and(spent) {
         if let Begun::Run(lease) = begun {
             lease.abort().await;
         }
@@ -326,7 +332,13 @@ async fn record(
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
 pub async fn list(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
+    // Each listing is an upstream call: bounded per tenant.
+    let scope = format!("doclists:{tenant_id}");
+    let limit = rate_limit::hit(ctx, &scope, ctx.settings.document_lists_per_tenant, 3600);
+    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
+    let (exists, limited) = futures_util::future::join(handle.status(), limit).await;
+    exists?;
+    limited?;
     let docs = Screening::new(ctx)?.list_documents(tenant_id).await?;
     let documents: Vec<DocumentSummary> = docs
         .into_iter()

@@ -116,6 +116,20 @@ pub async fn inquire(
             }
         }
     }
+    // A paid upstream call: the agency's daily budget.
+    if let Err(e) = crate::budget::charge(ctx, &agency, crate::budget::Spend::Inquiries).await {
+        if let Some(p) = &person {
+            let _ = p.settle(None).await;
+        }
+        let _ = handle
+            .identity(&IdentityOp::Settle {
+                inquiry_id: edge_id,
+                reply: None,
+                detail: serde_json::Value::Null,
+            })
+            .await;
+        return Err(e);
+    }
     let device_session_id = body
         .device_session_id
         .filter(|id| !id.is_empty())
@@ -263,6 +277,14 @@ pub async fn answer(
     let agency_id = who.agency.id.clone();
     let body: AnswersRequest = http::read_json(&mut req).await?;
     validate::validate_answers(&body).map_err(AppError::Validation)?;
+    // Each submission is an upstream call (retries after upstream errors too).
+    crate::rate_limit::hit(
+        ctx,
+        &format!("answers:{tenant_id}"),
+        ctx.settings.answers_per_tenant,
+        3600,
+    )
+    .await?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     match handle
         .identity(&IdentityOp::BeginAnswers {

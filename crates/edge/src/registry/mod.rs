@@ -41,6 +41,8 @@ pub struct Agency {
     /// The webhook secrets in force, newest first (two during a rotation: the relay
     /// signs with each).
     pub webhook_secrets: Vec<String>,
+    /// The agency's own daily budgets (unset ones take the edge's defaults).
+    pub budgets: crate::budget::Budgets,
 }
 
 impl Agency {
@@ -76,6 +78,9 @@ struct AgencyRow {
     origins: String,
     /// JSON array of sealed webhook secrets in force, newest first.
     webhooks: String,
+    /// JSON object of daily budgets (`crate::budget::Budgets`), if the agency has any.
+    #[serde(default)]
+    budgets: Option<String>,
 }
 
 #[derive(Clone)]
@@ -93,7 +98,7 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, (u64, Cached)>> = RefCell::new(HashMap::new());
 }
 
-const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, \
+const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, \
      (SELECT json_group_array(origin) FROM agency_origins o WHERE o.agency_id = a.id) AS origins, \
      (SELECT json_group_array(sealed) FROM (SELECT sealed FROM agency_keys k \
         WHERE k.agency_id = a.id AND k.kind = 'webhook' AND (k.expires_at IS NULL OR k.expires_at > ?2) \
@@ -227,6 +232,10 @@ impl<'a> Registry<'a> {
             strategy: row.strategy,
             webhook_url: row.webhook_url.filter(|u| !u.is_empty()),
             webhook_secrets,
+            budgets: match row.budgets.filter(|b| !b.is_empty()) {
+                Some(b) => serde_json::from_str(&b).map_err(|_| bad())?,
+                None => crate::budget::Budgets::default(),
+            },
         })
     }
 

@@ -31,7 +31,10 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     ctx.acting_for(&agency.id);
     rate_limit::hit(
         ctx,
-        &format!("sessions:{}", ctx.client_ip),
+        &format!(
+            "sessions:{}",
+            onboarding_core::mask::address_bucket(&ctx.client_ip)
+        ),
         ctx.settings.sessions_per_ip,
         ctx.settings.sessions_window_seconds,
     )
@@ -44,6 +47,8 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
         session_id: http::random_hex(16)?,
         tenant_id: None,
         expires_at: expires as i64,
+        since: 0,
+        generation: 0,
     };
     http::json(
         201,
@@ -70,7 +75,15 @@ pub async fn refresh(ctx: &Ctx, who: auth::Caller, tenant_id: &str) -> AppResult
     if current.complete {
         return Err(AppError::Problem(ProblemCode::OnboardingComplete));
     }
-    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    // Renewals end at an absolute lifetime from the tenant's first token.
+    let end = claims
+        .since
+        .saturating_add(ctx.settings.tenant_token_max_seconds as i64);
+    let now = ctx.now_secs() as i64;
+    if now >= end {
+        return Err(AppError::Problem(ProblemCode::Unauthorized));
+    }
+    let expires = (now + ctx.settings.session_ttl_seconds as i64).min(end) as u64;
     let renewed = SessionClaims {
         expires_at: expires as i64,
         ..claims

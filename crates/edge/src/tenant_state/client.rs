@@ -7,7 +7,7 @@ use worker::{Env, Headers, Request, RequestInit, Response, Stub};
 
 use super::identity::{IdentityOp, IdentityOutcome};
 use super::live::{Feed, Watch};
-use super::{Applied, LocalChange, LogEntry, TenantCall, TenantRecord};
+use super::{Access, Applied, Bound, LocalChange, LogEntry, TenantCall, TenantRecord};
 use crate::error::{AppError, AppResult};
 use crate::http;
 
@@ -38,12 +38,30 @@ impl TenantHandle {
     /// # Errors
     /// 409 `tenant_unavailable` when the id is bound to another agency, 500 when the
     /// object fails.
-    pub async fn init(&self, rec: &TenantRecord) -> AppResult<LogEntry> {
-        self.ask::<Option<LogEntry>>(&TenantCall::Init {
+    pub async fn init(&self, rec: &TenantRecord) -> AppResult<Bound> {
+        self.ask::<Option<Bound>>(&TenantCall::Init {
             record: Box::new(rec.clone()),
         })
         .await?
         .ok_or(AppError::Problem(ProblemCode::TenantUnavailable))
+    }
+
+    /// Whether a token of `generation` is still good for this tenant.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn access(&self, generation: u32) -> AppResult<Access> {
+        self.ask(&TenantCall::Access { generation }).await
+    }
+
+    /// Revokes every token of the tenant issued so far; returns the new generation.
+    ///
+    /// # Errors
+    /// 404 when unknown, 500 when the object fails.
+    pub async fn revoke(&self) -> AppResult<u32> {
+        self.ask::<Option<u32>>(&TenantCall::Revoke)
+            .await?
+            .ok_or(AppError::Problem(ProblemCode::NotFound))
     }
 
     /// Requests the object instance has served (dev diagnostics).

@@ -252,6 +252,14 @@ impl TenantState {
         }
     }
 
+    /// Closes every status connection (the applicant's access was revoked; a client
+    /// that reconnects is refused its ticket).
+    pub(super) fn close_all(&self) {
+        for ws in self.state.get_websockets() {
+            let _ = ws.close(Some(CLOSE_EXPIRED), Some("access revoked"));
+        }
+    }
+
     /// Closes the connections whose token has expired; returns the earliest expiry
     /// (unix ms) of those still open.
     pub(super) fn close_expired(&self) -> Option<u64> {

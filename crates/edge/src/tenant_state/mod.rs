@@ -44,6 +44,33 @@ pub struct TenantRecord {
     /// The person key (core's `person::person_key`), when the request named a document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// Unix seconds of the tenant's first token: its tokens' absolute lifetime runs
+    /// from here.
+    #[serde(default)]
+    pub since: i64,
+}
+
+/// `TenantCall::Init`'s reply: the tenant is bound to the caller.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bound {
+    /// The current status.
+    pub entry: LogEntry,
+    /// The first token's time (unix seconds).
+    pub since: i64,
+    /// The tenant's token generation.
+    pub generation: u32,
+}
+
+/// `TenantCall::Access`'s reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Access {
+    /// A token of the current generation.
+    Granted,
+    /// Revoked: the tenant has moved to a later generation.
+    Revoked,
+    /// No such tenant here.
+    Unknown,
 }
 
 /// A change made by this API (not an upstream event).
@@ -89,14 +116,22 @@ pub struct Applied {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "camelCase")]
 pub enum TenantCall {
-    /// Create the state, bound to the record's agency for good → `Option<LogEntry>`
-    /// (`None`: the id is bound to another agency).
+    /// Create the state, bound to the record's agency for good → `Option<Bound>`
+    /// (`None`: the id is bound to another agency or session).
     Init {
         /// Owner and request.
         record: Box<TenantRecord>,
     },
     /// → `Option<TenantRecord>`.
     Record,
+    /// Is a token of this generation still good? → [`Access`].
+    Access {
+        /// The token's generation.
+        generation: u32,
+    },
+    /// Revoke every token issued so far (and close the live connections) → the new
+    /// generation, `Option<u32>`.
+    Revoke,
     /// → [`Served`]: requests this object instance has served, this one included (dev
     /// diagnostics: `GET /_dev/tenants/{id}/served` under `DEV_WIRING` only).
     Served,
@@ -170,6 +205,9 @@ fn startable(step: &str) -> Option<Startable> {
 /// (the worker queues it right away; this sweep catches a crash or a queue failure in
 /// between, so nothing accepted is lost on the way to the agency).
 const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Status snapshots kept in the history (older entries keep only their event id).
+const STATUS_HISTORY: i64 = 100;
 
 /// Most events queued by one sweep (the alarm is set again while more remain).
 const RELAY_SWEEP_BATCH: i64 = 50;
@@ -251,6 +289,14 @@ impl TenantState {
             seq: self.last_seq()?,
             status: status.clone(),
         };
+        // The history is bounded: older entries keep their event id (duplicates are
+        // still recognised) but not their snapshot. Each entry is a whole status, so a
+        // client replaying from further back gets the recent ones, the last of which is
+        // the current status.
+        self.sql.exec(
+            "UPDATE log SET status = '' WHERE seq <= ? AND status != ''",
+            vec![(entry.seq - STATUS_HISTORY).into()],
+        )?;
         self.push(&entry);
         Ok(entry)
     }
@@ -266,23 +312,27 @@ impl TenantState {
     /// Creates the state, bound to `rec.agency` for good. `None` when the tenant id is
     /// already bound to another agency (an upstream that returned an existing tenant):
     /// the second agency never inherits it.
-    fn init(&self, rec: TenantRecord) -> worker::Result<Option<LogEntry>> {
+    fn init(&self, rec: TenantRecord) -> worker::Result<Option<Bound>> {
         match self.record()? {
             None => {
                 self.put("tenant", &serde_json::to_string(&rec)?)?;
                 let status = Status::new(&rec.tenant_id, &rec.created_at);
-                Ok(Some(self.commit(
-                    &status,
-                    "local:created",
-                    "tenant.created",
-                    "",
-                )?))
+                let entry = self.commit(&status, "local:created", "tenant.created", "")?;
+                Ok(Some(Bound {
+                    entry,
+                    since: rec.since,
+                    generation: 0,
+                }))
             }
             // The creating session's retry (the upstream answered the tenant it made).
             Some(existing)
                 if existing.agency == rec.agency && existing.session_id == rec.session_id =>
             {
-                Ok(Some(self.current()?))
+                Ok(Some(Bound {
+                    entry: self.current()?,
+                    since: existing.since,
+                    generation: self.generation()?,
+                }))
             }
             // Anyone else — another session of this agency (an upstream that
             // deduplicates applicants by email returned someone's tenant) or another
@@ -292,6 +342,14 @@ impl TenantState {
                 Ok(None)
             }
         }
+    }
+
+    /// The current token generation.
+    fn generation(&self) -> worker::Result<u32> {
+        Ok(self
+            .get("generation")?
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(0))
     }
 
     /// Keeps the time of a refused attempt to open this tenant (the newest 20).
@@ -411,7 +469,7 @@ impl TenantState {
         }
         sql::rows::<Row>(
             &self.sql,
-            "SELECT seq, status FROM log WHERE seq > ? ORDER BY seq LIMIT 100",
+            "SELECT seq, status FROM log WHERE seq > ? AND status != '' ORDER BY seq LIMIT 100",
             vec![after.into()],
         )?
         .into_iter()
@@ -591,12 +649,23 @@ impl DurableObject for TenantState {
         let out = match call {
             TenantCall::Init { record } => serde_json::to_value(self.init(*record)?)?,
             TenantCall::Record => serde_json::to_value(self.record()?)?,
+            TenantCall::Access { generation } => serde_json::to_value(match self.record()? {
+                None => Access::Unknown,
+                Some(_) if generation == self.generation()? => Access::Granted,
+                Some(_) => Access::Revoked,
+            })?,
             TenantCall::Served => serde_json::to_value(Served {
                 served: self.served.get(),
                 instance: self.instance,
             })?,
             _ if !known => serde_json::Value::Null,
             TenantCall::Status => serde_json::to_value(self.current()?)?,
+            TenantCall::Revoke => {
+                let next = self.generation()?.saturating_add(1);
+                self.put("generation", &next.to_string())?;
+                self.close_all();
+                serde_json::to_value(next)?
+            }
             TenantCall::Local { change, at, id } => {
                 serde_json::to_value(self.local(change, &at, &id)?)?
             }

@@ -73,16 +73,25 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         .check(ctx, "tenants", 1, false),
     ];
     let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
-    let lease = match idempotency::begin(
+    // The agency's daily budget is spent beside taking the key (one round trip).
+    let idem_scope = format!("tenants:{scope}");
+    let taking = idempotency::begin(
         ctx,
-        &format!("tenants:{scope}"),
+        &idem_scope,
         key,
         fingerprint,
         idempotency::tenant_lease_ms(&ctx.settings),
         charge,
-    )
-    .await?
-    {
+    );
+    let budget = crate::budget::charge(ctx, &agency, crate::budget::Spend::Tenants);
+    let (begun, spent) = futures_util::future::join(taking, budget).await;
+    if let Err(e) = spent {
+        if let Ok(Begun::Run(lease)) = begun {
+            lease.abort().await;
+        }
+        return Err(e);
+    }
+    let lease = match begun? {
         Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
         Begun::NoKey => {
             let created = service::create(ctx, &body, &claims, &agency).await?;
@@ -207,9 +216,12 @@ pub async fn start(
         ctx.settings.hosted_starts_per_tenant,
         ctx.settings.hosted_starts_window_seconds,
     );
-    let (exists, limited) = futures_util::future::join(handle.status(), limit).await;
+    let budget = crate::budget::charge(ctx, &who.agency, crate::budget::Spend::HostedStarts);
+    let (exists, limited, spent) =
+        futures_util::future::join3(handle.status(), limit, budget).await;
     exists?;
     limited?;
+    spent?;
     let options = StartOptions {
         return_url,
         locale: ctx.locale.as_str().to_owned(),

@@ -114,11 +114,15 @@ pub async fn bind(
         request: Some(req.clone()),
         session_id: claims.session_id.clone(),
         person: person_key(ctx, &agency.id, req)?,
+        since: ctx.now_secs() as i64,
     };
-    let entry = TenantHandle::new(&ctx.env, &tenant.id)?
+    let bound = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)
         .await?;
-    let expires = ctx.now_secs() + ctx.settings.session_ttl_seconds;
+    let end = bound
+        .since
+        .saturating_add(ctx.settings.tenant_token_max_seconds as i64);
+    let expires = (ctx.now_secs() as i64 + ctx.settings.session_ttl_seconds as i64).min(end);
     let token = auth::issue(
         ctx,
         &SessionClaims {
@@ -126,12 +130,14 @@ pub async fn bind(
             origin: claims.origin.clone(),
             session_id: claims.session_id.clone(),
             tenant_id: Some(tenant.id.clone()),
-            expires_at: expires as i64,
+            expires_at: expires,
+            since: bound.since,
+            generation: bound.generation,
         },
     )?;
     Ok(TenantCreated {
         tenant_id: tenant.id,
         session_token: token,
-        status: entry.status,
+        status: bound.entry.status,
     })
 }

@@ -139,9 +139,39 @@ impl<'a> Upstream<'a> {
         idempotency_key: Option<&str>,
     ) -> AppResult<T> {
         let resp = self.send_with(method, path, body, idempotency_key).await?;
-        let bytes = crate::http::body_bytes(resp)
-            .await
-            .map_err(|_| AppError::UpstreamFailed(format!("{}: body not readable", self.name)))?;
+        // Bounded in size (a declared length over the cap is not read) and in time (a
+        // body that trickles after the headers does not hold the request).
+        let declared = resp
+            .headers()
+            .get("Content-Length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_JSON_REPLY) {
+            return Err(AppError::UpstreamFailed(format!(
+                "{}: answer too large",
+                self.name
+            )));
+        }
+        let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
+            self.settings.upstream_timeout_ms,
+        )));
+        let bytes = match select(Box::pin(crate::http::body_bytes(resp)), Box::pin(timeout)).await {
+            Either::Left((Ok(bytes), _)) if bytes.len() <= MAX_JSON_REPLY => bytes,
+            Either::Left((Ok(_), _)) => {
+                return Err(AppError::UpstreamFailed(format!(
+                    "{}: answer too large",
+                    self.name
+                )));
+            }
+            Either::Left((Err(_), _)) => {
+                return Err(AppError::UpstreamFailed(format!(
+                    "{}: body not readable",
+                    self.name
+                )));
+            }
+            Either::Right(_) => return Err(AppError::UpstreamTimeout),
+        };
         serde_json::from_slice(&bytes).map_err(|_| {
             AppError::UpstreamFailed(format!(
                 "{} {}: unexpected answer",
@@ -151,6 +181,9 @@ impl<'a> Upstream<'a> {
         })
     }
 }
+
+/// Largest JSON answer read from an upstream (its real answers are a few KiB).
+const MAX_JSON_REPLY: usize = 1024 * 1024;
 
 /// The path with ids replaced, for logs (ids are not personal, but keep lines short
 /// and groupable).

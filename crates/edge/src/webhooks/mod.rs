@@ -56,11 +56,16 @@ pub async fn verified_body(mut req: Request, ctx: &Ctx) -> AppResult<Vec<u8>> {
 /// event for a tenant this edge does not know is acknowledged with 202 and not applied.
 pub async fn skor(body: Vec<u8>, ctx: &Ctx) -> AppResult<Response> {
     let event: Event = http::parse_json(&body)?;
-    if event.id.is_empty()
-        || event.id.len() > 128
-        || event.tenant_id.is_empty()
-        || event.tenant_id.len() > 128
-    {
+    // Ids travel on (relay headers, queue messages, log lines): a printable, short
+    // alphabet only, refused here rather than failing every relay attempt later.
+    let id_ok = |id: &str, extra: &[u8]| {
+        !id.is_empty()
+            && id.len() <= 128
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || extra.contains(&b))
+    };
+    if !id_ok(&event.id, b".:") || !id_ok(&event.tenant_id, b"") {
         return Err(AppError::Problem(ProblemCode::InvalidBody));
     }
     let text =
