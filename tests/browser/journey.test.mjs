@@ -6,7 +6,9 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { BASE, ROOT } from "../lib/env.mjs";
+import { createHash } from "node:crypto";
+import { BASE, ROOT, demoAgency } from "../lib/env.mjs";
+import { CONSENT_VERSION } from "../lib/bodies.mjs";
 import { playwright } from "../lib/drivers.mjs";
 import { launch } from "../lib/browser.mjs";
 import { walk } from "./journey.mjs";
@@ -23,14 +25,31 @@ test("an applicant completes the whole journey and sees it complete", { timeout:
   page.on("pageerror", (e) => problems.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
   let n = 0;
+  let shown;
   const detail = await walk(playwright(page), {
     url: `${BASE}/`,
     at: async (step) => {
+      // The consent sentences exactly as the applicant saw them.
+      if (step === "consent") {
+        shown = await page.evaluate(() => ["termsAccepted", "creditCheckAccepted"].map((k) =>
+          document.querySelector("tenant-onboarding").shadowRoot.querySelector(`label[for="f-consent-${k}"]`).textContent));
+      }
       n += 1;
       await page.screenshot({ path: path.join(ARTIFACTS, `journey-${String(n).padStart(2, "0")}-${step}.png`), fullPage: true });
     },
   });
   assert.match(detail.tenantId, /.+/);
+  // The agency's record of the consent names those very texts (hash recomputed here),
+  // the version shown and the applicant's network, not their address.
+  const view = await (await fetch(`${BASE}/v1/agency/tenants/${detail.tenantId}`, { headers: { Authorization: `Bearer ${demoAgency().secretKey}` } })).json();
+  assert.deepEqual(view.consent.map((r) => r.kind), ["terms", "creditCheck"]);
+  assert.deepEqual(view.consent.map((r) => r.textSha256), shown.map((t) => createHash("sha256").update(t, "utf8").digest("hex")));
+  for (const r of view.consent) {
+    assert.equal(r.version, CONSENT_VERSION);
+    assert.equal(r.locale, "es");
+    assert.match(r.ipPrefix, /\/(24|48)$/);
+    assert.ok(Date.parse(r.acceptedAt) > Date.now() - 10 * 60_000);
+  }
   assert.match(await page.locator("tenant-onboarding #dyn-focus").first().textContent(), /comprobaciones han terminado/);
   // Nothing personal is kept in the browser, and the resume state is gone once done.
   const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));

@@ -18,6 +18,10 @@ export function randomDni() {
   return `${n}${"TRWAGMYFPDXBNJZSQVHLCKE"[n % 23]}`;
 }
 
+/** The consent texts' version the widget shows (core's `consent::VERSION`; the edge
+ * refuses others, `consent.test.mjs`). */
+export const CONSENT_VERSION = "2026-12-05";
+
 /** A valid `POST /v1/tenants` body; `tag` goes into the email's +tag. */
 export function tenantBody(tag = "") {
   const plus = tag ? `+${tag}` : "";
@@ -35,7 +39,7 @@ export function tenantBody(tag = "") {
     coApplicant: null,
     product: { productType: "rental", productId: "ref-123", requestedAmount: "950" },
     deviceSessionId: hex(16),
-    consent: { termsAccepted: true, creditCheckAccepted: true },
+    consent: { termsAccepted: true, creditCheckAccepted: true, version: CONSENT_VERSION },
   });
 }
 

@@ -69,6 +69,7 @@ fn request() -> TenantRequest {
         consent: Some(Consent {
             terms_accepted: true,
             credit_check_accepted: true,
+            version: Some(onboarding_core::consent::VERSION.to_owned()),
         }),
     }
 }

@@ -53,6 +53,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod consent;
 mod de;
 pub mod device;
 pub mod document;

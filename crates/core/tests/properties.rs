@@ -175,6 +175,7 @@ fn request() -> impl Strategy<Value = TenantRequest> {
             consent: Some(Consent {
                 terms_accepted: true,
                 credit_check_accepted: true,
+                version: Some(onboarding_core::consent::VERSION.to_owned()),
             }),
         })
 }
@@ -312,6 +313,7 @@ fn apply(req: &mut TenantRequest, m: &Mutation) -> (String, Code) {
             req.consent = Some(Consent {
                 terms_accepted: true,
                 credit_check_accepted: false,
+                version: Some(onboarding_core::consent::VERSION.to_owned()),
             });
             ("consent.creditCheckAccepted".into(), Code::ConsentRequired)
         }

@@ -223,6 +223,7 @@ pub fn request(
         consent: Some(Consent {
             terms_accepted: flag(CONSENT[0]),
             credit_check_accepted: flag(CONSENT[1]),
+            version: Some(onboarding_core::consent::VERSION.to_owned()),
         }),
     };
     validate::normalize_tenant_request(&mut req);
@@ -249,6 +250,7 @@ pub fn validate_one(
             consent: Some(Consent {
                 terms_accepted: values.get(CONSENT[0]).is_some_and(|v| v == "true"),
                 credit_check_accepted: values.get(CONSENT[1]).is_some_and(|v| v == "true"),
+                version: Some(onboarding_core::consent::VERSION.to_owned()),
             }),
             ..TenantRequest::default()
         };

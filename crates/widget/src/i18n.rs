@@ -69,9 +69,7 @@ messages! {
     StepDone => "Solicitud completada", "Application complete";
 
     ConsentIntro => "Solicitar este piso lleva unos 5 minutos. Necesitarás tu DNI, NIE o pasaporte y tus últimas nóminas o extractos bancarios.", "Applying for this flat takes about 5 minutes. You will need your DNI, NIE or passport and your latest payslips or bank statements.";
-    ConsentTerms => "He leído y acepto las condiciones y la política de privacidad", "I have read and accept the terms and the privacy policy";
     ConsentTermsLink => "Leer las condiciones y la política de privacidad", "Read the terms and the privacy policy";
-    ConsentCredit => "Autorizo la consulta de ficheros de solvencia patrimonial y crédito", "I authorise a check of credit and solvency records";
     ConsentCreditLink => "Qué se consulta y por qué", "What is checked and why";
     NewWindow => "(se abre en una ventana nueva)", "(opens in a new window)";
     Start => "Empezar", "Start";

@@ -386,6 +386,9 @@ pub struct AgencyTenantView {
     pub financial: JsonValue,
     /// Stored documents' metadata (size, hash, content type), in upload order.
     pub documents: JsonValue,
+    /// What the applicant consented to, one receipt per text (`consent::ConsentReceipt`).
+    #[serde(default)]
+    pub consent: Vec<crate::consent::ConsentReceipt>,
     /// When another session (of this agency or another) was refused this tenant — an
     /// upstream that deduplicates applicants by email returned it (RFC 3339, newest 20).
     #[serde(default)]

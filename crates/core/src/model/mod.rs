@@ -385,7 +385,7 @@ pub struct Product {
 }
 
 /// The applicant's consent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Consent {
@@ -395,6 +395,13 @@ pub struct Consent {
     /// Credit-bureau check authorised.
     #[serde(default, deserialize_with = "de::bool")]
     pub credit_check_accepted: bool,
+    /// The version of the consent texts shown (`crate::consent::VERSION`).
+    #[serde(
+        default,
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub version: Option<String>,
 }
 
 #[cfg(test)]

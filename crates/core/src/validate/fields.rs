@@ -324,6 +324,7 @@ impl Rule {
             Rule::ContractType => one_of(&CONTRACT_TYPES),
             Rule::Boolean => one_of(&BOOLEANS),
             Rule::DocumentKind => one_of(&DOCUMENT_KINDS),
+            Rule::ConsentVersion => one_of(crate::consent::KNOWN),
             Rule::DeviceSession => FieldSchema {
                 max_length: Some(32),
                 pattern: Some(DEVICE_SESSION_PATTERN),
@@ -429,6 +430,8 @@ rows! {
     CONSENT          = ("",             "consent",        object(true),       L::m("consentimiento", "consent"));
     TERMS_ACCEPTED   = ("",             "termsAccepted",  Rule::Consent,      L::f("aceptación de los términos", "acceptance of the terms"));
     CREDIT_CHECK_ACCEPTED = ("",        "creditCheckAccepted", Rule::Consent, L::f("autorización de la consulta de solvencia", "credit check authorisation"));
+    /// The consent texts' version: one the edge knows (`consent::KNOWN`).
+    CONSENT_VERSION  = ("",             "version",        Rule::ConsentVersion,     L::f("versión de los textos de consentimiento", "consent texts version"));
 
     /// Step-up answers (`POST …/identity/answers`).
     ANSWERS          = ("",             "answers",        list(true, 20),     L::f_pl("respuestas", "answers"));
@@ -477,7 +480,7 @@ pub(crate) static WORK: AddressFields = address_fields("address", false);
 
 /// Every row, in request order: the tenant request (person fields relative to
 /// `applicant` / `coApplicant`), then the step-up answers and the document upload.
-pub static FIELDS: [&Field; 65] = [
+pub static FIELDS: [&Field; 66] = [
     &APPLICANT,
     &CO_APPLICANT,
     &NAME,
@@ -537,6 +540,7 @@ pub static FIELDS: [&Field; 65] = [
     &CONSENT,
     &TERMS_ACCEPTED,
     &CREDIT_CHECK_ACCEPTED,
+    &CONSENT_VERSION,
     &ANSWERS,
     &QUESTION_ID,
     &CHOICE_ID,

@@ -264,6 +264,8 @@ pub(crate) enum Rule {
     Boolean,
     DeviceSession,
     DocumentKind,
+    /// The consent texts' version: one of `consent::KNOWN`.
+    ConsentVersion,
     /// A nested object (`applicant`, `income`, …): no value of its own.
     Object {
         required: bool,
@@ -329,6 +331,7 @@ impl Rule {
             | Rule::Period
             | Rule::DeviceSession
             | Rule::DocumentKind
+            | Rule::ConsentVersion
             | Rule::Consent => true,
             Rule::PastDate
             | Rule::AnyDate
@@ -437,6 +440,7 @@ impl Rule {
                 Code::TooLong => Issue::from(c).with("max", "32"),
                 _ => Issue::from(c).with("format", "alphanumeric"),
             }),
+            Rule::ConsentVersion => one_of(value, crate::consent::KNOWN),
             Rule::DocumentKind => match value.parse::<DocumentKind>() {
                 Ok(_) => Ok(()),
                 Err(_) => Err(Issue::from(Code::InvalidChoice)
@@ -893,7 +897,7 @@ pub fn validate_tenant_request(
         });
     }
     v.opt(&DEVICE_SESSION, &req.device_session_id);
-    match req.consent {
+    match &req.consent {
         None => v.report(&CONSENT, Code::ConsentRequired.into()),
         Some(c) => v.nested(&CONSENT, |v| {
             for (row, given) in [
@@ -904,6 +908,8 @@ pub fn validate_tenant_request(
                     v.report(row, Code::ConsentRequired.into());
                 }
             }
+            // A version of texts the edge does not know says nothing of what was shown.
+            v.opt(&CONSENT_VERSION, &c.version);
         }),
     }
     if v.errors.is_empty() {

@@ -71,6 +71,7 @@ fn request() -> TenantRequest {
         consent: Some(Consent {
             terms_accepted: true,
             credit_check_accepted: true,
+            version: Some(crate::consent::VERSION.to_owned()),
         }),
     }
 }
@@ -428,6 +429,7 @@ fn device_session_and_consent() {
     req.consent = Some(Consent {
         terms_accepted: false,
         credit_check_accepted: true,
+        version: Some(crate::consent::VERSION.to_owned()),
     });
     assert_eq!(
         one(&req),
@@ -438,9 +440,17 @@ fn device_session_and_consent() {
         errors(&req),
         vec![
             err("consent.termsAccepted", Code::ConsentRequired),
-            err("consent.creditCheckAccepted", Code::ConsentRequired)
+            err("consent.creditCheckAccepted", Code::ConsentRequired),
+            err("consent.version", Code::Required)
         ]
     );
+    // A version of texts the edge does not know says nothing about what was shown.
+    req.consent = Some(Consent {
+        terms_accepted: true,
+        credit_check_accepted: true,
+        version: Some("1999-01-01".into()),
+    });
+    assert_eq!(one(&req), err("consent.version", Code::InvalidChoice));
 }
 
 #[test]
@@ -701,7 +711,7 @@ fn design_example_body_is_valid() {
      "coApplicant":null,
      "product":{"productType":"rental","productId":"ref-123","requestedAmount":"950"},
      "deviceSessionId":"c12da910e8734aea856cd0fefb2be80d",
-     "consent":{"termsAccepted":true,"creditCheckAccepted":true}}"#;
+     "consent":{"termsAccepted":true,"creditCheckAccepted":true,"version":"2026-12-05"}}"#;
     let mut req: TenantRequest = serde_json::from_str(body).unwrap();
     normalize_tenant_request(&mut req);
     assert_eq!(validate_tenant_request(&req, today()), Ok(()));
@@ -735,6 +745,7 @@ fn lenient_bodies_deserialize_and_report() {
             err("applicant.governmentId[0].countryCode", Code::Required),
             err("deviceSessionId", Code::Required),
             err("consent.creditCheckAccepted", Code::ConsentRequired),
+            err("consent.version", Code::Required),
         ]
     );
     let odd: TenantRequest = serde_json::from_str(r#"{"applicant":{"email":{"a":1}}}"#).unwrap();

@@ -100,14 +100,7 @@ pub async fn inquire(
                 };
             }
             refused => {
-                // Release the tenant's attempt as failed, then refuse.
-                let _ = handle
-                    .identity(&IdentityOp::Settle {
-                        inquiry_id: edge_id,
-                        reply: None,
-                        detail: serde_json::Value::Null,
-                    })
-                    .await;
+                give_up(&handle, edge_id).await;
                 return Err(match refused {
                     Ok(PersonVerdict::Refused { refusal }) => AppError::Problem(refusal.problem()),
                     Err(e) => e,
@@ -121,13 +114,7 @@ pub async fn inquire(
         if let Some(p) = &person {
             let _ = p.settle(None).await;
         }
-        let _ = handle
-            .identity(&IdentityOp::Settle {
-                inquiry_id: edge_id,
-                reply: None,
-                detail: serde_json::Value::Null,
-            })
-            .await;
+        give_up(&handle, edge_id).await;
         return Err(e);
     }
     let device_session_id = body
@@ -190,6 +177,18 @@ pub async fn inquire(
         } => http::json(201, &public),
         other => Err(unexpected(&other)),
     }
+}
+
+/// Settles the tenant's started inquiry as failed (no decision, nothing sent upstream),
+/// so the applicant may try again within the attempt bound.
+async fn give_up(handle: &TenantHandle, inquiry_id: String) {
+    let _ = handle
+        .identity(&IdentityOp::Settle {
+            inquiry_id,
+            reply: None,
+            detail: serde_json::Value::Null,
+        })
+        .await;
 }
 
 /// One person's record (per agency), for one of their tenants.

@@ -48,6 +48,10 @@ pub struct TenantRecord {
     /// from here.
     #[serde(default)]
     pub since: i64,
+    /// What the applicant consented to: core's receipts (version, the text's SHA-256,
+    /// locale, time, network).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<onboarding_core::consent::ConsentReceipt>,
 }
 
 /// `TenantCall::Init`'s reply: the tenant is bound to the caller.
@@ -535,6 +539,7 @@ impl TenantState {
             forensic: parse("forensic")?,
             financial: parse("financial")?,
             documents: JsonValue::Array(documents),
+            consent: self.record()?.map(|r| r.consent).unwrap_or_default(),
             refused_access: self
                 .get("refused_access")?
                 .and_then(|v| serde_json::from_str(&v).ok())

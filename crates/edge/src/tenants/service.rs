@@ -115,6 +115,19 @@ pub async fn bind(
         session_id: claims.session_id.clone(),
         person: person_key(ctx, &agency.id, req)?,
         since: ctx.now_secs() as i64,
+        consent: req
+            .consent
+            .as_ref()
+            .and_then(|c| c.version.as_deref())
+            .map(|v| {
+                onboarding_core::consent::receipts(
+                    v,
+                    ctx.locale,
+                    &http::iso(ctx.now_ms),
+                    &ctx.client_ip,
+                )
+            })
+            .unwrap_or_default(),
     };
     let bound = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)

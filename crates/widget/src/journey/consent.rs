@@ -1,6 +1,8 @@
 //! Step 1: terms and credit-check consent.
 
 use super::{Effect, FieldError, Fx, Journey, StepDef, View, nothing};
+use onboarding_core::consent::{self, ConsentKind};
+
 use crate::form;
 use crate::html::Html;
 use crate::html::field_id;
@@ -46,10 +48,12 @@ fn body(j: &Journey, h: &mut Html) {
         .action(crate::action::Action::Next)
         .flag("novalidate", true);
     h.el("div").attr("id", "summary").end("div");
+    // The sentences are core's versioned consent texts: the edge records the SHA-256
+    // of the one shown with the version the request carries.
     let links = [
-        (Msg::ConsentTerms, Msg::ConsentTermsLink, &j.opts.terms_url),
+        (ConsentKind::Terms, Msg::ConsentTermsLink, &j.opts.terms_url),
         (
-            Msg::ConsentCredit,
+            ConsentKind::CreditCheck,
             Msg::ConsentCreditLink,
             &j.opts.credit_check_url,
         ),
@@ -65,7 +69,7 @@ fn body(j: &Journey, h: &mut Html) {
             .done();
         h.el("label")
             .attr("for", &id)
-            .text(j.tr(label))
+            .text(consent::text(label, j.locale))
             .end("label");
         h.el("p")
             .attr("class", "err")
