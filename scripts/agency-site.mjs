@@ -24,7 +24,9 @@ const CSP = [
   "default-src 'none'",
   `script-src 'self' ${EDGE} 'wasm-unsafe-eval'`,
   `style-src 'self' ${EDGE}`,
-  `connect-src ${EDGE}`,
+  // The live status is a WebSocket to the edge: its ws(s):// origin, which an
+  // http(s):// source does not cover.
+  `connect-src ${EDGE} ${EDGE.replace(/^http/, "ws")}`,
   `img-src 'self' data: ${EDGE}`,
   "base-uri 'none'",
   "form-action 'self'",

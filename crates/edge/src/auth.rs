@@ -46,6 +46,15 @@ pub fn issue(ctx: &Ctx, claims: &SessionClaims) -> AppResult<String> {
     Ok(token::issue(claims, signing_key(ctx)?.as_bytes()))
 }
 
+/// The expiry (unix seconds) of a tenant token issued now for a tenant whose first
+/// token was at `since`: a token's lifetime, capped at the tenant tokens' absolute
+/// lifetime (`TENANT_TOKEN_MAX_SECONDS` from `since`); `None` once that has passed.
+pub fn tenant_token_expiry(ctx: &Ctx, since: i64) -> Option<i64> {
+    let end = since.saturating_add(ctx.settings.tenant_token_max_seconds as i64);
+    let now = ctx.now_secs() as i64;
+    (now < end).then(|| (now + ctx.settings.session_ttl_seconds as i64).min(end))
+}
+
 /// A verified browser caller: the token's claims and the agency it was issued for.
 #[derive(Debug, Clone)]
 pub struct Caller {

@@ -1,7 +1,7 @@
 // <tenant-onboarding> loader. Holds no rules and builds no messages: it boots the
 // wasm module (onboarding-core + the journey, in Rust), defines the element and passes
 // its attributes on. No inline script, no eval: works under a strict CSP
-// (script-src EDGE 'wasm-unsafe-eval'; style-src EDGE; connect-src EDGE).
+// (script-src EDGE 'wasm-unsafe-eval'; style-src EDGE; connect-src EDGE wss://EDGE).
 //
 // scripts/package-widget.mjs bundles this file and the wasm-bindgen glue into one
 // module per version and fills ./build-info.js with the Subresource Integrity of the

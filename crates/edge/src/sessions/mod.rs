@@ -76,14 +76,8 @@ pub async fn refresh(ctx: &Ctx, who: auth::Caller, tenant_id: &str) -> AppResult
         return Err(AppError::Problem(ProblemCode::OnboardingComplete));
     }
     // Renewals end at an absolute lifetime from the tenant's first token.
-    let end = claims
-        .since
-        .saturating_add(ctx.settings.tenant_token_max_seconds as i64);
-    let now = ctx.now_secs() as i64;
-    if now >= end {
-        return Err(AppError::Problem(ProblemCode::Unauthorized));
-    }
-    let expires = (now + ctx.settings.session_ttl_seconds as i64).min(end) as u64;
+    let expires = auth::tenant_token_expiry(ctx, claims.since)
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))? as u64;
     let renewed = SessionClaims {
         expires_at: expires as i64,
         ..claims

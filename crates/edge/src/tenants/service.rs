@@ -2,6 +2,7 @@
 
 use onboarding_core::model::TenantRequest;
 use onboarding_core::model::api::TenantCreated;
+use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::model::screening::CreateTenant;
 use onboarding_core::token::SessionClaims;
 use onboarding_core::validate::{self, Date};
@@ -132,10 +133,8 @@ pub async fn bind(
     let bound = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)
         .await?;
-    let end = bound
-        .since
-        .saturating_add(ctx.settings.tenant_token_max_seconds as i64);
-    let expires = (ctx.now_secs() as i64 + ctx.settings.session_ttl_seconds as i64).min(end);
+    let expires = auth::tenant_token_expiry(ctx, bound.since)
+        .ok_or(AppError::Problem(ProblemCode::TenantUnavailable))?;
     let token = auth::issue(
         ctx,
         &SessionClaims {
