@@ -589,6 +589,9 @@ pub fn normalize_tenant_request(req: &mut TenantRequest) {
         norm_opt(&PRODUCT_STATUS, &mut p.status);
     }
     norm_opt(&DEVICE_SESSION, &mut req.device_session_id);
+    if let Some(c) = &mut req.consent {
+        norm_opt(&CONSENT_VERSION, &mut c.version);
+    }
 }
 
 fn normalize_address(f: &fields::AddressFields, a: &mut Address) {
