@@ -101,14 +101,10 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         waiter: Some(waiter),
     });
     let calls_before = http::object_calls();
-    // Cloudflare always sets CF-Connecting-IP; a request without it did not come
-    // through Cloudflare, and would share one counter with every other such request.
-    let addressless = http::header(&req, "CF-Connecting-IP").is_none();
+    let has_address = http::header(&req, "CF-Connecting-IP").is_some();
     let result = match (matched, &ctx) {
         (Ok((route, _)), Ok(ctx))
-            if addressless
-                && !ctx.settings.dev_wiring
-                && route.op != routes::Op::Public(routes::PublicOp::Health) =>
+            if refuse_addressless(route.op, has_address, ctx.settings.dev_wiring) =>
         {
             Err(AppError::Problem(ProblemCode::ClientAddressMissing))
         }
@@ -156,6 +152,13 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         );
     }
     Ok(resp)
+}
+
+/// Whether a request without `CF-Connecting-IP` is refused: Cloudflare always sets
+/// it, so outside dev a request without it did not come through Cloudflare (and would
+/// share one address counter with every other such request). Health checks pass.
+fn refuse_addressless(op: routes::Op, has_address: bool, dev_wiring: bool) -> bool {
+    !has_address && !dev_wiring && op != routes::Op::Public(routes::PublicOp::Health)
 }
 
 /// Runs the route's handler after verifying the credentials its group requires: each
@@ -230,4 +233,28 @@ async fn dispatch(
 #[event(queue)]
 async fn queue(batch: MessageBatch<relay::RelayMessage>, env: Env, _ctx: Context) -> Result<()> {
     relay::consume(batch, env).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refuse_addressless;
+    use crate::routes::{Op, PublicOp, SessionOp};
+
+    #[test]
+    fn addressless_requests() {
+        let session = Op::Public(PublicOp::CreateSession);
+        assert!(refuse_addressless(session, false, false));
+        assert!(refuse_addressless(
+            Op::Session(SessionOp::CreateTenant),
+            false,
+            false
+        ));
+        assert!(!refuse_addressless(session, true, false), "with the header");
+        assert!(!refuse_addressless(session, false, true), "in dev");
+        assert!(!refuse_addressless(
+            Op::Public(PublicOp::Health),
+            false,
+            false
+        ));
+    }
 }
