@@ -13,6 +13,10 @@
 //   set-budgets --id ID [--tenants N] [--inquiries N] [--hosted-starts N] [--uploads N]
 //     (daily; a budget not given takes the edge's AGENCY_DAILY_* default; "default"
 //     clears one)
+//   set-retention --id ID [--abandoned 30d] [--completed 180d]
+//     (how long an onboarding is kept after its last change before the edge erases
+//     it: never completed, completed; Ns, Nm, Nh or Nd, 1 s to 3660 d; "default"
+//     clears one. A tenant keeps the periods in force when it was created.)
 //
 // Where: --local (the default: the dev registry under .wrangler/state, or --persist-to
 // DIR) or --remote (the production database of wrangler.toml's top level; needs
@@ -38,6 +42,14 @@ const DAY = 24 * 3600;
 const KINDS = ["publishable", "secret", "webhook"];
 
 export class UsageError extends Error {}
+
+/** Seconds of a period written `Ns`, `Nm`, `Nh` or `Nd` (1 s to 3660 days), else null. */
+export function durationSeconds(v) {
+  const m = /^([0-9]{1,7})([smhd])$/.exec(String(v));
+  if (!m) return null;
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
+  return seconds >= 1 && seconds <= 3660 * 86400 ? seconds : null;
+}
 
 const now = () => Math.floor(Date.now() / 1000);
 const hex = (n) => randomBytes(n).toString("hex");
@@ -203,7 +215,7 @@ export function run(command, opts) {
     case "show": {
       const { id } = needId();
       const [[agency], origins, keys, auditRows] = d1(where, [
-        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, budgets, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
+        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, budgets, retention, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
         `SELECT origin FROM agency_origins WHERE agency_id = ${q(id)} ORDER BY origin`,
         `SELECT id, kind, lookup, created_at AS createdAt, expires_at AS expiresAt FROM agency_keys WHERE agency_id = ${q(id)} ORDER BY kind, created_at`,
         `SELECT action, detail, actor, at FROM agency_audit WHERE agency_id = ${q(id)} ORDER BY seq DESC LIMIT 20`,
@@ -212,6 +224,7 @@ export function run(command, opts) {
       return {
         ...agency,
         budgets: agency.budgets ? JSON.parse(agency.budgets) : {},
+        retention: agency.retention ? JSON.parse(agency.retention) : {},
         origins: origins.map((o) => o.origin),
         keys: keys.map((k) => ({
           id: k.id,
@@ -319,8 +332,30 @@ export function run(command, opts) {
       ].join(";\n"));
       return { id, budgets };
     }
+    case "set-retention": {
+      const { id } = needId();
+      const [[row]] = d1(where, `SELECT retention FROM agencies WHERE id = ${q(id)}`);
+      const retention = row?.retention ? JSON.parse(row.retention) : {};
+      let given = 0;
+      for (const [flag, field] of [["abandoned", "abandonedSeconds"], ["completed", "completedSeconds"]]) {
+        const v = opts[flag];
+        if (v === undefined) continue;
+        given++;
+        if (v === "default") { delete retention[field]; continue; }
+        const seconds = durationSeconds(v);
+        if (seconds === null) throw new UsageError(`--${flag}: a period such as 30d, 12h, 90m or 45s (1 s to 3660 d), or "default"`);
+        retention[field] = seconds;
+      }
+      if (given === 0) throw new UsageError("set-retention needs --abandoned, --completed or both");
+      const json = Object.keys(retention).length ? JSON.stringify(retention) : null;
+      d1(where, [
+        `UPDATE agencies SET retention = ${json === null ? "NULL" : q(json)}, updated_at = ${now()} WHERE id = ${q(id)}`,
+        audit(id, "set-retention", retention),
+      ].join(";\n"));
+      return { id, retention };
+    }
     default:
-      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets`);
+      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets, set-retention`);
   }
 }
 

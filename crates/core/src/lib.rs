@@ -63,6 +63,7 @@ pub mod html;
 pub mod i18n;
 pub mod idempotency;
 pub mod identity_decision;
+pub mod lifecycle;
 pub mod mask;
 pub mod media_type;
 pub mod model;

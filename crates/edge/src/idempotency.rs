@@ -182,6 +182,7 @@ impl Lease<'_> {
         status: u16,
         outcome: AppResult<(T, Option<String>)>,
         record: Record,
+        subject: Option<&str>,
     ) -> AppResult<Response> {
         let (answer, content) = match outcome {
             Ok(done) => done,
@@ -197,6 +198,7 @@ impl Lease<'_> {
             status,
             body: serde_json::to_string(&body)?,
             content,
+            subject: subject.map(str::to_owned),
         };
         let store = Store::new(&self.ctx.env, &self.scope)?;
         match record {
@@ -222,6 +224,7 @@ impl Lease<'_> {
             status: 0,
             body: String::new(),
             content: None,
+            subject: None,
         };
         if let Ok(store) = Store::new(&self.ctx.env, &self.scope) {
             let _ = store.idem_abort(abort).await;

@@ -210,7 +210,9 @@ async fn dispatch(
         Op::Agency(op) => {
             let agency = auth::agency(&req, ctx).await?;
             match op {
+                AgencyOp::List => agency::list(&req, ctx, &agency).await,
                 AgencyOp::Tenant => agency::tenant(ctx, &agency, first).await,
+                AgencyOp::Erase => agency::erase(ctx, &agency, first).await,
                 AgencyOp::DocumentContent => {
                     agency::document_content(ctx, &agency, first, second).await
                 }

@@ -34,7 +34,8 @@ pub mod generate {
     use onboarding_core::model::api::{
         AccessRevoked, AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded,
         DocumentList, DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken,
-        StartHosted, StartInquiry, StatusEntry, TenantCreated, Undelivered, WebhookReceived,
+        StartHosted, StartInquiry, StatusEntry, TenantCreated, TenantPage, Undelivered,
+        WebhookReceived,
     };
     use onboarding_core::model::identity::{AnswersRequest, DecisionUpdate, PublicInquiry};
     use onboarding_core::model::problem::{Problem, ProblemCode};
@@ -102,6 +103,21 @@ pub mod generate {
         query: Vec<Value>,
         replies: Vec<Reply>,
         errors: Vec<u16>,
+    }
+
+    /// The agency list's query parameters (core's `ListQuery`).
+    fn list_query() -> Vec<Value> {
+        let param = |name: &str, description: &str, schema: Value| {
+            json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+        };
+        vec![
+            param("state", "Only onboardings in this state", json!({"type": "string", "enum": ["inProgress", "complete"]})),
+            param("decision", "Only tenants with this identity decision", json!({"type": "string", "enum": ["Allow", "Challenge", "Deny", "Review"]})),
+            param("createdFrom", "Created at or after (RFC 3339)", json!({"type": "string", "format": "date-time"})),
+            param("createdBefore", "Created before (RFC 3339)", json!({"type": "string", "format": "date-time"})),
+            param("limit", "Rows in the page (default 25)", json!({"type": "integer", "minimum": 1, "maximum": onboarding_core::lifecycle::MAX_PAGE})),
+            param("cursor", "The previous page's nextCursor", json!({"type": "string", "maxLength": 160})),
+        ]
     }
 
     fn spec(op: Op, s: &mut Schemas) -> Spec {
@@ -226,6 +242,21 @@ pub mod generate {
                 ),
             },
             Op::Agency(a) => match a {
+                AgencyOp::List => Spec {
+                    body: None,
+                    headers: Vec::new(),
+                    query: list_query(),
+                    replies: vec![Reply::Json(200, s.reply::<TenantPage>())],
+                    errors: vec![401, 422],
+                },
+                AgencyOp::Erase => {
+                    let receipt = s.reply::<onboarding_core::lifecycle::ErasureReceipt>();
+                    plain(
+                        None,
+                        vec![Reply::Json(200, receipt.clone()), Reply::Json(202, receipt)],
+                        &[401, 404],
+                    )
+                }
                 AgencyOp::Tenant => plain(
                     None,
                     vec![Reply::Json(200, s.reply::<AgencyTenantView>())],

@@ -54,7 +54,12 @@ impl Counter {
 /// # Errors
 /// 429 with `Retry-After` when a check does not fit in what is left of its window.
 pub async fn spend(ctx: &Ctx, scope: &str, checks: Vec<RateCheck>) -> AppResult<()> {
-    spend_in(ctx, &format!("rate:{scope}"), checks).await
+    spend_in(ctx, &store(scope), checks).await
+}
+
+/// The store holding `scope`'s counters.
+pub fn store(scope: &str) -> String {
+    format!("rate:{scope}")
 }
 
 /// [`spend`] in the store named `store` (one that keeps other records of the same

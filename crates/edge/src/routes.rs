@@ -75,8 +75,12 @@ pub enum TenantOp {
 /// Operations of an agency's secret key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgencyOp {
+    /// `GET /v1/agency/tenants`.
+    List,
     /// `GET /v1/agency/tenants/{tenantId}`.
     Tenant,
+    /// `DELETE /v1/agency/tenants/{tenantId}`.
+    Erase,
     /// `GET …/documents/{documentId}/content`.
     DocumentContent,
     /// `POST …/forensic-analysis`.
@@ -264,11 +268,25 @@ pub static ROUTES: &[Route] = &[
         "Answer the step-up questionnaire (once)",
     ),
     r(
+        Op::Agency(A::List),
+        "GET",
+        "/v1/agency/tenants",
+        Cors::None,
+        "The agency's tenants, newest first, filtered and a page at a time",
+    ),
+    r(
         Op::Agency(A::Tenant),
         "GET",
         "/v1/agency/tenants/{tenantId}",
         Cors::None,
         "Everything known about one of the agency's tenants",
+    ),
+    r(
+        Op::Agency(A::Erase),
+        "DELETE",
+        "/v1/agency/tenants/{tenantId}",
+        Cors::None,
+        "Erase the applicant everywhere (upstream, the edge's storage, the list); idempotent",
     ),
     r(
         Op::Agency(A::DocumentContent),

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Request, Response, SqlStorage, State, Stub, durable_object};
 
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
+use onboarding_core::lifecycle::{ErasureReceipt, ListQuery};
+use onboarding_core::model::api::{TenantPage, TenantSummary};
 use onboarding_core::identity_decision::Refusal;
 use onboarding_core::model::identity::Decision;
 use onboarding_core::person::{PersonBegin, PersonRecord};
@@ -127,6 +129,9 @@ pub struct IdemFinish {
     /// Digest of the request's content, when the route checks it.
     #[serde(default)]
     pub content: Option<String>,
+    /// The tenant the answer concerns (erasure turns its replay into a `404`).
+    #[serde(default)]
+    pub subject: Option<String>,
 }
 
 /// Whether a `finish` / `abort` changed the record (false: not the owner any more).
@@ -176,6 +181,12 @@ pub enum PersonOp {
     },
     /// Read only.
     Get,
+    /// The tenant was erased: off the record (the record goes with its last tenant).
+    #[serde(rename_all = "camelCase")]
+    Forget {
+        /// Tenant.
+        tenant_id: String,
+    },
 }
 
 /// What [`PersonOp::Begin`] allows.
@@ -250,6 +261,44 @@ pub enum StoreCall {
     },
     /// → every dead letter, oldest first.
     DeadList,
+    /// Drop the dead letters of an erased tenant → `{}`.
+    #[serde(rename_all = "camelCase")]
+    DeadForget {
+        /// The tenant.
+        tenant_id: String,
+    },
+    /// The creating request's replay of an erased tenant answers `404` from now on
+    /// (the key stays taken: a retry must not create the applicant again) → `{}`.
+    IdemErase {
+        /// The tenant the recorded answers concern.
+        subject: String,
+    },
+    /// Empty the whole store (an erased tenant's own scope) → `{}`.
+    Wipe,
+    /// Put or replace a row of the agency's list (the store named [`list_scope`]) → `{}`.
+    ListPut(ListRow),
+    /// A page of the agency's list → [`TenantPage`].
+    ListPage(ListQuery),
+    /// Off the list, the erasure's audit row in its place → `{}`.
+    ListErase(ErasureReceipt),
+}
+
+/// One row of the agency's list, with what it is sorted and filtered by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRow {
+    /// Creation time, unix ms (the sort key).
+    pub created_ms: i64,
+    /// The tenant's log sequence number when the row was made: an older row never
+    /// replaces a newer one.
+    pub version: i64,
+    /// The row.
+    pub summary: TenantSummary,
+}
+
+/// The scope of an agency's list of tenants (and of its erasure audit rows).
+pub fn list_scope(agency_id: &str) -> String {
+    format!("list:{agency_id}")
 }
 
 /// How long an answer is replayed under its key (then the record is dropped).
@@ -259,20 +308,29 @@ pub const REPLAY_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, owner TEXT NOT NULL, status INTEGER, body TEXT, content TEXT, started_ms INTEGER NOT NULL, lease_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS dead (event_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, decision TEXT, summary TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tenants_newest ON tenants (created_ms DESC, tenant_id DESC);
+CREATE TABLE IF NOT EXISTS erasures (tenant_id TEXT PRIMARY KEY, receipt TEXT NOT NULL);";
+
+/// Added after the first stores were made: the tenant an idempotency record's answer
+/// concerns (erasure finds the creating request's replay by it). Fails harmlessly
+/// where the column exists.
+const SCHEMA_SUBJECT: &str = "ALTER TABLE idempotency ADD COLUMN subject TEXT";
 
 /// The Durable Object.
 #[durable_object]
 pub struct ScopeStore {
     sql: SqlStorage,
+    state: State,
 }
 
 impl DurableObject for ScopeStore {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
-        // One call for the whole schema (the runtime runs the statements in turn).
-        let _ = sql.exec(SCHEMA, None);
-        ScopeStore { sql }
+        let store = ScopeStore { sql, state };
+        store.schema();
+        store
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -283,11 +341,12 @@ impl DurableObject for ScopeStore {
             // whose lease ran out never overwrites the one that took over.
             StoreCall::IdemFinish(f) => serde_json::to_value(self.settle(f, |sql, f| {
                 sql.exec(
-                    "UPDATE idempotency SET status = ?, body = ?, content = ? WHERE key = ?",
+                    "UPDATE idempotency SET status = ?, body = ?, content = ?, subject = ? WHERE key = ?",
                     vec![
                         i64::from(f.status).into(),
                         f.body.into(),
                         f.content.into(),
+                        f.subject.into(),
                         f.key.into(),
                     ],
                 )
@@ -327,6 +386,71 @@ impl DurableObject for ScopeStore {
                         .collect();
                 serde_json::to_value(list)
             }
+            StoreCall::DeadForget { tenant_id } => {
+                let list: Vec<DeadLetter> =
+                    sql::rows::<Record>(&self.sql, "SELECT record FROM dead", None)?
+                        .iter()
+                        .filter_map(|r| serde_json::from_str(&r.record).ok())
+                        .collect();
+                for d in list.iter().filter(|d| d.tenant_id == tenant_id) {
+                    self.sql.exec(
+                        "DELETE FROM dead WHERE event_id = ?",
+                        vec![d.event_id.as_str().into()],
+                    )?;
+                }
+                Ok(serde_json::json!({}))
+            }
+            StoreCall::IdemErase { subject } => {
+                let gone = serde_json::to_string(&onboarding_core::model::problem::Problem::new(
+                    onboarding_core::i18n::Locale::En,
+                    onboarding_core::model::problem::ProblemCode::NotFound,
+                ))?;
+                self.sql.exec(
+                    "UPDATE idempotency SET status = 404, body = ?, content = NULL WHERE subject = ?",
+                    vec![gone.into(), subject.into()],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            StoreCall::Wipe => {
+                self.state.storage().delete_all().await?;
+                self.schema();
+                Ok(serde_json::json!({}))
+            }
+            // A row written late (an erased tenant's, or one older than the row
+            // there) changes nothing.
+            StoreCall::ListPut(row) => {
+                self.sql.exec(
+                    "INSERT INTO tenants (tenant_id, created_ms, version, state, decision, summary)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM erasures WHERE tenant_id = ?1)
+                     ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, state = excluded.state,
+                       decision = excluded.decision, summary = excluded.summary
+                     WHERE excluded.version > tenants.version",
+                    vec![
+                        row.summary.tenant_id.as_str().into(),
+                        row.created_ms.into(),
+                        row.version.into(),
+                        row.summary.state.as_str().into(),
+                        row.summary.decision.map(|d| d.as_str()).into(),
+                        serde_json::to_string(&row.summary)?.into(),
+                    ],
+                )?;
+                Ok(serde_json::json!({}))
+            }
+            StoreCall::ListPage(q) => serde_json::to_value(self.page(&q)?),
+            StoreCall::ListErase(receipt) => {
+                self.sql.exec(
+                    "DELETE FROM tenants WHERE tenant_id = ?",
+                    vec![receipt.tenant_id.as_str().into()],
+                )?;
+                self.sql.exec(
+                    "INSERT OR REPLACE INTO erasures (tenant_id, receipt) VALUES (?, ?)",
+                    vec![
+                        receipt.tenant_id.as_str().into(),
+                        serde_json::to_string(&receipt)?.into(),
+                    ],
+                )?;
+                Ok(serde_json::json!({}))
+            }
         };
         Response::from_json(&out?)
     }
@@ -339,7 +463,68 @@ struct Record {
 }
 
 impl ScopeStore {
-    /// The value bound to `k`, if any.
+    fn schema(&self) {
+        // One call for the whole schema (the runtime runs the statements in turn).
+        let _ = self.sql.exec(SCHEMA, None);
+        let _ = self.sql.exec(SCHEMA_SUBJECT, None);
+    }
+
+    /// A page of the agency's list, newest first, one row more than asked to know
+    /// whether another page follows.
+    fn page(&self, q: &ListQuery) -> worker::Result<TenantPage> {
+        let mut sql = String::from("SELECT summary AS v, created_ms FROM tenants WHERE 1 = 1");
+        let mut args: Vec<worker::SqlStorageValue> = Vec::new();
+        if let Some(state) = q.state {
+            sql.push_str(" AND state = ?");
+            args.push(state.as_str().into());
+        }
+        if let Some(d) = q.decision {
+            sql.push_str(" AND decision = ?");
+            args.push(d.as_str().into());
+        }
+        if let Some(ms) = q.created_from_ms {
+            sql.push_str(" AND created_ms >= ?");
+            args.push(ms.into());
+        }
+        if let Some(ms) = q.created_before_ms {
+            sql.push_str(" AND created_ms < ?");
+            args.push(ms.into());
+        }
+        if let Some(c) = &q.after {
+            sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");
+            args.push(c.created_ms.into());
+            args.push(c.created_ms.into());
+            args.push(c.tenant_id.as_str().into());
+        }
+        sql.push_str(" ORDER BY created_ms DESC, tenant_id DESC LIMIT ?");
+        args.push(i64::from(q.limit + 1).into());
+        #[derive(Deserialize)]
+        struct Row {
+            v: String,
+            created_ms: i64,
+        }
+        let mut rows: Vec<(TenantSummary, i64)> = sql::rows::<Row>(&self.sql, &sql, args)?
+            .into_iter()
+            .filter_map(|r| Some((serde_json::from_str(&r.v).ok()?, r.created_ms)))
+            .collect();
+        let more = rows.len() > q.limit as usize;
+        rows.truncate(q.limit as usize);
+        let next_cursor = more
+            .then(|| rows.last())
+            .flatten()
+            .map(|(s, ms)| {
+                onboarding_core::lifecycle::Cursor {
+                    created_ms: *ms,
+                    tenant_id: s.tenant_id.clone(),
+                }
+                .encode()
+            });
+        Ok(TenantPage {
+            tenants: rows.into_iter().map(|(s, _)| s).collect(),
+            next_cursor,
+        })
+    }
+
     /// Applies `op` to the person's record within one synchronous step (no await
     /// between read and write: two tenants of one person cannot both pass).
     fn person(&self, op: PersonOp) -> worker::Result<PersonReply> {
@@ -364,6 +549,16 @@ impl ScopeStore {
             PersonOp::Agency { decision } => record.agency_decided(decision),
             PersonOp::Link { tenant_id } => record.link(&tenant_id),
             PersonOp::Get => {}
+            PersonOp::Forget { tenant_id } => {
+                record.tenants.retain(|t| *t != tenant_id);
+                if record.tenants.is_empty() {
+                    self.sql.exec("DELETE FROM kv WHERE k = 'person'", None)?;
+                    return Ok(PersonReply {
+                        record: PersonRecord::default(),
+                        verdict,
+                    });
+                }
+            }
         }
         self.sql.exec(
             "INSERT OR REPLACE INTO kv (k, v) VALUES ('person', ?)",
@@ -649,6 +844,66 @@ impl Store {
         self.ask(&StoreCall::DeadList).await
     }
 
+    /// Sends a call whose reply is `{}`.
+    async fn tell(&self, call: &StoreCall) -> AppResult<()> {
+        let _: serde_json::Value = self.ask(call).await?;
+        Ok(())
+    }
+
+    /// Drops an erased tenant's dead letters.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn dead_forget(&self, tenant_id: &str) -> AppResult<()> {
+        self.tell(&StoreCall::DeadForget {
+            tenant_id: tenant_id.to_owned(),
+        })
+        .await
+    }
+
+    /// Replays of answers about `subject` answer `404` from now on.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn idem_erase(&self, subject: &str) -> AppResult<()> {
+        self.tell(&StoreCall::IdemErase {
+            subject: subject.to_owned(),
+        })
+        .await
+    }
+
+    /// Empties the store.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn wipe(&self) -> AppResult<()> {
+        self.tell(&StoreCall::Wipe).await
+    }
+
+    /// Puts a row of the agency's list (this must be the [`list_scope`] store).
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn list_put(&self, row: ListRow) -> AppResult<()> {
+        self.tell(&StoreCall::ListPut(row)).await
+    }
+
+    /// A page of the agency's list.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn list_page(&self, q: ListQuery) -> AppResult<TenantPage> {
+        self.ask(&StoreCall::ListPage(q)).await
+    }
+
+    /// Takes a tenant off the list and keeps its erasure's audit row.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn list_erase(&self, receipt: ErasureReceipt) -> AppResult<()> {
+        self.tell(&StoreCall::ListErase(receipt)).await
+    }
+
     /// Removes a dead letter.
     ///
     /// # Errors
@@ -686,7 +941,12 @@ mod tests {
                 status: 0,
                 body: String::new(),
                 content: None,
+                subject: None,
             }),
+            StoreCall::Wipe,
+            StoreCall::IdemErase {
+                subject: "t".into(),
+            },
         ];
         let names = [
             "rate",
@@ -695,6 +955,8 @@ mod tests {
             "deadRemove",
             "deadList",
             "idemAbort",
+            "wipe",
+            "idemErase",
         ];
         for (call, name) in calls.iter().zip(names) {
             let json = serde_json::to_value(call).unwrap();

@@ -176,6 +176,7 @@ impl SandboxState {
                         tenants::by_email(db, &email)
                     }
                     (Method::Get, ["tenants", id]) => tenants::get(db, id),
+                    (Method::Delete, ["tenants", id]) => tenants::erase(db, id).await,
                     (Method::Post, ["tenants", id, "documents"]) => {
                         documents::upload(db, req, id, max, delay).await
                     }

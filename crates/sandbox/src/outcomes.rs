@@ -35,6 +35,9 @@ pub struct Outcomes {
     /// [`SLOW_REPLY_MS`], so a test can kill the edge between the upstream's commit and
     /// the edge's `201` (the crash-and-retry check).
     pub slow_reply: bool,
+    /// `+slowdelete`: `DELETE /v1/tenants/{id}` erases, then holds its reply for
+    /// [`SLOW_REPLY_MS`] (the erasure crash check kills the edge meanwhile).
+    pub slow_delete: bool,
     /// `+nodigest`: document replies carry no `sha256`, like an upstream that does not
     /// report one (the edge then reads the stored file back to hash it).
     pub no_digest: bool,
@@ -67,6 +70,7 @@ impl Outcomes {
                 "foreignpage" => out.foreign_page = true,
                 "slowreply" => out.slow_reply = true,
                 "nodigest" => out.no_digest = true,
+                "slowdelete" => out.slow_delete = true,
                 _ => {}
             }
         }

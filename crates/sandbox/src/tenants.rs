@@ -155,6 +155,29 @@ pub fn by_email(db: &Db, email: &str) -> AppResult<Response> {
     json(200, &serde_json::json!({ "tenants": tenants }))
 }
 
+/// `DELETE /v1/tenants/{id}` → `204`: the tenant, its documents (and their bytes), its
+/// hosted sessions, its keys, pending jobs and undelivered webhooks are erased; `404`
+/// once gone. `+slowdelete` holds the reply for [`outcomes::SLOW_REPLY_MS`] after the
+/// erasure, so a test can kill the edge halfway through its own.
+pub async fn erase(db: &Db, id: &str) -> AppResult<Response> {
+    let row = load(db, id)?;
+    for query in [
+        "DELETE FROM document_chunks WHERE document_id IN (SELECT id FROM documents WHERE tenant_id = ?)",
+        "DELETE FROM documents WHERE tenant_id = ?",
+        "DELETE FROM sessions WHERE tenant_id = ?",
+        "DELETE FROM tenant_keys WHERE tenant_id = ?",
+        "DELETE FROM jobs WHERE tenant_id = ?",
+        "DELETE FROM outbox WHERE tenant_id = ?",
+        "DELETE FROM tenants WHERE id = ?",
+    ] {
+        db.exec(query, vec![text(id)])?;
+    }
+    if Outcomes::from_email(&row.email).slow_delete {
+        Delay::from(Duration::from_millis(outcomes::SLOW_REPLY_MS)).await;
+    }
+    Ok(Response::empty()?.with_status(204))
+}
+
 /// `GET /v1/tenants/{id}`.
 pub fn get(db: &Db, id: &str) -> AppResult<Response> {
     json(200, &load(db, id)?.to_tenant())

@@ -51,6 +51,38 @@ pub struct AccessRevoked {
     pub generation: u32,
 }
 
+/// One row of the agency's list: where an onboarding stands, never its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantSummary {
+    /// The tenant.
+    pub tenant_id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: the last change.
+    pub updated_at: String,
+    /// In progress or complete.
+    pub state: crate::lifecycle::Progress,
+    /// Each step's state.
+    pub steps: crate::model::status::Steps,
+    /// The identity decision, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::model::identity::Decision>,
+}
+
+/// `200` of `GET /v1/agency/tenants`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantPage {
+    /// This page's rows.
+    pub tenants: Vec<TenantSummary>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
 /// One person's identity across their tenants at one agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

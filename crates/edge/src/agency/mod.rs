@@ -3,6 +3,7 @@
 //! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
 //! another agency is a 404.
 
+use onboarding_core::lifecycle::{ErasedBy, ErasureState, ListQuery};
 use onboarding_core::model::api::{DecisionRecorded, ReplayQueued, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
@@ -13,7 +14,7 @@ use crate::http::{self, Ctx};
 use crate::identity::inquiry_scope;
 use crate::registry::Agency;
 use crate::relay::{self, agency_scope};
-use crate::scope_store::Store;
+use crate::scope_store::{Store, list_scope};
 use crate::tenant_state::LocalChange;
 use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
@@ -178,6 +179,41 @@ pub async fn revoke_access(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppRe
             generation,
         },
     )
+}
+
+/// `GET /v1/agency/tenants`: the agency's tenants, newest first, a page at a time,
+/// filtered by state, identity decision and creation time (core's [`ListQuery`]).
+///
+/// # Errors
+/// 401 auth, 422 a bad query parameter (each named).
+pub async fn list(req: &Request, ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
+    let url = req.url()?;
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let query = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(AppError::Validation)?;
+    let page = Store::new(&ctx.env, &list_scope(&agency.id))?
+        .list_page(query)
+        .await?;
+    http::json(200, &page)
+}
+
+/// `DELETE /v1/agency/tenants/{id}`: the applicant erased everywhere the edge put them
+/// (the tenant's object does it and finishes it after a crash: see
+/// `tenant_state::erasure`). `200` once every step is done, `202` while one is still
+/// being retried (the edge holds nothing of the applicant either way); the same
+/// answer again for a tenant already erased.
+///
+/// # Errors
+/// 401 auth, 404 not (and never) this agency's tenant.
+pub async fn erase(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+    let receipt = TenantHandle::new(&ctx.env, tenant_id)?
+        .erase(&agency.id, ErasedBy::Agency)
+        .await?;
+    let status = match receipt.state {
+        ErasureState::Erased => 200,
+        ErasureState::Pending => 202,
+    };
+    http::json(status, &receipt)
 }
 
 /// `GET /v1/agency/webhooks/undelivered`: relay deliveries that gave up.

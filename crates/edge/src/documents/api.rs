@@ -121,13 +121,19 @@ pub async fn upload(
                 Ok((uploaded, Some(sha256)))
             }
             .await;
-            lease.conclude(201, stored, Record::Now).await
+            // The scope is the tenant's own: erasure empties it whole.
+            lease.conclude(201, stored, Record::Now, None).await
         }
     }
 }
 
+/// The rate scope of a tenant's document listings.
+pub fn listings_scope(tenant_id: &str) -> String {
+    format!("doclists:{tenant_id}")
+}
+
 /// The scope of a tenant's uploads: their keys and their budgets, in one store.
-fn uploads_scope(tenant_id: &str) -> String {
+pub fn uploads_scope(tenant_id: &str) -> String {
     format!("documents:{tenant_id}")
 }
 
@@ -333,7 +339,7 @@ async fn record(
 /// 401/403 auth, 404 unknown tenant, 502/503/504 upstream.
 pub async fn list(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     // Each listing is an upstream call: bounded per tenant.
-    let scope = format!("doclists:{tenant_id}");
+    let scope = listings_scope(tenant_id);
     let limit = rate_limit::hit(ctx, &scope, ctx.settings.document_lists_per_tenant, 3600);
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     let (exists, limited) = futures_util::future::join(handle.status(), limit).await;

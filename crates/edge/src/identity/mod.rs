@@ -19,6 +19,11 @@ use crate::tenant_state::client::TenantHandle;
 use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
 use crate::upstream::identity::Identity;
 
+/// The rate scope of a tenant's answer submissions.
+pub fn answers_scope(tenant_id: &str) -> String {
+    format!("answers:{tenant_id}")
+}
+
 /// The `ScopeStore` scope mapping inquiry ids to tenants.
 pub fn inquiry_scope(inquiry_id: &str) -> String {
     format!("inquiry:{inquiry_id}")
@@ -279,7 +284,7 @@ pub async fn answer(
     // Each submission is an upstream call (retries after upstream errors too).
     crate::rate_limit::hit(
         ctx,
-        &format!("answers:{tenant_id}"),
+        &answers_scope(tenant_id),
         ctx.settings.answers_per_tenant,
         3600,
     )

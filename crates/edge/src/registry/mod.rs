@@ -43,6 +43,8 @@ pub struct Agency {
     pub webhook_secrets: Vec<String>,
     /// The agency's own daily budgets (unset ones take the edge's defaults).
     pub budgets: crate::budget::Budgets,
+    /// How long its applicants' onboardings are kept (unset: core's defaults).
+    pub retention: onboarding_core::lifecycle::Retention,
 }
 
 impl Agency {
@@ -81,6 +83,10 @@ struct AgencyRow {
     /// JSON object of daily budgets (`crate::budget::Budgets`), if the agency has any.
     #[serde(default)]
     budgets: Option<String>,
+    /// JSON object of retention periods in seconds (`abandonedSeconds`,
+    /// `completedSeconds`), if the agency set any.
+    #[serde(default)]
+    retention: Option<String>,
 }
 
 #[derive(Clone)]
@@ -98,7 +104,7 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, (u64, Cached)>> = RefCell::new(HashMap::new());
 }
 
-const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, \
+const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, a.retention, \
      (SELECT json_group_array(origin) FROM agency_origins o WHERE o.agency_id = a.id) AS origins, \
      (SELECT json_group_array(sealed) FROM (SELECT sealed FROM agency_keys k \
         WHERE k.agency_id = a.id AND k.kind = 'webhook' AND (k.expires_at IS NULL OR k.expires_at > ?2) \
@@ -235,6 +241,10 @@ impl<'a> Registry<'a> {
             budgets: match row.budgets.filter(|b| !b.is_empty()) {
                 Some(b) => serde_json::from_str(&b).map_err(|_| bad())?,
                 None => crate::budget::Budgets::default(),
+            },
+            retention: match row.retention.filter(|r| !r.is_empty()) {
+                Some(r) => serde_json::from_str(&r).map_err(|_| bad())?,
+                None => onboarding_core::lifecycle::Retention::default(),
             },
         })
     }

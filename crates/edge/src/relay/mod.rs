@@ -84,13 +84,32 @@ pub async fn enqueue(ctx: &Ctx, agency: &str, event: &Event, body: &str) -> AppR
 /// # Errors
 /// 500 when the queue refuses.
 pub async fn enqueue_in(env: &Env, agency: &str, event: &Event, body: &str) -> AppResult<()> {
-    let first = RelayMessage::first(
+    enqueue_raw(
+        env,
         agency,
         &event.id,
         event.event_type().as_str(),
         &event.tenant_id,
         body,
-    );
+    )
+    .await
+}
+
+/// Queues the first delivery of an event known by its parts (an upstream event read
+/// back from the tenant's log, or one of the edge's own: `tenant.created`,
+/// `tenant.erased`).
+///
+/// # Errors
+/// 500 when the queue refuses.
+pub async fn enqueue_raw(
+    env: &Env,
+    agency: &str,
+    event_id: &str,
+    kind: &str,
+    tenant_id: &str,
+    body: &str,
+) -> AppResult<()> {
+    let first = RelayMessage::first(agency, event_id, kind, tenant_id, body);
     env.queue("RELAY")?.send(first).await?;
     Ok(())
 }
@@ -340,6 +359,13 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                     "{}",
                     serde_json::json!({"relay": "delivered", "eventId": msg.event_id, "attempt": msg.attempt})
                 );
+                // Delivered: the tenant's state keeps the parsed result, not the raw
+                // body (a failure here only leaves the body until erasure).
+                if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id) {
+                    if let Err(e) = handle.delivered(&msg.event_id).await {
+                        let _ = e.log_detail();
+                    }
+                }
                 Ok(())
             }
             Err(e) => retry_or_dead_letter(&env, &settings, &msg, e).await,

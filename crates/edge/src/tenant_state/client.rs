@@ -129,6 +129,38 @@ impl TenantHandle {
         Ok(())
     }
 
+    /// The event was delivered: its raw body is not kept.
+    ///
+    /// # Errors
+    /// 500 when the object fails.
+    pub async fn delivered(&self, event_id: &str) -> AppResult<()> {
+        let _: Option<()> = self
+            .ask(&TenantCall::Delivered {
+                event_id: event_id.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Erases the tenant for `agency` (or takes up its erasure where it stopped).
+    ///
+    /// # Errors
+    /// 404 when it is not (and never was) that agency's tenant, 500 when the object
+    /// fails.
+    pub async fn erase(
+        &self,
+        agency: &str,
+        by: onboarding_core::lifecycle::ErasedBy,
+    ) -> AppResult<onboarding_core::lifecycle::ErasureReceipt> {
+        self.ask::<Option<_>>(&TenantCall::Erase {
+            agency: agency.to_owned(),
+            by,
+            at: http::iso(http::now_ms()),
+        })
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))
+    }
+
     /// The raw body of an accepted upstream event (`None`: not known here).
     ///
     /// # Errors

@@ -101,7 +101,7 @@ pub enum IdentityOutcome {
 }
 
 impl TenantState {
-    fn identity_record(&self) -> worker::Result<IdentityRecord> {
+    pub(super) fn identity_record(&self) -> worker::Result<IdentityRecord> {
         Ok(match self.get(RECORD)? {
             Some(s) => serde_json::from_str(&s)?,
             None => IdentityRecord::default(),

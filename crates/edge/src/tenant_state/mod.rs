@@ -7,6 +7,7 @@
 //! agency-only results (identity insights, forensic findings, financial score).
 
 pub mod client;
+mod erasure;
 pub mod identity;
 pub mod live;
 pub mod sse;
@@ -18,7 +19,10 @@ use onboarding_core::model::value::JsonValue;
 use onboarding_core::model::webhook::{Event, EventData};
 use serde::{Deserialize, Serialize};
 
+use crate::scope_store::ListRow;
 use crate::sql;
+use onboarding_core::lifecycle::Progress;
+use onboarding_core::model::api::TenantSummary;
 use worker::{
     DurableObject, Env, Request, Response, SqlStorage, State, WebSocket, WebSocketIncomingMessage,
     durable_object,
@@ -52,6 +56,10 @@ pub struct TenantRecord {
     /// locale, time, network).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consent: Vec<onboarding_core::consent::ConsentReceipt>,
+    /// The agency's retention periods when the tenant was created (unset: core's
+    /// defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<onboarding_core::lifecycle::Retention>,
 }
 
 /// `TenantCall::Init`'s reply: the tenant is bound to the caller.
@@ -183,6 +191,22 @@ pub enum TenantCall {
         /// Upstream event id.
         event_id: String,
     },
+    /// Erase the tenant (or take up an erasure begun) for `agency` →
+    /// `Option<ErasureReceipt>` (`None`: not that agency's tenant, erased or not).
+    Erase {
+        /// The agency asking.
+        agency: String,
+        /// Who asked.
+        by: onboarding_core::lifecycle::ErasedBy,
+        /// RFC 3339 now.
+        at: String,
+    },
+    /// The event was delivered to the agency: its raw body is not kept → `()`.
+    #[serde(rename_all = "camelCase")]
+    Delivered {
+        /// Event id.
+        event_id: String,
+    },
     /// An identity operation under core's once-only rules → `Option<IdentityOutcome>`.
     Identity {
         /// The operation.
@@ -212,6 +236,11 @@ const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60
 
 /// Status snapshots kept in the history (older entries keep only their event id).
 const STATUS_HISTORY: i64 = 100;
+
+/// `kv` key of the list row last written to the agency's list.
+const LISTED: &str = "listed";
+/// `kv` key of the time (unix ms) a failed list write is retried.
+const LIST_DUE: &str = "list_due";
 
 /// Most events queued by one sweep (the alarm is set again while more remain).
 const RELAY_SWEEP_BATCH: i64 = 50;
@@ -248,6 +277,11 @@ pub struct Served {
 }
 
 impl TenantState {
+    fn schema(&self) {
+        // One call for the whole schema (the runtime runs the statements in turn).
+        let _ = self.sql.exec(SCHEMA, None);
+    }
+
     fn get(&self, k: &str) -> worker::Result<Option<String>> {
         sql::value(&self.sql, "SELECT v FROM kv WHERE k = ?", vec![k.into()])
     }
@@ -317,11 +351,26 @@ impl TenantState {
     /// already bound to another agency (an upstream that returned an existing tenant):
     /// the second agency never inherits it.
     fn init(&self, rec: TenantRecord) -> worker::Result<Option<Bound>> {
+        // An erased tenant is never created again under its id.
+        if self.get(erasure::RECEIPT)?.is_some() {
+            return Ok(None);
+        }
         match self.record()? {
             None => {
                 self.put("tenant", &serde_json::to_string(&rec)?)?;
                 let status = Status::new(&rec.tenant_id, &rec.created_at);
-                let entry = self.commit(&status, "local:created", "tenant.created", "")?;
+                // `tenant.created` for the agency, with the consent receipts: relayed
+                // like an upstream event (queued by the caller, swept if that fails).
+                let kind = "tenant.created";
+                let id = onboarding_core::lifecycle::edge_event_id(kind, &rec.tenant_id);
+                let body = serde_json::json!({
+                    "id": id,
+                    "type": kind,
+                    "createdAt": rec.created_at,
+                    "tenantId": rec.tenant_id,
+                    "data": {"consent": rec.consent},
+                });
+                let entry = self.commit(&status, &id, kind, &body.to_string())?;
                 Ok(Some(Bound {
                     entry,
                     since: rec.since,
@@ -571,6 +620,80 @@ impl TenantState {
         }
     }
 
+    /// A time (unix ms) kept under `k`.
+    fn due(&self, k: &str) -> worker::Result<Option<u64>> {
+        Ok(self.get(k)?.and_then(|d| d.parse().ok()))
+    }
+
+    /// Queues what is accepted and not queued yet (the edge's own `tenant.created`
+    /// right after creation); a failure is left to the sweep.
+    async fn relay_pending(&self) -> worker::Result<()> {
+        let pending: Option<i64> = sql::value(
+            &self.sql,
+            "SELECT COUNT(*) AS v FROM log WHERE relay_enqueued = 0 AND body != ''",
+            None,
+        )?;
+        if pending.unwrap_or(0) > 0 {
+            self.sweep().await?;
+        }
+        Ok(())
+    }
+
+    /// The agency's list row of this tenant as it stands.
+    fn list_row(&self) -> worker::Result<Option<(String, ListRow)>> {
+        let (Some(rec), Some(status)) = (self.record()?, self.status()?) else {
+            return Ok(None);
+        };
+        let row = ListRow {
+            created_ms: onboarding_core::event_order::parse_rfc3339_ms(&rec.created_at)
+                .unwrap_or(0),
+            version: self.last_seq()?,
+            summary: TenantSummary {
+                tenant_id: rec.tenant_id,
+                created_at: rec.created_at,
+                updated_at: status.updated_at,
+                state: Progress::of(status.complete),
+                steps: status.steps,
+                decision: self.identity_record()?.decision,
+            },
+        };
+        Ok(Some((rec.agency, row)))
+    }
+
+    /// After a change: when the list row moved, the retention period starts again
+    /// and the agency's list gets the row (versioned by the log's sequence number, so
+    /// a late write never replaces a newer one); a failed write is retried by the
+    /// alarm.
+    async fn relist(&self) -> worker::Result<()> {
+        let Some((agency, row)) = self.list_row()? else {
+            return Ok(());
+        };
+        let json = serde_json::to_string(&row.summary)?;
+        if self.get(LISTED)?.as_deref() == Some(json.as_str()) {
+            return Ok(());
+        }
+        self.retain(row.summary.state == Progress::Complete).await?;
+        let put = async {
+            crate::scope_store::Store::new(&self.env, &crate::scope_store::list_scope(&agency))?
+                .list_put(row)
+                .await
+        };
+        match put.await {
+            Ok(()) => {
+                self.put(LISTED, &json)?;
+                self.sql
+                    .exec("DELETE FROM kv WHERE k = ?", vec![LIST_DUE.into()])?;
+            }
+            Err(e) => {
+                let _ = e.log_detail();
+                let due = js_sys::Date::now() as u64 + 5_000;
+                self.put(LIST_DUE, &due.to_string())?;
+                self.arm(due).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Schedules a relay sweep `RELAY_SWEEP_AFTER` from now, unless one is due.
     async fn schedule_sweep(&self) -> worker::Result<()> {
         if self.get("sweep_due")?.is_some() {
@@ -587,6 +710,7 @@ impl TenantState {
         #[derive(Deserialize)]
         struct Row {
             event_id: String,
+            kind: String,
             body: String,
         }
         let Some(rec) = self.record()? else {
@@ -594,18 +718,21 @@ impl TenantState {
         };
         let rows: Vec<Row> = sql::rows(
             &self.sql,
-            "SELECT event_id, body FROM log WHERE relay_enqueued = 0 AND body != '' ORDER BY seq LIMIT ?",
+            "SELECT event_id, type AS kind, body FROM log WHERE relay_enqueued = 0 AND body != '' ORDER BY seq LIMIT ?",
             vec![RELAY_SWEEP_BATCH.into()],
         )?;
         let mut again = rows.len() as i64 >= RELAY_SWEEP_BATCH;
         for row in rows {
-            let queued = match serde_json::from_str::<Event>(&row.body) {
-                Ok(event) => crate::relay::enqueue_in(&self.env, &rec.agency, &event, &row.body)
-                    .await
-                    .is_ok(),
-                // Stored only after it parsed; cannot happen, never retried.
-                Err(_) => true,
-            };
+            let queued = crate::relay::enqueue_raw(
+                &self.env,
+                &rec.agency,
+                &row.event_id,
+                &row.kind,
+                &rec.tenant_id,
+                &row.body,
+            )
+            .await
+            .is_ok();
             if queued {
                 self.sql.exec(
                     "UPDATE log SET relay_enqueued = 1 WHERE event_id = ?",
@@ -629,15 +756,15 @@ impl TenantState {
 impl DurableObject for TenantState {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        // One call for the whole schema (the runtime runs the statements in turn).
-        let _ = sql.exec(SCHEMA, None);
-        TenantState {
+        let object = TenantState {
             sql,
             state,
             env,
             served: std::cell::Cell::new(0),
             instance: (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
-        }
+        };
+        object.schema();
+        object
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -651,8 +778,30 @@ impl DurableObject for TenantState {
         }
         let call: TenantCall = req.json().await?;
         let known = !matches!(call, TenantCall::Init { .. }) && self.record()?.is_some();
+        // Calls after which the agency's list row (and the retention clock) may move.
+        let changes = matches!(
+            call,
+            TenantCall::Init { .. }
+                | TenantCall::Local { .. }
+                | TenantCall::Webhook { .. }
+                | TenantCall::Identity { .. }
+        );
         let out = match call {
-            TenantCall::Init { record } => serde_json::to_value(self.init(*record)?)?,
+            TenantCall::Init { record } => {
+                let bound = self.init(*record)?;
+                self.relay_pending().await?;
+                serde_json::to_value(bound)?
+            }
+            TenantCall::Erase { agency, by, at } => {
+                serde_json::to_value(self.erase(&agency, by, &at).await?)?
+            }
+            TenantCall::Delivered { event_id } => {
+                self.sql.exec(
+                    "UPDATE log SET body = '' WHERE event_id = ?",
+                    vec![event_id.into()],
+                )?;
+                serde_json::Value::Null
+            }
             TenantCall::Record => serde_json::to_value(self.record()?)?,
             TenantCall::Access { generation } => serde_json::to_value(match self.record()? {
                 None => Access::Unknown,
@@ -702,6 +851,9 @@ impl DurableObject for TenantState {
                 serde_json::to_value(self.identity(op, &at, &id)?)?
             }
         };
+        if changes {
+            self.relist().await?;
+        }
         Response::from_json(&out)
     }
 
@@ -719,6 +871,23 @@ impl DurableObject for TenantState {
         if let Some(due) = self.get("sweep_due")?.and_then(|d| d.parse::<u64>().ok()) {
             self.arm(due).await?;
         }
+        // An erasure's remaining steps (a crash or an upstream failure halfway).
+        if let Some(due) = self.due(erasure::DUE)? {
+            if due <= now {
+                self.resume_erasure().await?;
+            } else {
+                self.arm(due).await?;
+            }
+        }
+        // A list row that could not be written.
+        if let Some(due) = self.due(LIST_DUE)? {
+            if due <= now {
+                self.relist().await?;
+            } else {
+                self.arm(due).await?;
+            }
+        }
+        self.enforce_retention(now).await?;
         Response::ok("")
     }
 

@@ -74,7 +74,7 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     ];
     let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
     // The agency's daily budget is spent beside taking the key (one round trip).
-    let idem_scope = format!("tenants:{scope}");
+    let idem_scope = creation_scope(&scope);
     let taking = idempotency::begin(
         ctx,
         &idem_scope,
@@ -112,7 +112,11 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         Ok((created, None))
     }
     .await;
-    lease.conclude(201, created, Record::AfterReply).await
+    // Erasure finds the replay by its tenant and turns it into a 404.
+    let subject = created.as_ref().ok().map(|(c, _)| c.tenant_id.clone());
+    lease
+        .conclude(201, created, Record::AfterReply, subject.as_deref())
+        .await
 }
 
 /// `GET /v1/tenants/{id}/status`.
@@ -209,7 +213,7 @@ pub async fn start(
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     // Each start is a paid upstream session: bounded per tenant and page. Whether the
     // tenant exists (404 first) is asked at the same time.
-    let scope = format!("hosted:{}:{tenant_id}", page.step());
+    let scope = hosted_scope(page, tenant_id);
     let limit = rate_limit::hit(
         ctx,
         &scope,
@@ -273,4 +277,14 @@ mod tests {
             assert!(checked_return_url(bad, o).is_err(), "{bad}");
         }
     }
+}
+
+/// The rate scope of a tenant's starts of one hosted page.
+pub fn hosted_scope(page: HostedPage, tenant_id: &str) -> String {
+    format!("hosted:{}:{tenant_id}", page.step())
+}
+
+/// The idempotency scope of a session's tenant creations.
+pub fn creation_scope(session_id: &str) -> String {
+    format!("tenants:{session_id}")
 }

@@ -129,6 +129,7 @@ pub async fn bind(
                 )
             })
             .unwrap_or_default(),
+        retention: Some(agency.retention),
     };
     let bound = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(&record)

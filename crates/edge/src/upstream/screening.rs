@@ -4,7 +4,9 @@
 use onboarding_core::model::api::HostedPage;
 use onboarding_core::model::screening::{CreateTenant, Document, HostedSession, Tenant};
 use serde::de::DeserializeOwned;
-use worker::{Method, Response};
+use worker::{Env, Method, Response};
+
+use crate::config::Settings;
 
 use super::{Body, Upstream, json_body};
 use crate::config::secret;
@@ -32,14 +34,38 @@ impl<'a> Screening<'a> {
     /// # Errors
     /// Configuration error when `SKOR_API_KEY` is missing.
     pub fn new(ctx: &'a Ctx) -> AppResult<Self> {
+        Self::with(&ctx.env, &ctx.settings, &ctx.request_id)
+    }
+
+    /// A client outside a request (a Durable Object's alarm).
+    ///
+    /// # Errors
+    /// Configuration error when `SKOR_API_KEY` is missing.
+    pub fn with(env: &'a Env, settings: &'a Settings, request_id: &'a str) -> AppResult<Self> {
         Ok(Screening(Upstream {
-            env: &ctx.env,
-            settings: &ctx.settings,
-            request_id: &ctx.request_id,
-            base: &ctx.settings.skor_base_url,
-            auth: ("X-API-Key", secret(&ctx.env, "SKOR_API_KEY")?),
+            env,
+            settings,
+            request_id,
+            base: &settings.skor_base_url,
+            auth: ("X-API-Key", secret(env, "SKOR_API_KEY")?),
             name: "screening",
         }))
+    }
+
+    /// `DELETE /v1/tenants/{id}`: the tenant and its documents erased upstream. An
+    /// upstream that no longer knows the tenant (`404`) has nothing left to erase.
+    ///
+    /// # Errors
+    /// Upstream failures other than `404`.
+    pub async fn erase_tenant(&self, tenant_id: &str) -> AppResult<()> {
+        match self
+            .0
+            .send(Method::Delete, &format!("/v1/tenants/{tenant_id}"), Body::Empty)
+            .await
+        {
+            Ok(_) | Err(crate::error::AppError::UpstreamRefused(404, _)) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// `POST /v1/tenants`; with `idempotency_key`, a repeat of the key answers the
