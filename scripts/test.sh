@@ -137,5 +137,8 @@ node tests/lib/sandbox-restart-check.mjs
 step "end-to-end: a crash between the upstream's commit and the 201, then a retry with the same Idempotency-Key"
 node tests/lib/crash-retry-check.mjs
 
+step "end-to-end: an erasure interrupted by a crash halfway, finished by the tenant object's alarm"
+node tests/lib/erasure-crash-check.mjs
+
 step "end-to-end: production configuration under wrangler dev (dev wiring forced in: 503; session key rotation)"
 node tests/lib/production-config-check.mjs

@@ -355,10 +355,12 @@ test("relay: every accepted upstream event reaches the agency, signed, exactly o
   for (const ty of ["document.analysis.completed", "kyc.completed", "financial.analysis.completed", "forensic.analysis.completed"]) {
     assert.ok(types.has(ty), `${ty} among ${[...types]}`);
   }
-  const expected = log.map((d) => d.id).sort();
+  // …and the edge's own tenant.created (with the consent receipts).
+  const created = `tenant.created.${t.tenantId}`;
+  const expected = [...log.map((d) => d.id), created].sort();
   const ok = () => received.filter((r) => r.tenantId === t.tenantId && r.status === 200);
   await waitFor(() => new Set(ok().map((r) => r.eventId)).size >= expected.length, 45000, "every event relayed");
-  // After dedup by id: exactly the accepted upstream events.
+  // After dedup by id: exactly the accepted upstream events and tenant.created.
   assert.deepEqual([...new Set(ok().map((r) => r.eventId))].sort(), expected);
   for (const id of expected) {
     const attempts = received.filter((r) => r.eventId === id);
@@ -375,7 +377,8 @@ test("relay: every accepted upstream event reaches the agency, signed, exactly o
     // The relayed body is the upstream event as the edge verified it.
     const ev = JSON.parse(attempts[0].body);
     assert.equal(ev.tenantId, t.tenantId);
-    assert.ok(types.has(ev.type));
+    if (id === created) assert.equal(ev.data.consent.length, 2, "tenant.created carries the receipts");
+    else assert.ok(types.has(ev.type));
   }
 });
 

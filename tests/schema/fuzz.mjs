@@ -11,6 +11,7 @@ import { tenant } from "../lib/edge.mjs";
 
 const st = path.join(ROOT, ".venv", "bin", "st");
 const t = await tenant("schema");
+const erasable = await tenant("schema");
 const env = {
   ...process.env,
   EDGE_URL: BASE,
@@ -18,6 +19,7 @@ const env = {
   SESSION_TOKEN: t.sessionToken,
   TENANT_TOKEN: t.token,
   TENANT_ID: t.tenantId,
+  ERASE_TENANT_ID: erasable.tenantId,
   AGENCY_SECRET_KEY: demoAgency().secretKey,
   SCHEMATHESIS_HOOKS: "",
   NO_COLOR: "1",

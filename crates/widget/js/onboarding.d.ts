@@ -32,12 +32,22 @@ export interface Onboarding {
   readonly step: OnboardingStep;
   /** This onboarding's device session id (32 lowercase hex; empty before consent). */
   readonly deviceSessionId: string;
-  /** Stop the live status stream and empty the shadow root. */
+  /**
+   * End this journey for good: listeners, live status, uploads and the popup are
+   * released and the shadow root emptied. Idempotent; a journey mounted on the host
+   * after this one is left alone.
+   */
   destroy(): void;
+  /** Forget the saved progress (per key and product) and start over on the same host. */
+  reset(): Promise<Onboarding | null>;
 }
 
-/** Mounts the journey into `el`'s (open) shadow root. */
-export function mount(el: HTMLElement, options: OnboardingOptions): Promise<Onboarding>;
+/**
+ * Mounts the journey into `el`'s (open) shadow root. One journey per host: mounting a
+ * host that carries one replaces it (React StrictMode's mount → cleanup → mount runs
+ * one journey). Resolves to `null` when a later mount replaced it before it drew.
+ */
+export function mount(el: HTMLElement, options: OnboardingOptions): Promise<Onboarding | null>;
 
 /**
  * DOM events, dispatched on the `<tenant-onboarding>` element (or the `mount` host);

@@ -12,12 +12,16 @@ import info from "./build-info.js";
 
 const here = new URL(import.meta.url);
 let booting;
+/** Loads the wasm once; a failed load is tried again by the next mount. */
 function boot() {
   booting ??= init({
     module_or_path: fetch(new URL("./widget_bg.wasm", here), {
       integrity: info.integrity.wasm,
       credentials: "omit",
     }),
+  }).catch((error) => {
+    booting = undefined;
+    throw error;
   });
   return booting;
 }
@@ -25,18 +29,51 @@ function boot() {
 /** The widget's version (also in /widget/manifest.json). */
 export const version = info.version;
 
+// One journey per host: the latest mount of a host replaces the journey before it,
+// which is destroyed before the new one draws.
+const journeys = new WeakMap();
+
 /**
  * Mounts the journey into `el`'s shadow root (see onboarding.d.ts for the options).
- * Resolves to a handle with `setLocale(locale)`, `step`, `deviceSessionId`, `destroy()`.
+ * Resolves to a handle with `setLocale(locale)`, `step`, `deviceSessionId`,
+ * `destroy()` and `reset()`.
  */
-export async function mount(el, options = {}) {
-  await boot();
-  return mountWasm(el, {
-    apiBase: here.origin,
-    styleUrl: new URL("./onboarding.css", here).href,
-    styleIntegrity: info.integrity.css,
-    ...options,
-  });
+export function mount(el, options = {}) {
+  const previous = journeys.get(el);
+  const next = (async () => {
+    const old = previous && (await previous.catch(() => null));
+    old?.destroy();
+    await boot();
+    if (journeys.get(el) !== next) return null; // replaced while loading
+    return handle(el, options, mountWasm(el, {
+      apiBase: here.origin,
+      styleUrl: new URL("./onboarding.css", here).href,
+      styleIntegrity: info.integrity.css,
+      ...options,
+    }));
+  })();
+  journeys.set(el, next);
+  next.catch(() => { if (journeys.get(el) === next) journeys.delete(el); });
+  return next;
+}
+
+function handle(el, options, journey) {
+  return {
+    get step() { return journey?.step ?? ""; },
+    get deviceSessionId() { return journey?.deviceSessionId ?? ""; },
+    setLocale(locale) { journey?.setLocale(locale); },
+    /** Ends this journey (idempotent; a later journey on the host is left alone). */
+    destroy() {
+      journey?.destroy();
+      journey?.free();
+      journey = null;
+    },
+    /** Forgets the saved progress and starts over; resolves to the new handle. */
+    reset() {
+      journey?.forget();
+      return mount(el, options);
+    },
+  };
 }
 
 const ATTRS = [
@@ -46,32 +83,58 @@ const ATTRS = [
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 class TenantOnboarding extends HTMLElement {
-  static get observedAttributes() { return ["locale"]; }
+  static get observedAttributes() { return ATTRS; }
+  static get version() { return info.version; }
 
   connectedCallback() {
-    if (this._handle) return;
+    // Moved within the page (disconnected and reconnected in one task): same journey.
+    this._leaving = false;
+    if (!this._handle) this._start();
+  }
+
+  disconnectedCallback() {
+    this._leaving = true;
+    queueMicrotask(() => {
+      if (!this._leaving || this.isConnected) return;
+      const handle = this._handle;
+      this._handle = undefined;
+      handle?.then((h) => h?.destroy());
+    });
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (old === value || !this._handle) return;
+    if (name === "locale") {
+      if (value) this._handle.then((h) => h?.setLocale(value));
+      return;
+    }
+    // Another key, product, …: a fresh journey for it, once however many change.
+    if (this._restart) return;
+    this._restart = true;
+    queueMicrotask(() => {
+      this._restart = false;
+      if (this.isConnected) this._start();
+    });
+  }
+
+  _start() {
     const options = {};
     for (const name of ATTRS) {
       const value = this.getAttribute(name);
       if (value !== null) options[camel(name)] = value;
     }
-    this._handle = mount(this, options).catch((error) => {
-      this._handle = undefined;
+    const handle = mount(this, options).catch((error) => {
+      if (this._handle === handle) this._handle = undefined;
       this.dispatchEvent(new CustomEvent("onboarding:error", {
         bubbles: true, composed: true, detail: { code: "boot_failed", message: String(error) },
       }));
     });
-  }
-
-  disconnectedCallback() {
-    const handle = this._handle;
-    this._handle = undefined;
-    handle?.then((h) => h?.destroy());
-  }
-
-  attributeChangedCallback(name, old, value) {
-    if (name === "locale" && value && old !== value) this._handle?.then((h) => h?.setLocale(value));
+    this._handle = handle;
   }
 }
 
-if (!customElements.get("tenant-onboarding")) customElements.define("tenant-onboarding", TenantOnboarding);
+const defined = customElements.get("tenant-onboarding");
+if (!defined) customElements.define("tenant-onboarding", TenantOnboarding);
+else if (defined.version !== info.version) {
+  console.warn(`<tenant-onboarding>: widget ${info.version} is loaded on a page where ${defined.version ?? "another version"} already defined the element; ${defined.version ?? "that one"} runs. Load one version only.`);
+}

@@ -61,9 +61,16 @@ impl Onboarding {
             .unwrap_or_default()
     }
 
-    /// Stops the live status stream and empties the shadow root.
+    /// Ends the journey for good (listeners, stream, uploads, popup) and empties the
+    /// shadow root; idempotent.
     pub fn destroy(&self) {
         app::unmount(&self.app);
+    }
+
+    /// Forgets the saved progress of this agency and product (the loader's `reset()`
+    /// then mounts a fresh journey).
+    pub fn forget(&self) {
+        app::forget_saved(&self.app);
     }
 }
 

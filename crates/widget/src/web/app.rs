@@ -49,7 +49,23 @@ pub struct Web {
     live: RefCell<Option<WebSocket>>,
     live_run: Cell<u32>,
     popup: RefCell<Option<web_sys::Window>>,
+    /// False once destroyed: nothing dispatches again (late replies, timers, progress).
+    alive: Cell<bool>,
+    /// The shadow root's listeners, removed by [`unmount`] (in [`LISTENED`]'s order).
+    listeners: RefCell<Vec<Closure<dyn FnMut(DomEvent)>>>,
 }
+
+/// The DOM events the journey listens to on its shadow root.
+const LISTENED: [&str; 8] = [
+    "click",
+    "input",
+    "change",
+    "focusout",
+    "submit",
+    "dragover",
+    "dragleave",
+    "drop",
+];
 
 /// Reads the options object passed to `mount`.
 pub fn options_from_js(v: &JsValue) -> Options {
@@ -85,10 +101,15 @@ impl Web {
         }
     }
 
+    /// Resume state is per agency (its key) and product: another listing on the same
+    /// page is another onboarding.
     fn storage_key(&self) -> String {
+        let j = self.journey.borrow();
         [
             "tenant-onboarding:",
-            &self.journey.borrow().opts.publishable_key,
+            &j.opts.publishable_key,
+            ":",
+            j.opts.product_id.as_deref().unwrap_or_default(),
         ]
         .concat()
     }
@@ -128,31 +149,49 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
         live: RefCell::default(),
         live_run: Cell::new(0),
         popup: RefCell::default(),
+        alive: Cell::new(true),
+        listeners: RefCell::default(),
     });
-    for name in [
-        "click",
-        "input",
-        "change",
-        "focusout",
-        "submit",
-        "dragover",
-        "dragleave",
-        "drop",
-    ] {
-        let w = w.clone();
-        let listener = Closure::<dyn FnMut(DomEvent)>::new(move |e: DomEvent| on_dom_event(&w, &e));
+    for name in LISTENED {
+        let wl = w.clone();
+        let listener = Closure::<dyn FnMut(DomEvent)>::new(move |e: DomEvent| on_dom_event(&wl, &e));
         root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())?;
-        listener.forget();
+        w.listeners.borrow_mut().push(listener);
     }
     let saved = storage::load(&w.storage_key());
     dispatch(&w, Event::Mounted(saved));
     Ok(w)
 }
 
-/// Stops the live stream and empties the shadow root.
+/// Ends the journey for good: its listeners are removed (and with them the handles
+/// they held), the live stream, uploads and the popup closed, and the shadow root
+/// emptied; whatever is still in flight (a reply, a timer) finds it gone and
+/// dispatches nothing. A second call does nothing.
 pub fn unmount(w: &Shared) {
+    if !w.alive.replace(false) {
+        return;
+    }
+    for (name, l) in LISTENED.iter().zip(w.listeners.take()) {
+        let _ = w
+            .root
+            .remove_event_listener_with_callback(name, l.as_ref().unchecked_ref());
+    }
     stop_events(w);
+    for (_, _, xhr) in w.files.borrow().iter() {
+        if let Some(xhr) = xhr {
+            let _ = xhr.abort();
+        }
+    }
+    if let Some(p) = w.popup.borrow_mut().take() {
+        let _ = p.close();
+    }
+    w.queue.borrow_mut().clear();
     w.root.set_inner_html("");
+}
+
+/// Forgets the saved progress (the handle's `reset()` then mounts afresh).
+pub fn forget_saved(w: &Shared) {
+    storage::clear(&w.storage_key());
 }
 
 /// Switches language, keeping every value entered.
@@ -163,12 +202,17 @@ pub fn set_locale(w: &Shared, tag: &str) {
 /// Feeds `event` to the journey, then every event queued meanwhile, performing each
 /// one's effects in order.
 pub fn dispatch(w: &Shared, event: Event) {
+    if !w.alive.get() {
+        return;
+    }
     w.queue.borrow_mut().push_back(event);
     if w.running.replace(true) {
         return;
     }
     loop {
-        let Some(event) = w.queue.borrow_mut().pop_front() else {
+        // A host's listener may destroy the journey from inside an effect (an
+        // `onboarding:complete` handler that unmounts): nothing runs after that.
+        let Some(event) = w.queue.borrow_mut().pop_front().filter(|_| w.alive.get()) else {
             break;
         };
         let effects = match w.journey.try_borrow_mut() {
@@ -181,7 +225,9 @@ pub fn dispatch(w: &Shared, event: Event) {
             }
         };
         for e in effects {
-            perform(w, e);
+            if w.alive.get() {
+                perform(w, e);
+            }
         }
     }
     w.running.set(false);
@@ -366,6 +412,11 @@ fn perform(w: &Shared, effect: Effect) {
                     .ok()
                 })
                 .flatten();
+            // Cut before it goes anywhere: the hosted page cannot reach (or navigate)
+            // the agency's tab through `window.opener`.
+            if let Some(p) = &popup {
+                let _ = p.set_opener(&JsValue::NULL);
+            }
             *w.popup.borrow_mut() = popup;
         }
         Effect::Navigate(url) => navigate(w, &url),
@@ -768,11 +819,13 @@ fn navigate(w: &Shared, url: &str) {
                 dispatch(&w, Event::PopupClosed);
             });
         }
-        None => {
+        // Popups blocked: the tab goes there itself, only ever to an http(s) page.
+        None if url.starts_with("https://") || url.starts_with("http://") => {
             if let Some(win) = dom::window() {
                 let _ = win.location().assign(&url);
             }
         }
+        None => {}
     }
 }
 
