@@ -105,6 +105,8 @@ export function playwright(page) {
     async approveHosted(sel) {
       const [popup] = await Promise.all([page.waitForEvent("popup"), w(sel).click()]);
       await popup.waitForLoadState();
+      // The hosted page cannot reach (or navigate) the agency's tab.
+      if (!(await popup.evaluate(() => window.opener === null))) throw new Error("the hosted page sees window.opener");
       await popup.locator("button[value=approve]").click({ timeout: 15000 });
       await popup.getByText(/registrado el resultado|outcome has been recorded/).waitFor({ timeout: 20000 });
       if (!popup.isClosed()) await popup.close();
