@@ -22,4 +22,4 @@ fuzz:
 	@scripts/fuzz.sh
 
 clean:
-	rm -rf target www/widget crates/*/build .wrangler
+	rm -rf target crates/*/build .wrangler

@@ -54,9 +54,9 @@ function npmFile(spec, file) {
 }
 
 function sizes() {
-  // What a page that pins the current version downloads (www/widget/<version>/).
-  const { version } = JSON.parse(readFileSync(path.join(ROOT, "www", "widget", "manifest.json"), "utf8"));
-  const dir = path.join(ROOT, "www", "widget", version);
+  // What a page that pins the current version downloads (target/widget/<version>/).
+  const version = readFileSync(path.join(ROOT, "target", "widget", "latest"), "utf8").trim();
+  const dir = path.join(ROOT, "target", "widget", version);
   let raw = 0, zipped = 0;
   for (const f of readdirSync(dir).sort()) {
     const buf = readFileSync(path.join(dir, f));

@@ -7,7 +7,8 @@
 // Run by `make dev` and `make test` beside wrangler dev. Query parameters for the
 // suites (a real agency page has none): `?key=pk_…` embeds another publishable key
 // (one not allowed here, to see the refusal at mount); `?entry=stable` embeds the
-// stable, unpinned entry instead.
+// stable, unpinned entry instead; `?version=V` pins that published version (its entry
+// and integrity from the manifest's `versions`).
 //
 //   node scripts/agency-site.mjs [port]      env EDGE_URL (default http://127.0.0.1:8787)
 import { createServer } from "node:http";
@@ -52,7 +53,9 @@ async function page(url) {
     tag = `<script type="module" src="${EDGE}/widget/onboarding.js"></script>`;
   } else {
     const m = await manifest();
-    tag = `<script type="module" src="${attr(EDGE + m.entry)}" integrity="${attr(m.integrity)}" crossorigin="anonymous"></script>`;
+    const wanted = url.searchParams.get("version");
+    const pin = (wanted && (m.versions ?? []).find((v) => v.version === wanted)) || m;
+    tag = `<script type="module" src="${attr(EDGE + pin.entry)}" integrity="${attr(pin.integrity)}" crossorigin="anonymous"></script>`;
   }
   return readFileSync(path.join(DIR, "index.html"), "utf8").replace("{{WIDGET_TAG}}", tag).replace("{{KEY}}", attr(key));
 }

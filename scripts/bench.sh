@@ -48,6 +48,7 @@ wait_for "http://127.0.0.1:$SANDBOX_PORT/healthz"
 profile_args=()
 [[ -n "${BENCH_PROFILE:-}" ]] && profile_args=(--inspector-port 9239)
 node scripts/dev-agencies.mjs "$state" >/dev/null
+node scripts/publish-widget.mjs --persist-to "$state" >/dev/null
 start edge "$EDGE_PORT" -c wrangler.toml --env dev "${profile_args[@]}" --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000 \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the widget into www/widget/: release wasm → wasm-bindgen (ES module) →
-# wasm-opt -Oz, then scripts/package-widget.mjs bundles loader + glue into one
-# versioned entry carrying the integrity of the wasm and the stylesheet, writes the
-# stable entry and manifest.json, and fails over the 120 KB gzip -9 budget.
+# Builds the widget into target/widget/<version>/: release wasm → wasm-bindgen (ES
+# module) → wasm-opt -Oz, then scripts/package-widget.mjs bundles loader + glue into
+# one versioned entry carrying the integrity of the wasm and the stylesheet, and fails
+# over the 120 KB gzip -9 budget. scripts/publish-widget.mjs then puts the version into
+# the release store the edge serves /widget/ from.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

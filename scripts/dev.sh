@@ -11,6 +11,9 @@ scripts/build-widget.sh
 # The local agency registry (D1 under .wrangler/state): migrations, then the two dev
 # agencies through the operator CLI's `add` (`npm run agency -- add …` makes more).
 node scripts/dev-agencies.mjs
+# The widget goes into the local release store (.wrangler/state) exactly as a release
+# goes into production's; earlier local versions stay served.
+node scripts/publish-widget.mjs --local
 echo "==> dev: starting edge + sandbox on $DEV_URL (Ctrl-C to stop)"
 echo "    demo agency page (same origin, pk_test_demo):   $DEV_URL/"
 echo "    second agency site (own origin, pk_test_portal): http://127.0.0.1:$AGENCY_SITE_PORT/"

@@ -2,19 +2,22 @@
 //
 // In:  <src>/widget.js + widget_bg.wasm (wasm-bindgen --target web, wasm-opt'd),
 //      crates/widget/js/ (loader, types), crates/widget/style/onboarding.css.
-// Out: www/widget/<version>/onboarding.js   one ES module: loader + wasm-bindgen glue,
-//                                           carrying the SRI of the two files it loads
-//      www/widget/<version>/widget_bg.wasm  fetched with `integrity`
-//      www/widget/<version>/onboarding.css  linked with `integrity`
-//      www/widget/<version>/onboarding.d.ts
-//      www/widget/onboarding.js             the stable entry: re-exports the version
-//      www/widget/onboarding.d.ts
-//      www/widget/manifest.json             {version, entry, integrity, files}
+// Out: target/widget/<version>/onboarding.js   one ES module: loader + wasm-bindgen
+//                                              glue, carrying the SRI of the two files
+//                                              it loads
+//      target/widget/<version>/widget_bg.wasm  fetched with `integrity`
+//      target/widget/<version>/onboarding.css  linked with `integrity`
+//      target/widget/<version>/onboarding.d.ts
+//      target/widget/<version>/release.json    {version, entry, integrity, files}
+//      target/widget/latest                    the version just built
 //
 // <version> is the crate version plus a hash of everything in the folder, so a changed
-// byte is a new version and a versioned URL never changes meaning (it is served
-// `immutable`, see www/_headers). Pinning the entry with its integrity therefore pins
-// everything it loads. Fails when the versioned set is over the 120 KB gzip -9 budget.
+// byte is a new version and a versioned URL never changes meaning. Pinning the entry
+// with its integrity therefore pins everything it loads. Nothing here deletes a version:
+// scripts/publish-widget.mjs puts one into the release store the edge serves from (the
+// stable entry and the manifest move there). Fails when the versioned set is over the
+// 120 KB gzip -9 budget (WIDGET_EXTRA_CSS appends to the stylesheet: a test builds a
+// second version with it).
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { build } from "esbuild";
@@ -24,8 +27,7 @@ import path from "node:path";
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const BUDGET = 120 * 1024;
 const src = path.resolve(process.argv[2] ?? path.join(ROOT, "target/widget-bindgen"));
-const out = path.join(ROOT, "www/widget");
-const tmp = `${out}.tmp`;
+const out = path.join(ROOT, "target/widget");
 
 // `gzip -9` as the budget says: GNU gzip's output (node's zlib at level 9 differs by
 // about 1 %, the wrong way here).
@@ -34,7 +36,10 @@ const sri = (buf) => `sha384-${createHash("sha384").update(buf).digest("base64")
 const crateVersion = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(path.join(ROOT, "Cargo.toml"), "utf8"))[1];
 
 const wasm = readFileSync(path.join(src, "widget_bg.wasm"));
-const css = readFileSync(path.join(ROOT, "crates/widget/style/onboarding.css"));
+const css = Buffer.concat([
+  readFileSync(path.join(ROOT, "crates/widget/style/onboarding.css")),
+  Buffer.from(process.env.WIDGET_EXTRA_CSS ?? ""),
+]);
 
 // One module: the loader imports the glue and ./build-info.js; esbuild inlines both.
 const bundle = async (info) => {
@@ -58,27 +63,23 @@ const bundle = async (info) => {
   return Buffer.from(r.outputFiles[0].contents);
 };
 
-const files = { wasm: sri(wasm), css: sri(css) };
-// The version hashes the contents of every file the entry loads and the entry's own
-// code (built once with a placeholder version, which is then replaced).
-const draft = await bundle({ version: "0", integrity: files });
-const version = `${crateVersion}-${createHash("sha256").update(wasm).update(css).update(draft).digest("hex").slice(0, 10)}`;
-const entry = await bundle({ version, integrity: files });
 const dts = readFileSync(path.join(ROOT, "crates/widget/js/onboarding.d.ts"));
+const files = { wasm: sri(wasm), css: sri(css) };
+// The version hashes every file of the folder; the entry's own code is hashed as built
+// once with a placeholder version (which is then replaced).
+const draft = await bundle({ version: "0", integrity: files });
+const version = `${crateVersion}-${createHash("sha256").update(wasm).update(css).update(dts).update(draft).digest("hex").slice(0, 10)}`;
+const entry = await bundle({ version, integrity: files });
 
+const vdir = path.join(out, version);
+const tmp = `${vdir}.tmp`;
 rmSync(tmp, { recursive: true, force: true });
-const vdir = path.join(tmp, version);
-mkdirSync(vdir, { recursive: true });
-writeFileSync(path.join(vdir, "onboarding.js"), entry);
-writeFileSync(path.join(vdir, "widget_bg.wasm"), wasm);
-writeFileSync(path.join(vdir, "onboarding.css"), css);
-writeFileSync(path.join(vdir, "onboarding.d.ts"), dts);
-writeFileSync(
-  path.join(tmp, "onboarding.js"),
-  `// The latest widget. Pin a version instead: see manifest.json and the README.\nexport * from "./${version}/onboarding.js";\n`,
-);
+mkdirSync(tmp, { recursive: true });
+writeFileSync(path.join(tmp, "onboarding.js"), entry);
+writeFileSync(path.join(tmp, "widget_bg.wasm"), wasm);
+writeFileSync(path.join(tmp, "onboarding.css"), css);
 writeFileSync(path.join(tmp, "onboarding.d.ts"), dts);
-const manifest = {
+const release = {
   version,
   entry: `/widget/${version}/onboarding.js`,
   integrity: sri(entry),
@@ -87,20 +88,22 @@ const manifest = {
     [`/widget/${version}/onboarding.css`]: files.css,
   },
 };
-writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-rmSync(out, { recursive: true, force: true });
-renameSync(tmp, out);
+writeFileSync(path.join(tmp, "release.json"), JSON.stringify(release, null, 2) + "\n");
+// The same bytes as any earlier build of this version (its name is their hash).
+rmSync(vdir, { recursive: true, force: true });
+renameSync(tmp, vdir);
+writeFileSync(path.join(out, "latest"), `${version}\n`);
 
 // Size: what a browser downloads for one pinned version.
-const sizes = readdirSync(path.join(out, version))
+const sizes = readdirSync(vdir)
   .filter((f) => /\.(wasm|js|css)$/.test(f))
   .map((f) => {
-    const buf = readFileSync(path.join(out, version, f));
+    const buf = readFileSync(path.join(vdir, f));
     return { f, raw: buf.length, gz: gz9(buf) };
   });
 const gz = sizes.reduce((n, s) => n + s.gz, 0);
 for (const s of sizes) console.log(`    ${s.f.padEnd(16)} ${String(s.raw).padStart(8)} B  ${String(s.gz).padStart(7)} B gzip -9`);
-console.log(`==> widget ${version}: ${gz} B gzip -9 (wasm + JS + CSS; budget ${BUDGET}) in www/widget/${version}/`);
+console.log(`==> widget ${version}: ${gz} B gzip -9 (wasm + JS + CSS; budget ${BUDGET}) in target/widget/${version}/`);
 if (gz > BUDGET) {
   console.error(`widget over budget: ${gz} B gzip -9 > ${BUDGET} B`);
   process.exit(1);

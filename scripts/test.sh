@@ -94,6 +94,8 @@ rm -rf "$WRANGLER_REGISTRY_PATH" && mkdir -p "$WRANGLER_REGISTRY_PATH"
 # The agency registry of this state directory: migrations and the two dev agencies.
 # The registry suite runs the operator CLI against it while the edge runs.
 node scripts/dev-agencies.mjs "$state_dir"
+# The widget, published to this state's release store as a release is to production's.
+node scripts/publish-widget.mjs --persist-to "$state_dir"
 export EDGE_STATE_DIR="$state_dir"
 setsid wrangler dev -c wrangler.toml -c crates/sandbox/wrangler.toml --env dev \
   --ip 127.0.0.1 --port "$DEV_PORT" --persist-to "$state_dir" \

@@ -2,11 +2,11 @@
 // checkout after `make setup` and nothing else (none of scripts/env.sh's variables:
 // the [build] command must find the pinned tools itself), with no --env. It must build
 // (no download), and list the production bindings and vars only: no sandbox binding,
-// no UPSTREAM_BINDING, no dev var, no loopback URL; the assets it would upload hold the
-// widget and not the demo page.
+// no UPSTREAM_BINDING, no dev var, no loopback URL; no static assets (the demo page is
+// dev's): the widget comes from the release store (WIDGET).
 //   node tests/lib/deploy-dry-run-check.mjs
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT } from "./env.mjs";
@@ -28,11 +28,11 @@ const bindings = out.slice(start);
 for (const dev of ["SANDBOX", "skor-sandbox", "UPSTREAM_BINDING", "DEV_WIRING", "HOSTED_PAGES_REQUIRE_HTTPS", "127.0.0.1", "localhost", "RELAY_MAX_ATTEMPTS", "RELAY_BASE_DELAY_SECONDS", "RATE_UPLOADS_PER_TENANT", "AGENCY_CACHE_SECONDS"]) {
   assert.ok(!bindings.includes(dev), `production lists no ${dev}:\n${bindings}`);
 }
-for (const prod of ["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "ASSETS"]) {
+assert.ok(!bindings.includes("ASSETS"), `production uploads no static assets:\n${bindings}`);
+for (const prod of ["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "WIDGET"]) {
   assert.ok(bindings.includes(prod), `production binds ${prod}:\n${bindings}`);
 }
 assert.ok(!out.includes("Downloading") && !/github\.com/i.test(out), "the build downloaded nothing");
-const assets = path.join(ROOT, "target", "release-assets");
-assert.ok(existsSync(path.join(assets, "widget", "manifest.json")), "the widget is in the production assets");
-assert.ok(!existsSync(path.join(assets, "index.html")), "the demo page is not");
-console.log(`ok: wrangler deploy --dry-run (production) binds ${["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "ASSETS"].join(", ")} and carries no dev wiring`);
+const latest = readFileSync(path.join(ROOT, "target", "widget", "latest"), "utf8").trim();
+assert.ok(existsSync(path.join(ROOT, "target", "widget", latest, "release.json")), "the build made a widget version to publish");
+console.log(`ok: wrangler deploy --dry-run (production) binds ${["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "WIDGET"].join(", ")}, carries no dev wiring and no assets`);

@@ -67,6 +67,9 @@ try {
   assert.match(log, /dev wiring outside dev/, "the log says why");
   await stop(child);
 
+  // The widget is served from the release store: published to this state as a release is.
+  const published = spawnSync("node", [path.join(ROOT, "scripts/publish-widget.mjs"), "--persist-to", path.join(dir, "state")], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(published.status, 0, published.stderr);
   child = start({ SKOR_BASE_URL: "https://screening.example", IDENTITY_BASE_URL: "https://identity.example" });
   await answering(child);
   assert.equal((await get("/healthz")).status, 200, "https upstreams: the production config serves");

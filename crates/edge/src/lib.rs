@@ -25,6 +25,7 @@ pub mod tenant_state;
 pub mod tenants;
 pub mod upstream;
 pub mod webhooks;
+pub mod widget;
 
 use onboarding_core::i18n::Locale;
 use onboarding_core::model::problem::ProblemCode;
@@ -59,6 +60,11 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
             Ok(_) => return AppError::Problem(ProblemCode::NotFound).into_response(locale),
             Err(e) => return e.into_response(locale),
         }
+    }
+
+    if path == "/widget" || path.starts_with("/widget/") {
+        // The widget's releases (the append-only release store), public and static.
+        return widget::serve(&req, &env, &path).await;
     }
 
     if let Some(tenant_id) = path
