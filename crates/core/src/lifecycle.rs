@@ -125,7 +125,9 @@ impl ListQuery {
         let mut seen = std::collections::BTreeSet::new();
         for (k, v) in pairs {
             if !seen.insert(k.to_owned()) {
-                errors.push(ValidationError::new(k, Code::InvalidChoice).with_param("repeated", "true"));
+                errors.push(
+                    ValidationError::new(k, Code::InvalidChoice).with_param("repeated", "true"),
+                );
                 continue;
             }
             let choice = |allowed: &str| {
@@ -137,9 +139,14 @@ impl ListQuery {
                     "complete" => q.state = Some(Progress::Complete),
                     _ => errors.push(choice("inProgress, complete")),
                 },
-                "decision" => match [Decision::Allow, Decision::Challenge, Decision::Deny, Decision::Review]
-                    .into_iter()
-                    .find(|d| d.as_str() == v)
+                "decision" => match [
+                    Decision::Allow,
+                    Decision::Challenge,
+                    Decision::Deny,
+                    Decision::Review,
+                ]
+                .into_iter()
+                .find(|d| d.as_str() == v)
                 {
                     Some(d) => q.decision = Some(d),
                     None => errors.push(choice("Allow, Challenge, Deny, Review")),
@@ -165,15 +172,17 @@ impl ListQuery {
                         ValidationError::new(k, Code::InvalidFormat).with_param("format", "cursor"),
                     ),
                 },
-                _ => errors.push(
-                    ValidationError::new(k, Code::InvalidChoice).with_param(
-                        "allowed",
-                        "state, decision, createdFrom, createdBefore, limit, cursor",
-                    ),
-                ),
+                _ => errors.push(ValidationError::new(k, Code::InvalidChoice).with_param(
+                    "allowed",
+                    "state, decision, createdFrom, createdBefore, limit, cursor",
+                )),
             }
         }
-        if errors.is_empty() { Ok(q) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(q)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -355,7 +364,14 @@ mod tests {
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["state", "decision", "createdBefore", "limit", "cursor", "stat"]
+            [
+                "state",
+                "decision",
+                "createdBefore",
+                "limit",
+                "cursor",
+                "stat"
+            ]
         );
         assert!(parse(&[("limit", "101")]).is_err());
         assert!(parse(&[("limit", "0010")]).is_err());

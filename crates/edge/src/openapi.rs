@@ -107,16 +107,38 @@ pub mod generate {
 
     /// The agency list's query parameters (core's `ListQuery`).
     fn list_query() -> Vec<Value> {
-        let param = |name: &str, description: &str, schema: Value| {
-            json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
-        };
+        let param = |name: &str, description: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
         vec![
-            param("state", "Only onboardings in this state", json!({"type": "string", "enum": ["inProgress", "complete"]})),
-            param("decision", "Only tenants with this identity decision", json!({"type": "string", "enum": ["Allow", "Challenge", "Deny", "Review"]})),
-            param("createdFrom", "Created at or after (RFC 3339)", json!({"type": "string", "format": "date-time"})),
-            param("createdBefore", "Created before (RFC 3339)", json!({"type": "string", "format": "date-time"})),
-            param("limit", "Rows in the page (default 25)", json!({"type": "integer", "minimum": 1, "maximum": onboarding_core::lifecycle::MAX_PAGE})),
-            param("cursor", "The previous page's nextCursor", json!({"type": "string", "maxLength": 160})),
+            param(
+                "state",
+                "Only onboardings in this state",
+                json!({"type": "string", "enum": ["inProgress", "complete"]}),
+            ),
+            param(
+                "decision",
+                "Only tenants with this identity decision",
+                json!({"type": "string", "enum": ["Allow", "Challenge", "Deny", "Review"]}),
+            ),
+            param(
+                "createdFrom",
+                "Created at or after (RFC 3339)",
+                json!({"type": "string", "format": "date-time"}),
+            ),
+            param(
+                "createdBefore",
+                "Created before (RFC 3339)",
+                json!({"type": "string", "format": "date-time"}),
+            ),
+            param(
+                "limit",
+                "Rows in the page (default 25)",
+                json!({"type": "integer", "minimum": 1, "maximum": onboarding_core::lifecycle::MAX_PAGE}),
+            ),
+            param(
+                "cursor",
+                "The previous page's nextCursor",
+                json!({"type": "string", "maxLength": 160}),
+            ),
         ]
     }
 

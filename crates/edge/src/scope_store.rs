@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use worker::{DurableObject, Env, Request, Response, SqlStorage, State, Stub, durable_object};
 
 use onboarding_core::idempotency::{Held, Take, may_settle, take};
+use onboarding_core::identity_decision::Refusal;
 use onboarding_core::lifecycle::{ErasureReceipt, ListQuery};
 use onboarding_core::model::api::{TenantPage, TenantSummary};
-use onboarding_core::identity_decision::Refusal;
 use onboarding_core::model::identity::Decision;
 use onboarding_core::person::{PersonBegin, PersonRecord};
 
@@ -509,16 +509,13 @@ impl ScopeStore {
             .collect();
         let more = rows.len() > q.limit as usize;
         rows.truncate(q.limit as usize);
-        let next_cursor = more
-            .then(|| rows.last())
-            .flatten()
-            .map(|(s, ms)| {
-                onboarding_core::lifecycle::Cursor {
-                    created_ms: *ms,
-                    tenant_id: s.tenant_id.clone(),
-                }
-                .encode()
-            });
+        let next_cursor = more.then(|| rows.last()).flatten().map(|(s, ms)| {
+            onboarding_core::lifecycle::Cursor {
+                created_ms: *ms,
+                tenant_id: s.tenant_id.clone(),
+            }
+            .encode()
+        });
         Ok(TenantPage {
             tenants: rows.into_iter().map(|(s, _)| s).collect(),
             next_cursor,

@@ -23,8 +23,7 @@ fn key_of(path: &str) -> Option<&str> {
         !s.is_empty()
             && s.len() <= 64
             && !s.starts_with('.')
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
     });
     (shape_ok && names_ok).then_some(key)
@@ -65,7 +64,10 @@ pub async fn serve(req: &Request, env: &Env, path: &str) -> Result<Response> {
         return Ok(Response::error("Not found", 404)?.with_headers(public_headers("no-store")?));
     };
     let Ok(bucket) = env.bucket("WIDGET") else {
-        worker::console_error!("{}", serde_json::json!({"widget": "no WIDGET bucket bound"}));
+        worker::console_error!(
+            "{}",
+            serde_json::json!({"widget": "no WIDGET bucket bound"})
+        );
         return Ok(Response::error("Unavailable", 503)?.with_headers(public_headers("no-store")?));
     };
     let Some(object) = bucket.get(key).execute().await? else {
@@ -99,7 +101,10 @@ mod tests {
 
     #[test]
     fn only_release_files_are_keys() {
-        assert_eq!(key_of("/widget/onboarding.js"), Some("widget/onboarding.js"));
+        assert_eq!(
+            key_of("/widget/onboarding.js"),
+            Some("widget/onboarding.js")
+        );
         assert_eq!(
             key_of("/widget/0.1.0-abc/widget_bg.wasm"),
             Some("widget/0.1.0-abc/widget_bg.wasm")
@@ -116,6 +121,9 @@ mod tests {
             assert_eq!(key_of(bad), None, "{bad}");
         }
         assert_eq!(content_type("widget/v/widget_bg.wasm"), "application/wasm");
-        assert_eq!(content_type("widget/onboarding.d.ts"), "text/plain; charset=utf-8");
+        assert_eq!(
+            content_type("widget/onboarding.d.ts"),
+            "text/plain; charset=utf-8"
+        );
     }
 }

@@ -361,10 +361,10 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                 );
                 // Delivered: the tenant's state keeps the parsed result, not the raw
                 // body (a failure here only leaves the body until erasure).
-                if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id) {
-                    if let Err(e) = handle.delivered(&msg.event_id).await {
-                        let _ = e.log_detail();
-                    }
+                if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id)
+                    && let Err(e) = handle.delivered(&msg.event_id).await
+                {
+                    let _ = e.log_detail();
                 }
                 Ok(())
             }

@@ -73,16 +73,19 @@ async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt
         }
         ErasureStep::Scopes => {
             let mut stores = own_stores(t);
-            stores.extend(plan.inquiries.iter().map(|i| crate::identity::inquiry_scope(i)));
+            stores.extend(
+                plan.inquiries
+                    .iter()
+                    .map(|i| crate::identity::inquiry_scope(i)),
+            );
             let wipes = stores
                 .iter()
                 .map(|s| async move { Store::new(env, s)?.wipe().await });
             for r in futures_util::future::join_all(wipes).await {
                 r?;
             }
-            let creation = crate::idempotency::store(&crate::tenants::api::creation_scope(
-                &plan.session_id,
-            ));
+            let creation =
+                crate::idempotency::store(&crate::tenants::api::creation_scope(&plan.session_id));
             Store::new(env, &creation)?.idem_erase(t).await
         }
         ErasureStep::Person => match &plan.person {
@@ -224,8 +227,10 @@ impl TenantState {
         receipt.state = ErasureState::Erased;
         receipt.completed_at = Some(http::iso(http::now_ms()));
         self.put(RECEIPT, &serde_json::to_string(&receipt)?)?;
-        self.sql
-            .exec("DELETE FROM kv WHERE k IN (?, ?)", vec![PLAN.into(), DUE.into()])?;
+        self.sql.exec(
+            "DELETE FROM kv WHERE k IN (?, ?)",
+            vec![PLAN.into(), DUE.into()],
+        )?;
         worker::console_log!(
             "{}",
             serde_json::json!({"erasure": "done", "tenant": receipt.tenant_id, "agency": receipt.agency, "by": receipt.by})

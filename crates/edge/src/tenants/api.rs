@@ -253,6 +253,16 @@ pub async fn start(
     http::json(200, &HostedStarted::new(page, session.url))
 }
 
+/// The rate scope of a tenant's starts of one hosted page.
+pub fn hosted_scope(page: HostedPage, tenant_id: &str) -> String {
+    format!("hosted:{}:{tenant_id}", page.step())
+}
+
+/// The idempotency scope of a session's tenant creations.
+pub fn creation_scope(session_id: &str) -> String {
+    format!("tenants:{session_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::checked_return_url;
@@ -277,14 +287,4 @@ mod tests {
             assert!(checked_return_url(bad, o).is_err(), "{bad}");
         }
     }
-}
-
-/// The rate scope of a tenant's starts of one hosted page.
-pub fn hosted_scope(page: HostedPage, tenant_id: &str) -> String {
-    format!("hosted:{}:{tenant_id}", page.step())
-}
-
-/// The idempotency scope of a session's tenant creations.
-pub fn creation_scope(session_id: &str) -> String {
-    format!("tenants:{session_id}")
 }

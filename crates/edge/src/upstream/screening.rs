@@ -60,7 +60,11 @@ impl<'a> Screening<'a> {
     pub async fn erase_tenant(&self, tenant_id: &str) -> AppResult<()> {
         match self
             .0
-            .send(Method::Delete, &format!("/v1/tenants/{tenant_id}"), Body::Empty)
+            .send(
+                Method::Delete,
+                &format!("/v1/tenants/{tenant_id}"),
+                Body::Empty,
+            )
             .await
         {
             Ok(_) | Err(crate::error::AppError::UpstreamRefused(404, _)) => Ok(()),

@@ -52,8 +52,11 @@ pub struct Web {
     /// False once destroyed: nothing dispatches again (late replies, timers, progress).
     alive: Cell<bool>,
     /// The shadow root's listeners, removed by [`unmount`] (in [`LISTENED`]'s order).
-    listeners: RefCell<Vec<Closure<dyn FnMut(DomEvent)>>>,
+    listeners: RefCell<Vec<Listener>>,
 }
+
+/// A DOM event listener the journey holds (and drops when it ends).
+type Listener = Closure<dyn FnMut(DomEvent)>;
 
 /// The DOM events the journey listens to on its shadow root.
 const LISTENED: [&str; 8] = [
@@ -154,7 +157,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
     });
     for name in LISTENED {
         let wl = w.clone();
-        let listener = Closure::<dyn FnMut(DomEvent)>::new(move |e: DomEvent| on_dom_event(&wl, &e));
+        let listener = Listener::new(move |e: DomEvent| on_dom_event(&wl, &e));
         root.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())?;
         w.listeners.borrow_mut().push(listener);
     }
