@@ -489,8 +489,65 @@ async function statusPush() {
   }
 }
 
+// ---------------------------------------------------------------- phone -----
+// The agency's page on a phone over a slow link (375×667, 150 ms RTT, 1.6 Mbps down,
+// 4× CPU slowdown; cache disabled): how long until the first step is interactive (the
+// consent form drawn and the mount-time session answered), against the floor — two
+// round trips to the page's origin, two to the edge's, and every byte the page and the
+// widget transfer at the link's speed. The request chain shows what waited for what.
+const SITE = process.env.AGENCY_SITE_URL ?? "http://127.0.0.1:8788";
+const RTT_MS = 150;
+const DOWN_BPS = 1.6e6;
+
+async function phoneOnce(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: RTT_MS, downloadThroughput: DOWN_BPS / 8, uploadThroughput: 750e3 / 8 });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  let sessionAt = 0;
+  page.on("requestfinished", (r) => { if (new URL(r.url()).pathname === "/v1/sessions" && r.method() === "POST") sessionAt = Date.now(); });
+  const started = Date.now();
+  await page.goto(url, { waitUntil: "commit" });
+  await page.locator('tenant-onboarding [name="consent.termsAccepted"]').waitFor({ timeout: 60_000 });
+  const drawn = Date.now();
+  for (let i = 0; i < 600 && !sessionAt; i++) await new Promise((r) => setTimeout(r, 10));
+  const interactive = Math.max(drawn, sessionAt) - started;
+  const chain = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => ({
+    name: new URL(e.name).pathname, start: Math.round(e.startTime), end: Math.round(e.responseEnd), bytes: e.transferSize || e.encodedBodySize,
+  })));
+  const nav = await page.evaluate(() => { const n = performance.getEntriesByType("navigation")[0]; return { bytes: n.transferSize || n.encodedBodySize, end: Math.round(n.responseEnd) }; });
+  await context.close();
+  const bytes = nav.bytes + chain.reduce((n, e) => n + e.bytes, 0);
+  const floor = 4 * RTT_MS + (bytes * 8 * 1000) / DOWN_BPS;
+  return { interactive, floor, bytes, chain, nav };
+}
+
+async function phone() {
+  const { launch } = await import("../tests/lib/browser.mjs");
+  const browser = await launch();
+  try {
+    for (const [label, url] of [["pinned", `${SITE}/`], ["stable entry", `${SITE}/?entry=stable`]]) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await phoneOnce(browser, url));
+      runs.sort((a, b) => a.interactive - b.interactive);
+      const m = runs[1];
+      const ratio = m.interactive / m.floor;
+      const pinned = label === "pinned";
+      row(`phone (375×667, ${RTT_MS} ms RTT, 1.6 Mbps, 4× CPU): first step interactive, ${label} (median of 3)`,
+        `${m.interactive} ms`, `floor ${Math.round(m.floor)} ms (${kb(m.bytes)} at 1.6 Mbps + 4 RTT)`, fmtRatio(m.interactive, m.floor),
+        pinned ? "≤ 1.2× the floor" : "", pinned ? ratio <= 1.2 : null);
+      notes.push(`Request chain, ${label}: document ${m.nav.end} ms; ${m.chain.map((e) => `${e.name} ${e.start}→${e.end} ms`).join("; ")}.`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 // ----------------------------------------------------------------- main -----
-const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads], ["status push", statusPush]];
+const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads], ["status push", statusPush], ["phone", phone]];
 const only = process.env.BENCH_SECTIONS?.split(",");
 for (const [name, fn] of sections) {
   if (only && !only.some((o) => name.startsWith(o))) continue;

@@ -8,7 +8,8 @@
 // suites (a real agency page has none): `?key=pk_…` embeds another publishable key
 // (one not allowed here, to see the refusal at mount); `?entry=stable` embeds the
 // stable, unpinned entry instead; `?version=V` pins that published version (its entry
-// and integrity from the manifest's `versions`).
+// and integrity from the manifest's `versions`); `?tt=1` adds Trusted Types enforcement
+// to the CSP (as a strict-CSP agency site has it).
 //
 //   node scripts/agency-site.mjs [port]      env EDGE_URL (default http://127.0.0.1:8787)
 import { createServer } from "node:http";
@@ -33,6 +34,9 @@ const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join("; ");
+
+// What the README tells a site that enforces Trusted Types to add.
+const TRUSTED_TYPES = "require-trusted-types-for 'script'; trusted-types tenant-onboarding";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 const attr = (s) => s.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -63,7 +67,7 @@ async function page(url) {
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, `http://${req.headers.host ?? "127.0.0.1"}`);
   const headers = {
-    "Content-Security-Policy": CSP,
+    "Content-Security-Policy": url.searchParams.get("tt") === "1" ? `${CSP}; ${TRUSTED_TYPES}` : CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cache-Control": "no-store",

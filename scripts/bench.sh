@@ -59,6 +59,11 @@ export PASS_PGID=${pids[-1]}
 wait_for "$EDGE_URL/healthz"
 wait_for "$PASSTHROUGH_URL/healthz"
 scripts/configure-upstream.sh "$EDGE_URL" >/dev/null
+# The second agency's page (its origin is the one pk_test_portal allows), embedding the
+# widget from this edge: the phone figure loads it.
+EDGE_URL="$EDGE_URL" setsid node scripts/agency-site.mjs 8788 >"$ROOT/target/bench/agency-site.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:8788/"
 
 # Core validation in wasm, headless Chromium (prints "bench: N validations/s").
 # BENCH_SECTIONS=load,uploads (a lever's before/after) skips it.

@@ -20,7 +20,7 @@
 // second version with it).
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -36,8 +36,10 @@ const sri = (buf) => `sha384-${createHash("sha384").update(buf).digest("base64")
 const crateVersion = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(path.join(ROOT, "Cargo.toml"), "utf8"))[1];
 
 const wasm = readFileSync(path.join(src, "widget_bg.wasm"));
+// Minified (the source's comments and layout are for people; the theming hooks, the
+// --onb-* custom properties, are in the README).
 const css = Buffer.concat([
-  readFileSync(path.join(ROOT, "crates/widget/style/onboarding.css")),
+  Buffer.from((await transform(readFileSync(path.join(ROOT, "crates/widget/style/onboarding.css"), "utf8"), { loader: "css", minify: true, target: ["chrome100", "firefox100", "safari15"] })).code),
   Buffer.from(process.env.WIDGET_EXTRA_CSS ?? ""),
 ]);
 

@@ -185,3 +185,23 @@ test("on a phone (375×667, touch): the journey completes; camera input; a 16 Mi
   assert.deepEqual(seen.errors, []);
   await context.close();
 });
+
+test("under Trusted Types enforcement the whole journey runs through the one policy, with no violation", { timeout: 240_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective}: ${e.sample}`));
+  });
+  const seen = watch(page);
+  try {
+    const res = await page.goto(`${AGENCY_SITE}/?tt=1`);
+    assert.match(res.headers()["content-security-policy"], /require-trusted-types-for 'script'; trusted-types tenant-onboarding/);
+    const done = await walk(playwright(page), { url: `${AGENCY_SITE}/?tt=1` });
+    assert.ok(done.tenantId, "the journey completed");
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], "no violation reported");
+    assert.deepEqual(seen.errors.filter((e) => /TrustedHTML|Trusted Type/i.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});

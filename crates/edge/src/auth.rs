@@ -62,6 +62,8 @@ pub struct Caller {
     pub claims: SessionClaims,
     /// The agency of the token's publishable key.
     pub agency: Agency,
+    /// On a tenant route: the tenant's current status, read with the access check.
+    pub current: Option<crate::tenant_state::LogEntry>,
 }
 
 /// Verifies the session token of a browser request. The token must be signed with one
@@ -104,6 +106,7 @@ pub async fn session(req: &Request, ctx: &Ctx) -> AppResult<Caller> {
     Ok(Caller {
         claims,
         agency: (*agency).clone(),
+        current: None,
     })
 }
 
@@ -118,14 +121,19 @@ pub async fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Call
         return Err(AppError::Problem(ProblemCode::TenantMismatch));
     }
     // A token the agency revoked (the tenant moved to a later generation) is refused;
-    // an unknown tenant is left to the handler (404).
-    let access = crate::tenant_state::client::TenantHandle::new(&ctx.env, tenant_id)?
+    // an unknown (or erased) tenant is a 404. The same call reads the current status.
+    use crate::tenant_state::Access;
+    match crate::tenant_state::client::TenantHandle::new(&ctx.env, tenant_id)?
         .access(caller.claims.generation)
-        .await?;
-    if access == crate::tenant_state::Access::Revoked {
-        return Err(AppError::Problem(ProblemCode::Unauthorized));
+        .await?
+    {
+        Access::Granted { current } => Ok(Caller {
+            current: Some(current),
+            ..caller
+        }),
+        Access::Revoked => Err(AppError::Problem(ProblemCode::Unauthorized)),
+        Access::Unknown => Err(AppError::Problem(ProblemCode::NotFound)),
     }
-    Ok(caller)
 }
 
 /// The active agency whose secret key in force is presented as

@@ -202,10 +202,10 @@ async fn dispatch(
             let who = auth::tenant(&req, ctx, first).await?;
             let id = first;
             match op {
-                TenantOp::Status => tenants::api::status(ctx, id).await,
+                TenantOp::Status => tenants::api::status(&who),
                 TenantOp::Events => tenant_state::sse::events(req, ctx, &who, id).await,
                 TenantOp::LiveTicket => tenants::api::live_ticket(ctx, &who, id).await,
-                TenantOp::RefreshSession => sessions::refresh(ctx, who, id).await,
+                TenantOp::RefreshSession => sessions::refresh(ctx, who).await,
                 TenantOp::UploadDocument => documents::api::upload(req, ctx, &who.agency, id).await,
                 TenantOp::ListDocuments => documents::api::list(ctx, id).await,
                 TenantOp::StartHosted(page) => tenants::api::start(req, ctx, who, id, page).await,

@@ -26,8 +26,42 @@ function boot() {
   return booting;
 }
 
+// Started as soon as this module runs, before any mount: the wasm's download and
+// compilation, and the stylesheet (preloaded with its integrity; the shadow root's
+// link then finds it).
+const styleUrl = new URL("./onboarding.css", here).href;
+boot().catch(() => {});
+if (typeof document !== "undefined") {
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "style";
+  link.href = styleUrl;
+  link.integrity = info.integrity.css;
+  link.crossOrigin = "anonymous";
+  document.head.append(link);
+}
+
 /** The widget's version (also in /widget/manifest.json). */
 export const version = info.version;
+
+// Trusted Types: the widget writes only its own markup (every text escaped in Rust), and
+// does so through one policy, "tenant-onboarding", so a page that enforces Trusted
+// Types (require-trusted-types-for 'script'; trusted-types tenant-onboarding) runs it.
+// Made at the first mount where the browser has the API: a page cannot be asked whether
+// it enforces them without a violation report, and on a page that does not, a policy
+// that returns its input grants nothing a string would not.
+let policy;
+function writeHtml(node, html) {
+  if (policy === undefined) {
+    try {
+      policy = self.trustedTypes?.createPolicy("tenant-onboarding", { createHTML: (s) => s }) ?? null;
+    } catch {
+      policy = null;
+      console.warn("<tenant-onboarding>: the CSP's trusted-types lacks tenant-onboarding");
+    }
+  }
+  node.innerHTML = policy ? policy.createHTML(html) : html;
+}
 
 // One journey per host: the latest mount of a host replaces the journey before it,
 // which is destroyed before the new one draws.
@@ -47,9 +81,10 @@ export function mount(el, options = {}) {
     if (journeys.get(el) !== next) return null; // replaced while loading
     return handle(el, options, mountWasm(el, {
       apiBase: here.origin,
-      styleUrl: new URL("./onboarding.css", here).href,
+      styleUrl,
       styleIntegrity: info.integrity.css,
       ...options,
+      writeHtml,
     }));
   })();
   journeys.set(el, next);
@@ -70,7 +105,8 @@ function handle(el, options, journey) {
     },
     /** Forgets the saved progress and starts over; resolves to the new handle. */
     reset() {
-      journey?.forget();
+      // The journey's resume key (web/app.rs, `storage_key`): per key and product.
+      sessionStorage.removeItem(`tenant-onboarding:${options.publishableKey ?? ""}:${options.productId ?? ""}`);
       return mount(el, options);
     },
   };
@@ -136,5 +172,5 @@ class TenantOnboarding extends HTMLElement {
 const defined = customElements.get("tenant-onboarding");
 if (!defined) customElements.define("tenant-onboarding", TenantOnboarding);
 else if (defined.version !== info.version) {
-  console.warn(`<tenant-onboarding>: widget ${info.version} is loaded on a page where ${defined.version ?? "another version"} already defined the element; ${defined.version ?? "that one"} runs. Load one version only.`);
+  console.warn(`<tenant-onboarding>: ${defined.version} already defines the element; ${info.version} is not used`);
 }

@@ -66,12 +66,6 @@ impl Onboarding {
     pub fn destroy(&self) {
         app::unmount(&self.app);
     }
-
-    /// Forgets the saved progress of this agency and product (the loader's `reset()`
-    /// then mounts a fresh journey).
-    pub fn forget(&self) {
-        app::forget_saved(&self.app);
-    }
 }
 
 /// Mounts the onboarding journey into `host`'s shadow root.
@@ -84,7 +78,11 @@ impl Onboarding {
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement, options: JsValue) -> Result<Onboarding, JsError> {
     let opts = app::options_from_js(&options);
-    let app = app::mount(host, opts)
+    let get = |k: &str| js_sys::Reflect::get(&options, &JsValue::from_str(k)).ok();
+    let write = get("writeHtml")
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| JsError::new("mount through the widget's loader"))?;
+    let app = app::mount(host, opts, write)
         .map_err(|_| JsError::new("cannot mount the onboarding widget here"))?;
     Ok(Onboarding { app })
 }

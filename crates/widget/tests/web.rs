@@ -38,6 +38,9 @@ fn mount(locale: &str) -> (HtmlElement, onboarding_widget::Onboarding) {
     js_sys::Reflect::set(&opts, &"publishableKey".into(), &"pk_test_demo".into()).unwrap();
     js_sys::Reflect::set(&opts, &"locale".into(), &locale.into()).unwrap();
     js_sys::Reflect::set(&opts, &"apiBase".into(), &"http://127.0.0.1:9".into()).unwrap();
+    // What the loader passes (js/onboarding.js): its one markup writer.
+    let write = js_sys::Function::new_with_args("node, html", "node.innerHTML = html");
+    js_sys::Reflect::set(&opts, &"writeHtml".into(), &write).unwrap();
     let handle = onboarding_widget::mount(host.clone(), opts.into()).unwrap();
     (host, handle)
 }

@@ -136,20 +136,25 @@ pub async fn decision(
     let reply = Identity::new(ctx)?
         .update_decision(inquiry_id, &update)
         .await?;
-    if let IdentityOutcome::Refused { refusal } = handle
+    match handle
         .identity(&IdentityOp::Agency {
             inquiry_id: inquiry_id.to_owned(),
             decision: update.decision,
         })
         .await?
     {
-        return Err(AppError::Problem(refusal.problem()));
-    }
-    // The agency's decision is the person's (their other tenants carry it).
-    if let Some(key) = crate::identity::person_of(&handle).await? {
-        crate::identity::Person::new(ctx, &agency.id, &key, &tenant_id)
-            .agency_decided(update.decision)
-            .await?;
+        IdentityOutcome::Refused { refusal } => {
+            return Err(AppError::Problem(refusal.problem()));
+        }
+        // The agency's decision is the person's (their other tenants carry it).
+        IdentityOutcome::Decision {
+            person: Some(key), ..
+        } => {
+            crate::identity::Person::new(ctx, &agency.id, &key, &tenant_id)
+                .agency_decided(update.decision)
+                .await?;
+        }
+        _ => {}
     }
     http::json(
         200,

@@ -308,8 +308,14 @@ pub async fn answer(
             decision: graded.as_ref().ok().map(|r| r.decision),
         })
         .await?;
-    if let (Ok(g), Some(key)) = (&graded, person_of(&handle).await?) {
-        Person::new(ctx, &agency_id, &key, tenant_id)
+    if let (
+        Ok(g),
+        IdentityOutcome::Decision {
+            person: Some(key), ..
+        },
+    ) = (&graded, &settled)
+    {
+        Person::new(ctx, &agency_id, key, tenant_id)
             .settle(Some(g.decision))
             .await?;
     }
@@ -317,17 +323,10 @@ pub async fn answer(
     match settled {
         IdentityOutcome::Decision {
             decision: Some(decision),
+            ..
         } => http::json(200, &AnswersDecided { decision }),
         other => Err(unexpected(&other)),
     }
-}
-
-/// The tenant's person key, if it has one.
-///
-/// # Errors
-/// 500 when the object fails.
-pub async fn person_of(handle: &TenantHandle) -> AppResult<Option<String>> {
-    Ok(handle.record().await?.and_then(|r| r.person))
 }
 
 fn unexpected(outcome: &IdentityOutcome) -> AppError {

@@ -12,7 +12,6 @@ use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx, header};
 use crate::rate_limit;
-use crate::tenant_state::client::TenantHandle;
 
 /// Handler.
 ///
@@ -64,14 +63,12 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
 /// # Errors
 /// 401/403 auth (an expired token cannot be refreshed), 404 unknown tenant, 409
 /// `onboarding_complete` once every check is done.
-pub async fn refresh(ctx: &Ctx, who: auth::Caller, tenant_id: &str) -> AppResult<Response> {
+pub async fn refresh(ctx: &Ctx, who: auth::Caller) -> AppResult<Response> {
+    let current = who
+        .current
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?
+        .status;
     let claims = who.claims;
-    let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    handle
-        .record()
-        .await?
-        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    let current = handle.status().await?.status;
     if current.complete {
         return Err(AppError::Problem(ProblemCode::OnboardingComplete));
     }

@@ -92,6 +92,10 @@ pub enum IdentityOutcome {
     Decision {
         /// The tenant's decision.
         decision: Option<Decision>,
+        /// The tenant's person key (`TenantRecord::person`): their other tenants carry
+        /// the decision.
+        #[serde(default)]
+        person: Option<String>,
     },
     /// Refused by the rules.
     Refused {
@@ -160,6 +164,7 @@ impl TenantState {
                 match record.begin_answers(&inquiry_id, now_ms) {
                     Ok(()) => IdentityOutcome::Decision {
                         decision: record.decision,
+                        person: None,
                     },
                     Err(refusal) => IdentityOutcome::Refused { refusal },
                 }
@@ -174,7 +179,10 @@ impl TenantState {
                     status.identity_decided(d, at);
                     kind = Some("identity.decided");
                 }
-                IdentityOutcome::Decision { decision }
+                IdentityOutcome::Decision {
+                    decision,
+                    person: self.record()?.and_then(|r| r.person),
+                }
             }
             IdentityOp::Agency {
                 inquiry_id,
@@ -185,6 +193,7 @@ impl TenantState {
                 kind = Some("identity.decided");
                 IdentityOutcome::Decision {
                     decision: Some(decision),
+                    person: self.record()?.and_then(|r| r.person),
                 }
             }
             IdentityOp::Agency { .. } => IdentityOutcome::Refused {

@@ -74,11 +74,15 @@ pub struct Bound {
 }
 
 /// `TenantCall::Access`'s reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Access {
-    /// A token of the current generation.
-    Granted,
+    /// A token of the current generation, with the tenant's current status (the
+    /// handler after the check needs no second call for it).
+    Granted {
+        /// The current status and its sequence number.
+        current: LogEntry,
+    },
     /// Revoked: the tenant has moved to a later generation.
     Revoked,
     /// No such tenant here.
@@ -136,7 +140,8 @@ pub enum TenantCall {
     },
     /// → `Option<TenantRecord>`.
     Record,
-    /// Is a token of this generation still good? → [`Access`].
+    /// Is a token of this generation still good (and the status, when it is)? →
+    /// [`Access`].
     Access {
         /// The token's generation.
         generation: u32,
@@ -805,7 +810,9 @@ impl DurableObject for TenantState {
             TenantCall::Record => serde_json::to_value(self.record()?)?,
             TenantCall::Access { generation } => serde_json::to_value(match self.record()? {
                 None => Access::Unknown,
-                Some(_) if generation == self.generation()? => Access::Granted,
+                Some(_) if generation == self.generation()? => Access::Granted {
+                    current: self.current()?,
+                },
                 Some(_) => Access::Revoked,
             })?,
             TenantCall::Served => serde_json::to_value(Served {

@@ -50,7 +50,7 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// 401/403 auth, 400/415 body, 422 validation or `idempotency_key_reused`, 429
 /// per-session limit, 409 `idempotency_in_progress`, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult<Response> {
-    let auth::Caller { claims, agency } = who;
+    let auth::Caller { claims, agency, .. } = who;
     let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
@@ -119,12 +119,15 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         .await
 }
 
-/// `GET /v1/tenants/{id}/status`.
+/// `GET /v1/tenants/{id}/status`: as read with the access check (one object call).
 ///
 /// # Errors
 /// 401/403 auth, 404 unknown tenant.
-pub async fn status(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
-    let entry = TenantHandle::new(&ctx.env, tenant_id)?.status().await?;
+pub fn status(who: &auth::Caller) -> AppResult<Response> {
+    let entry = who
+        .current
+        .as_ref()
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     http::json(200, &entry.status)
 }
 

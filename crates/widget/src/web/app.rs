@@ -53,6 +53,9 @@ pub struct Web {
     alive: Cell<bool>,
     /// The shadow root's listeners, removed by [`unmount`] (in [`LISTENED`]'s order).
     listeners: RefCell<Vec<Listener>>,
+    /// The loader's `writeHtml(node, html)`: the one way markup is written (through the
+    /// page's Trusted Types policy, `tenant-onboarding`, when there is one).
+    write: js_sys::Function,
 }
 
 /// A DOM event listener the journey holds (and drops when it ends).
@@ -105,7 +108,7 @@ impl Web {
     }
 
     /// Resume state is per agency (its key) and product: another listing on the same
-    /// page is another onboarding.
+    /// page is another onboarding. (The loader's `reset()` removes the same key.)
     fn storage_key(&self) -> String {
         let j = self.journey.borrow();
         [
@@ -130,7 +133,7 @@ impl Web {
 ///
 /// # Errors
 /// When the host cannot take a shadow root or a listener.
-pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
+pub fn mount(host: HtmlElement, opts: Options, write: js_sys::Function) -> Result<Shared, JsValue> {
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
@@ -154,6 +157,7 @@ pub fn mount(host: HtmlElement, opts: Options) -> Result<Shared, JsValue> {
         popup: RefCell::default(),
         alive: Cell::new(true),
         listeners: RefCell::default(),
+        write,
     });
     for name in LISTENED {
         let wl = w.clone();
@@ -189,12 +193,7 @@ pub fn unmount(w: &Shared) {
         let _ = p.close();
     }
     w.queue.borrow_mut().clear();
-    w.root.set_inner_html("");
-}
-
-/// Forgets the saved progress (the handle's `reset()` then mounts afresh).
-pub fn forget_saved(w: &Shared) {
-    storage::clear(&w.storage_key());
+    dom::write_html(&w.root, "", &w.write);
 }
 
 /// Switches language, keeping every value entered.
@@ -476,7 +475,7 @@ fn perform(w: &Shared, effect: Effect) {
 
 fn set_html(w: &Web, id: &str, html: &str) {
     if let Some(el) = by_id(&w.root, id) {
-        el.set_inner_html(html);
+        dom::write_html(&el, html, &w.write);
     }
 }
 
@@ -501,7 +500,7 @@ fn render(w: &Web, view: View) {
     let j = w.journey.borrow();
     match view {
         View::Shell => {
-            w.root.set_inner_html(&j.shell_html());
+            dom::write_html(&w.root, &j.shell_html(), &w.write);
             drop(j);
             render(w, View::Step(false));
         }
@@ -538,7 +537,7 @@ fn render(w: &Web, view: View) {
                 return;
             };
             let Some(text) = j.summary_text() else {
-                summary.set_inner_html("");
+                dom::write_html(&summary, "", &w.write);
                 return;
             };
             let mut h = crate::html::Html::new();
@@ -547,7 +546,7 @@ fn render(w: &Web, view: View) {
                 .attr("id", "summary-text")
                 .attr("tabindex", "-1");
             h.text(&text).end("p");
-            summary.set_inner_html(&h.finish());
+            dom::write_html(&summary, &h.finish(), &w.write);
             announce(w, &text);
             let target = first
                 .map(|p| field_id(&p))

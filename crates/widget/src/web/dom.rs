@@ -106,6 +106,14 @@ pub fn browser_languages() -> String {
     }
 }
 
+/// Replaces `node`'s (an element's or the shadow root's) markup with `html`, the
+/// widget's own (every text in it escaped by `crate::html`), through the loader's
+/// `writeHtml(node, html)` — which goes through the page's Trusted Types policy when
+/// it made one: the widget's one HTML sink.
+pub fn write_html(node: &JsValue, html: &str, write: &js_sys::Function) {
+    let _ = write.call2(&JsValue::NULL, node, &JsValue::from_str(html));
+}
+
 /// The string property `key` of a JS object.
 pub fn prop(obj: &JsValue, key: &str) -> Option<String> {
     js_sys::Reflect::get(obj, &JsValue::from_str(key))
