@@ -59,7 +59,11 @@ async function page(url) {
     const m = await manifest();
     const wanted = url.searchParams.get("version");
     const pin = (wanted && (m.versions ?? []).find((v) => v.version === wanted)) || m;
-    tag = `<script type="module" src="${attr(EDGE + pin.entry)}" integrity="${attr(pin.integrity)}" crossorigin="anonymous"></script>`;
+    // The README's snippet: the wasm and the stylesheet preloaded with their integrity
+    // (they download beside the entry instead of after it has run), then the entry.
+    const preload = Object.entries(pin.files ?? {}).map(([p, integrity]) =>
+      `<link rel="preload" href="${attr(EDGE + p)}" as="${p.endsWith(".css") ? "style" : "fetch"}" integrity="${attr(integrity)}" crossorigin="anonymous">`);
+    tag = [...preload, `<script type="module" src="${attr(EDGE + pin.entry)}" integrity="${attr(pin.integrity)}" crossorigin="anonymous"></script>`].join("\n  ");
   }
   return readFileSync(path.join(DIR, "index.html"), "utf8").replace("{{WIDGET_TAG}}", tag).replace("{{KEY}}", attr(key));
 }

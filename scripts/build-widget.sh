@@ -20,7 +20,10 @@ cp "$gen/widget_bg.wasm" "$gen/widget_bg.pre-opt.wasm"
 # --zero-filled-memory: the module defines its own memory, fresh and zeroed, so zero
 # data needs no segment. The producers and target-features sections are for tools
 # (wasm-bindgen has read them already); browsers ignore them. Together ≈ 1.7 KB gzip.
-wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory \
+# --ignore-implicit-traps: safe Rust never relies on a load or a division trapping
+# (bounds and zero divisors are checked by branches before the instruction), so code
+# may move across them (≈ 100 B gzip).
+wasm-opt -Oz --converge --ignore-implicit-traps --low-memory-unused --zero-filled-memory \
   --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

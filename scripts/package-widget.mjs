@@ -53,6 +53,10 @@ const bundle = async (info) => {
     target: ["es2020"],
     write: false,
     legalComments: "none",
+    // The element's own private fields (`_handle`, …) get short names; the glue's
+    // `_wbg` import namespace keeps its name.
+    mangleProps: /^_[a-z]+$/,
+    reserveProps: /^_wbg$/,
     plugins: [{
       name: "widget",
       setup(b) {

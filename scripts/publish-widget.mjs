@@ -4,7 +4,7 @@
 // other bytes is refused — so every pinned tag keeps working; then the stable entry
 // (/widget/onboarding.js, re-exporting the version), its types and /widget/manifest.json
 // ({version, entry, integrity, files} of the latest, and `versions`: every published
-// {version, entry, integrity}, newest first) move to it.
+// {version, entry, integrity, files}, newest first) move to it.
 //
 //   npm run widget:publish -- [--version V] [--local [--persist-to DIR] | --remote]
 //
@@ -78,7 +78,7 @@ try {
       if (there && !there.equals(bytes)) throw new Error(`${key} is in the store with other bytes; a version never changes`);
       if (!there) put(key, path.join(dir, name), "public, max-age=31536000, immutable");
     }
-    releases.unshift({ version, entry: release.entry, integrity: release.integrity, publishedAt: new Date().toISOString() });
+    releases.unshift({ version, entry: release.entry, integrity: release.integrity, files: release.files, publishedAt: new Date().toISOString() });
     const list = path.join(scratch, "releases.json");
     writeFileSync(list, JSON.stringify(releases, null, 2) + "\n");
     put("widget/releases.json", list, "no-store");
@@ -89,7 +89,7 @@ try {
   put("widget/onboarding.js", stable, "public, max-age=300");
   put("widget/onboarding.d.ts", path.join(dir, "onboarding.d.ts"), "public, max-age=300");
   const manifest = path.join(scratch, "manifest.json");
-  const versions = releases.map(({ version: v, entry, integrity }) => ({ version: v, entry, integrity }));
+  const versions = releases.map(({ version: v, entry, integrity, files }) => ({ version: v, entry, integrity, files }));
   writeFileSync(manifest, JSON.stringify({ ...release, versions }, null, 2) + "\n");
   put("widget/manifest.json", manifest, "public, max-age=300");
   console.log(`==> widget ${version} published (${opts.where.join(" ")}); ${releases.length} version(s) in the store, ${known ? "already there" : "new"}`);

@@ -20,7 +20,7 @@ if (!file) {
   if (!existsSync(pre)) throw new Error(`no ${pre}: run scripts/build-widget.sh first`);
   file = path.join(ROOT, "target/widget-bindgen/widget_bg.named.wasm");
   // The flags of build-widget.sh, plus -g to keep the names.
-  execFileSync("wasm-opt", ["-Oz", "-g", "--converge", "--low-memory-unused", "--zero-filled-memory", "--strip-producers", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  execFileSync("wasm-opt", ["-Oz", "-g", "--converge", "--ignore-implicit-traps", "--low-memory-unused", "--zero-filled-memory", "--strip-producers", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
     "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
     pre, "-o", file]);
 }

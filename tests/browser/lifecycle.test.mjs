@@ -167,9 +167,11 @@ test("SPA: a changed key or product starts a fresh journey; two loaders define t
     const pinned = await (await fetch(`${BASE}${manifest.entry}`)).text();
     const other = "0.0.1-0000000000";
     assert.ok(pinned.includes(manifest.version));
-    await page.evaluate(async (text) => {
-      await import(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
-    }, pinned.replaceAll(manifest.version, other));
+    const otherUrl = `${BASE}/widget/${other}/onboarding.js`;
+    await page.route(otherUrl, (r) => r.fulfill({
+      contentType: "text/javascript", headers: { "access-control-allow-origin": "*" }, body: pinned.replaceAll(manifest.version, other),
+    }));
+    await page.evaluate(async (url) => { await import(url); }, otherUrl);
     assert.equal(await page.evaluate(() => customElements.get("tenant-onboarding").version), manifest.version, "the first definition stays");
     const said = warnings.filter((w) => w.includes("<tenant-onboarding>"));
     assert.equal(said.length, 1, warnings.join("\n"));

@@ -15,10 +15,9 @@ let booting;
 /** Loads the wasm once; a failed load is tried again by the next mount. */
 function boot() {
   booting ??= init({
-    module_or_path: fetch(new URL("./widget_bg.wasm", here), {
-      integrity: info.integrity.wasm,
-      credentials: "omit",
-    }),
+    // Credentials as a `<link rel="preload" crossorigin="anonymous">` has them
+    // (none cross-origin), so a page's preload of the wasm is the download used here.
+    module_or_path: fetch(new URL("./widget_bg.wasm", here), { integrity: info.integrity.wasm }),
   }).catch((error) => {
     booting = undefined;
     throw error;
@@ -56,8 +55,8 @@ function writeHtml(node, html) {
     try {
       policy = self.trustedTypes?.createPolicy("tenant-onboarding", { createHTML: (s) => s }) ?? null;
     } catch {
+      // The page's trusted-types directive does not name it (its report says so).
       policy = null;
-      console.warn("<tenant-onboarding>: the CSP's trusted-types lacks tenant-onboarding");
     }
   }
   node.innerHTML = policy ? policy.createHTML(html) : html;
@@ -74,10 +73,17 @@ const journeys = new WeakMap();
  */
 export function mount(el, options = {}) {
   const previous = journeys.get(el);
+  // The session the journey opens first, asked for while the wasm downloads and
+  // compiles: its 2xx text is handed over (anything else, the journey asks again).
+  const session = options.publishableKey && fetch(`${options.apiBase ?? here.origin}/v1/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ publishableKey: options.publishableKey }),
+  }).then((r) => r.ok && r.text(), () => 0);
   const next = (async () => {
     const old = previous && (await previous.catch(() => null));
     old?.destroy();
-    await boot();
+    const [, sessionText] = await Promise.all([boot(), session]);
     if (journeys.get(el) !== next) return null; // replaced while loading
     return handle(el, options, mountWasm(el, {
       apiBase: here.origin,
@@ -85,6 +91,7 @@ export function mount(el, options = {}) {
       styleIntegrity: info.integrity.css,
       ...options,
       writeHtml,
+      sessionText,
     }));
   })();
   journeys.set(el, next);

@@ -22,7 +22,7 @@ pub mod resume;
 mod view;
 pub mod web;
 
-use web::{app, device};
+use web::app;
 
 use wasm_bindgen::prelude::*;
 
@@ -82,16 +82,7 @@ pub fn mount(host: web_sys::HtmlElement, options: JsValue) -> Result<Onboarding,
     let write = get("writeHtml")
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(|| JsError::new("mount through the widget's loader"))?;
-    let app = app::mount(host, opts, write)
+    let app = app::mount(host, opts, write, web::dom::prop(&options, "sessionText"))
         .map_err(|_| JsError::new("cannot mount the onboarding widget here"))?;
     Ok(Onboarding { app })
-}
-
-/// A fresh device session id (32 lowercase hex from `crypto.getRandomValues`).
-///
-/// # Errors
-/// A JS `Error` when the browser has no CSPRNG.
-#[wasm_bindgen(js_name = deviceSessionId)]
-pub fn device_session_id() -> Result<String, JsError> {
-    device::new_session_id().map_err(|_| JsError::new("no secure random source"))
 }

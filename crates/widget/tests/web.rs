@@ -196,8 +196,8 @@ fn switching_language_keeps_the_data() {
 
 #[wasm_bindgen_test]
 fn device_session_ids_are_32_lowercase_hex_and_fresh() {
-    let a = onboarding_widget::device_session_id().unwrap();
-    let b = onboarding_widget::device_session_id().unwrap();
+    let a = onboarding_widget::web::device::new_session_id().unwrap();
+    let b = onboarding_widget::web::device::new_session_id().unwrap();
     assert!(onboarding_core::device::is_valid_session_id(&a), "{a}");
     assert!(onboarding_core::device::is_valid_session_id(&b), "{b}");
     assert_ne!(a, b);

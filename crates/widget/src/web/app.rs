@@ -56,6 +56,9 @@ pub struct Web {
     /// The loader's `writeHtml(node, html)`: the one way markup is written (through the
     /// page's Trusted Types policy, `tenant-onboarding`, when there is one).
     write: js_sys::Function,
+    /// The loader's `POST /v1/sessions` answer (its 2xx text), asked for while the wasm
+    /// loaded: the first session, without another round trip.
+    early_session: RefCell<Option<String>>,
 }
 
 /// A DOM event listener the journey holds (and drops when it ends).
@@ -133,7 +136,12 @@ impl Web {
 ///
 /// # Errors
 /// When the host cannot take a shadow root or a listener.
-pub fn mount(host: HtmlElement, opts: Options, write: js_sys::Function) -> Result<Shared, JsValue> {
+pub fn mount(
+    host: HtmlElement,
+    opts: Options,
+    write: js_sys::Function,
+    early_session: Option<String>,
+) -> Result<Shared, JsValue> {
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
@@ -158,6 +166,7 @@ pub fn mount(host: HtmlElement, opts: Options, write: js_sys::Function) -> Resul
         alive: Cell::new(true),
         listeners: RefCell::default(),
         write,
+        early_session: RefCell::new(early_session),
     });
     for name in LISTENED {
         let wl = w.clone();
@@ -615,20 +624,25 @@ async fn session_token(w: &Web) -> Result<String, ApiError> {
     {
         return Ok(token);
     }
-    let key = w.journey.borrow().opts.publishable_key.clone();
-    let body = api::to_json(&SessionBody {
-        publishable_key: &key,
-    })?;
-    let text = w
-        .edge()
-        .send(
-            "POST",
-            onboarding_core::paths::SESSIONS,
-            None,
-            Some(body),
-            None,
-        )
-        .await?;
+    let early = w.early_session.borrow_mut().take();
+    let text = match early {
+        Some(text) => text,
+        None => {
+            let key = w.journey.borrow().opts.publishable_key.clone();
+            let body = api::to_json(&SessionBody {
+                publishable_key: &key,
+            })?;
+            w.edge()
+                .send(
+                    "POST",
+                    onboarding_core::paths::SESSIONS,
+                    None,
+                    Some(body),
+                    None,
+                )
+                .await?
+        }
+    };
     let s: api::Session = parse(Ok(text))?;
     let ms = js_sys::Date::parse(&s.expires_at);
     *w.session.borrow_mut() = Some((s.session_token.clone(), if ms.is_nan() { 0.0 } else { ms }));
