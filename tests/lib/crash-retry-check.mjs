@@ -11,7 +11,7 @@
 // a tenant whose state exists, the upstream must hold exactly one tenant for that
 // email, and a further retry must replay the same answer.
 // Needs the built toolchain (`source scripts/env.sh`) and the generated .dev.vars.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +19,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { ROOT, ORIGIN, devVars } from "./env.mjs";
 import { tenantBody } from "./bodies.mjs";
-import { alive, stop } from "./process-group.mjs";
+import { crash, ready as readyAt, startDev, stop } from "./process-group.mjs";
 
 const PORT = Number(process.env.CRASH_CHECK_PORT ?? 8795);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -30,31 +30,8 @@ const state = path.join(dir, "state");
 // the sandbox service binding.
 const registry = path.join(dir, "registry");
 
-function start() {
-  return spawn("wrangler", [
-    "dev", "-c", "wrangler.toml", "-c", "crates/sandbox/wrangler.toml", "--env", "dev", "--ip", "127.0.0.1",
-    "--port", String(PORT), "--persist-to", state, "--log-level", "warn",
-    "--show-interactive-dev-session=false",
-  ], { cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_REGISTRY_PATH: registry } });
-}
-
-
-/** SIGKILL, no SIGTERM first: workerd first (the process that holds the request), then the rest of the group. */
-async function crash(child) {
-  const workerd = spawnSync("pgrep", ["-g", String(child.pid), "workerd"], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
-  assert.ok(workerd.length > 0, "workerd is running");
-  for (const pid of workerd) process.kill(Number(pid), "SIGKILL");
-  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
-  for (let i = 0; i < 50 && alive(child.pid); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function ready() {
-  for (let i = 0; i < 1200; i++) {
-    try { if ((await fetch(`${BASE}/healthz`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("wrangler dev did not start");
-}
+const start = () => startDev({ root: ROOT, port: PORT, state, registry });
+const ready = () => readyAt(BASE);
 
 const post = (p, body, headers = {}) => fetch(`${BASE}${p}`, {
   method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, ...headers }, body: JSON.stringify(body),
