@@ -51,6 +51,34 @@ export function durationSeconds(v) {
   return seconds >= 1 && seconds <= 3660 * 86400 ? seconds : null;
 }
 
+/**
+ * Sets fields of an agency's JSON column (`budgets`, `retention`) from the `--flag
+ * value` options: each parsed by `parse` (null: refused with `what`), `default` clearing one;
+ * an empty object is stored as NULL (every field at the edge's default). Audited.
+ */
+function setFields(where, opts, id, column, action, fields, parse, what) {
+  const [[row]] = d1(where, `SELECT ${column} FROM agencies WHERE id = ${q(id)}`);
+  const value = row?.[column] ? JSON.parse(row[column]) : {};
+  let given = 0;
+  const flagName = (flag) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  for (const [flag, field] of fields) {
+    const v = opts[flag];
+    if (v === undefined) continue;
+    given++;
+    if (v === "default") { delete value[field]; continue; }
+    const parsed = parse(v);
+    if (parsed === null) throw new UsageError(`${flagName(flag)}: ${what}, or "default"`);
+    value[field] = parsed;
+  }
+  if (given === 0) throw new UsageError(`${action} needs at least one of ${fields.map(([f]) => flagName(f)).join(", ")}`);
+  const json = Object.keys(value).length ? JSON.stringify(value) : null;
+  d1(where, [
+    `UPDATE agencies SET ${column} = ${json === null ? "NULL" : q(json)}, updated_at = ${now()} WHERE id = ${q(id)}`,
+    audit(id, action, value),
+  ].join(";\n"));
+  return { id, [column]: value };
+}
+
 const now = () => Math.floor(Date.now() / 1000);
 const hex = (n) => randomBytes(n).toString("hex");
 const sha256 = (s) => createHash("sha256").update(s).digest("hex");
@@ -311,49 +339,14 @@ export function run(command, opts) {
       ].join(";\n"));
       return { id, status };
     }
-    case "set-budgets": {
-      const { id } = needId();
-      const [[row]] = d1(where, `SELECT budgets FROM agencies WHERE id = ${q(id)}`);
-      const budgets = row?.budgets ? JSON.parse(row.budgets) : {};
-      let given = 0;
-      for (const [flag, field] of [["tenants", "tenants"], ["inquiries", "inquiries"], ["hostedStarts", "hostedStarts"], ["uploads", "uploads"]]) {
-        const v = opts[flag];
-        if (v === undefined) continue;
-        given++;
-        if (v === "default") { delete budgets[field]; continue; }
-        if (!/^[0-9]{1,9}$/.test(v)) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: a whole number of a day's calls (0 to 999999999), or "default"`);
-        budgets[field] = Number(v);
-      }
-      if (given === 0) throw new UsageError("set-budgets needs at least one of --tenants, --inquiries, --hosted-starts, --uploads");
-      const json = Object.keys(budgets).length ? JSON.stringify(budgets) : null;
-      d1(where, [
-        `UPDATE agencies SET budgets = ${json === null ? "NULL" : q(json)}, updated_at = ${now()} WHERE id = ${q(id)}`,
-        audit(id, "set-budgets", budgets),
-      ].join(";\n"));
-      return { id, budgets };
-    }
-    case "set-retention": {
-      const { id } = needId();
-      const [[row]] = d1(where, `SELECT retention FROM agencies WHERE id = ${q(id)}`);
-      const retention = row?.retention ? JSON.parse(row.retention) : {};
-      let given = 0;
-      for (const [flag, field] of [["abandoned", "abandonedSeconds"], ["completed", "completedSeconds"]]) {
-        const v = opts[flag];
-        if (v === undefined) continue;
-        given++;
-        if (v === "default") { delete retention[field]; continue; }
-        const seconds = durationSeconds(v);
-        if (seconds === null) throw new UsageError(`--${flag}: a period such as 30d, 12h, 90m or 45s (1 s to 3660 d), or "default"`);
-        retention[field] = seconds;
-      }
-      if (given === 0) throw new UsageError("set-retention needs --abandoned, --completed or both");
-      const json = Object.keys(retention).length ? JSON.stringify(retention) : null;
-      d1(where, [
-        `UPDATE agencies SET retention = ${json === null ? "NULL" : q(json)}, updated_at = ${now()} WHERE id = ${q(id)}`,
-        audit(id, "set-retention", retention),
-      ].join(";\n"));
-      return { id, retention };
-    }
+    case "set-budgets":
+      return setFields(where, opts, needId().id, "budgets", "set-budgets", [
+        ["tenants", "tenants"], ["inquiries", "inquiries"], ["hostedStarts", "hostedStarts"], ["uploads", "uploads"],
+      ], (v) => (/^[0-9]{1,9}$/.test(v) ? Number(v) : null), "a whole number of a day's calls (0 to 999999999)");
+    case "set-retention":
+      return setFields(where, opts, needId().id, "retention", "set-retention", [
+        ["abandoned", "abandonedSeconds"], ["completed", "completedSeconds"],
+      ], durationSeconds, "a period such as 30d, 12h, 90m or 45s (1 s to 3660 d)");
     default:
       throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets, set-retention`);
   }

@@ -630,20 +630,6 @@ impl TenantState {
         Ok(self.get(k)?.and_then(|d| d.parse().ok()))
     }
 
-    /// Queues what is accepted and not queued yet (the edge's own `tenant.created`
-    /// right after creation); a failure is left to the sweep.
-    async fn relay_pending(&self) -> worker::Result<()> {
-        let pending: Option<i64> = sql::value(
-            &self.sql,
-            "SELECT COUNT(*) AS v FROM log WHERE relay_enqueued = 0 AND body != ''",
-            None,
-        )?;
-        if pending.unwrap_or(0) > 0 {
-            self.sweep().await?;
-        }
-        Ok(())
-    }
-
     /// The agency's list row of this tenant as it stands.
     fn list_row(&self) -> worker::Result<Option<(String, ListRow)>> {
         let (Some(rec), Some(status)) = (self.record()?, self.status()?) else {
@@ -709,8 +695,9 @@ impl TenantState {
         self.arm(due).await
     }
 
-    /// Queues the relay of every accepted upstream event not marked as queued; sets the
-    /// alarm again while any remain (a failed enqueue is retried at the next sweep).
+    /// Queues the relay of every accepted event (upstream, or the edge's own) not
+    /// marked as queued; sets the alarm again while any remain (a failed enqueue is
+    /// retried at the next sweep).
     async fn sweep(&self) -> worker::Result<()> {
         #[derive(Deserialize)]
         struct Row {
@@ -794,7 +781,8 @@ impl DurableObject for TenantState {
         let out = match call {
             TenantCall::Init { record } => {
                 let bound = self.init(*record)?;
-                self.relay_pending().await?;
+                // `tenant.created` queued now (a failure is left to the sweep's alarm).
+                self.sweep().await?;
                 serde_json::to_value(bound)?
             }
             TenantCall::Erase { agency, by, at } => {
