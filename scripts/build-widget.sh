@@ -28,4 +28,7 @@ wasm-opt -Oz --converge --ignore-implicit-traps --low-memory-unused --zero-fille
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$gen/widget_bg.wasm" -o "$gen/widget_bg.wasm"
+# The language catalogs (English, Catalan; Spanish for phrase overrides), generated
+# natively from the same tables: the wasm carries only Spanish.
+cargo run -q -p onboarding-widget --example catalogs -- "$gen/i18n"
 node scripts/package-widget.mjs "$gen"

@@ -7,7 +7,8 @@
 // reused for every fresh state directory; an agency already in the registry is left
 // as it is.
 //   Demo Lettings  ag_demo    pk_test_demo    the demo page the edge serves (:8787)
-//   Portal Pisos   ag_portal  pk_test_portal  the second agency site, own origin (:8788)
+//   Portal Pisos   ag_portal  pk_test_portal  the second agency site, own origin (:8788),
+//                                             and the React example (examples/react, :8789)
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,7 +22,7 @@ const persistTo = process.argv[2];
 
 const DEV = [
   { id: "ag_demo", name: "Demo Lettings", publishableKey: "pk_test_demo", origin: ["http://127.0.0.1:8787", "http://localhost:8787"], webhookUrl: "http://127.0.0.1:8799/agency-webhook", channel: "DEMO_WEB" },
-  { id: "ag_portal", name: "Portal Pisos", publishableKey: "pk_test_portal", origin: ["http://127.0.0.1:8788", "http://localhost:8788"], webhookUrl: "http://127.0.0.1:8798/agency-webhook", channel: "PORTAL_WEB" },
+  { id: "ag_portal", name: "Portal Pisos", publishableKey: "pk_test_portal", origin: ["http://127.0.0.1:8788", "http://localhost:8788", "http://127.0.0.1:8789"], webhookUrl: "http://127.0.0.1:8798/agency-webhook", channel: "PORTAL_WEB" },
 ];
 
 const migrate = ["d1", "migrations", "apply", "onboarding-registry", "--local", "--env", "dev", ...(persistTo ? ["--persist-to", persistTo] : [])];
@@ -41,8 +42,15 @@ for (const a of DEV) {
 }
 
 const where = { local: true, persistTo, origin: [] };
-const present = new Set(run("list", where).map((a) => a.id));
+const present = new Map(run("list", where).map((a) => [a.id, a]));
 for (const a of DEV) {
+  // A registry seeded before an origin was added here (make dev's .wrangler/state)
+  // gets it, keeping any origin added by hand.
+  const had = present.get(a.id)?.origins;
+  if (had && a.origin.some((o) => !had.includes(o))) {
+    run("set-origins", { ...where, id: a.id, origin: [...new Set([...had, ...a.origin])] });
+    console.log(`==> registry: ${a.name} (${a.id}) allows ${a.origin.filter((o) => !had.includes(o)).join(", ")} too`);
+  }
   if (!present.has(a.id)) {
     const k = keys[a.id];
     run("add", { ...where, id: a.id, name: a.name, origin: a.origin, webhookUrl: a.webhookUrl, channel: a.channel, publishableKey: k.publishableKey, secretKey: k.secretKey, webhookSecret: k.webhookSecret });

@@ -7,6 +7,11 @@
 //                                              it loads
 //      target/widget/<version>/widget_bg.wasm  fetched with `integrity`
 //      target/widget/<version>/onboarding.css  linked with `integrity`
+//      target/widget/<version>/i18n.<locale>.json  a language's catalog (es, en, ca:
+//                                              core's texts, field names, UI phrases;
+//                                              from <src>/i18n/, written by
+//                                              examples/catalogs.rs), fetched with
+//                                              `integrity` when a journey speaks it
 //      target/widget/<version>/onboarding.d.ts
 //      target/widget/<version>/release.json    {version, entry, integrity, files}
 //      target/widget/latest                    the version just built
@@ -70,11 +75,19 @@ const bundle = async (info) => {
 };
 
 const dts = readFileSync(path.join(ROOT, "crates/widget/js/onboarding.d.ts"));
-const files = { wasm: sri(wasm), css: sri(css) };
+const catalogs = Object.fromEntries(readdirSync(path.join(src, "i18n")).sort()
+  .map((f) => [path.basename(f, ".json"), readFileSync(path.join(src, "i18n", f))]));
+const files = {
+  wasm: sri(wasm),
+  css: sri(css),
+  i18n: Object.fromEntries(Object.entries(catalogs).map(([l, buf]) => [l, sri(buf)])),
+};
 // The version hashes every file of the folder; the entry's own code is hashed as built
 // once with a placeholder version (which is then replaced).
 const draft = await bundle({ version: "0", integrity: files });
-const version = `${crateVersion}-${createHash("sha256").update(wasm).update(css).update(dts).update(draft).digest("hex").slice(0, 10)}`;
+const hash = createHash("sha256").update(wasm).update(css).update(dts).update(draft);
+for (const buf of Object.values(catalogs)) hash.update(buf);
+const version = `${crateVersion}-${hash.digest("hex").slice(0, 10)}`;
 const entry = await bundle({ version, integrity: files });
 
 const vdir = path.join(out, version);
@@ -85,6 +98,7 @@ writeFileSync(path.join(tmp, "onboarding.js"), entry);
 writeFileSync(path.join(tmp, "widget_bg.wasm"), wasm);
 writeFileSync(path.join(tmp, "onboarding.css"), css);
 writeFileSync(path.join(tmp, "onboarding.d.ts"), dts);
+for (const [l, buf] of Object.entries(catalogs)) writeFileSync(path.join(tmp, `i18n.${l}.json`), buf);
 const release = {
   version,
   entry: `/widget/${version}/onboarding.js`,
@@ -92,6 +106,7 @@ const release = {
   files: {
     [`/widget/${version}/widget_bg.wasm`]: files.wasm,
     [`/widget/${version}/onboarding.css`]: files.css,
+    ...Object.fromEntries(Object.entries(files.i18n).map(([l, i]) => [`/widget/${version}/i18n.${l}.json`, i])),
   },
 };
 writeFileSync(path.join(tmp, "release.json"), JSON.stringify(release, null, 2) + "\n");
@@ -110,6 +125,8 @@ const sizes = readdirSync(vdir)
 const gz = sizes.reduce((n, s) => n + s.gz, 0);
 for (const s of sizes) console.log(`    ${s.f.padEnd(16)} ${String(s.raw).padStart(8)} B  ${String(s.gz).padStart(7)} B gzip -9`);
 console.log(`==> widget ${version}: ${gz} B gzip -9 (wasm + JS + CSS; budget ${BUDGET}) in target/widget/${version}/`);
+// Catalogs are fetched only by a journey in that language (Spanish only for overrides).
+for (const [l, buf] of Object.entries(catalogs)) console.log(`    i18n.${l}.json ${String(buf.length).padStart(8)} B  ${String(gz9(buf)).padStart(7)} B gzip -9, on demand`);
 if (gz > BUDGET) {
   console.error(`widget over budget: ${gz} B gzip -9 > ${BUDGET} B`);
   process.exit(1);

@@ -64,6 +64,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# --- the React example (examples/react: Vite, React, TypeScript), its own lockfile ----
+# The kit test installs the packed tenant-onboarding into it (--no-save) each run.
+stamp=examples/react/node_modules/.package-lock.sha
+want=$(sha256sum examples/react/package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  step "npm install in examples/react (from its package-lock.json)"
+  (cd examples/react && npm install --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+
 # --- Debian's browsers and drivers (never a downloaded browser) --------------
 # Blink: chromium + chromedriver. Gecko: firefox-esr (geckodriver comes from crates.io
 # above). WebKit, Safari's engine: WebKitWebDriver + MiniBrowser, which needs a display,

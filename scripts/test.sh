@@ -127,6 +127,9 @@ node --test --test-concurrency=1 'tests/http/*.test.mjs'
 step "end-to-end: browser suites (tests/browser: Chromium via Playwright; Chromium, Firefox, WebKit via WebDriver)"
 node --test --test-concurrency=1 'tests/browser/*.test.mjs'
 
+step "end-to-end: the agency's kit (npm package, TSX types, React example under StrictMode)"
+node --test --test-concurrency=1 'tests/kit/*.test.mjs'
+
 step "end-to-end: schema fuzz (schemathesis on /v1/openapi.json: no 5xx, only documented statuses, bodies valid)"
 node tests/schema/fuzz.mjs
 

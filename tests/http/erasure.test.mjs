@@ -77,7 +77,18 @@ test("erasure: a tenant with documents, an inquiry and a dead letter is gone eve
     body.applicant.email = `erase+${randomBytes(6).toString("hex")}@example.com`;
     const email = body.applicant.email;
     const dni = body.applicant.governmentId[0].value;
+    // The agency's own id for the applicant comes back in its view, its list and every
+    // relayed event (issue 25).
+    const reference = `CRM-${randomBytes(4).toString("hex")}/7`;
+    body.externalReference = reference;
     const key = `erase-${randomBytes(8).toString("hex")}`;
+    // A reference that is not 1–64 visible ASCII characters is core's field error, in
+    // the applicant's language, and creates nothing.
+    const spaced = await api("/v1/tenants", { token: s, json: { ...body, externalReference: "CRM 7" }, headers: { "Accept-Language": "ca-ES,ca;q=0.9" } });
+    assert.equal(spaced.status, 422, spaced.text);
+    assert.deepEqual(spaced.json.errors.map((e) => [e.field, e.code]), [["externalReference", "invalid_characters"]]);
+    assert.equal(spaced.json.errors[0].message, "La referència de l'agència conté caràcters no permesos.");
+    assert.equal(spaced.json.title, "Les dades no són vàlides");
     const created = await api("/v1/tenants", { token: s, json: body, headers: { "Idempotency-Key": key } });
     assert.equal(created.status, 201, created.text);
     const { tenantId, sessionToken: token } = created.json;
@@ -88,6 +99,8 @@ test("erasure: a tenant with documents, an inquiry and a dead letter is gone eve
     const createdEvent = await until("tenant.created relayed", () => hook.events.find((e) => e.type === "tenant.created" && e.tenantId === tenantId));
     assert.equal(createdEvent.id, `tenant.created.${tenantId}`);
     assert.deepEqual(createdEvent.data.consent, view.json.consent);
+    assert.equal(view.json.externalReference, reference);
+    assert.equal(createdEvent.externalReference, reference);
     assert.equal(createdEvent.data.consent.length, 2);
 
     // A document, an identity inquiry, and an event the agency's endpoint refuses.
@@ -96,11 +109,19 @@ test("erasure: a tenant with documents, an inquiry and a dead letter is gone eve
     const documentId = up.json.documentId;
     const inquiry = await api(`/v1/tenants/${tenantId}/identity-inquiries`, { token, method: "POST" });
     assert.equal(inquiry.status, 201, inquiry.text);
+    // An upstream event the agency takes carries the reference too.
+    const okId = `evt_ref_${randomBytes(6).toString("hex")}`;
+    const ok = JSON.stringify({ id: okId, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });
+    assert.equal((await api("/webhooks/skor", { body: ok, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(devVars().SKOR_WEBHOOK_SECRET, ok) } })).status, 200);
+    const relayed = await until("an upstream event relayed", () => hook.events.find((e) => e.id === okId));
+    assert.equal(relayed.externalReference, reference);
+    assert.equal(relayed.data.status, "verified");
     const kyc = JSON.stringify({ id: kycId, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });
     const hooked = await api("/webhooks/skor", { body: kyc, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(devVars().SKOR_WEBHOOK_SECRET, kyc) } });
     assert.equal(hooked.status, 200, hooked.text);
     await until("the refused event is a dead letter", async () => (await agency("/v1/agency/webhooks/undelivered")).json.events.some((d) => d.eventId === kycId), 60_000);
-    assert.ok((await agency("/v1/agency/tenants?limit=100")).json.tenants.some((t) => t.tenantId === tenantId), "listed before");
+    const row = (await agency("/v1/agency/tenants?limit=100")).json.tenants.find((t) => t.tenantId === tenantId);
+    assert.equal(row?.externalReference, reference, "listed before, with the reference");
 
     // The storage check below can see the applicant: here they are.
     const holding = (f) => {
@@ -143,6 +164,7 @@ test("erasure: a tenant with documents, an inquiry and a dead letter is gone eve
     // tenant.erased, with nothing personal in it.
     const gone = await until("tenant.erased relayed", () => hook.events.find((e) => e.type === "tenant.erased" && e.tenantId === tenantId));
     assert.equal(gone.id, `tenant.erased.${tenantId}`);
+    assert.equal(gone.externalReference, reference);
     assert.deepEqual(Object.keys(gone.data), ["by"]);
     assert.ok(!JSON.stringify(gone).includes(email) && !JSON.stringify(gone).includes(dni));
 

@@ -286,7 +286,7 @@ describe("full lifecycle with webhooks", () => {
 });
 
 describe("hosted pages", () => {
-  test("Spanish by default, English by ?lang or Accept-Language; return link only for http(s); unknown session 404", async () => {
+  test("Spanish by default, English or Catalan by ?lang or Accept-Language; return link only for http(s); unknown session 404", async () => {
     const tenant = await createTenant();
     const s = await startHosted(tenant.id, "clave", { returnUrl: "http://127.0.0.1:8787/?step=documents" });
     const u = new URL(s.url);
@@ -295,6 +295,11 @@ describe("hosted pages", () => {
     assert.match(es, /<html lang="es">/);
     assert.match(es, /Aprobar/);
     assert.match((await (await fetch(`${s.url}&lang=en`)).text()), /<html lang="en">[\s\S]*Approve/);
+    // Catalan by ?lang and by Accept-Language; each page links the other two languages.
+    const ca = await (await fetch(`${s.url}&lang=ca`)).text();
+    assert.match(ca, /<html lang="ca">[\s\S]*Aprova[\s\S]*Descàrrega de documents amb Cl@ve/);
+    assert.match(ca, /hreflang="es"[^>]*>Español<[\s\S]*hreflang="en"[^>]*>English</);
+    assert.match((await (await fetch(s.url, { headers: { "Accept-Language": "ca-ES,ca;q=0.9,es;q=0.8" } })).text()), /<html lang="ca">/);
     const page = await fetch(s.url);
     assert.match(page.headers.get("content-security-policy"), /default-src 'none'/);
     const css = await fetch(new URL("../assets/hosted.css", s.url));

@@ -66,6 +66,7 @@ fn request() -> TenantRequest {
             ..Product::default()
         }),
         device_session_id: Some("c12da910e8734aea856cd0fefb2be80d".into()),
+        external_reference: None,
         consent: Some(Consent {
             terms_accepted: true,
             credit_check_accepted: true,

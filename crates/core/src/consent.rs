@@ -36,20 +36,15 @@ impl ConsentKind {
 
 /// The sentence the applicant ticks, in `locale`.
 pub fn text(kind: ConsentKind, locale: Locale) -> &'static str {
-    match (kind, locale) {
-        (ConsentKind::Terms, Locale::Es) => {
-            "He leído y acepto las condiciones y la política de privacidad"
-        }
-        (ConsentKind::Terms, Locale::En) => {
-            "I have read and accept the terms and the privacy policy"
-        }
-        (ConsentKind::CreditCheck, Locale::Es) => {
-            "Autorizo la consulta de ficheros de solvencia patrimonial y crédito"
-        }
-        (ConsentKind::CreditCheck, Locale::En) => {
-            "I authorise a check of credit and solvency records"
-        }
-    }
+    text_in(kind, crate::i18n::Catalog::builtin(locale))
+}
+
+/// The sentence the applicant ticks, in `catalog`'s language.
+pub fn text_in(kind: ConsentKind, catalog: &crate::i18n::Catalog) -> &str {
+    catalog.get(match kind {
+        ConsentKind::Terms => crate::i18n::Text::ConsentTerms,
+        ConsentKind::CreditCheck => crate::i18n::Text::ConsentCreditCheck,
+    })
 }
 
 /// Lowercase hex SHA-256 of [`text`] (its UTF-8 bytes).

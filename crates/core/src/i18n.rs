@@ -1,9 +1,17 @@
-//! Spanish and English messages for validation errors and problem titles.
+//! Spanish, English and Catalan messages for validation errors, field names and the
+//! consent sentences.
 //!
 //! Messages are whole sentences naming the field in the reader's language
 //! ("La letra del DNI no es correcta.", "The postcode must be between 01000 and
-//! 52999."). They are rendered from a [`ValidationError`]'s code and params at the edge
-//! of the system; the widget's own UI strings live in the widget.
+//! 52999.", "El codi postal ha d'estar entre 01000 i 52999."). They are rendered from a
+//! [`ValidationError`]'s code and params by a [`Catalog`]: one table of sentence
+//! templates per language (`catalog.rs`), the same rendering for all three.
+//!
+//! Spanish is always compiled in. English and Catalan are compiled in with the
+//! `all-locales` feature (the edge, the sandbox, every test); the widget leaves them out
+//! of its wasm and loads them as data ([`Catalog::load`]), from files generated from
+//! these very tables ([`Catalog::texts`], [`Catalog::labels`]). The widget's own UI
+//! strings live in the widget.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,27 +27,39 @@ pub enum Locale {
     Es,
     /// English.
     En,
+    /// Catalan.
+    Ca,
 }
 
 impl Locale {
-    /// The language tag (`es`, `en`).
+    /// Every locale, the default first.
+    pub const ALL: [Locale; 3] = [Locale::Es, Locale::En, Locale::Ca];
+
+    /// The language tag (`es`, `en`, `ca`).
     pub fn as_str(self) -> &'static str {
         match self {
             Locale::Es => "es",
             Locale::En => "en",
+            Locale::Ca => "ca",
         }
     }
 
-    /// The locale for one language tag (`es`, `es-ES`, `EN-gb`), if supported.
+    /// The locale for one language tag (`es`, `es-ES`, `EN-gb`, `ca-ES-valencia`), if
+    /// supported.
     pub fn from_tag(tag: &str) -> Option<Locale> {
         let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("es") {
-            Some(Locale::Es)
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some(Locale::En)
-        } else {
-            None
-        }
+        Locale::ALL
+            .into_iter()
+            .find(|l| primary.eq_ignore_ascii_case(l.as_str()))
+    }
+
+    /// The first supported language of a list in order of preference, comma-separated
+    /// (a browser's `navigator.languages`, or one tag); Spanish when none is. Simpler
+    /// than [`Locale::negotiate`]: such a list has no q-values.
+    pub fn first_of(tags: &str) -> Locale {
+        tags.split(',')
+            .find_map(Locale::from_tag)
+            .unwrap_or_default()
     }
 
     /// Picks the best supported locale from an `Accept-Language` value: the highest
@@ -94,64 +114,344 @@ impl std::str::FromStr for Locale {
     }
 }
 
-/// A field's human name, one per row of the field table
-/// ([`crate::validate::fields::FIELDS`]).
+mod catalog;
+
+pub use catalog::Text;
+
+/// A field's human name in every language, one per row of the field table
+/// ([`crate::validate::fields::FIELDS`]). Spanish and Catalan nouns agree in gender
+/// and number (the labels are chosen so), so one pair of flags serves both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Label {
     /// Spanish noun phrase without article (lower case, starting with an ASCII letter).
     pub es: &'static str,
-    /// The Spanish noun is feminine (`la fecha`, not `el fecha`).
-    pub fem: bool,
-    /// The Spanish noun is plural (`los ingresos`, `las respuestas`).
-    pub plural: bool,
     /// English noun phrase, lower case (proper nouns excepted, ASCII first letter).
+    #[cfg(any(test, feature = "all-locales"))]
     pub en: &'static str,
+    /// Catalan noun phrase without article.
+    #[cfg(any(test, feature = "all-locales"))]
+    pub ca: &'static str,
+    /// The noun is feminine (`la fecha`, not `el fecha`).
+    pub fem: bool,
+    /// The noun is plural (`los ingresos`, `las respuestas`).
+    pub plural: bool,
 }
 
 impl Label {
-    /// A masculine singular Spanish noun.
-    pub const fn m(es: &'static str, en: &'static str) -> Label {
+    #[allow(unused_variables)]
+    const fn new(
+        es: &'static str,
+        en: &'static str,
+        ca: &'static str,
+        fem: bool,
+        plural: bool,
+    ) -> Label {
         Label {
             es,
-            fem: false,
-            plural: false,
+            #[cfg(any(test, feature = "all-locales"))]
             en,
+            #[cfg(any(test, feature = "all-locales"))]
+            ca,
+            fem,
+            plural,
         }
     }
 
-    /// A feminine singular Spanish noun.
-    pub const fn f(es: &'static str, en: &'static str) -> Label {
-        Label {
-            es,
-            fem: true,
-            plural: false,
-            en,
-        }
+    /// A masculine singular noun.
+    pub const fn m(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, false, false)
     }
 
-    /// A masculine plural Spanish noun.
-    pub const fn m_pl(es: &'static str, en: &'static str) -> Label {
-        Label {
-            es,
-            fem: false,
-            plural: true,
-            en,
-        }
+    /// A feminine singular noun.
+    pub const fn f(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, true, false)
     }
 
-    /// A feminine plural Spanish noun.
-    pub const fn f_pl(es: &'static str, en: &'static str) -> Label {
-        Label {
-            es,
-            fem: true,
-            plural: true,
-            en,
-        }
+    /// A masculine plural noun.
+    pub const fn m_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, false, true)
+    }
+
+    /// A feminine plural noun.
+    pub const fn f_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, true, true)
     }
 }
 
-/// The label of paths the field table does not know.
-const UNKNOWN_FIELD: Label = Label::m("campo", "field");
+/// One language's texts: the sentence templates and words of [`Text`], and a name for
+/// every row of the field table.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The language.
+    pub locale: Locale,
+    /// Indexed by [`Text`].
+    texts: Strings,
+    /// In [`FIELDS`](crate::validate::fields::FIELDS) order; `None`: the table's own.
+    labels: Option<Vec<String>>,
+}
+
+#[derive(Debug)]
+enum Strings {
+    Static(&'static [&'static str]),
+    Owned(Vec<String>),
+}
+
+static ES: Catalog = Catalog {
+    locale: Locale::Es,
+    texts: Strings::Static(catalog::ES),
+    labels: None,
+};
+#[cfg(any(test, feature = "all-locales"))]
+static EN: Catalog = Catalog {
+    locale: Locale::En,
+    texts: Strings::Static(catalog::EN),
+    labels: None,
+};
+#[cfg(any(test, feature = "all-locales"))]
+static CA: Catalog = Catalog {
+    locale: Locale::Ca,
+    texts: Strings::Static(catalog::CA),
+    labels: None,
+};
+
+/// Why [`Catalog::load`] refused a catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a catalog needs {texts} texts and {labels} labels")]
+pub struct CatalogShape {
+    /// How many texts a catalog has.
+    pub texts: usize,
+    /// How many labels.
+    pub labels: usize,
+}
+
+impl Catalog {
+    /// The compiled-in catalog of `locale`; Spanish for one not compiled in (without the
+    /// `all-locales` feature only Spanish is).
+    pub fn builtin(locale: Locale) -> &'static Catalog {
+        match locale {
+            #[cfg(any(test, feature = "all-locales"))]
+            Locale::En => &EN,
+            #[cfg(any(test, feature = "all-locales"))]
+            Locale::Ca => &CA,
+            _ => &ES,
+        }
+    }
+
+    /// A catalog from data: `texts` in [`Text`] order, `labels` in field-table order
+    /// (what [`Catalog::texts`] and [`Catalog::labels`] give).
+    ///
+    /// # Errors
+    /// When either list has another length than the tables here.
+    pub fn load(
+        locale: Locale,
+        texts: Vec<String>,
+        labels: Vec<String>,
+    ) -> Result<Catalog, CatalogShape> {
+        let shape = CatalogShape {
+            texts: Text::ALL.len(),
+            labels: crate::validate::fields::FIELDS.len(),
+        };
+        if texts.len() != shape.texts || labels.len() != shape.labels {
+            return Err(shape);
+        }
+        Ok(Catalog {
+            locale,
+            texts: Strings::Owned(texts),
+            labels: Some(labels),
+        })
+    }
+
+    /// One text.
+    #[inline(never)]
+    pub fn get(&self, text: Text) -> &str {
+        let i = text as usize;
+        match &self.texts {
+            Strings::Static(s) => s[i],
+            Strings::Owned(s) => &s[i],
+        }
+    }
+
+    /// Every text, in [`Text`] order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        Text::ALL.iter().map(|&t| self.get(t))
+    }
+
+    /// Every field's name, in field-table order.
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        crate::validate::fields::FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.noun(i, &f.label))
+    }
+
+    /// The name of row `i` of the field table (its `label`).
+    fn noun<'a>(&'a self, i: usize, label: &'a Label) -> &'a str {
+        if let Some(loaded) = &self.labels {
+            return &loaded[i];
+        }
+        match self.locale {
+            #[cfg(any(test, feature = "all-locales"))]
+            Locale::En => label.en,
+            #[cfg(any(test, feature = "all-locales"))]
+            Locale::Ca => label.ca,
+            _ => label.es,
+        }
+    }
+
+    /// The noun for `path` and its agreement (masculine singular for unknown paths).
+    fn label(&self, path: &str) -> (&str, bool, bool) {
+        let fields = &crate::validate::fields::FIELDS;
+        match crate::validate::fields::field(path).and_then(|f| {
+            fields
+                .iter()
+                .position(|r| std::ptr::eq(*r, f))
+                .map(|i| (i, f))
+        }) {
+            Some((i, f)) => (self.noun(i, &f.label), f.label.fem, f.label.plural),
+            None => (self.get(Text::UnknownField), false, false),
+        }
+    }
+
+    /// The field's human name, capitalised, for a form label or a list of errors
+    /// (`Nombre`, `Código postal (cotitular)`, `Date of birth`).
+    pub fn field_label(&self, path: &str) -> String {
+        let mut s = capitalize(self.label(path).0);
+        if names_co_applicant(path) {
+            s.push_str(self.get(Text::LabelCoApplicant));
+        }
+        s
+    }
+
+    /// Sentence subject with article: "el código postal del cotitular", "the
+    /// co-applicant's postcode", "l'adreça".
+    fn subject(&self, path: &str) -> Subject {
+        let (noun, fem, plural) = self.label(path);
+        let article = match (fem, plural) {
+            // Catalan elides `el`/`la` before a vowel or h (`l'adreça`, `l'import`).
+            (_, false)
+                if starts_with_vowel_sound(noun) && !self.get(Text::ArticleElided).is_empty() =>
+            {
+                Text::ArticleElided
+            }
+            (false, false) => Text::ArticleM,
+            (true, false) => Text::ArticleF,
+            (false, true) => Text::ArticleMPl,
+            (true, true) => Text::ArticleFPl,
+        };
+        let template = if names_co_applicant(path) {
+            Text::SubjectCoApplicant
+        } else {
+            Text::Subject
+        };
+        let text = fill(self.get(template), &|k| match k {
+            "art" => Some(self.get(article).to_owned()),
+            "label" => Some(noun.to_owned()),
+            _ => None,
+        });
+        Subject { text, fem, plural }
+    }
+
+    /// A full sentence for one error, in this catalog's language, naming the field.
+    pub fn message(&self, error: &ValidationError) -> String {
+        let path = error.field.as_str();
+        let p = |k: &str| error.param(k).unwrap_or("");
+        let (_, last) = segments(path);
+        let text = match error.code {
+            Code::Required => Text::Required,
+            Code::TooLong if p("unit") == "items" => Text::TooManyItems,
+            Code::TooLong => Text::TooLong,
+            Code::InvalidFormat => match p("format") {
+                "dni" => Text::FormatDni,
+                "nie" => Text::FormatNie,
+                "passport" => Text::FormatPassport,
+                "amount" => Text::FormatAmount,
+                "alphanumeric" => Text::FormatAlphanumeric,
+                _ => Text::Format,
+            },
+            Code::InvalidChecksum => Text::Checksum,
+            Code::InvalidEmail => Text::Email,
+            Code::InvalidPhone => Text::Phone,
+            Code::InvalidPostcode if matches!(p("country"), "ES" | "") => Text::PostcodeEs,
+            Code::InvalidPostcode => Text::Postcode,
+            Code::InvalidCountry => Text::Country,
+            Code::InvalidCurrency => Text::Currency,
+            Code::InvalidDate => Text::Date,
+            Code::Underage if path.starts_with("coApplicant") => Text::UnderageCoApplicant,
+            Code::Underage => Text::Underage,
+            Code::TooOld => Text::TooOld,
+            Code::OutOfRange if !p("not_after").is_empty() && last == "dateOfBirth" => {
+                Text::InFuture
+            }
+            Code::OutOfRange if !p("not_after").is_empty() => Text::NotAfter,
+            Code::OutOfRange if !p("not_before").is_empty() => Text::NotBefore,
+            Code::OutOfRange => Text::Range,
+            Code::InvalidChoice => Text::Choice,
+            Code::InvalidCharacters => Text::Characters,
+            Code::ConsentRequired => match last {
+                "termsAccepted" => Text::ConsentTermsRequired,
+                "creditCheckAccepted" => Text::ConsentCreditRequired,
+                _ => Text::ConsentBothRequired,
+            },
+            Code::FileEmpty => Text::FileEmpty,
+            Code::FileTooLarge if error.param("max").is_some() => Text::FileOverLimit,
+            Code::FileTooLarge => Text::FileTooLarge,
+            Code::UnsupportedMediaType => Text::MediaType,
+        };
+        let template = self.get(text);
+        // Only sentences that name the field need its subject.
+        let subject = template.contains('{').then(|| self.subject(path));
+        let pick = |options: &str| {
+            let s = subject.as_ref()?;
+            let i = usize::from(s.fem) + 2 * usize::from(s.plural);
+            options.split('|').nth(i).map(str::to_owned)
+        };
+        fill(template, &|k| match k {
+            "S" => subject.as_ref().map(|s| capitalize(&s.text)),
+            "id" => Some(match p("type") {
+                "" => "DNI".to_owned(),
+                "PASSPORT" => self.get(Text::Passport).to_owned(),
+                t => t.to_owned(),
+            }),
+            "age" => Some(match p("min_age") {
+                "" => "18".to_owned(),
+                a => a.to_owned(),
+            }),
+            "mb" => Some(format_mb(p("max"))),
+            k if k.contains('|') => pick(k),
+            k => Some(p(k).to_owned()),
+        })
+    }
+}
+
+/// `template` with each `{key}` replaced by `value(key)` (left as it is when `None`).
+/// One copy for every caller (`dyn`): the widget fills its own `{0}` with it too.
+pub fn fill(template: &str, value: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let key = &rest[open + 1..open + close];
+        match value(key) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a word starts with a vowel sound for Catalan elision (`a`, `e`, `i`, `o`,
+/// `u`, accented or not, or a silent `h`).
+fn starts_with_vowel_sound(word: &str) -> bool {
+    matches!(
+        word.chars().next(),
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'h' | 'à' | 'è' | 'é' | 'í' | 'ò' | 'ó' | 'ú')
+    )
+}
 
 /// The (parent, name) segments of a path, indices dropped:
 /// `applicant.addresses[0].postalCode` → (`addresses`, `postalCode`).
@@ -162,12 +462,9 @@ pub(crate) fn segments(path: &str) -> (&str, &str) {
     (parent, last)
 }
 
-fn label(path: &str) -> Label {
-    crate::validate::fields::field(path).map_or(UNKNOWN_FIELD, |f| f.label)
-}
-
-fn for_co_applicant(path: &str) -> bool {
-    path.starts_with("coApplicant")
+/// A field of the co-applicant (not the co-applicant object itself, whose name says it).
+fn names_co_applicant(path: &str) -> bool {
+    path.starts_with("coApplicant") && path != "coApplicant"
 }
 
 /// `s` with its first letter upper-cased. Labels, articles and messages start with an
@@ -181,75 +478,16 @@ fn capitalize(s: &str) -> String {
     out
 }
 
-/// The field's human name, capitalised, for a form label or a list of errors
-/// (`Nombre`, `Código postal (cotitular)`, `Date of birth`).
+/// The field's human name in `locale`, capitalised ([`Catalog::field_label`]).
 pub fn field_label(locale: Locale, path: &str) -> String {
-    let lb = label(path);
-    let co = for_co_applicant(path);
-    match locale {
-        Locale::Es => {
-            let mut s = capitalize(lb.es);
-            if co && lb.es != "cotitular" {
-                s.push_str(" (cotitular)");
-            }
-            s
-        }
-        Locale::En => {
-            let mut s = capitalize(lb.en);
-            if co && lb.en != "co-applicant" {
-                s.push_str(" (co-applicant)");
-            }
-            s
-        }
-    }
+    Catalog::builtin(locale).field_label(path)
 }
 
-/// Sentence subject with article: "el código postal del cotitular" / "the
-/// co-applicant's postcode".
+/// Sentence subject with article, and its agreement.
 struct Subject {
     text: String,
     fem: bool,
     plural: bool,
-}
-
-fn subject(locale: Locale, path: &str) -> Subject {
-    let lb = label(path);
-    let co = for_co_applicant(path) && lb.es != "cotitular";
-    let plural = lb.plural;
-    let text = match locale {
-        Locale::Es => {
-            let art = match (lb.fem, plural) {
-                (false, false) => "el",
-                (true, false) => "la",
-                (false, true) => "los",
-                (true, true) => "las",
-            };
-            let owner = if co { " del cotitular" } else { "" };
-            format!("{art} {}{owner}", lb.es)
-        }
-        Locale::En => {
-            if co {
-                format!("the co-applicant's {}", lb.en)
-            } else {
-                format!("the {}", lb.en)
-            }
-        }
-    };
-    Subject {
-        text,
-        fem: lb.fem,
-        plural,
-    }
-}
-
-/// Spanish adjective ending for the subject: `o`, `a`, `os`, `as`.
-fn agree(s: &Subject) -> &'static str {
-    match (s.fem, s.plural) {
-        (false, false) => "o",
-        (true, false) => "a",
-        (false, true) => "os",
-        (true, true) => "as",
-    }
 }
 
 /// `bytes` in MiB: a whole number, or one decimal rounded half to even. This is the text
@@ -273,182 +511,9 @@ fn format_mb(bytes: &str) -> String {
     }
 }
 
-/// A full sentence for one error, in `locale`, naming the field.
+/// A full sentence for one error, in `locale`, naming the field ([`Catalog::message`]).
 pub fn message(locale: Locale, error: &ValidationError) -> String {
-    let path = error.field.as_str();
-    let p = |k: &str| error.param(k).unwrap_or("");
-    let subj = subject(locale, path);
-    let s = capitalize(&subj.text);
-    let es_verb = if subj.plural { "son" } else { "es" };
-    let co = for_co_applicant(path);
-    let id_type = match p("type") {
-        "" => "DNI",
-        t => t,
-    };
-    let id_name_es = |t: &str| match t {
-        "PASSPORT" => "pasaporte".to_owned(),
-        t => t.to_owned(),
-    };
-    let id_name_en = |t: &str| match t {
-        "PASSPORT" => "passport".to_owned(),
-        t => t.to_owned(),
-    };
-    let (_, last) = segments(path);
-    match (locale, error.code) {
-        (Locale::Es, Code::Required) => format!("{s} {es_verb} obligatori{}.", agree(&subj)),
-        (Locale::En, Code::Required) => format!("{s} is required."),
-        (Locale::Es, Code::TooLong) if p("unit") == "items" => {
-            format!("{s} admite como máximo {} elementos.", p("max"))
-        }
-        (Locale::En, Code::TooLong) if p("unit") == "items" => {
-            format!("{s} allows at most {} entries.", p("max"))
-        }
-        (Locale::Es, Code::TooLong) => format!("{s} no puede tener más de {} caracteres.", p("max")),
-        (Locale::En, Code::TooLong) => format!("{s} must be at most {} characters long.", p("max")),
-        (Locale::Es, Code::InvalidFormat) => match p("format") {
-            "dni" => "El DNI debe tener 8 números seguidos de una letra, por ejemplo 12345678Z.".into(),
-            "nie" => "El NIE debe empezar por X, Y o Z, seguida de 7 números y una letra, por ejemplo X1234567L.".into(),
-            "passport" => "El número de pasaporte debe tener entre 6 y 9 letras o números.".into(),
-            "amount" => format!("{s} debe ser un número con hasta dos decimales separados por punto, por ejemplo 2500.50."),
-            "alphanumeric" => format!("{s} solo puede contener letras y números."),
-            _ => format!("{s} no tiene un formato válido."),
-        },
-        (Locale::En, Code::InvalidFormat) => match p("format") {
-            "dni" => "A DNI has 8 digits followed by a letter, for example 12345678Z.".into(),
-            "nie" => "An NIE starts with X, Y or Z, followed by 7 digits and a letter, for example X1234567L.".into(),
-            "passport" => "A passport number has 6 to 9 letters or digits.".into(),
-            "amount" => format!("{s} must be a number with up to two decimals after a dot, for example 2500.50."),
-            "alphanumeric" => format!("{s} may only contain letters and digits."),
-            _ => format!("{s} is not in a valid format."),
-        },
-        (Locale::Es, Code::InvalidChecksum) => format!("La letra del {} no es correcta.", id_name_es(id_type)),
-        (Locale::En, Code::InvalidChecksum) => format!("The {} control letter is not correct.", id_name_en(id_type)),
-        (Locale::Es, Code::InvalidEmail) => {
-            format!("{s} no es válid{}; debe ser como nombre@ejemplo.com.", agree(&subj))
-        }
-        (Locale::En, Code::InvalidEmail) => {
-            format!("{s} is not valid; it should look like name@example.com.")
-        }
-        (Locale::Es, Code::InvalidPhone) => format!(
-            "{s} no es válid{}. Usa un móvil o fijo español de 9 cifras o el formato internacional, por ejemplo +34 612 345 678.",
-            agree(&subj)
-        ),
-        (Locale::En, Code::InvalidPhone) => format!(
-            "{s} is not valid. Use a 9-digit Spanish mobile or landline, or international format such as +34 612 345 678."
-        ),
-        (Locale::Es, Code::InvalidPostcode) if p("country") == "ES" || p("country").is_empty() => {
-            format!("{s} debe estar entre 01000 y 52999.")
-        }
-        (Locale::En, Code::InvalidPostcode) if p("country") == "ES" || p("country").is_empty() => {
-            format!("{s} must be between 01000 and 52999.")
-        }
-        (Locale::Es, Code::InvalidPostcode) => format!("{s} no es válido para el país indicado."),
-        (Locale::En, Code::InvalidPostcode) => format!("{s} is not valid for the selected country."),
-        (Locale::Es, Code::InvalidCountry) => {
-            format!("{s} debe ser un código de país ISO de dos letras, por ejemplo ES.")
-        }
-        (Locale::En, Code::InvalidCountry) => {
-            format!("{s} must be a two-letter ISO country code, for example ES.")
-        }
-        (Locale::Es, Code::InvalidCurrency) => {
-            format!("{s} debe ser un código de moneda ISO 4217, por ejemplo EUR.")
-        }
-        (Locale::En, Code::InvalidCurrency) => {
-            format!("{s} must be an ISO 4217 currency code, for example EUR.")
-        }
-        (Locale::Es, Code::InvalidDate) => {
-            format!("{s} no es una fecha válida; usa el formato AAAA-MM-DD.")
-        }
-        (Locale::En, Code::InvalidDate) => format!("{s} is not a valid date; use YYYY-MM-DD."),
-        (Locale::Es, Code::Underage) => {
-            let age = if p("min_age").is_empty() { "18" } else { p("min_age") };
-            if co {
-                format!("El cotitular debe tener al menos {age} años.")
-            } else {
-                format!("Debes tener al menos {age} años.")
-            }
-        }
-        (Locale::En, Code::Underage) => {
-            let age = if p("min_age").is_empty() { "18" } else { p("min_age") };
-            if co {
-                format!("The co-applicant must be at least {age} years old.")
-            } else {
-                format!("You must be at least {age} years old.")
-            }
-        }
-        (Locale::Es, Code::TooOld) => {
-            format!("{s} indica una edad de más de {} años; revísala.", p("max_age"))
-        }
-        (Locale::En, Code::TooOld) => {
-            format!("{s} gives an age over {} years; please check it.", p("max_age"))
-        }
-        (Locale::Es, Code::OutOfRange) => {
-            if !p("not_after").is_empty() {
-                if last == "dateOfBirth" {
-                    format!("{s} no puede estar en el futuro.")
-                } else {
-                    format!("{s} no puede ser posterior a {}.", p("not_after"))
-                }
-            } else if !p("not_before").is_empty() {
-                format!("{s} no puede ser anterior a {}.", p("not_before"))
-            } else {
-                format!(
-                    "{s} debe ser mayor que {} y no superar {}.",
-                    p("min_exclusive"),
-                    p("max")
-                )
-            }
-        }
-        (Locale::En, Code::OutOfRange) => {
-            if !p("not_after").is_empty() {
-                if last == "dateOfBirth" {
-                    format!("{s} cannot be in the future.")
-                } else {
-                    format!("{s} cannot be later than {}.", p("not_after"))
-                }
-            } else if !p("not_before").is_empty() {
-                format!("{s} cannot be earlier than {}.", p("not_before"))
-            } else {
-                format!(
-                    "{s} must be greater than {} and at most {}.",
-                    p("min_exclusive"),
-                    p("max")
-                )
-            }
-        }
-        (Locale::Es, Code::InvalidChoice) => {
-            format!("{s} no es una opción válida. Opciones: {}.", p("allowed"))
-        }
-        (Locale::En, Code::InvalidChoice) => {
-            format!("{s} is not a valid option. Choose one of: {}.", p("allowed"))
-        }
-        (Locale::Es, Code::InvalidCharacters) => format!("{s} contiene caracteres no permitidos."),
-        (Locale::En, Code::InvalidCharacters) => {
-            format!("{s} contains characters that are not allowed.")
-        }
-        (Locale::Es, Code::ConsentRequired) => match last {
-            "termsAccepted" => "Debes aceptar los términos y condiciones.".into(),
-            "creditCheckAccepted" => "Debes autorizar la consulta de solvencia.".into(),
-            _ => "Debes aceptar los términos y autorizar la consulta de solvencia.".into(),
-        },
-        (Locale::En, Code::ConsentRequired) => match last {
-            "termsAccepted" => "You must accept the terms and conditions.".into(),
-            "creditCheckAccepted" => "You must authorise the credit check.".into(),
-            _ => "You must accept the terms and authorise the credit check.".into(),
-        },
-        (Locale::Es, Code::FileEmpty) => "El archivo está vacío.".into(),
-        (Locale::En, Code::FileEmpty) => "The file is empty.".into(),
-        (Locale::Es, Code::FileTooLarge) => match error.param("max") {
-            Some(max) => format!("El archivo supera el tamaño máximo de {} MB.", format_mb(max)),
-            None => "El archivo es demasiado grande.".into(),
-        },
-        (Locale::En, Code::FileTooLarge) => match error.param("max") {
-            Some(max) => format!("The file is larger than the {} MB limit.", format_mb(max)),
-            None => "The file is too large.".into(),
-        },
-        (Locale::Es, Code::UnsupportedMediaType) => "Solo se admiten archivos PDF, JPEG o PNG.".into(),
-        (Locale::En, Code::UnsupportedMediaType) => "Only PDF, JPEG or PNG files are accepted.".into(),
-    }
+    Catalog::builtin(locale).message(error)
 }
 
 /// Every error as a `{field, code, message}` for a problem body.

@@ -41,6 +41,7 @@ fn request() -> TenantRequest {
           "product":{{"productName":"Piso en Lavapiés","productType":"rental","productId":"ref-123",
             "requestedAmount":"950","status":"OPEN"}},
           "deviceSessionId":"c12da910e8734aea856cd0fefb2be80d",
+          "externalReference":"CRM-2026/0042",
           "consent":{{"termsAccepted":true,"creditCheckAccepted":true,"version":"2026-12-05"}}}}"#
     );
     serde_json::from_str(&body).unwrap()
@@ -151,6 +152,7 @@ fn slots() -> Vec<Slot> {
         "product.requestedAmount" => |r, v, s| r.product.as_mut().unwrap().requested_amount = Some(v);
         "product.status" => |r, v, s| r.product.as_mut().unwrap().status = Some(v);
         "deviceSessionId" => |r, v, s| r.device_session_id = Some(v);
+        "externalReference" => |r, v, s| r.external_reference = Some(v);
         "consent.version" => |r, v, s| r.consent.as_mut().unwrap().version = Some(v);
     ]
 }

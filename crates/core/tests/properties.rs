@@ -172,6 +172,7 @@ fn request() -> impl Strategy<Value = TenantRequest> {
                 ..Product::default()
             }),
             device_session_id: Some(device::session_id(seed)),
+            external_reference: None,
             consent: Some(Consent {
                 terms_accepted: true,
                 credit_check_accepted: true,

@@ -195,20 +195,31 @@ pub fn page(db: &Db, req: &Request, kind: Kind, id: &str) -> AppResult<Response>
             &done_body(&t, None, p.return_url.as_deref()),
         );
     }
-    let other = match p.locale {
-        Locale::Es => ("en", "English"),
-        Locale::En => ("es", "Español"),
-    };
-    let mut switch = format!("?lang={}", other.0);
-    if let Some(r) = &p.return_url {
-        switch.push_str(&format!("&return={}", encode_query(r)));
+    // The page in the other languages, each named in its own.
+    let mut switch = Vec::new();
+    for (l, name) in Locale::ALL
+        .into_iter()
+        .zip(["Español", "English", "Català"])
+    {
+        if l == p.locale {
+            continue;
+        }
+        let mut href = format!("?lang={}", l.as_str());
+        if let Some(r) = &p.return_url {
+            href.push_str(&format!("&return={}", encode_query(r)));
+        }
+        switch.push(format!(
+            "<a href=\"{href}\" hreflang=\"{lang}\" lang=\"{lang}\">{name}</a>",
+            href = escape(&href),
+            lang = l.as_str(),
+        ));
     }
     let body = format!(
         "<p class=\"badge\">{sandbox}</p>\n<h1>{title}</h1>\n<p>{intro}</p>\n<p>{real}</p>\n\
          <form method=\"post\">\n<fieldset>\n<legend>{legend}</legend>\n\
          <button type=\"submit\" name=\"decision\" value=\"approve\" class=\"approve\">{approve}</button>\n\
          <button type=\"submit\" name=\"decision\" value=\"reject\" class=\"reject\">{reject}</button>\n\
-         </fieldset>\n</form>\n<p><a href=\"{switch}\" hreflang=\"{lang}\" lang=\"{lang}\">{other}</a></p>",
+         </fieldset>\n</form>\n<p>{switch}</p>",
         sandbox = t.sandbox,
         title = t.title,
         intro = t.intro,
@@ -216,9 +227,7 @@ pub fn page(db: &Db, req: &Request, kind: Kind, id: &str) -> AppResult<Response>
         legend = t.legend,
         approve = t.approve,
         reject = t.reject,
-        switch = escape(&switch),
-        lang = other.0,
-        other = other.1,
+        switch = switch.join(" · "),
     );
     html(200, p.locale, t.title, &body)
 }
@@ -551,6 +560,37 @@ impl Texts {
                 back: "Volver a la solicitud",
                 not_found_title: "Sesión no encontrada",
                 not_found: "El enlace no es válido o ha caducado. Vuelva a la solicitud y empiece de nuevo.",
+            },
+            Locale::Ca => Texts {
+                sandbox: "Entorn de proves de SKOR",
+                title: match kind {
+                    Kind::Clave => "Descàrrega de documents amb Cl@ve",
+                    Kind::Kyc => "Verificació d'identitat",
+                    Kind::Bank => "Connexió bancària",
+                },
+                intro: "Això és l'entorn de proves: no es comprova res de real. Triï el resultat que vol simular.",
+                real: match kind {
+                    Kind::Clave => {
+                        "Al servei real, aquí iniciaria la sessió amb Cl@ve i es descarregarien el certificat d'IRPF i l'informe de vida laboral."
+                    }
+                    Kind::Kyc => {
+                        "Al servei real, aquí fotografiaria el document d'identitat i es faria un selfie."
+                    }
+                    Kind::Bank => {
+                        "Al servei real, aquí triaria el banc i iniciaria la sessió per compartir-ne els moviments."
+                    }
+                },
+                legend: "Resultat",
+                approve: "Aprova",
+                reject: "Rebutja",
+                choose: "Triï «Aprova» o «Rebutja».",
+                approved: "Hem registrat el resultat: aprovat.",
+                rejected: "Hem registrat el resultat: rebutjat.",
+                already: "Aquesta sessió ja s'havia completat.",
+                close: "Ja pot tancar aquesta finestra.",
+                back: "Torna a la sol·licitud",
+                not_found_title: "No s'ha trobat la sessió",
+                not_found: "L'enllaç no és vàlid o ha caducat. Torni a la sol·licitud i comenci de nou.",
             },
             Locale::En => Texts {
                 sandbox: "SKOR sandbox",

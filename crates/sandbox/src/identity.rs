@@ -220,6 +220,28 @@ fn questionnaire(locale: Locale) -> Value {
                 &["2019", "2016", "2021", "Ninguno de los anteriores"],
             ),
         ],
+        Locale::Ca => vec![
+            q(
+                "1",
+                "Segons el seu historial de crèdit, té un préstec personal. Quina entitat l'hi va concedir?",
+                &[
+                    "BANCO SANTANDER",
+                    "CAIXABANK",
+                    "BBVA",
+                    "Cap de les anteriors",
+                ],
+            ),
+            q(
+                "2",
+                "En quina província ha tingut una adreça anterior?",
+                &["Sevilla", "Valencia", "Madrid", "Cap de les anteriors"],
+            ),
+            q(
+                "3",
+                "En quin any va començar a treballar a la feina actual?",
+                &["2019", "2016", "2021", "Cap dels anteriors"],
+            ),
+        ],
         Locale::En => vec![
             q(
                 "1",

@@ -4,8 +4,8 @@
 export interface OnboardingOptions {
   /** The agency's publishable key (`pk_…`); its allowed origins must include the page's. */
   publishableKey: string;
-  /** `"es"` or `"en"`; default: the browser's languages (Spanish when neither). */
-  locale?: "es" | "en" | string;
+  /** `"es"`, `"en"` or `"ca"`; default: the browser's languages (Spanish when none). */
+  locale?: Locale | string;
   /** Origin of the edge API; default: where onboarding.js was loaded from. */
   apiBase?: string;
   /** A device-data collector; the widget requests `<url>?s=<deviceSessionId>` as an image. */
@@ -20,14 +20,167 @@ export interface OnboardingOptions {
   termsUrl?: string;
   /** Credit-check information page linked from the consent step. */
   creditCheckUrl?: string;
+  /**
+   * The agency's own id for this applicant (its CRM record): 1–64 visible ASCII
+   * characters (`!`–`~`). Kept with the tenant; in the agency view, its list and every
+   * relayed event as `externalReference`. Attribute: `external-reference`.
+   */
+  externalReference?: string;
+  /**
+   * What the page already knows: shown in the form, editable, and checked by the same
+   * rules as typed input (a value they refuse shows their message). Attributes:
+   * `prefill-first-name`, `prefill-last-name`, `prefill-email`, `prefill-phone`.
+   */
+  prefill?: { firstName?: string; lastName?: string; email?: string; phone?: string };
+  /**
+   * The agency's own phrases, per language, replacing the widget's (plain text, shown
+   * escaped). An unknown key is ignored with a console warning.
+   */
+  messages?: Partial<Record<Locale, Partial<Record<MessageKey, string>>>>;
+  /** The first step is on screen. */
+  onReady?: (detail: OnboardingEventMap["onboarding:ready"]["detail"]) => void;
+  /** The applicant moved to another step. */
+  onStep?: (detail: OnboardingEventMap["onboarding:step"]["detail"]) => void;
+  /** Every mandatory check is complete. */
+  onComplete?: (detail: OnboardingEventMap["onboarding:complete"]["detail"]) => void;
+  /** The applicant pressed Exit. */
+  onExit?: (detail: OnboardingEventMap["onboarding:exit"]["detail"]) => void;
+  /** Something failed (also a module that could not load: `boot_failed`). */
+  onError?: (detail: OnboardingEventMap["onboarding:error"]["detail"]) => void;
 }
+
+/** The built-in languages: Spanish (the default), English, Catalan. */
+export type Locale = "es" | "en" | "ca";
+
+/** The widget's phrases an agency may replace (`messages`). */
+export type MessageKey =
+  | "Title"
+  | "StepsLabel"
+  | "StepOf"
+  | "Language"
+  | "Continue"
+  | "Back"
+  | "Exit"
+  | "Optional"
+  | "Working"
+  | "FixErrors"
+  | "NetworkError"
+  | "GenericError"
+  | "ContactAgency"
+  | "SessionExpired"
+  | "Resumed"
+  | "UnavailableTitle"
+  | "UnavailableBody"
+  | "StepConsent"
+  | "StepDetails"
+  | "StepDocuments"
+  | "StepIdentity"
+  | "StepBank"
+  | "StepSummary"
+  | "StepDone"
+  | "ConsentIntro"
+  | "ConsentTermsLink"
+  | "ConsentCreditLink"
+  | "NewWindow"
+  | "Start"
+  | "Applicant"
+  | "CoApplicant"
+  | "AddCoApplicant"
+  | "Identity"
+  | "Contact"
+  | "AddressLegend"
+  | "WorkLegend"
+  | "PhoneHint"
+  | "IdNumberHint"
+  | "CountryHint"
+  | "Passport"
+  | "Permanent"
+  | "Temporary"
+  | "SelfEmployed"
+  | "IncomeHint"
+  | "DocumentsIntro"
+  | "DropHere"
+  | "ChooseFiles"
+  | "TakePhoto"
+  | "FilesLabel"
+  | "DocKind"
+  | "KindPayslip"
+  | "KindBankStatement"
+  | "KindTaxReturn"
+  | "KindIdentityDocument"
+  | "KindEmploymentContract"
+  | "KindOther"
+  | "Upload"
+  | "UploadAll"
+  | "Cancel"
+  | "Retry"
+  | "Remove"
+  | "FileReady"
+  | "FileUploading"
+  | "FileUploaded"
+  | "FileCancelled"
+  | "FileFailed"
+  | "FileAnalysing"
+  | "FileAccepted"
+  | "FileRejected"
+  | "UploadOf"
+  | "NeedDocument"
+  | "ClaveIntro"
+  | "ClaveButton"
+  | "ClavePending"
+  | "ClaveDone"
+  | "ClaveFailed"
+  | "IdentityIntro"
+  | "KycButton"
+  | "KycPending"
+  | "KycReopen"
+  | "KycVerified"
+  | "KycRejected"
+  | "KycRetry"
+  | "InquiryRunning"
+  | "QuestionsIntro"
+  | "SendAnswers"
+  | "DecisionAllow"
+  | "DecisionDeny"
+  | "DecisionReview"
+  | "BankIntro"
+  | "BankButton"
+  | "BankPending"
+  | "BankDone"
+  | "BankFailed"
+  | "Skip"
+  | "SummaryIntro"
+  | "SummaryLive"
+  | "RowDetails"
+  | "RowDocuments"
+  | "RowClave"
+  | "RowKyc"
+  | "RowIdentity"
+  | "RowBank"
+  | "RowForensic"
+  | "StNotStarted"
+  | "StPending"
+  | "StProcessing"
+  | "StDone"
+  | "StFailed"
+  | "StVerified"
+  | "StRejected"
+  | "StAccepted"
+  | "StAllow"
+  | "StChallenge"
+  | "StDeny"
+  | "StReview"
+  | "StWaitingForDocuments"
+  | "StWaitingForKyc"
+  | "DoneText"
+  | "Reference";
 
 export type OnboardingStep = "consent" | "details" | "documents" | "identity" | "bank" | "summary" | "done";
 
 /** A mounted journey. */
 export interface Onboarding {
   /** Switch language; entered data is kept. */
-  setLocale(locale: "es" | "en" | string): void;
+  setLocale(locale: Locale | string): void;
   /** The current step. */
   readonly step: OnboardingStep;
   /** This onboarding's device session id (32 lowercase hex; empty before consent). */
@@ -55,9 +208,9 @@ export function mount(el: HTMLElement, options: OnboardingOptions): Promise<Onbo
  */
 export interface OnboardingEventMap {
   /** The first step is on screen. */
-  "onboarding:ready": CustomEvent<{ step: OnboardingStep; locale: "es" | "en" }>;
-  /** The applicant moved to `step` (`index` 1-based, as a string). */
-  "onboarding:step": CustomEvent<{ step: OnboardingStep; index: string }>;
+  "onboarding:ready": CustomEvent<{ step: OnboardingStep; locale: Locale }>;
+  /** The applicant moved to `step` (`index`: its position, 1-based). */
+  "onboarding:step": CustomEvent<{ step: OnboardingStep; index: number }>;
   /** Every mandatory check is complete. */
   "onboarding:complete": CustomEvent<{ tenantId: string }>;
   /** The applicant pressed Exit. */

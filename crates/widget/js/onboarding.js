@@ -7,7 +7,7 @@
 // module per version and fills ./build-info.js with the Subresource Integrity of the
 // two files it loads, so a page that pins this module with `integrity` pins all of it:
 // the wasm is fetched with `integrity`, the stylesheet linked with `integrity`.
-import init, { mount as mountWasm } from "./widget.js";
+import init, { mount as mountWasm, locale as pickLocale } from "./widget.js";
 import info from "./build-info.js";
 
 const here = new URL(import.meta.url);
@@ -38,6 +38,55 @@ if (typeof document !== "undefined") {
   link.integrity = info.integrity.css;
   link.crossOrigin = "anonymous";
   document.head.append(link);
+}
+
+// Languages: Spanish is in the wasm; each other language is a file of this version
+// (core's texts and field names, the widget's phrases), fetched once, with its
+// integrity, by the first journey that speaks it.
+const catalogFiles = new Map();
+function catalogFile(tag) {
+  let file = catalogFiles.get(tag);
+  if (!file) {
+    const integrity = info.integrity.i18n[tag];
+    file = integrity
+      ? fetch(new URL(`./i18n.${tag}.json`, here), { integrity }).then((r) => r.json())
+      : Promise.reject(Error(tag));
+    file.catch(() => catalogFiles.delete(tag));
+    catalogFiles.set(tag, file);
+  }
+  return file;
+}
+
+/**
+ * The catalog the wasm speaks `tag` from, with the agency's own phrases
+ * (`messages[tag]`, keyed as in onboarding.d.ts) in place: plain text, escaped by the
+ * widget like any other. Every string of it in one text, NUL-separated (the wasm's
+ * `Catalog::load`). `null`: the compiled-in Spanish (also when the file cannot be had,
+ * an error or a 404's JSON: the journey goes on in Spanish rather than not at all).
+ */
+async function catalog(tag, messages) {
+  const own = messages?.[tag];
+  if (tag === "es" && !own) return null;
+  const file = await catalogFile(tag);
+  const ui = file.ui.slice();
+  for (const [key, text] of Object.entries(own ?? {})) {
+    const i = file.keys.indexOf(key);
+    if (i < 0 || typeof text != "string") console.warn(`<tenant-onboarding>: no phrase messages.${tag}.${key}`);
+    else ui[i] = text.replaceAll("\0", "");
+  }
+  return [...file.core, ...file.labels, ...ui].join("\0");
+}
+
+// `mount`'s callbacks and the events they follow (each gets the event's `detail`).
+const CALLBACKS = [["ready", "onReady"], ["step", "onStep"], ["complete", "onComplete"], ["exit", "onExit"], ["error", "onError"]];
+/** Adds `options`' callbacks as listeners on `el`; returns their removal. */
+function listen(el, options) {
+  const added = CALLBACKS.filter(([, key]) => typeof options[key] === "function").map(([name, key]) => {
+    const listener = (e) => options[key](e.detail);
+    el.addEventListener(`onboarding:${name}`, listener);
+    return () => el.removeEventListener(`onboarding:${name}`, listener);
+  });
+  return () => added.forEach((remove) => remove());
 }
 
 /** The widget's version (also in /widget/manifest.json). */
@@ -80,32 +129,46 @@ export function mount(el, options = {}) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ publishableKey: options.publishableKey }),
   }).then((r) => r.ok && r.text(), () => 0);
+  // A language named in the options: its catalog downloads with the wasm (a guess at
+  // the tag's language only warms the cache; the wasm still decides which it speaks).
+  const named = String(options.locale ?? "").split(/[-_]/)[0].toLowerCase();
+  if (named !== "es" && info.integrity.i18n[named]) catalogFile(named).catch(() => {});
+  const loadCatalog = (tag) => catalog(tag, options.messages).catch(() => null);
   const next = (async () => {
     const old = previous && (await previous.catch(() => null));
     old?.destroy();
     const [, sessionText] = await Promise.all([boot(), session]);
+    const firstCatalog = await loadCatalog(pickLocale(options.locale));
     if (journeys.get(el) !== next) return null; // replaced while loading
-    return handle(el, options, mountWasm(el, {
+    const journey = mountWasm(el, {
       apiBase: here.origin,
       styleUrl,
       styleIntegrity: info.integrity.css,
       ...options,
       writeHtml,
       sessionText,
-    }));
+      loadCatalog,
+      firstCatalog,
+    });
+    // In the same task as the mount: the journey's first event (ready) comes after.
+    return handle(el, options, journey, listen(el, options));
   })();
   journeys.set(el, next);
-  next.catch(() => { if (journeys.get(el) === next) journeys.delete(el); });
+  next.catch((error) => {
+    if (journeys.get(el) === next) journeys.delete(el);
+    options.onError?.({ code: "boot_failed", message: String(error) });
+  });
   return next;
 }
 
-function handle(el, options, journey) {
+function handle(el, options, journey, unlisten) {
   return {
     get step() { return journey?.step ?? ""; },
     get deviceSessionId() { return journey?.deviceSessionId ?? ""; },
     setLocale(locale) { journey?.setLocale(locale); },
     /** Ends this journey (idempotent; a later journey on the host is left alone). */
     destroy() {
+      unlisten();
       journey?.destroy();
       journey?.free();
       journey = null;
@@ -121,7 +184,8 @@ function handle(el, options, journey) {
 
 const ATTRS = [
   "publishable-key", "locale", "api-base", "device-data-collector-url", "product-id",
-  "requested-amount", "terms-url", "credit-check-url",
+  "requested-amount", "terms-url", "credit-check-url", "external-reference",
+  "prefill-first-name", "prefill-last-name", "prefill-email", "prefill-phone",
 ];
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -164,7 +228,11 @@ class TenantOnboarding extends HTMLElement {
     const options = {};
     for (const name of ATTRS) {
       const value = this.getAttribute(name);
-      if (value !== null) options[camel(name)] = value;
+      if (value === null) continue;
+      // `prefill-email="…"` is `prefill: {email: "…"}`, as `mount` takes it.
+      const prefill = /^prefill-(.+)$/.exec(name);
+      if (prefill) (options.prefill ??= {})[camel(prefill[1])] = value;
+      else options[camel(name)] = value;
     }
     const handle = mount(this, options).catch((error) => {
       if (this._handle === handle) this._handle = undefined;

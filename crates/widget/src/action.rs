@@ -40,11 +40,7 @@ impl Action {
     pub fn parse(name: &str, id: &str) -> Option<Action> {
         let n = || id.parse::<u32>().ok();
         Some(match name {
-            "lang" => Action::Lang(match id {
-                "en" => Locale::En,
-                "es" => Locale::Es,
-                _ => return None,
-            }),
+            "lang" => Action::Lang(Locale::ALL.into_iter().find(|l| l.as_str() == id)?),
             "exit" => Action::Exit,
             "next" => Action::Next,
             "back" => Action::Back,

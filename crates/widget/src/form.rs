@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use onboarding_core::Date;
-use onboarding_core::i18n::{self, Locale};
+
 use onboarding_core::model::{
     Address, Applicant, Consent, Employer, Employment, GovernmentId, Income, Name, Product,
     TenantRequest,
 };
 use onboarding_core::validate::{self, FieldContext, ValidationError};
 
-use crate::i18n::Msg;
+use crate::i18n::{Catalog, Msg};
 
 /// How an input is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +213,7 @@ pub fn request(
     co_applicant: bool,
     product: Option<Product>,
     device_session_id: &str,
+    external_reference: Option<&str>,
 ) -> TenantRequest {
     let flag = |k: &str| values.get(k).is_some_and(|v| v == "true");
     let mut req = TenantRequest {
@@ -220,6 +221,7 @@ pub fn request(
         co_applicant: co_applicant.then(|| person(values, "coApplicant")),
         product,
         device_session_id: Some(device_session_id.to_owned()),
+        external_reference: external_reference.map(str::to_owned),
         consent: Some(Consent {
             terms_accepted: flag(CONSENT[0]),
             credit_check_accepted: flag(CONSENT[1]),
@@ -271,12 +273,12 @@ pub fn validate_one(
     validate::validate_field_with(path, value, today, context)
 }
 
-/// Core's message for `error` in `locale`.
-pub fn message(locale: Locale, error: &ValidationError) -> String {
-    i18n::message(locale, error)
+/// Core's message for `error`, in the catalog's language.
+pub fn message(cat: &Catalog, error: &ValidationError) -> String {
+    cat.core().message(error)
 }
 
 /// Core's label for the input at `path`.
-pub fn label(locale: Locale, path: &str) -> String {
-    i18n::field_label(locale, path)
+pub fn label(cat: &Catalog, path: &str) -> String {
+    cat.core().field_label(path)
 }

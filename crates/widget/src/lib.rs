@@ -26,6 +26,17 @@ use web::app;
 
 use wasm_bindgen::prelude::*;
 
+/// The wasm's allocator: lol_alloc's free list (about 1 KB of code) rather than the
+/// standard dlmalloc (about 7 KB). The journey's heap is small (a few hundred KB:
+/// markup strings, one file head at a time; file bodies stay in JS), so a first-fit
+/// list that merges neighbours is fast enough, and the bytes pay for Catalan and the
+/// agency's options within the budget. Locked, not `AssumeSingleThreaded`: no
+/// `unsafe` here, and an uncontended lock on one thread is a load and a store.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
 /// A mounted journey, returned by [`mount`].
 #[wasm_bindgen]
 pub struct Onboarding {
@@ -68,6 +79,15 @@ impl Onboarding {
     }
 }
 
+/// The language a mount with this `locale` option starts in (`es`, `en`, `ca`): the
+/// loader fetches its catalog before mounting.
+#[wasm_bindgen]
+pub fn locale(option: Option<String>) -> String {
+    app::negotiate(option.filter(|s| !s.is_empty()))
+        .as_str()
+        .to_owned()
+}
+
 /// Mounts the onboarding journey into `host`'s shadow root.
 ///
 /// `options`: `{publishableKey, apiBase?, locale?, deviceDataCollectorUrl?, productId?,
@@ -79,10 +99,14 @@ impl Onboarding {
 pub fn mount(host: web_sys::HtmlElement, options: JsValue) -> Result<Onboarding, JsError> {
     let opts = app::options_from_js(&options);
     let get = |k: &str| js_sys::Reflect::get(&options, &JsValue::from_str(k)).ok();
-    let write = get("writeHtml")
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or_else(|| JsError::new("mount through the widget's loader"))?;
-    let app = app::mount(host, opts, write, web::dom::prop(&options, "sessionText"))
+    let function = |k: &str| get(k).and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let loader = app::Loader {
+        write_html: function("writeHtml")
+            .ok_or_else(|| JsError::new("mount through the widget's loader"))?,
+        catalog: function("loadCatalog"),
+        first_catalog: get("firstCatalog").unwrap_or(JsValue::NULL),
+    };
+    let app = app::mount(host, opts, loader, web::dom::prop(&options, "sessionText"))
         .map_err(|_| JsError::new("cannot mount the onboarding widget here"))?;
     Ok(Onboarding { app })
 }

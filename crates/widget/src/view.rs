@@ -22,7 +22,7 @@ impl Journey {
         }
         h.el("div")
             .attr("class", "onb")
-            .attr("lang", self.locale.as_str())
+            .attr("lang", self.locale().as_str())
             .done();
         h.el("div").attr("class", "top").done();
         h.wrap("p", "title", self.tr(Msg::Title));
@@ -31,19 +31,17 @@ impl Journey {
             .attr("role", "group")
             .attr("aria-label", self.tr(Msg::Language))
             .done();
-        for (l, name) in [(Locale::Es, "Español"), (Locale::En, "English")] {
+        for (l, name) in Locale::ALL
+            .into_iter()
+            .zip(["Español", "English", "Català"])
+        {
             let tag = l.as_str();
-            h.el("button").attr("type", "button").attr(
-                "id",
-                if l == Locale::En {
-                    "lang-en"
-                } else {
-                    "lang-es"
-                },
-            );
+            h.el("button")
+                .attr("type", "button")
+                .attr("id", lang_button(l));
             h.attr("lang", tag).action(Action::Lang(l)).attr(
                 "aria-pressed",
-                if self.locale == l { "true" } else { "false" },
+                if self.locale() == l { "true" } else { "false" },
             );
             h.text(name).end("button");
         }
@@ -201,10 +199,19 @@ impl Journey {
                     }
                     t
                 } else {
-                    crate::form::label(self.locale, path)
+                    crate::form::label(&self.cat, path)
                 }
             })
             .collect();
         Some(fill(self.tr(Msg::FixErrors), &[&names.join(", ")]))
+    }
+}
+
+/// The id of the language button of `l`.
+pub fn lang_button(l: Locale) -> &'static str {
+    match l {
+        Locale::Es => "lang-es",
+        Locale::En => "lang-en",
+        Locale::Ca => "lang-ca",
     }
 }

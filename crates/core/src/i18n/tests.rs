@@ -126,7 +126,7 @@ fn agreement_and_owner() {
 }
 
 #[test]
-fn every_code_has_a_sentence_in_both_languages() {
+fn every_code_has_a_sentence_in_every_language() {
     let fields = [
         "applicant.name.first",
         "coApplicant.governmentId[1].value",
@@ -136,7 +136,7 @@ fn every_code_has_a_sentence_in_both_languages() {
         "file",
         "some.unknown.path",
     ];
-    for locale in [Locale::Es, Locale::En] {
+    for locale in Locale::ALL {
         for code in Code::ALL {
             for field in fields {
                 let m = msg(locale, field, code, &[]);
@@ -282,10 +282,11 @@ fn problem_titles() {
         assert!(seen.insert(code.as_str()), "{code} twice");
         assert_eq!(ProblemCode::parse(code.as_str()), Some(code));
         assert!((400..600).contains(&code.status()), "{code}");
-        for locale in [Locale::Es, Locale::En] {
+        for locale in Locale::ALL {
             assert!(!code.title(locale).is_empty(), "{code}");
         }
         assert_ne!(code.title(Locale::Es), code.title(Locale::En), "{code}");
+        assert_ne!(code.title(Locale::Es), code.title(Locale::Ca), "{code}");
     }
     assert_eq!(
         ProblemCode::ValidationFailed.title(Locale::En),
@@ -331,18 +332,146 @@ fn sizes_in_mb_match_float_formatting() {
 #[test]
 fn labels_start_with_ascii_letters() {
     // `capitalize` upper-cases only an ASCII first letter.
-    let all = crate::validate::fields::fields().map(|f| f.label);
-    for lb in all.chain([UNKNOWN_FIELD]) {
-        for s in [lb.es, lb.en] {
+    for locale in Locale::ALL {
+        let catalog = Catalog::builtin(locale);
+        for s in catalog.labels().chain([catalog.get(Text::UnknownField)]) {
             assert!(s.as_bytes()[0].is_ascii_lowercase(), "{s}");
         }
     }
     for path in ["applicant.income", "answers"] {
-        assert!(subject(Locale::Es, path).plural, "{path}");
+        assert!(Catalog::builtin(Locale::Es).subject(path).plural, "{path}");
     }
     assert_eq!(
         field_label(Locale::Es, "applicant.addresses[0].city"),
         "Localidad"
     );
     assert_eq!(field_label(Locale::En, "nothing.here"), "Field");
+}
+
+#[test]
+fn catalan() {
+    assert_eq!(Locale::first_of("fr-FR,ca,en"), Locale::Ca);
+    assert_eq!(Locale::first_of("en-GB"), Locale::En);
+    assert_eq!(Locale::first_of("fr,de"), Locale::Es);
+    assert_eq!(Locale::first_of(""), Locale::Es);
+    assert_eq!(Locale::from_tag("ca-ES-valencia"), Some(Locale::Ca));
+    assert_eq!(Locale::negotiate("ca-ES,ca;q=0.9,es;q=0.8"), Locale::Ca);
+    assert_eq!(Locale::negotiate("fr, ca;q=0.5, en;q=0.4"), Locale::Ca);
+    assert_eq!(serde_json::to_string(&Locale::Ca).unwrap(), "\"ca\"");
+    let cases = [
+        // Agreement: masculine, feminine, plural; the elided article before a vowel.
+        (
+            "applicant.email",
+            Code::Required,
+            "El correu electrònic és obligatori.",
+        ),
+        (
+            "applicant.dateOfBirth",
+            Code::Required,
+            "La data de naixement és obligatòria.",
+        ),
+        ("answers", Code::Required, "Les respostes són obligatòries."),
+        (
+            "applicant.income",
+            Code::Required,
+            "Els ingressos són obligatoris.",
+        ),
+        (
+            "applicant.addresses[0].line1",
+            Code::Required,
+            "L'adreça és obligatòria.",
+        ),
+        (
+            "applicant.income.amount",
+            Code::Required,
+            "L'import dels ingressos és obligatori.",
+        ),
+        (
+            "coApplicant.email",
+            Code::InvalidEmail,
+            "El correu electrònic del cotitular no és vàlid; ha de ser com nom@exemple.com.",
+        ),
+        (
+            "applicant.addresses[0].postalCode",
+            Code::InvalidPostcode,
+            "El codi postal ha d'estar entre 01000 i 52999.",
+        ),
+        (
+            "consent.creditCheckAccepted",
+            Code::ConsentRequired,
+            "Has d'autoritzar la consulta de solvència.",
+        ),
+    ];
+    for (field, code, want) in cases {
+        assert_eq!(msg(Locale::Ca, field, code, &[]), want, "{field}");
+    }
+    assert_eq!(
+        msg(
+            Locale::Ca,
+            "applicant.governmentId[0].value",
+            Code::InvalidChecksum,
+            &[("type", "PASSPORT")]
+        ),
+        "La lletra del passaport no és correcta."
+    );
+    assert_eq!(
+        field_label(Locale::Ca, "coApplicant.addresses[0].city"),
+        "Localitat (cotitular)"
+    );
+    assert_eq!(field_label(Locale::Ca, "coApplicant"), "Cotitular");
+    assert_eq!(
+        crate::consent::text(crate::consent::ConsentKind::Terms, Locale::Ca),
+        "He llegit i accepto les condicions i la política de privadesa"
+    );
+}
+
+/// A catalog loaded from the data the built-in one exports says the same: the widget's
+/// loaded catalogs are these tables.
+#[test]
+fn a_loaded_catalog_renders_like_the_builtin_one() {
+    for locale in Locale::ALL {
+        let builtin = Catalog::builtin(locale);
+        let loaded = Catalog::load(
+            locale,
+            builtin.texts().map(str::to_owned).collect(),
+            builtin.labels().map(str::to_owned).collect(),
+        )
+        .unwrap();
+        for code in Code::ALL {
+            for field in [
+                "applicant.name.first",
+                "coApplicant.addresses[0].line1",
+                "answers",
+                "x.y",
+            ] {
+                let e = ValidationError::new(field, code).with_param("max", "7");
+                assert_eq!(loaded.message(&e), builtin.message(&e));
+                assert_eq!(loaded.field_label(field), builtin.field_label(field));
+            }
+        }
+    }
+    let short = Catalog::load(Locale::Ca, vec!["x".into()], vec![]).unwrap_err();
+    assert_eq!(short.texts, Text::ALL.len());
+    // No template names a part Spanish does not (English may use fewer: "the
+    // co-applicant's {label}" has no article).
+    for &t in Text::ALL {
+        let parts = |l: Locale| {
+            let mut v: Vec<&str> = Catalog::builtin(l)
+                .get(t)
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split('}').next())
+                .filter(|p| !p.contains('|'))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(parts(Locale::Es), parts(Locale::Ca), "{t:?}");
+        assert!(
+            parts(Locale::En)
+                .iter()
+                .all(|p| parts(Locale::Es).contains(p)),
+            "{t:?}"
+        );
+    }
 }

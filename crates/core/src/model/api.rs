@@ -69,6 +69,9 @@ pub struct TenantSummary {
     /// The identity decision, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::model::identity::Decision>,
+    /// The agency's own reference, when the widget was given one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_reference: Option<String>,
 }
 
 /// `200` of `GET /v1/agency/tenants`: newest first.
@@ -396,6 +399,10 @@ pub struct RecordedEvent {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgencyTenantView {
+    /// The agency's own reference, when the widget was given one (also in the
+    /// request, under `tenant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_reference: Option<String>,
     /// The tenant record (id, agency, creation time, validated request).
     pub tenant: JsonValue,
     /// Every upstream event, oldest first.

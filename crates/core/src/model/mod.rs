@@ -49,6 +49,15 @@ pub struct TenantRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_session_id: Option<String>,
+    /// The agency's own id for this applicant (its CRM record): 1–64 visible ASCII
+    /// characters. Kept with the tenant, never sent upstream; in the agency's view,
+    /// its list and every relayed event.
+    #[serde(
+        default,
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_reference: Option<String>,
     /// The applicant's consent; both flags must be true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<Consent>,

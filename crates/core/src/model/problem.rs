@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{self, Locale};
 use crate::validate::ValidationError;
 
-/// Declares [`ProblemCode`] from one table: variant, wire code, HTTP status, Spanish and
-/// English title. Everything that knows a code (the edge's errors, the OpenAPI
+/// Declares [`ProblemCode`] from one table: variant, wire code, HTTP status, Spanish,
+/// English and Catalan title. Everything that knows a code (the edge's errors, the OpenAPI
 /// description, the titles) reads this table.
 macro_rules! problem_codes {
-    ($($variant:ident = $code:literal, $status:literal, $es:literal, $en:literal;)*) => {
+    ($($variant:ident = $code:literal, $status:literal, $es:literal, $en:literal, $ca:literal;)*) => {
         /// Every problem code the edge answers with: its wire name, HTTP status and
         /// localised title come from one table.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,7 +36,8 @@ macro_rules! problem_codes {
             pub fn title(self, locale: Locale) -> &'static str {
                 match (self, locale) {
                     $((ProblemCode::$variant, Locale::Es) => $es,
-                      (ProblemCode::$variant, Locale::En) => $en,)*
+                      (ProblemCode::$variant, Locale::En) => $en,
+                      (ProblemCode::$variant, Locale::Ca) => $ca,)*
                 }
             }
         }
@@ -44,45 +45,45 @@ macro_rules! problem_codes {
 }
 
 problem_codes! {
-    BadRequest = "bad_request", 400, "Solicitud incorrecta", "Bad request";
-    MalformedJson = "malformed_json", 400, "El cuerpo no es JSON válido", "The body is not valid JSON";
-    MalformedBody = "malformed_body", 400, "El cuerpo no tiene la forma esperada", "The body does not have the expected shape";
-    InvalidBody = "invalid_body", 400, "El cuerpo no es válido", "The body is not valid";
-    MalformedMultipart = "malformed_multipart", 400, "El formulario multipart no es válido", "Malformed multipart body";
-    InvalidIdempotencyKey = "invalid_idempotency_key", 400, "La clave de idempotencia no es válida", "Invalid Idempotency-Key";
-    InvalidLastEventId = "invalid_last_event_id", 400, "Last-Event-ID no es válido", "Invalid Last-Event-ID";
-    ClientAddressMissing = "client_address_missing", 400, "Falta la dirección del cliente (CF-Connecting-IP)", "The client address (CF-Connecting-IP) is missing";
-    MalformedSignature = "malformed_signature", 400, "Falta la firma o no tiene el formato esperado", "Missing or malformed signature";
-    Unauthorized = "unauthorized", 401, "No autorizado", "Unauthorized";
-    Forbidden = "forbidden", 403, "Acceso denegado", "Forbidden";
-    ForbiddenOrigin = "forbidden_origin", 403, "Origen no permitido", "Origin not allowed";
-    TenantMismatch = "tenant_mismatch", 403, "El token es de otro inquilino", "The token is for another tenant";
-    InvalidSignature = "invalid_signature", 403, "Firma no válida", "Invalid signature";
-    NotFound = "not_found", 404, "No encontrado", "Not found";
-    MethodNotAllowed = "method_not_allowed", 405, "Método no permitido", "Method not allowed";
-    Conflict = "conflict", 409, "Conflicto", "Conflict";
-    IdempotencyInProgress = "idempotency_in_progress", 409, "Una solicitud con esta clave de idempotencia está en curso", "A request with this Idempotency-Key is in progress";
-    OnboardingComplete = "onboarding_complete", 409, "La incorporación ya está completa", "The onboarding is complete";
-    TenantUnavailable = "tenant_unavailable", 409, "El inquilino no está disponible", "The tenant is not available";
-    ForensicBlocked = "forensic_blocked", 409, "El análisis forense necesita al menos un documento y un KYC verificado", "Forensic analysis needs at least one document and a verified KYC";
-    IdentityAlreadyDecided = "identity_already_decided", 409, "La verificación de identidad ya tiene una decisión", "Identity already decided";
-    IdentityInquiryInProgress = "identity_inquiry_in_progress", 409, "La verificación de identidad está en curso", "Identity inquiry in progress";
-    IdentityAttemptsExhausted = "identity_attempts_exhausted", 409, "No quedan intentos de verificación de identidad", "No identity inquiry attempts left";
-    IdentityAlreadyAnswered = "identity_already_answered", 409, "Las preguntas de verificación ya se respondieron", "Step-up questions already answered";
-    IdentityNotChallenged = "identity_not_challenged", 409, "Esta verificación no tiene preguntas pendientes", "No open step-up questionnaire";
-    FileTooLarge = "file_too_large", 413, "El archivo es demasiado grande", "The file is too large";
-    BodyTooLarge = "body_too_large", 413, "Cuerpo de la solicitud demasiado grande", "Request body too large";
-    UnsupportedMediaType = "unsupported_media_type", 415, "Tipo de contenido no admitido", "Unsupported media type";
-    ValidationFailed = "validation_failed", 422, "Los datos no son válidos", "Validation failed";
-    IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request";
-    UpgradeRequired = "upgrade_required", 426, "Esta ruta solo acepta una conexión WebSocket", "This route only takes a WebSocket connection";
-    AgencyBudgetExceeded = "agency_budget_exceeded", 429, "La agencia ha alcanzado su límite diario para este paso", "The agency has reached its daily limit for this step";
-    RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests";
-    InternalError = "internal_error", 500, "Error interno", "Internal error";
-    ConfigurationError = "configuration_error", 503, "Error de configuración del servicio", "Service configuration error";
-    UpstreamError = "upstream_error", 502, "Error del servicio externo", "Upstream service error";
-    UpstreamUnavailable = "upstream_unavailable", 503, "Servicio externo no disponible", "Upstream service unavailable";
-    UpstreamTimeout = "upstream_timeout", 504, "El servicio externo no ha respondido a tiempo", "Upstream service timed out";
+    BadRequest = "bad_request", 400, "Solicitud incorrecta", "Bad request", "Sol·licitud incorrecta";
+    MalformedJson = "malformed_json", 400, "El cuerpo no es JSON válido", "The body is not valid JSON", "El cos no és JSON vàlid";
+    MalformedBody = "malformed_body", 400, "El cuerpo no tiene la forma esperada", "The body does not have the expected shape", "El cos no té la forma esperada";
+    InvalidBody = "invalid_body", 400, "El cuerpo no es válido", "The body is not valid", "El cos no és vàlid";
+    MalformedMultipart = "malformed_multipart", 400, "El formulario multipart no es válido", "Malformed multipart body", "El formulari multipart no és vàlid";
+    InvalidIdempotencyKey = "invalid_idempotency_key", 400, "La clave de idempotencia no es válida", "Invalid Idempotency-Key", "La clau d'idempotència no és vàlida";
+    InvalidLastEventId = "invalid_last_event_id", 400, "Last-Event-ID no es válido", "Invalid Last-Event-ID", "Last-Event-ID no és vàlid";
+    ClientAddressMissing = "client_address_missing", 400, "Falta la dirección del cliente (CF-Connecting-IP)", "The client address (CF-Connecting-IP) is missing", "Falta l'adreça del client (CF-Connecting-IP)";
+    MalformedSignature = "malformed_signature", 400, "Falta la firma o no tiene el formato esperado", "Missing or malformed signature", "Falta la signatura o no té el format esperat";
+    Unauthorized = "unauthorized", 401, "No autorizado", "Unauthorized", "No autoritzat";
+    Forbidden = "forbidden", 403, "Acceso denegado", "Forbidden", "Accés denegat";
+    ForbiddenOrigin = "forbidden_origin", 403, "Origen no permitido", "Origin not allowed", "Origen no permès";
+    TenantMismatch = "tenant_mismatch", 403, "El token es de otro inquilino", "The token is for another tenant", "El testimoni és d'un altre llogater";
+    InvalidSignature = "invalid_signature", 403, "Firma no válida", "Invalid signature", "Signatura no vàlida";
+    NotFound = "not_found", 404, "No encontrado", "Not found", "No s'ha trobat";
+    MethodNotAllowed = "method_not_allowed", 405, "Método no permitido", "Method not allowed", "Mètode no permès";
+    Conflict = "conflict", 409, "Conflicto", "Conflict", "Conflicte";
+    IdempotencyInProgress = "idempotency_in_progress", 409, "Una solicitud con esta clave de idempotencia está en curso", "A request with this Idempotency-Key is in progress", "Hi ha en curs una sol·licitud amb aquesta clau d'idempotència";
+    OnboardingComplete = "onboarding_complete", 409, "La incorporación ya está completa", "The onboarding is complete", "La incorporació ja és completa";
+    TenantUnavailable = "tenant_unavailable", 409, "El inquilino no está disponible", "The tenant is not available", "El llogater no està disponible";
+    ForensicBlocked = "forensic_blocked", 409, "El análisis forense necesita al menos un documento y un KYC verificado", "Forensic analysis needs at least one document and a verified KYC", "L'anàlisi forense necessita com a mínim un document i un KYC verificat";
+    IdentityAlreadyDecided = "identity_already_decided", 409, "La verificación de identidad ya tiene una decisión", "Identity already decided", "La verificació d'identitat ja té una decisió";
+    IdentityInquiryInProgress = "identity_inquiry_in_progress", 409, "La verificación de identidad está en curso", "Identity inquiry in progress", "La verificació d'identitat està en curs";
+    IdentityAttemptsExhausted = "identity_attempts_exhausted", 409, "No quedan intentos de verificación de identidad", "No identity inquiry attempts left", "No queden intents de verificació d'identitat";
+    IdentityAlreadyAnswered = "identity_already_answered", 409, "Las preguntas de verificación ya se respondieron", "Step-up questions already answered", "Les preguntes de verificació ja s'han respost";
+    IdentityNotChallenged = "identity_not_challenged", 409, "Esta verificación no tiene preguntas pendientes", "No open step-up questionnaire", "Aquesta verificació no té preguntes pendents";
+    FileTooLarge = "file_too_large", 413, "El archivo es demasiado grande", "The file is too large", "El fitxer és massa gran";
+    BodyTooLarge = "body_too_large", 413, "Cuerpo de la solicitud demasiado grande", "Request body too large", "El cos de la sol·licitud és massa gran";
+    UnsupportedMediaType = "unsupported_media_type", 415, "Tipo de contenido no admitido", "Unsupported media type", "Tipus de contingut no admès";
+    ValidationFailed = "validation_failed", 422, "Los datos no son válidos", "Validation failed", "Les dades no són vàlides";
+    IdempotencyKeyReused = "idempotency_key_reused", 422, "La clave de idempotencia ya se usó para otra solicitud", "Idempotency key reused for another request", "La clau d'idempotència ja s'ha fet servir per a una altra sol·licitud";
+    UpgradeRequired = "upgrade_required", 426, "Esta ruta solo acepta una conexión WebSocket", "This route only takes a WebSocket connection", "Aquesta ruta només accepta una connexió WebSocket";
+    AgencyBudgetExceeded = "agency_budget_exceeded", 429, "La agencia ha alcanzado su límite diario para este paso", "The agency has reached its daily limit for this step", "L'agència ha arribat al límit diari per a aquest pas";
+    RateLimited = "rate_limited", 429, "Demasiadas solicitudes", "Too many requests", "Massa sol·licituds";
+    InternalError = "internal_error", 500, "Error interno", "Internal error", "Error intern";
+    ConfigurationError = "configuration_error", 503, "Error de configuración del servicio", "Service configuration error", "Error de configuració del servei";
+    UpstreamError = "upstream_error", 502, "Error del servicio externo", "Upstream service error", "Error del servei extern";
+    UpstreamUnavailable = "upstream_unavailable", 503, "Servicio externo no disponible", "Upstream service unavailable", "Servei extern no disponible";
+    UpstreamTimeout = "upstream_timeout", 504, "El servicio externo no ha respondido a tiempo", "Upstream service timed out", "El servei extern no ha respost a temps";
 }
 
 impl ProblemCode {

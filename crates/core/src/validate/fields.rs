@@ -218,6 +218,8 @@ const COUNTRY_PATTERN: &str = concat!("^", ws!(), "*[A-Za-z]{2}", ws!(), "*$");
 const CURRENCY_PATTERN: &str = concat!("^", ws!(), "*[A-Za-z]{3}", ws!(), "*$");
 /// 1–32 ASCII letters or digits.
 const DEVICE_SESSION_PATTERN: &str = concat!("^", ws!(), "*[A-Za-z0-9]{1,32}", ws!(), "*$");
+/// 1–64 visible ASCII characters (`!`–`~`).
+const REFERENCE_PATTERN: &str = concat!("^", ws!(), "*[!-~]{1,64}", ws!(), "*$");
 /// DNI, NIE and passport numbers are all 6–9 ASCII letters or digits once separators
 /// are removed and letters upper-cased.
 const DOCUMENT_NUMBER_PATTERN: &str =
@@ -330,6 +332,10 @@ impl Rule {
                 pattern: Some(DEVICE_SESSION_PATTERN),
                 ..s
             },
+            Rule::Reference => FieldSchema {
+                pattern: Some(REFERENCE_PATTERN),
+                ..s
+            },
             Rule::List { max, .. } => FieldSchema {
                 max_items: Some(max),
                 ..s
@@ -376,73 +382,74 @@ use Label as L;
 
 #[rustfmt::skip]
 rows! {
-    APPLICANT        = ("",             "applicant",      object(true),  L::m("solicitante", "applicant"));
-    CO_APPLICANT     = ("",             "coApplicant",    object(false), L::m("cotitular", "co-applicant"));
+    APPLICANT        = ("",             "applicant",      object(true),  L::m("solicitante", "applicant", "sol·licitant"));
+    CO_APPLICANT     = ("",             "coApplicant",    object(false), L::m("cotitular", "co-applicant", "cotitular"));
 
-    NAME             = ("",             "name",           object(true),       L::m("nombre", "name"));
-    FIRST_NAME       = ("name",         "first",          person_name(true),  L::m("nombre", "first name"));
-    MIDDLE_NAME      = ("name",         "middle",         person_name(false), L::m("segundo nombre", "middle name"));
-    LAST_NAME        = ("name",         "last",           person_name(true),  L::m("primer apellido", "last name"));
-    SECOND_LAST_NAME = ("name",         "secondLast",     person_name(false), L::m("segundo apellido", "second last name"));
-    NAME_SUFFIX      = ("name",         "suffix",         text(false, 20),    L::m("tratamiento", "suffix"));
-    PREFERRED_NAME   = ("name",         "preferred",      person_name(false), L::m("nombre preferido", "preferred name"));
-    EMAIL            = ("",             "email",          Rule::Email,        L::m("correo electrónico", "email address"));
-    PHONE            = ("",             "phoneNumber",    Rule::Phone,        L::m("teléfono", "phone number"));
-    BIRTH_DATE       = ("",             "dateOfBirth",    Rule::BirthDate,    L::f("fecha de nacimiento", "date of birth"));
+    NAME             = ("",             "name",           object(true),       L::m("nombre", "name", "nom"));
+    FIRST_NAME       = ("name",         "first",          person_name(true),  L::m("nombre", "first name", "nom"));
+    MIDDLE_NAME      = ("name",         "middle",         person_name(false), L::m("segundo nombre", "middle name", "segon nom"));
+    LAST_NAME        = ("name",         "last",           person_name(true),  L::m("primer apellido", "last name", "primer cognom"));
+    SECOND_LAST_NAME = ("name",         "secondLast",     person_name(false), L::m("segundo apellido", "second last name", "segon cognom"));
+    NAME_SUFFIX      = ("name",         "suffix",         text(false, 20),    L::m("tratamiento", "suffix", "tractament"));
+    PREFERRED_NAME   = ("name",         "preferred",      person_name(false), L::m("nombre preferido", "preferred name", "nom preferit"));
+    EMAIL            = ("",             "email",          Rule::Email,        L::m("correo electrónico", "email address", "correu electrònic"));
+    PHONE            = ("",             "phoneNumber",    Rule::Phone,        L::m("teléfono", "phone number", "telèfon"));
+    BIRTH_DATE       = ("",             "dateOfBirth",    Rule::BirthDate,    L::f("fecha de nacimiento", "date of birth", "data de naixement"));
 
-    ADDRESSES        = ("",             "addresses",      list(true, MAX_ADDRESSES), L::f("dirección", "address"));
+    ADDRESSES        = ("",             "addresses",      list(true, MAX_ADDRESSES), L::f("dirección", "address", "adreça"));
     // The parts of an address: `HOME` and `WORK` below.
-    EMPLOYER_ADDRESS = ("",             "address",        object(false),      L::f("dirección de la empresa", "employer address"));
+    EMPLOYER_ADDRESS = ("",             "address",        object(false),      L::f("dirección de la empresa", "employer address", "adreça de l'empresa"));
 
-    GOVERNMENT_IDS   = ("",             "governmentId",   list(true, MAX_GOVERNMENT_IDS), L::m("documento de identidad", "identity document"));
-    ID_TYPE          = ("governmentId", "type",           Rule::IdType,       L::m("tipo de documento", "document type"));
-    ID_VALUE         = ("governmentId", "value",          Rule::IdValue,      L::m("número de documento", "document number"));
-    ID_COUNTRY       = ("governmentId", "countryCode",    Rule::Country { required: true }, L::m("país de expedición", "issuing country"));
-    ID_STATE         = ("governmentId", "state",          text(false, 100),   L::f("región de expedición", "issuing region"));
-    ID_ISSUED        = ("governmentId", "issuedDate",     Rule::PastDate,     L::f("fecha de expedición", "issue date"));
-    ID_EXPIRES       = ("governmentId", "expirationDate", Rule::AnyDate,      L::f("fecha de caducidad", "expiry date"));
+    GOVERNMENT_IDS   = ("",             "governmentId",   list(true, MAX_GOVERNMENT_IDS), L::m("documento de identidad", "identity document", "document d'identitat"));
+    ID_TYPE          = ("governmentId", "type",           Rule::IdType,       L::m("tipo de documento", "document type", "tipus de document"));
+    ID_VALUE         = ("governmentId", "value",          Rule::IdValue,      L::m("número de documento", "document number", "número de document"));
+    ID_COUNTRY       = ("governmentId", "countryCode",    Rule::Country { required: true }, L::m("país de expedición", "issuing country", "país d'expedició"));
+    ID_STATE         = ("governmentId", "state",          text(false, 100),   L::f("región de expedición", "issuing region", "regió d'expedició"));
+    ID_ISSUED        = ("governmentId", "issuedDate",     Rule::PastDate,     L::f("fecha de expedición", "issue date", "data d'expedició"));
+    ID_EXPIRES       = ("governmentId", "expirationDate", Rule::AnyDate,      L::f("fecha de caducidad", "expiry date", "data de caducitat"));
 
-    EMPLOYMENTS      = ("",             "employment",     list(false, MAX_EMPLOYMENTS), L::m("empleo", "employment"));
-    EMPLOYER         = ("",             "employer",       object(true),       L::f("empresa", "employer"));
-    EMPLOYER_NAME    = ("employer",     "name",           text(true, 200),    L::m("nombre de la empresa", "employer name"));
-    EMPLOYEE_TITLE   = ("",             "employeeTitle",  text(false, 100),   L::m("puesto", "job title"));
-    START_DATE       = ("",             "startDate",      Rule::PastDate,     L::f("fecha de inicio", "start date"));
-    END_DATE         = ("",             "endDate",        Rule::AnyDate,      L::f("fecha de fin", "end date"));
-    CURRENT_EMPLOYEE = ("",             "currentEmployee", Rule::Boolean,     L::m("empleo actual", "current job"));
-    CONTRACT_TYPE    = ("",             "contractType",   Rule::ContractType, L::m("tipo de contrato", "contract type"));
+    EMPLOYMENTS      = ("",             "employment",     list(false, MAX_EMPLOYMENTS), L::m("empleo", "employment", "treball"));
+    EMPLOYER         = ("",             "employer",       object(true),       L::f("empresa", "employer", "empresa"));
+    EMPLOYER_NAME    = ("employer",     "name",           text(true, 200),    L::m("nombre de la empresa", "employer name", "nom de l'empresa"));
+    EMPLOYEE_TITLE   = ("",             "employeeTitle",  text(false, 100),   L::m("puesto", "job title", "lloc de treball"));
+    START_DATE       = ("",             "startDate",      Rule::PastDate,     L::f("fecha de inicio", "start date", "data d'inici"));
+    END_DATE         = ("",             "endDate",        Rule::AnyDate,      L::f("fecha de fin", "end date", "data de finalització"));
+    CURRENT_EMPLOYEE = ("",             "currentEmployee", Rule::Boolean,     L::m("empleo actual", "current job", "treball actual"));
+    CONTRACT_TYPE    = ("",             "contractType",   Rule::ContractType, L::m("tipo de contrato", "contract type", "tipus de contracte"));
 
-    INCOME           = ("",             "income",         object(false),      L::m_pl("ingresos", "income"));
-    INCOME_PERIOD    = ("income",       "period",         Rule::Period,       L::f("periodicidad de los ingresos", "income period"));
-    INCOME_AMOUNT    = ("income",       "amount",         Rule::Amount { required: true }, L::m("importe de los ingresos", "income amount"));
-    INCOME_CURRENCY  = ("income",       "currency",       Rule::Currency,     L::f("moneda", "currency"));
+    INCOME           = ("",             "income",         object(false),      L::m_pl("ingresos", "income", "ingressos"));
+    INCOME_PERIOD    = ("income",       "period",         Rule::Period,       L::f("periodicidad de los ingresos", "income period", "periodicitat dels ingressos"));
+    INCOME_AMOUNT    = ("income",       "amount",         Rule::Amount { required: true }, L::m("importe de los ingresos", "income amount", "import dels ingressos"));
+    INCOME_CURRENCY  = ("income",       "currency",       Rule::Currency,     L::f("moneda", "currency", "moneda"));
 
     /// The property applied for.
-    PRODUCT          = ("",             "product",        object(false),      L::m("inmueble", "property"));
-    PRODUCT_NAME     = ("product",      "productName",    text(false, 100),   L::m("nombre del inmueble", "property name"));
-    PRODUCT_TYPE     = ("product",      "productType",    text(false, 100),   L::m("tipo de producto", "product type"));
-    PRODUCT_ID       = ("product",      "productId",      text(false, 100),   L::f("referencia del inmueble", "property reference"));
-    REQUESTED_AMOUNT = ("product",      "requestedAmount", Rule::Amount { required: false }, L::m("importe solicitado", "requested amount"));
-    PRODUCT_STATUS   = ("product",      "status",         text(false, 50),    L::m("estado del producto", "product status"));
+    PRODUCT          = ("",             "product",        object(false),      L::m("inmueble", "property", "immoble"));
+    PRODUCT_NAME     = ("product",      "productName",    text(false, 100),   L::m("nombre del inmueble", "property name", "nom de l'immoble"));
+    PRODUCT_TYPE     = ("product",      "productType",    text(false, 100),   L::m("tipo de producto", "product type", "tipus de producte"));
+    PRODUCT_ID       = ("product",      "productId",      text(false, 100),   L::f("referencia del inmueble", "property reference", "referència de l'immoble"));
+    REQUESTED_AMOUNT = ("product",      "requestedAmount", Rule::Amount { required: false }, L::m("importe solicitado", "requested amount", "import sol·licitat"));
+    PRODUCT_STATUS   = ("product",      "status",         text(false, 50),    L::m("estado del producto", "product status", "estat del producte"));
 
-    DEVICE_SESSION   = ("",             "deviceSessionId", Rule::DeviceSession, L::m("identificador de sesión del dispositivo", "device session ID"));
+    DEVICE_SESSION   = ("",             "deviceSessionId", Rule::DeviceSession, L::m("identificador de sesión del dispositivo", "device session ID", "identificador de sessió del dispositiu"));
+    EXTERNAL_REFERENCE = ("",           "externalReference", Rule::Reference, L::f("referencia de la agencia", "agency reference", "referència de l'agència"));
 
     /// Missing: `consent_required` on `consent` (not `required`).
-    CONSENT          = ("",             "consent",        object(true),       L::m("consentimiento", "consent"));
-    TERMS_ACCEPTED   = ("",             "termsAccepted",  Rule::Consent,      L::f("aceptación de los términos", "acceptance of the terms"));
-    CREDIT_CHECK_ACCEPTED = ("",        "creditCheckAccepted", Rule::Consent, L::f("autorización de la consulta de solvencia", "credit check authorisation"));
+    CONSENT          = ("",             "consent",        object(true),       L::m("consentimiento", "consent", "consentiment"));
+    TERMS_ACCEPTED   = ("",             "termsAccepted",  Rule::Consent,      L::f("aceptación de los términos", "acceptance of the terms", "acceptació dels termes"));
+    CREDIT_CHECK_ACCEPTED = ("",        "creditCheckAccepted", Rule::Consent, L::f("autorización de la consulta de solvencia", "credit check authorisation", "autorització de la consulta de solvència"));
     /// The consent texts' version: one the edge knows (`consent::KNOWN`).
-    CONSENT_VERSION  = ("",             "version",        Rule::ConsentVersion,     L::f("versión de los textos de consentimiento", "consent texts version"));
+    CONSENT_VERSION  = ("",             "version",        Rule::ConsentVersion,     L::f("versión de los textos de consentimiento", "consent texts version", "versió dels textos de consentiment"));
 
     /// Step-up answers (`POST …/identity/answers`).
-    ANSWERS          = ("",             "answers",        list(true, 20),     L::f_pl("respuestas", "answers"));
-    QUESTION_ID      = ("",             "questionId",     text(true, 64),     L::f("pregunta", "question"));
-    CHOICE_ID        = ("",             "choiceId",       text(true, 64),     L::f("respuesta", "answer"));
+    ANSWERS          = ("",             "answers",        list(true, 20),     L::f_pl("respuestas", "answers", "respostes"));
+    QUESTION_ID      = ("",             "questionId",     text(true, 64),     L::f("pregunta", "question", "pregunta"));
+    CHOICE_ID        = ("",             "choiceId",       text(true, 64),     L::f("respuesta", "answer", "resposta"));
 
     /// Document upload: `kind` is checked here, `file` by [`crate::document`].
-    DOCUMENT_KIND    = ("",             "kind",           Rule::DocumentKind, L::m("tipo de documento", "document kind"));
-    FILE             = ("",             "file",           Rule::External,     L::m("archivo", "file"));
+    DOCUMENT_KIND    = ("",             "kind",           Rule::DocumentKind, L::m("tipo de documento", "document kind", "tipus de document"));
+    FILE             = ("",             "file",           Rule::External,     L::m("archivo", "file", "fitxer"));
     /// A session request's key, checked by the edge.
-    PUBLISHABLE_KEY  = ("",             "publishableKey", Rule::External,     L::f("clave publicable", "publishable key"));
+    PUBLISHABLE_KEY  = ("",             "publishableKey", Rule::External,     L::f("clave publicable", "publishable key", "clau publicable"));
 }
 
 /// The rows of an address; a person's (`addresses[i]`, strict) and an employer's
@@ -462,14 +469,14 @@ pub(crate) struct AddressFields {
 #[rustfmt::skip]
 const fn address_fields(parent: &'static str, strict: bool) -> AddressFields {
     AddressFields {
-        kind:         row(parent, "type",        text(false, 50),   L::m("tipo de dirección", "address type")),
-        recency:      row(parent, "recency",     text(false, 50),   L::f("antigüedad de la dirección", "address recency")),
-        line1:        row(parent, "line1",       text(strict, 200), L::f("dirección", "address")),
-        line2:        row(parent, "line2",       text(false, 200),  L::f("segunda línea de la dirección", "address line 2")),
-        city:         row(parent, "city",        text(strict, 100), L::f("localidad", "town or city")),
-        region:       row(parent, "region",      text(false, 100),  L::f("provincia", "region")),
-        country_code: row(parent, "countryCode", Rule::Country { required: strict }, L::m("país", "country")),
-        postal_code:  row(parent, "postalCode",  Rule::Postcode { required: strict }, L::m("código postal", "postcode")),
+        kind:         row(parent, "type",        text(false, 50),   L::m("tipo de dirección", "address type", "tipus d'adreça")),
+        recency:      row(parent, "recency",     text(false, 50),   L::f("antigüedad de la dirección", "address recency", "antiguitat de l'adreça")),
+        line1:        row(parent, "line1",       text(strict, 200), L::f("dirección", "address", "adreça")),
+        line2:        row(parent, "line2",       text(false, 200),  L::f("segunda línea de la dirección", "address line 2", "segona línia de l'adreça")),
+        city:         row(parent, "city",        text(strict, 100), L::f("localidad", "town or city", "localitat")),
+        region:       row(parent, "region",      text(false, 100),  L::f("provincia", "region", "província")),
+        country_code: row(parent, "countryCode", Rule::Country { required: strict }, L::m("país", "country", "país")),
+        postal_code:  row(parent, "postalCode",  Rule::Postcode { required: strict }, L::m("código postal", "postcode", "codi postal")),
     }
 }
 
@@ -480,7 +487,7 @@ pub(crate) static WORK: AddressFields = address_fields("address", false);
 
 /// Every row, in request order: the tenant request (person fields relative to
 /// `applicant` / `coApplicant`), then the step-up answers and the document upload.
-pub static FIELDS: [&Field; 66] = [
+pub static FIELDS: [&Field; 67] = [
     &APPLICANT,
     &CO_APPLICANT,
     &NAME,
@@ -537,6 +544,7 @@ pub static FIELDS: [&Field; 66] = [
     &REQUESTED_AMOUNT,
     &PRODUCT_STATUS,
     &DEVICE_SESSION,
+    &EXTERNAL_REFERENCE,
     &CONSENT,
     &TERMS_ACCEPTED,
     &CREDIT_CHECK_ACCEPTED,

@@ -263,6 +263,8 @@ pub(crate) enum Rule {
     ContractType,
     Boolean,
     DeviceSession,
+    /// The agency's own reference: 1–64 visible ASCII characters (`!`–`~`).
+    Reference,
     DocumentKind,
     /// The consent texts' version: one of `consent::KNOWN`.
     ConsentVersion,
@@ -333,7 +335,8 @@ impl Rule {
             | Rule::DocumentKind
             | Rule::ConsentVersion
             | Rule::Consent => true,
-            Rule::PastDate
+            Rule::Reference
+            | Rule::PastDate
             | Rule::AnyDate
             | Rule::ContractType
             | Rule::Boolean
@@ -439,6 +442,10 @@ impl Rule {
             Rule::DeviceSession => validate_device_session_id(value).map_err(|c| match c {
                 Code::TooLong => Issue::from(c).with("max", "32"),
                 _ => Issue::from(c).with("format", "alphanumeric"),
+            }),
+            Rule::Reference => rules::validate_reference(value).map_err(|c| match c {
+                Code::TooLong => Issue::from(c).with("max", rules::REFERENCE_MAX.to_string()),
+                _ => Issue::from(c),
             }),
             Rule::ConsentVersion => one_of(value, crate::consent::KNOWN),
             Rule::DocumentKind => match value.parse::<DocumentKind>() {
@@ -589,6 +596,7 @@ pub fn normalize_tenant_request(req: &mut TenantRequest) {
         norm_opt(&PRODUCT_STATUS, &mut p.status);
     }
     norm_opt(&DEVICE_SESSION, &mut req.device_session_id);
+    norm_opt(&EXTERNAL_REFERENCE, &mut req.external_reference);
     if let Some(c) = &mut req.consent {
         norm_opt(&CONSENT_VERSION, &mut c.version);
     }
@@ -900,6 +908,7 @@ pub fn validate_tenant_request(
         });
     }
     v.opt(&DEVICE_SESSION, &req.device_session_id);
+    v.opt(&EXTERNAL_REFERENCE, &req.external_reference);
     match &req.consent {
         None => v.report(&CONSENT, Code::ConsentRequired.into()),
         Some(c) => v.nested(&CONSENT, |v| {

@@ -418,6 +418,27 @@ pub(crate) fn collapse_whitespace_in_place(value: &mut String) {
     }
 }
 
+/// The longest agency reference (`externalReference`).
+pub const REFERENCE_MAX: usize = 64;
+
+/// An agency's own reference for a tenant (`externalReference`): 1–64 visible ASCII
+/// characters, `!` to `~` (no spaces, no control characters, nothing outside ASCII), so
+/// it is the same string in the agency's CRM, a header, a log line and a URL.
+///
+/// # Errors
+/// [`Code::Required`] when empty, [`Code::TooLong`] over 64, [`Code::InvalidCharacters`].
+pub fn validate_reference(value: &str) -> Result<(), Code> {
+    if value.is_empty() {
+        Err(Code::Required)
+    } else if value.len() > REFERENCE_MAX {
+        Err(Code::TooLong)
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Err(Code::InvalidCharacters)
+    } else {
+        Ok(())
+    }
+}
+
 /// A device session id as the API accepts it: 1–32 ASCII letters or digits (the widget
 /// sends 32 lowercase hex; see [`crate::device`]).
 ///

@@ -68,6 +68,7 @@ fn request() -> TenantRequest {
             ..Product::default()
         }),
         device_session_id: Some("c12da910e8734aea856cd0fefb2be80d".into()),
+        external_reference: Some("CRM-2026/0042".into()),
         consent: Some(Consent {
             terms_accepted: true,
             credit_check_accepted: true,
@@ -792,5 +793,42 @@ fn case_mapping_is_ascii_only() {
             .unwrap()
             .code,
         Code::InvalidEmail
+    );
+}
+
+/// The agency's reference: 1–64 visible ASCII characters, trimmed; anything else is a
+/// field error naming it.
+#[test]
+fn external_reference() {
+    let today = Date::parse("2026-12-05").unwrap();
+    let check = |r: &str| {
+        let mut req = request();
+        req.external_reference = Some(r.to_owned());
+        normalize_tenant_request(&mut req);
+        (
+            req.external_reference.clone(),
+            validate_tenant_request(&req, today)
+                .err()
+                .map(|e| (e[0].field.clone(), e[0].code)),
+        )
+    };
+    assert_eq!(check("  CRM-1  "), (Some("CRM-1".into()), None));
+    assert_eq!(check(&"x".repeat(64)).1, None);
+    let bad = |r: &str, code| {
+        assert_eq!(
+            check(r).1,
+            Some(("externalReference".to_owned(), code)),
+            "{r:?}"
+        )
+    };
+    bad(&"x".repeat(65), Code::TooLong);
+    bad("CRM 1", Code::InvalidCharacters);
+    bad("CRM-ñ", Code::InvalidCharacters);
+    bad("a\u{7f}", Code::InvalidCharacters);
+    let e = validate_field("externalReference", &"x".repeat(65), today).unwrap();
+    assert_eq!(e.param("max"), Some("64"));
+    assert_eq!(
+        crate::i18n::message(crate::i18n::Locale::Ca, &e),
+        "La referència de l'agència no pot tenir més de 64 caràcters."
     );
 }

@@ -70,6 +70,22 @@ pub fn agency_scope(agency: &str) -> String {
     format!("agency:{agency}")
 }
 
+/// `body` (an event's JSON object) with the agency's reference for the tenant as its
+/// top-level `externalReference`, so the agency can match every event to its own record
+/// without a lookup. Any other body, or no reference: as it is.
+pub fn with_reference(body: &str, reference: Option<&str>) -> String {
+    let Some(reference) = reference else {
+        return body.to_owned();
+    };
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut event)) => {
+            event.insert("externalReference".to_owned(), reference.into());
+            serde_json::Value::Object(event).to_string()
+        }
+        _ => body.to_owned(),
+    }
+}
+
 /// Queues the first delivery of an accepted event.
 ///
 /// # Errors
@@ -410,7 +426,22 @@ async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Re
 
 #[cfg(test)]
 mod tests {
-    use super::{RelayMessage, Undecodable, backoff_seconds, decode, judge};
+    use super::{RelayMessage, Undecodable, backoff_seconds, decode, judge, with_reference};
+
+    #[test]
+    fn events_carry_the_agencys_reference() {
+        let body = r#"{"id":"e1","type":"kyc.completed","data":{"x":1}}"#;
+        let v: serde_json::Value =
+            serde_json::from_str(&with_reference(body, Some("CRM-1"))).unwrap();
+        assert_eq!(v["externalReference"], "CRM-1");
+        assert_eq!(v["data"]["x"], 1);
+        // Replaced, never doubled: the edge's is the agency's.
+        let again = with_reference(&with_reference(body, Some("CRM-1")), Some("CRM-1"));
+        assert_eq!(again.matches("externalReference").count(), 1);
+        assert_eq!(with_reference(body, None), body);
+        assert_eq!(with_reference("[1]", Some("CRM-1")), "[1]");
+        assert_eq!(with_reference("not json", Some("CRM-1")), "not json");
+    }
 
     #[test]
     fn undecodable_messages_keep_what_identifies_them() {

@@ -38,6 +38,10 @@ struct Plan {
     session_id: String,
     person: Option<String>,
     inquiries: Vec<String>,
+    /// The agency's reference, for `tenant.erased` (its own id for the record it
+    /// must now erase on its side).
+    #[serde(default)]
+    external_reference: Option<String>,
     /// Steps done so far.
     done: Vec<ErasureStep>,
     /// Failed attempts so far (the retry's backoff).
@@ -119,7 +123,9 @@ async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt
                 "tenantId": t,
                 "data": {"by": receipt.by},
             });
-            crate::relay::enqueue_raw(env, &plan.agency, &id, kind, t, &body.to_string()).await
+            let body =
+                crate::relay::with_reference(&body.to_string(), plan.external_reference.as_deref());
+            crate::relay::enqueue_raw(env, &plan.agency, &id, kind, t, &body).await
         }
     }
 }
@@ -159,6 +165,7 @@ impl TenantState {
             agency: rec.agency.clone(),
             session_id: rec.session_id.clone(),
             person: rec.person.clone(),
+            external_reference: rec.external_reference().map(str::to_owned),
             inquiries: self
                 .identity_record()?
                 .inquiries

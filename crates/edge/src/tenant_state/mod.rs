@@ -62,6 +62,13 @@ pub struct TenantRecord {
     pub retention: Option<onboarding_core::lifecycle::Retention>,
 }
 
+impl TenantRecord {
+    /// The agency's own reference for the applicant, from the request.
+    pub fn external_reference(&self) -> Option<&str> {
+        self.request.as_ref()?.external_reference.as_deref()
+    }
+}
+
 /// `TenantCall::Init`'s reply: the tenant is bound to the caller.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bound {
@@ -123,6 +130,9 @@ pub struct Applied {
     pub needs_relay: bool,
     /// The agency to relay to.
     pub agency: String,
+    /// The agency's reference, carried by the relayed event.
+    #[serde(default)]
+    pub external_reference: Option<String>,
 }
 
 /// Everything a tenant's object is asked: one variant per operation. The worker's
@@ -375,7 +385,9 @@ impl TenantState {
                     "tenantId": rec.tenant_id,
                     "data": {"consent": rec.consent},
                 });
-                let entry = self.commit(&status, &id, kind, &body.to_string())?;
+                let body =
+                    crate::relay::with_reference(&body.to_string(), rec.external_reference());
+                let entry = self.commit(&status, &id, kind, &body)?;
                 Ok(Some(Bound {
                     entry,
                     since: rec.since,
@@ -477,6 +489,7 @@ impl TenantState {
             return Ok(Applied {
                 applied: false,
                 needs_relay: relay_enqueued == 0,
+                external_reference: rec.external_reference().map(str::to_owned),
                 agency: rec.agency,
             });
         }
@@ -515,6 +528,7 @@ impl TenantState {
         Ok(Applied {
             applied: true,
             needs_relay: true,
+            external_reference: rec.external_reference().map(str::to_owned),
             agency: rec.agency,
         })
     }
@@ -581,7 +595,12 @@ impl TenantState {
         .iter()
         .filter_map(|d| serde_json::from_str(&d.v).ok())
         .collect();
+        let rec = self.record()?;
         Ok(AgencyTenantView {
+            external_reference: rec
+                .as_ref()
+                .and_then(TenantRecord::external_reference)
+                .map(str::to_owned),
             tenant: parse("tenant")?,
             forensic_history: history("forensic.analysis.completed"),
             financial_history: history("financial.analysis.completed"),
@@ -593,7 +612,7 @@ impl TenantState {
             forensic: parse("forensic")?,
             financial: parse("financial")?,
             documents: JsonValue::Array(documents),
-            consent: self.record()?.map(|r| r.consent).unwrap_or_default(),
+            consent: rec.map(|r| r.consent).unwrap_or_default(),
             refused_access: self
                 .get("refused_access")?
                 .and_then(|v| serde_json::from_str(&v).ok())
@@ -635,6 +654,7 @@ impl TenantState {
         let (Some(rec), Some(status)) = (self.record()?, self.status()?) else {
             return Ok(None);
         };
+        let external_reference = rec.external_reference().map(str::to_owned);
         let row = ListRow {
             created_ms: onboarding_core::event_order::parse_rfc3339_ms(&rec.created_at)
                 .unwrap_or(0),
@@ -646,6 +666,7 @@ impl TenantState {
                 state: Progress::of(status.complete),
                 steps: status.steps,
                 decision: self.identity_record()?.decision,
+                external_reference,
             },
         };
         Ok(Some((rec.agency, row)))
@@ -721,7 +742,7 @@ impl TenantState {
                 &row.event_id,
                 &row.kind,
                 &rec.tenant_id,
-                &row.body,
+                &crate::relay::with_reference(&row.body, rec.external_reference()),
             )
             .await
             .is_ok();
@@ -837,11 +858,16 @@ impl DurableObject for TenantState {
             }
             TenantCall::Log { after } => serde_json::to_value(self.log_after(after)?)?,
             TenantCall::AgencyView => serde_json::to_value(self.agency_view()?)?,
-            TenantCall::EventBody { event_id } => serde_json::to_value(sql::value::<String>(
-                &self.sql,
-                "SELECT body AS v FROM log WHERE event_id = ?",
-                vec![event_id.into()],
-            )?)?,
+            TenantCall::EventBody { event_id } => {
+                let body: Option<String> = sql::value(
+                    &self.sql,
+                    "SELECT body AS v FROM log WHERE event_id = ?",
+                    vec![event_id.into()],
+                )?;
+                let rec = self.record()?;
+                let reference = rec.as_ref().and_then(TenantRecord::external_reference);
+                serde_json::to_value(body.map(|b| crate::relay::with_reference(&b, reference)))?
+            }
             TenantCall::Identity { op, at, id } => {
                 serde_json::to_value(self.identity(op, &at, &id)?)?
             }

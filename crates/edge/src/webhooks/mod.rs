@@ -94,7 +94,8 @@ pub async fn skor(body: Vec<u8>, ctx: &Ctx) -> AppResult<Response> {
         );
     };
     if applied.needs_relay {
-        relay::enqueue(ctx, &applied.agency, &event, &text).await?;
+        let body = relay::with_reference(&text, applied.external_reference.as_deref());
+        relay::enqueue(ctx, &applied.agency, &event, &body).await?;
         handle.relay_queued(&event.id).await?;
     }
     http::json(

@@ -69,7 +69,7 @@ fn body(j: &Journey, h: &mut Html) {
             .done();
         h.el("label")
             .attr("for", &id)
-            .text(consent::text(label, j.locale))
+            .text(consent::text_in(label, j.cat.core()))
             .end("label");
         h.el("p")
             .attr("class", "err")

@@ -21,7 +21,7 @@ pub static STEP: StepDef = StepDef {
     counted: true,
     back: true,
     next,
-    enter: nothing,
+    enter: arrive,
     news: nothing,
     fields,
     body,
@@ -43,9 +43,30 @@ fn fields(j: &Journey) -> Vec<String> {
     out
 }
 
+/// What the page prefilled is checked as typed input is, on arrival: a value core
+/// refuses shows core's message under it.
+fn arrive(j: &mut Journey, fx: &mut Fx) {
+    let prefilled: Vec<String> = j
+        .opts
+        .prefill
+        .iter()
+        .map(|(path, _)| (*path).to_owned())
+        .collect();
+    for path in prefilled {
+        j.touched.insert(path.clone(), ());
+        j.check_field(&path, fx);
+    }
+}
+
 fn next(j: &mut Journey, fx: &mut Fx) {
     j.ensure_device_session(fx);
-    let req = form::request(&j.values, j.co_applicant, j.product(), &j.device_session_id);
+    let req = form::request(
+        &j.values,
+        j.co_applicant,
+        j.product(),
+        &j.device_session_id,
+        j.opts.external_reference.as_deref(),
+    );
     let errors: Vec<_> = form::validate_all(&req, j.today)
         .into_iter()
         .map(|e| (e.field.clone(), FieldError::Core(e)))
@@ -117,7 +138,7 @@ fn field_html(j: &Journey, h: &mut Html, root: &str, f: &Field) {
     h.el("div").attr("class", "field").done();
     h.el("label")
         .attr("for", &id)
-        .text(&form::label(j.locale, &path));
+        .text(&form::label(&j.cat, &path));
     if f.optional {
         h.text(" ").wrap("span", "opt", j.tr(Msg::Optional));
     }

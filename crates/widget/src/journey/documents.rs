@@ -149,7 +149,7 @@ pub fn upload(j: &mut Journey, id: u32, fx: &mut Fx) {
     let Some((tenant_id, token)) = j.tenant.clone() else {
         return;
     };
-    let locale = j.locale;
+    let cat = j.cat.clone();
     let Some(row) = j.files.iter_mut().find(|r| r.id == id) else {
         return;
     };
@@ -174,7 +174,7 @@ pub fn upload(j: &mut Journey, id: u32, fx: &mut Fx) {
         key: Some(row.idempotency_key.clone()),
         reply: Reply::Uploaded(id),
     }));
-    let text = [crate::i18n::t(locale, Msg::Upload), ": ", &row.name].concat();
+    let text = [cat.t(Msg::Upload), ": ", &row.name].concat();
     fx.push(Effect::Render(View::Live));
     fx.push(Effect::Announce(text));
 }
@@ -210,7 +210,7 @@ pub fn uploaded(j: &mut Journey, id: u32, r: Result<String, Option<ApiError>>, f
         FileState::Cancelled => Msg::FileCancelled,
         _ => Msg::FileFailed,
     };
-    let locale = j.locale;
+    let cat = j.cat.clone();
     let Some(row) = j.files.iter_mut().find(|r| r.id == id) else {
         return;
     };
@@ -218,7 +218,7 @@ pub fn uploaded(j: &mut Journey, id: u32, r: Result<String, Option<ApiError>>, f
         return;
     }
     row.state = state;
-    let text = [row.name.as_str(), ": ", crate::i18n::t(locale, msg)].concat();
+    let text = [row.name.as_str(), ": ", cat.t(msg)].concat();
     fx.push(Effect::Render(View::Live));
     fx.push(Effect::Announce(text));
 }
@@ -268,7 +268,7 @@ pub fn size_text(bytes: f64, en: bool) -> String {
 fn file_state_text(j: &Journey, state: &FileState) -> String {
     let m = match state {
         FileState::Checking => Msg::Working,
-        FileState::Invalid(e) => return crate::form::message(j.locale, e),
+        FileState::Invalid(e) => return crate::form::message(&j.cat, e),
         FileState::Ready => Msg::FileReady,
         FileState::Uploading(p) => return fill(j.tr(Msg::FileUploading), &[&crate::html::num(*p)]),
         FileState::Uploaded(doc) => {
@@ -380,7 +380,7 @@ fn live(j: &Journey, h: &mut Html) {
             h.wrap(
                 "span",
                 "muted",
-                &size_text(r.size, crate::i18n::is_en(j.locale)),
+                &size_text(r.size, j.locale() == crate::i18n::Locale::En),
             )
             .end("p");
             h.el("div").attr("class", "kind").done();

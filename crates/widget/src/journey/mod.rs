@@ -32,7 +32,9 @@ use crate::action::{Action, Hosted};
 use crate::api::{self, ApiError};
 use crate::form;
 use crate::html::Html;
-use crate::i18n::{Locale, Msg, t};
+use std::rc::Rc;
+
+use crate::i18n::{Catalog, Locale, Msg};
 use crate::map::{Map, Set};
 use crate::resume::Saved;
 
@@ -103,6 +105,10 @@ pub struct Options {
     pub product_id: Option<String>,
     /// The monthly rent.
     pub requested_amount: Option<String>,
+    /// The agency's own reference for this applicant (`externalReference`).
+    pub external_reference: Option<String>,
+    /// What the page already knows (field path, value): shown, editable, checked.
+    pub prefill: Vec<(&'static str, String)>,
     /// The widget's stylesheet URL (linked into the shadow root).
     pub style_url: Option<String>,
     /// Its Subresource Integrity (`sha384-…`), set by the versioned loader.
@@ -248,6 +254,9 @@ pub enum Event {
     Timer(Timer),
     /// The page switched the language.
     Locale(Locale),
+    /// A language's catalog, asked for by [`Effect::Catalog`] (`true`: the applicant
+    /// chose it in the widget).
+    Catalog(Rc<Catalog>, bool),
 }
 
 /// What to redraw.
@@ -345,6 +354,8 @@ pub enum Effect {
     Render(View),
     /// Move focus to the element with this id (and scroll it into view).
     Focus(&'static str),
+    /// Get the catalog of this language and answer [`Event::Catalog`] (with this flag).
+    Catalog(Locale, bool),
     /// Say this through the polite live region.
     Announce(String),
     /// Call the edge (JSON or a file: one path for every call); the reply comes back
@@ -395,8 +406,8 @@ pub const TOKEN_REFRESH_MS: i32 = 20 * 60 * 1000;
 pub struct Journey {
     /// Options.
     pub opts: Options,
-    /// Current language.
-    pub locale: Locale,
+    /// What the journey says, in the current language.
+    pub cat: Rc<Catalog>,
     /// Index of the current step in [`STEPS`].
     pub step: usize,
     /// Form values by field path.
@@ -440,12 +451,15 @@ pub struct Journey {
 impl Journey {
     /// A journey at its first step. `random` makes 32-hex ids (the platform CSPRNG in
     /// the browser; a counter in tests).
-    pub fn new(opts: Options, locale: Locale, today: Date, random: fn() -> String) -> Journey {
+    pub fn new(opts: Options, cat: Rc<Catalog>, today: Date, random: fn() -> String) -> Journey {
         let mut values = BTreeMap::new();
         form::defaults(&mut values);
+        for (path, value) in &opts.prefill {
+            values.insert((*path).to_owned(), value.clone());
+        }
         Journey {
             opts,
-            locale,
+            cat,
             step: 0,
             values,
             touched: Set::new(),
@@ -479,8 +493,13 @@ impl Journey {
     }
 
     /// The text of `m` in the current language.
-    pub fn tr(&self, m: Msg) -> &'static str {
-        t(self.locale, m)
+    pub fn tr(&self, m: Msg) -> &str {
+        self.cat.t(m)
+    }
+
+    /// The current language.
+    pub fn locale(&self) -> Locale {
+        self.cat.locale
     }
 
     /// The resume state now, if there is a tenant.
@@ -544,7 +563,7 @@ impl Journey {
     /// The text of an error in the current language.
     pub fn error_text(&self, e: &FieldError) -> String {
         match e {
-            FieldError::Core(v) => form::message(self.locale, v),
+            FieldError::Core(v) => form::message(&self.cat, v),
             FieldError::Edge(m) => m.clone(),
         }
     }
@@ -576,7 +595,7 @@ impl Journey {
     }
 
     /// Runs core's rule for one input and shows or clears its message.
-    fn check_field(&mut self, path: &str, fx: &mut Fx) {
+    pub(crate) fn check_field(&mut self, path: &str, fx: &mut Fx) {
         match form::validate_one(&self.values, path, self.today) {
             Some(err) => self.errors.insert(path.to_owned(), FieldError::Core(err)),
             None => self.errors.remove(path),
@@ -660,9 +679,14 @@ impl Journey {
             }
             Event::StreamExpired => self.expired(fx),
             Event::StreamFailed => self.call_status(fx),
-            Event::Locale(l) => {
-                self.locale = l;
+            Event::Locale(l) => fx.push(Effect::Catalog(l, false)),
+            Event::Catalog(cat, chosen) => {
+                let l = cat.locale;
+                self.cat = cat;
                 fx.push(Effect::Render(View::Shell));
+                if chosen {
+                    fx.push(Effect::Focus(crate::view::lang_button(l)));
+                }
             }
         }
     }
@@ -692,7 +716,7 @@ impl Journey {
             "onboarding:ready",
             vec![
                 ("step", self.step_name().to_owned()),
-                ("locale", self.locale.as_str().to_owned()),
+                ("locale", self.locale().as_str().to_owned()),
             ],
         );
     }
@@ -709,15 +733,7 @@ impl Journey {
             return;
         }
         match a {
-            Action::Lang(l) => {
-                self.locale = l;
-                fx.push(Effect::Render(View::Shell));
-                fx.push(Effect::Focus(if l == Locale::En {
-                    "lang-en"
-                } else {
-                    "lang-es"
-                }));
-            }
+            Action::Lang(l) => fx.push(Effect::Catalog(l, true)),
             Action::Exit => Self::emit(
                 fx,
                 "onboarding:exit",

@@ -34,11 +34,33 @@ fn journey() -> Journey {
         return_url: "https://agency.example/apply".into(),
         ..Options::default()
     };
-    Journey::new(opts, Locale::Es, TODAY, counter_id)
+    Journey::new(
+        opts,
+        Rc::new(Catalog::builtin(Locale::Es)),
+        TODAY,
+        counter_id,
+    )
 }
 
 fn act(j: &mut Journey, a: Action) -> Fx {
-    j.update(Event::Act(a))
+    let fx = j.update(Event::Act(a));
+    answer_catalogs(j, fx)
+}
+
+/// `fx`, with the catalogs it asks for handed over as the loader would (every language
+/// is compiled in natively), and what that did.
+fn answer_catalogs(j: &mut Journey, mut fx: Fx) -> Fx {
+    let asked: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Catalog(l, chosen) => Some((*l, *chosen)),
+            _ => None,
+        })
+        .collect();
+    for (l, chosen) in asked {
+        fx.extend(j.update(Event::Catalog(Rc::new(Catalog::builtin(l)), chosen)));
+    }
+    fx
 }
 
 fn input(j: &mut Journey, name: &str, value: &str) -> Fx {
@@ -145,7 +167,7 @@ fn at_documents() -> Journey {
         input(&mut j, k, v);
     }
     let fx = act(&mut j, Action::Next);
-    assert!(j.busy);
+    assert!(j.busy, "{:?}", j.errors);
     let c = call(&fx, Reply::Created);
     assert_eq!(
         (c.method, c.path.as_str(), &c.auth),
@@ -886,6 +908,10 @@ fn locale_switch_keeps_data_and_errors() {
     j.update(Event::Blur("applicant.email".into()));
     let es = j.error_text(j.errors.get("applicant.email").unwrap());
     let fx = j.update(Event::Locale(Locale::En));
+    assert_eq!(fx, vec![Effect::Catalog(Locale::En, false)]);
+    // Nothing changes until the catalog is there.
+    assert!(j.step_html().contains("Tus datos"));
+    let fx = j.update(Event::Catalog(Rc::new(Catalog::builtin(Locale::En)), false));
     assert_eq!(fx, vec![Effect::Render(View::Shell)]);
     let en = j.error_text(j.errors.get("applicant.email").unwrap());
     assert_ne!(es, en);
@@ -903,7 +929,7 @@ fn locale_switch_keeps_data_and_errors() {
     act(&mut j, Action::Next);
     assert!(j.busy);
     act(&mut j, Action::Lang(Locale::En));
-    assert_eq!(j.locale, Locale::En);
+    assert_eq!(j.locale(), Locale::En);
     assert!(j.live_html().contains("One moment"));
 }
 
@@ -1082,4 +1108,74 @@ fn nothing_outside_web_touches_the_browser() {
             assert!(!text.contains(banned), "{} uses {banned}", f.display());
         }
     }
+}
+
+/// Catalan on a step and in core's messages, and the language buttons.
+#[test]
+fn catalan_journey() {
+    let mut j = at_details();
+    act(&mut j, Action::Lang(Locale::Ca));
+    assert_eq!(j.locale(), Locale::Ca);
+    assert!(
+        j.step_html().contains("Les teves dades"),
+        "{}",
+        j.step_html()
+    );
+    assert!(j.shell_html().contains("lang=\"ca\""));
+    assert!(j.shell_html().contains("Català"));
+    input(&mut j, "applicant.email", "nope");
+    j.update(Event::Blur("applicant.email".into()));
+    let ca = j.error_text(j.errors.get("applicant.email").unwrap());
+    assert_eq!(
+        ca,
+        "El correu electrònic no és vàlid; ha de ser com nom@exemple.com."
+    );
+    assert_eq!(Action::parse("lang", "ca"), Some(Action::Lang(Locale::Ca)));
+    assert_eq!(Action::parse("lang", "fr"), None);
+}
+
+/// What the page prefilled is in the form, editable, checked by core on arrival; the
+/// agency's reference goes with the request.
+#[test]
+fn prefill_and_the_agencys_reference() {
+    let opts = Options {
+        publishable_key: "pk_test_demo".into(),
+        external_reference: Some("CRM-42".into()),
+        prefill: vec![
+            ("applicant.name.first", "Lucía".into()),
+            ("applicant.email", "lucia@example".into()),
+        ],
+        ..Options::default()
+    };
+    let mut j = Journey::new(
+        opts,
+        Rc::new(Catalog::builtin(Locale::Es)),
+        TODAY,
+        counter_id,
+    );
+    j.update(Event::Mounted(None));
+    input(&mut j, "consent.termsAccepted", "true");
+    input(&mut j, "consent.creditCheckAccepted", "true");
+    act(&mut j, Action::Next);
+    assert!(j.step_html().contains("value=\"Lucía\""));
+    let shown = j.error_text(
+        j.errors
+            .get("applicant.email")
+            .expect("prefilled email checked"),
+    );
+    assert_eq!(
+        shown,
+        "El correo electrónico no es válido; debe ser como nombre@ejemplo.com."
+    );
+    assert!(!j.errors.contains_key("applicant.name.first"));
+    // Editable: the applicant's own value replaces it.
+    for (k, v) in applicant() {
+        input(&mut j, k, v);
+    }
+    let fx = act(&mut j, Action::Next);
+    let body = json_body(&call(&fx, Reply::Created).body)
+        .unwrap()
+        .to_owned();
+    assert!(body.contains("\"externalReference\":\"CRM-42\""), "{body}");
+    assert!(!body.contains("\"lucia@example\""), "{body}");
 }

@@ -26,7 +26,7 @@ use super::{device, live, storage, upload};
 use crate::action::Action;
 use crate::api::{self, ApiError, parse};
 use crate::html::field_id;
-use crate::i18n::Locale;
+use crate::i18n::{Catalog, Locale};
 use crate::journey::{Auth, Body, Call, Effect, Event, Journey, NewFile, Options, Reply, View};
 
 /// Shared handle to the mounted widget (listeners and async tasks hold clones).
@@ -59,6 +59,9 @@ pub struct Web {
     /// The loader's `POST /v1/sessions` answer (its 2xx text), asked for while the wasm
     /// loaded: the first session, without another round trip.
     early_session: RefCell<Option<String>>,
+    /// The loader's `catalog(tag)`: a promise of a language's catalog data (`null`:
+    /// use the compiled-in one).
+    catalogs: Option<js_sys::Function>,
 }
 
 /// A DOM event listener the journey holds (and drops when it ends).
@@ -88,6 +91,8 @@ pub fn options_from_js(v: &JsValue) -> Options {
         locale: p("locale"),
         device_data_collector_url: p("deviceDataCollectorUrl"),
         product_id: p("productId"),
+        external_reference: p("externalReference"),
+        prefill: prefill_from_js(v),
         requested_amount: p("requestedAmount"),
         style_url: p("styleUrl"),
         style_integrity: p("styleIntegrity"),
@@ -95,6 +100,22 @@ pub fn options_from_js(v: &JsValue) -> Options {
         credit_check_url: p("creditCheckUrl"),
         return_url: [dom::location(true), dom::pathname()].concat(),
     }
+}
+
+/// `prefill: {firstName, lastName, email, phone}` as field paths and values.
+fn prefill_from_js(options: &JsValue) -> Vec<(&'static str, String)> {
+    let Ok(given) = js_sys::Reflect::get(options, &JsValue::from_str("prefill")) else {
+        return Vec::new();
+    };
+    [
+        ("firstName", "applicant.name.first"),
+        ("lastName", "applicant.name.last"),
+        ("email", "applicant.email"),
+        ("phone", "applicant.phoneNumber"),
+    ]
+    .into_iter()
+    .filter_map(|(key, path)| Some((path, dom::prop(&given, key)?)))
+    .collect()
 }
 
 fn random_id() -> String {
@@ -106,7 +127,7 @@ impl Web {
         let j = self.journey.borrow();
         Edge {
             base: j.opts.api_base.clone(),
-            lang: j.locale.as_str(),
+            lang: j.locale().as_str(),
         }
     }
 
@@ -139,7 +160,7 @@ impl Web {
 pub fn mount(
     host: HtmlElement,
     opts: Options,
-    write: js_sys::Function,
+    loader: Loader,
     early_session: Option<String>,
 ) -> Result<Shared, JsValue> {
     let root = match host.shadow_root() {
@@ -150,11 +171,11 @@ pub fn mount(
     if opts.api_base.is_empty() {
         opts.api_base = dom::location(true);
     }
-    let locale = Locale::negotiate(&opts.locale.clone().unwrap_or_else(dom::browser_languages));
+    let cat = catalog_from_js(negotiate(opts.locale.clone()), &loader.first_catalog);
     let w = Rc::new(Web {
         host,
         root: root.clone(),
-        journey: RefCell::new(Journey::new(opts, locale, dom::today(), random_id)),
+        journey: RefCell::new(Journey::new(opts, cat, dom::today(), random_id)),
         queue: RefCell::default(),
         running: Cell::new(false),
         files: RefCell::default(),
@@ -165,8 +186,9 @@ pub fn mount(
         popup: RefCell::default(),
         alive: Cell::new(true),
         listeners: RefCell::default(),
-        write,
+        write: loader.write_html,
         early_session: RefCell::new(early_session),
+        catalogs: loader.catalog,
     });
     for name in LISTENED {
         let wl = w.clone();
@@ -205,9 +227,32 @@ pub fn unmount(w: &Shared) {
     dom::write_html(&w.root, "", &w.write);
 }
 
+/// What the loader hands to a mount besides the options.
+pub struct Loader {
+    /// `writeHtml(node, html)`.
+    pub write_html: js_sys::Function,
+    /// `catalog(tag)`, if the loader has catalogs.
+    pub catalog: Option<js_sys::Function>,
+    /// The first language's catalog data, fetched before the mount (`null`: Spanish).
+    pub first_catalog: JsValue,
+}
+
+/// The language a journey starts in: the `locale` option, else the browser's
+/// languages (Spanish when none is supported).
+pub fn negotiate(option: Option<String>) -> Locale {
+    Locale::first_of(&option.unwrap_or_else(dom::browser_languages))
+}
+
+/// The loader's catalog data ([`Catalog::load`]'s one string) as the catalog of
+/// `locale`; the compiled-in one when there is none or it has the wrong shape.
+fn catalog_from_js(locale: Locale, data: &JsValue) -> Rc<Catalog> {
+    let loaded = data.as_string().and_then(|d| Catalog::load(locale, &d));
+    Rc::new(loaded.unwrap_or_else(|| Catalog::builtin(locale)))
+}
+
 /// Switches language, keeping every value entered.
 pub fn set_locale(w: &Shared, tag: &str) {
-    dispatch(w, Event::Locale(Locale::negotiate(tag)));
+    dispatch(w, Event::Locale(Locale::first_of(tag)));
 }
 
 /// Feeds `event` to the journey, then every event queued meanwhile, performing each
@@ -391,6 +436,22 @@ fn perform(w: &Shared, effect: Effect) {
                 dispatch(&w, ev);
             });
         }
+        Effect::Catalog(l, chosen) => {
+            let w = w.clone();
+            let ask = w
+                .catalogs
+                .as_ref()
+                .and_then(|f| f.call1(&JsValue::NULL, &l.as_str().into()).ok());
+            spawn_local(async move {
+                let data = match ask {
+                    Some(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&p))
+                        .await
+                        .unwrap_or(JsValue::NULL),
+                    None => JsValue::NULL,
+                };
+                dispatch(&w, Event::Catalog(catalog_from_js(l, &data), chosen));
+            });
+        }
         Effect::Sniff(id) => sniff(w, id, false),
         Effect::Shrink(id) => sniff(w, id, true),
         Effect::CancelUpload(id) => {
@@ -441,7 +502,12 @@ fn perform(w: &Shared, effect: Effect) {
         Effect::Emit(name, fields) => {
             let o = js_sys::Object::new();
             for (k, v) in fields {
-                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(&v));
+                // `onboarding:step`'s `index` is a number (1-based); every other field text.
+                let v = match (k, v.parse::<u32>()) {
+                    ("index", Ok(n)) => JsValue::from(n),
+                    _ => JsValue::from_str(&v),
+                };
+                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
             }
             dom::emit(&w.host, name, &o.into());
         }

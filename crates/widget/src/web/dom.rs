@@ -114,7 +114,8 @@ pub fn write_html(node: &JsValue, html: &str, write: &js_sys::Function) {
     let _ = write.call2(&JsValue::NULL, node, &JsValue::from_str(html));
 }
 
-/// The string property `key` of a JS object.
+/// The string property `key` of a JS object. (Not inlined: mount reads a dozen.)
+#[inline(never)]
 pub fn prop(obj: &JsValue, key: &str) -> Option<String> {
     js_sys::Reflect::get(obj, &JsValue::from_str(key))
         .ok()
