@@ -9,7 +9,8 @@
 // (one not allowed here, to see the refusal at mount); `?entry=stable` embeds the
 // stable, unpinned entry instead; `?version=V` pins that published version (its entry
 // and integrity from the manifest's `versions`); `?tt=1` adds Trusted Types enforcement
-// to the CSP (as a strict-CSP agency site has it).
+// to the CSP (as a strict-CSP agency site has it); `?locale=ca` sets the element's
+// language.
 //
 //   node scripts/agency-site.mjs [port]      env EDGE_URL (default http://127.0.0.1:8787)
 import { createServer } from "node:http";
@@ -61,11 +62,16 @@ async function page(url) {
     const pin = (wanted && (m.versions ?? []).find((v) => v.version === wanted)) || m;
     // The README's snippet: the wasm and the stylesheet preloaded with their integrity
     // (they download beside the entry instead of after it has run), then the entry.
-    const preload = Object.entries(pin.files ?? {}).map(([p, integrity]) =>
+    // (Not the language catalogs the manifest also lists: a journey fetches the one it
+    // speaks, if any.)
+    const preload = Object.entries(pin.files ?? {}).filter(([p]) => /\.(wasm|css)$/.test(p)).map(([p, integrity]) =>
       `<link rel="preload" href="${attr(EDGE + p)}" as="${p.endsWith(".css") ? "style" : "fetch"}" integrity="${attr(integrity)}" crossorigin="anonymous">`);
     tag = [...preload, `<script type="module" src="${attr(EDGE + pin.entry)}" integrity="${attr(pin.integrity)}" crossorigin="anonymous"></script>`].join("\n  ");
   }
-  return readFileSync(path.join(DIR, "index.html"), "utf8").replace("{{WIDGET_TAG}}", tag).replace("{{KEY}}", attr(key));
+  // `?locale=ca`: the element's language (the page says es).
+  const locale = /^[a-z]{2}(-[A-Za-z]{2})?$/.test(url.searchParams.get("locale") ?? "") ? url.searchParams.get("locale") : "es";
+  return readFileSync(path.join(DIR, "index.html"), "utf8").replace("{{WIDGET_TAG}}", tag).replace("{{KEY}}", attr(key))
+    .replace('locale="es"', `locale="${locale}"`);
 }
 
 const server = createServer(async (req, res) => {

@@ -73,8 +73,9 @@ function script(url, integrity, files) {
   const present = [...document.querySelectorAll('script[type="module"][src]')].find((s) => s.src === url);
   if (present) return customElements.whenDefined(TAG);
   // The wasm and the stylesheet start downloading beside the entry instead of after
-  // it has run; their integrity is the one the entry checks them against.
-  for (const [path, hash] of Object.entries(files)) {
+  // it has run; their integrity is the one the entry checks them against. (Not the
+  // language catalogs the manifest also lists: a journey fetches the one it speaks.)
+  for (const [path, hash] of Object.entries(files).filter(([p]) => /\.(wasm|css)$/.test(p))) {
     const link = document.createElement("link");
     link.rel = "preload";
     link.as = path.endsWith(".css") ? "style" : "fetch";

@@ -64,9 +64,9 @@ export function recordEvents() {
 }
 
 /** Page-side: whether `n` files are listed and every one is uploaded. */
-export function allUploaded(n) {
+export function allUploaded(n, done = "Subido|Aceptado|analizando") {
   const s = [...document.querySelector("tenant-onboarding").shadowRoot.querySelectorAll(".fstate")];
-  return s.length === n && s.every((e) => /Subido|Aceptado|analizando/.test(e.textContent));
+  return s.length === n && s.every((e) => new RegExp(done).test(e.textContent));
 }
 
 export async function waitHeading(d, re, timeout = 20000) {
@@ -98,6 +98,12 @@ export async function heading(d) {
   return d.run(() => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2")?.textContent?.trim() ?? "");
 }
 
+/** What each screen says, per language (headings and core's DNI message). */
+const SAYS = {
+  es: { uploaded: /Subido|Aceptado|analizando/, details: /Tus datos/, dni: /letra del DNI/, documents: /Documentos/, identity: /identidad/, bank: /bancaria/, summary: /Estado de tu solicitud/, done: /completada/ },
+  ca: { uploaded: /Pujat|Acceptat|analitzant/, details: /Les teves dades/, dni: /lletra del DNI/, documents: /^Documents$/, identity: /identitat/, bank: /bancària/, summary: /Estat de la teva sol·licitud/, done: /completada/ },
+};
+
 async function fillDetails(d, values) {
   for (const [name, value] of Object.entries(values)) await d.fill(`[name="${name}"]`, value);
 }
@@ -108,7 +114,8 @@ async function fillDetails(d, values) {
  * identity, identity-questions, identity-done, bank, summary, done). Resolves to
  * `{tenantId, events, progress, ms}`.
  */
-export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challenge+${Date.now()}@example.com`, at = async () => {} } = {}) {
+export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challenge+${Date.now()}@example.com`, at = async () => {}, locale = "es" } = {}) {
+  const says = SAYS[locale];
   const started = Date.now();
   await d.goto(url);
   await d.run(recordEvents);
@@ -118,7 +125,7 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.check('[name="consent.termsAccepted"]');
   await d.check('[name="consent.creditCheckAccepted"]');
   await d.click("#submit");
-  await waitHeading(d, /Tus datos/);
+  await waitHeading(d, says.details);
   await at("details");
 
   // Submitting empty shows core's messages on the fields.
@@ -131,10 +138,10 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.click("#submit");
   const dniError = await waitFor(d, "the DNI message", () =>
     document.querySelector("tenant-onboarding").shadowRoot.getElementById("f-applicant-governmentId-0--value-e")?.textContent);
-  if (!/letra del DNI/.test(dniError)) throw new Error(`unexpected DNI message: ${dniError}`);
+  if (!says.dni.test(dniError)) throw new Error(`unexpected DNI message: ${dniError}`);
   await d.fill('[name="applicant.governmentId[0].value"]', randomDni());
   await d.click("#submit");
-  await waitHeading(d, /Documentos/);
+  await waitHeading(d, says.documents);
 
   await d.setFiles("input[name=files]", [
     { name: "nomina-octubre.pdf", type: "application/pdf", data: BIG_PDF },
@@ -143,10 +150,10 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await d.until("the upload button", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("upload-all"));
   await d.select("#kind-2", "bank_statement");
   await d.click("#upload-all");
-  await waitFor(d, "both uploads", allUploaded, [2], 30000);
+  await waitFor(d, "both uploads", allUploaded, [2, says.uploaded.source], 30000);
   await at("documents");
   await d.click("#docs-next");
-  await waitHeading(d, /identidad/);
+  await waitHeading(d, says.identity);
   await at("identity");
 
   await d.approveHosted("#kyc");
@@ -158,16 +165,16 @@ export async function walk(d, { url = `${AGENCY_SITE}/`, email = `lucia+challeng
   await waitFor(d, "the identity decision", () => document.querySelector("tenant-onboarding").shadowRoot.getElementById("identity-next"), [], 20000);
   await at("identity-done");
   await d.click("#identity-next");
-  await waitHeading(d, /bancaria/);
+  await waitHeading(d, says.bank);
 
   await d.approveHosted("#bank");
   await waitFor(d, "the bank connection", () => document.querySelector("tenant-onboarding").shadowRoot.querySelector("p.ok"), [], 30000);
   await at("bank");
   await d.click("#bank-next");
 
-  await waitHeading(d, /Estado de tu solicitud|completada/);
-  if (/Estado/.test(await heading(d))) await at("summary");
-  await waitHeading(d, /completada/, 90000);
+  await waitHeading(d, new RegExp(`${says.summary.source}|${says.done.source}`));
+  if (says.summary.test(await heading(d))) await at("summary");
+  await waitHeading(d, says.done, 90000);
   await at("done");
   const rec = await d.until("onboarding:complete", () => {
     const done = window.__onb?.events.find((e) => e.name === "onboarding:complete");

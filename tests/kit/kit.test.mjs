@@ -184,7 +184,7 @@ test("React example under StrictMode: one journey, one POST /v1/tenants, callbac
     const [popup] = await Promise.all([page.waitForEvent("popup"), q(sel).click()]);
     await popup.waitForLoadState();
     await popup.locator("button[value=approve]").click({ timeout: 15_000 });
-    await popup.getByText(/registrado el resultado|outcome has been recorded/).waitFor({ timeout: 20_000 });
+    await popup.getByText(/registrado el resultado|outcome has been recorded|registrat el resultat/).waitFor({ timeout: 20_000 });
     if (!popup.isClosed()) await popup.close();
   };
 

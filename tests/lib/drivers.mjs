@@ -108,7 +108,7 @@ export function playwright(page) {
       // The hosted page cannot reach (or navigate) the agency's tab.
       if (!(await popup.evaluate(() => window.opener === null))) throw new Error("the hosted page sees window.opener");
       await popup.locator("button[value=approve]").click({ timeout: 15000 });
-      await popup.getByText(/registrado el resultado|outcome has been recorded/).waitFor({ timeout: 20000 });
+      await popup.getByText(/registrado el resultado|outcome has been recorded|registrat el resultat/).waitFor({ timeout: 20000 });
       if (!popup.isClosed()) await popup.close();
     },
   };
@@ -186,7 +186,7 @@ export function webdriver(b) {
         // says so): closing while the form's POST is in flight would lose it.
         // "Already completed" also means this click recorded it (the page was shown
         // again after the POST, e.g. by a late navigation of the popup).
-        const recorded = () => /registrado el resultado|outcome has been recorded|ya se había completado|had already been completed/.test(document.body?.textContent ?? "");
+        const recorded = () => /registrado el resultado|outcome has been recorded|registrat el resultat|ya se había completado|had already been completed|ja s.havia completat/.test(document.body?.textContent ?? "");
         await b.until("the hosted page's result", recorded, [], 30000).catch(async (e) => {
           const where = await b.run(() => `${location.href} :: ${(document.body?.textContent ?? "").replace(/\s+/g, " ").slice(0, 300)}`).catch((e2) => String(e2));
           throw new Error(`${e.message} (the popup shows: ${where})`);
