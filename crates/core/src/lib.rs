@@ -9,7 +9,8 @@
 //!   error at once as data (`{field, code, params}`), plus per-field helpers; its
 //!   [`validate::fields`] table holds each field's rule, limits, normalisation and
 //!   label once, and the schema constraints a generator publishes.
-//! * [`i18n`] — Spanish and English messages for validation errors and problem titles.
+//! * [`i18n`] — Spanish, English and Catalan messages for validation errors, field names
+//!   and the consent sentences (one template table per language).
 //! * [`document`] — magic-byte sniffing and size limits for uploads.
 //! * [`token`] — HMAC-signed session tokens.
 //! * [`signature`] — `t=…,v1=…` webhook signatures with tolerance and key rotation.

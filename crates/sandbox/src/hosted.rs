@@ -508,7 +508,7 @@ fn done_body(t: &Texts, outcome: Option<Outcome>, return_url: Option<&str>) -> S
     s
 }
 
-/// The page copy, in Spanish and English.
+/// The page copy, in Spanish, Catalan and English.
 struct Texts {
     sandbox: &'static str,
     title: &'static str,

@@ -1,58 +1,18 @@
-// Types for /widget/onboarding.js.
+// Types of the widget module, EDGE/widget/<version>/onboarding.js (served beside it
+// as onboarding.d.ts): mount() and its options, the <tenant-onboarding> element, its
+// attributes and events. The npm package (packages/tenant-onboarding) ships this same
+// file as widget.d.ts (copied when it is packed) and adds load() and JSX.
 
-/** Options of `mount()`; the element takes the same as kebab-case attributes. */
-export interface OnboardingOptions {
-  /** The agency's publishable key (`pk_…`); its allowed origins must include the page's. */
-  publishableKey: string;
-  /** `"es"`, `"en"` or `"ca"`; default: the browser's languages (Spanish when none). */
-  locale?: Locale | string;
-  /** Origin of the edge API; default: where onboarding.js was loaded from. */
-  apiBase?: string;
-  /** A device-data collector; the widget requests `<url>?s=<deviceSessionId>` as an image. */
-  deviceDataCollectorUrl?: string;
-  /** The property reference sent as `product.productId`. */
-  productId?: string;
-  /** The monthly rent sent as `product.requestedAmount` (decimal string). */
-  requestedAmount?: string;
-  /** Stylesheet linked into the shadow root; default: onboarding.css beside onboarding.js. */
-  styleUrl?: string;
-  /** Terms and privacy page linked from the consent step. */
-  termsUrl?: string;
-  /** Credit-check information page linked from the consent step. */
-  creditCheckUrl?: string;
-  /**
-   * The agency's own id for this applicant (its CRM record): 1–64 visible ASCII
-   * characters (`!`–`~`). Kept with the tenant; in the agency view, its list and every
-   * relayed event as `externalReference`. Attribute: `external-reference`.
-   */
-  externalReference?: string;
-  /**
-   * What the page already knows: shown in the form, editable, and checked by the same
-   * rules as typed input (a value they refuse shows their message). Attributes:
-   * `prefill-first-name`, `prefill-last-name`, `prefill-email`, `prefill-phone`.
-   */
-  prefill?: { firstName?: string; lastName?: string; email?: string; phone?: string };
-  /**
-   * The agency's own phrases, per language, replacing the widget's (plain text, shown
-   * escaped). An unknown key is ignored with a console warning.
-   */
-  messages?: Partial<Record<Locale, Partial<Record<MessageKey, string>>>>;
-  /** The first step is on screen. */
-  onReady?: (detail: OnboardingEventMap["onboarding:ready"]["detail"]) => void;
-  /** The applicant moved to another step. */
-  onStep?: (detail: OnboardingEventMap["onboarding:step"]["detail"]) => void;
-  /** Every mandatory check is complete. */
-  onComplete?: (detail: OnboardingEventMap["onboarding:complete"]["detail"]) => void;
-  /** The applicant pressed Exit. */
-  onExit?: (detail: OnboardingEventMap["onboarding:exit"]["detail"]) => void;
-  /** Something failed (also a module that could not load: `boot_failed`). */
-  onError?: (detail: OnboardingEventMap["onboarding:error"]["detail"]) => void;
-}
-
-/** The built-in languages: Spanish (the default), English, Catalan. */
+/** The widget's languages; Spanish is the default. */
 export type Locale = "es" | "en" | "ca";
 
-/** The widget's phrases an agency may replace (`messages`). */
+/** The journey's steps, in order. */
+export type OnboardingStep = "consent" | "details" | "documents" | "identity" | "bank" | "summary" | "done";
+
+/**
+ * A phrase of the widget that `messages` may override (the keys of the widget's own
+ * table; `{0}`, `{1}` in a phrase are filled in by the widget).
+ */
 export type MessageKey =
   | "Title"
   | "StepsLabel"
@@ -175,12 +135,86 @@ export type MessageKey =
   | "DoneText"
   | "Reference";
 
-export type OnboardingStep = "consent" | "details" | "documents" | "identity" | "bank" | "summary" | "done";
+/** Phrase overrides per locale; a phrase not given keeps the widget's own text. */
+export type OnboardingMessages = { [L in Locale]?: Partial<Record<MessageKey, string>> };
+
+/** Shown in the details step, editable, and validated like typed values. */
+export interface OnboardingPrefill {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+}
+
+/** `onboarding:ready`: the first step is on screen. */
+export interface ReadyDetail { step: OnboardingStep; locale: Locale }
+/** `onboarding:step`: the applicant moved to `step`; `index` is 1-based. */
+export interface StepDetail { step: OnboardingStep; index: number }
+/** `onboarding:complete`: every mandatory check is complete. */
+export interface CompleteDetail { tenantId: string }
+/** `onboarding:exit`: the applicant pressed Exit. */
+export interface ExitDetail { step: OnboardingStep }
+/**
+ * `onboarding:error`: `forbidden_origin` (the key is not allowed on this page's origin),
+ * `session_expired` (the journey restarted), `network_error`, another problem `code` of
+ * the edge, or `boot_failed` (the widget could not start).
+ */
+export interface ErrorDetail { code: string; message?: string }
+
+/**
+ * The widget's DOM events, dispatched on the `<tenant-onboarding>` element (or the
+ * `mount` host); they bubble and cross the shadow boundary. Details never hold
+ * personal data.
+ */
+export interface OnboardingEventMap {
+  "onboarding:ready": CustomEvent<ReadyDetail>;
+  "onboarding:step": CustomEvent<StepDetail>;
+  "onboarding:complete": CustomEvent<CompleteDetail>;
+  "onboarding:exit": CustomEvent<ExitDetail>;
+  "onboarding:error": CustomEvent<ErrorDetail>;
+}
+
+/** Called with the event's `detail`; the listeners go with `destroy()`. */
+export interface OnboardingCallbacks {
+  onReady?: (detail: ReadyDetail) => void;
+  onStep?: (detail: StepDetail) => void;
+  onComplete?: (detail: CompleteDetail) => void;
+  onExit?: (detail: ExitDetail) => void;
+  onError?: (detail: ErrorDetail) => void;
+}
+
+/** Options of `mount()`; the element takes the same as kebab-case attributes. */
+export interface OnboardingOptions extends OnboardingCallbacks {
+  /** The agency's publishable key (`pk_…`); its allowed origins must include the page's. */
+  publishableKey: string;
+  /** Default: the browser's languages (Spanish when none of these). */
+  locale?: Locale;
+  /** Origin of the edge API; default: where the widget was loaded from. */
+  apiBase?: string;
+  /** A device-data collector; the widget requests `<url>?s=<deviceSessionId>` as an image. */
+  deviceDataCollectorUrl?: string;
+  /** The property reference sent as `product.productId`. */
+  productId?: string;
+  /** The monthly rent sent as `product.requestedAmount` (decimal string). */
+  requestedAmount?: string;
+  /** Stylesheet linked into the shadow root; default: the version's own onboarding.css. */
+  styleUrl?: string;
+  /** Terms and privacy page linked from the consent step. */
+  termsUrl?: string;
+  /** Credit-check information page linked from the consent step. */
+  creditCheckUrl?: string;
+  /** The applicant's data the agency already has. */
+  prefill?: OnboardingPrefill;
+  /** The agency's own id for this application (at most 64 visible ASCII characters). */
+  externalReference?: string;
+  /** Phrase overrides per locale. */
+  messages?: OnboardingMessages;
+}
 
 /** A mounted journey. */
 export interface Onboarding {
   /** Switch language; entered data is kept. */
-  setLocale(locale: Locale | string): void;
+  setLocale(locale: Locale): void;
   /** The current step. */
   readonly step: OnboardingStep;
   /** This onboarding's device session id (32 lowercase hex; empty before consent). */
@@ -202,26 +236,35 @@ export interface Onboarding {
  */
 export function mount(el: HTMLElement, options: OnboardingOptions): Promise<Onboarding | null>;
 
-/**
- * DOM events, dispatched on the `<tenant-onboarding>` element (or the `mount` host);
- * they bubble and cross the shadow boundary (`composed`). Details never hold personal data.
- */
-export interface OnboardingEventMap {
-  /** The first step is on screen. */
-  "onboarding:ready": CustomEvent<{ step: OnboardingStep; locale: Locale }>;
-  /** The applicant moved to `step` (`index`: its position, 1-based). */
-  "onboarding:step": CustomEvent<{ step: OnboardingStep; index: number }>;
-  /** Every mandatory check is complete. */
-  "onboarding:complete": CustomEvent<{ tenantId: string }>;
-  /** The applicant pressed Exit. */
-  "onboarding:exit": CustomEvent<{ step: OnboardingStep }>;
-  /** Something failed: `session_expired` (the journey restarted), `network_error`, a problem `code`, or `boot_failed`. */
-  "onboarding:error": CustomEvent<{ code: string; message?: string }>;
+/** `mount`'s type. */
+export type Mount = typeof mount;
+
+/** The widget version that runs (as in the edge's manifest). */
+export const version: string;
+
+/** `<tenant-onboarding>`. */
+export interface TenantOnboardingElement extends HTMLElement {}
+
+/** The element's attributes (the options, kebab-case; `prefill` as four attributes). */
+export interface TenantOnboardingAttributes {
+  "publishable-key": string;
+  locale?: Locale;
+  "api-base"?: string;
+  "device-data-collector-url"?: string;
+  "product-id"?: string;
+  "requested-amount"?: string;
+  "terms-url"?: string;
+  "credit-check-url"?: string;
+  "external-reference"?: string;
+  "prefill-first-name"?: string;
+  "prefill-last-name"?: string;
+  "prefill-email"?: string;
+  "prefill-phone"?: string;
 }
 
 declare global {
   interface HTMLElementTagNameMap {
-    "tenant-onboarding": HTMLElement;
+    "tenant-onboarding": TenantOnboardingElement;
   }
   interface HTMLElementEventMap extends OnboardingEventMap {}
 }

@@ -91,7 +91,9 @@ pub fn locale(option: Option<String>) -> String {
 /// Mounts the onboarding journey into `host`'s shadow root.
 ///
 /// `options`: `{publishableKey, apiBase?, locale?, deviceDataCollectorUrl?, productId?,
-/// requestedAmount?, styleUrl?, termsUrl?, creditCheckUrl?}` (see `onboarding.d.ts`).
+/// requestedAmount?, styleUrl?, termsUrl?, creditCheckUrl?, externalReference?,
+/// prefill?}` (see `onboarding.d.ts`), and from the loader `writeHtml`, `sessionText`,
+/// `loadCatalog` and `firstCatalog`. (Callbacks and `messages` stay in the loader.)
 ///
 /// # Errors
 /// A JS `Error` when the host cannot take a shadow root.
