@@ -153,18 +153,25 @@ function d1(where, sql) {
     args.push("--local", "--env", "dev");
     if (where.persistTo) args.push("--persist-to", where.persistTo);
   }
-  const r = spawnSync("wrangler", args, {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` },
-  });
-  let parsed;
-  try { parsed = JSON.parse(r.stdout); } catch { /* below */ }
-  if (r.status !== 0 || !Array.isArray(parsed)) {
+  // The local database is the running `wrangler dev`'s too: while it writes, a
+  // statement here can find the file locked, fail whole ("internal error") and change
+  // nothing, so it is tried again. Never remotely, where such an answer is ambiguous.
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync("wrangler", args, {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` },
+    });
+    let parsed;
+    try { parsed = JSON.parse(r.stdout); } catch { /* below */ }
+    if (r.status === 0 && Array.isArray(parsed)) return parsed.map((p) => p.results ?? []);
     const why = (parsed?.error?.text ?? r.stderr ?? r.stdout ?? "").toString().trim().split("\n").slice(-5).join("\n");
+    if (!where.remote && attempt < 4 && /internal error|database is locked|SQLITE_BUSY/i.test(why)) {
+      spawnSync("sleep", [String(0.3 * attempt)]);
+      continue;
+    }
     throw new Error(`wrangler d1 execute failed: ${why}`);
   }
-  return parsed.map((p) => p.results ?? []);
 }
 
 function localSecretsKey() {

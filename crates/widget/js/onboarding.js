@@ -5,8 +5,9 @@
 //
 // scripts/package-widget.mjs bundles this file and the wasm-bindgen glue into one
 // module per version and fills ./build-info.js with the Subresource Integrity of the
-// two files it loads, so a page that pins this module with `integrity` pins all of it:
-// the wasm is fetched with `integrity`, the stylesheet linked with `integrity`.
+// files it loads, so a page that pins this module with `integrity` pins all of it: the
+// wasm is fetched with `integrity`, the stylesheet linked with `integrity`, a language
+// catalog fetched with `integrity`.
 import init, { mount as mountWasm, locale as pickLocale } from "./widget.js";
 import info from "./build-info.js";
 

@@ -19,6 +19,7 @@ mod summary;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use onboarding_core::Date;
 use onboarding_core::document::{ContentType, DocumentKind};
@@ -32,8 +33,6 @@ use crate::action::{Action, Hosted};
 use crate::api::{self, ApiError};
 use crate::form;
 use crate::html::Html;
-use std::rc::Rc;
-
 use crate::i18n::{Catalog, Locale, Msg};
 use crate::map::{Map, Set};
 use crate::resume::Saved;
@@ -254,9 +253,9 @@ pub enum Event {
     Timer(Timer),
     /// The page switched the language.
     Locale(Locale),
-    /// A language's catalog, asked for by [`Effect::Catalog`] (`true`: the applicant
-    /// chose it in the widget).
-    Catalog(Rc<Catalog>, bool),
+    /// The catalog for the language asked for by [`Effect::Catalog`] (the compiled-in
+    /// Spanish when it could not be had), and whether the applicant chose it.
+    Catalog(Locale, Rc<Catalog>, bool),
 }
 
 /// What to redraw.
@@ -408,6 +407,9 @@ pub struct Journey {
     pub opts: Options,
     /// What the journey says, in the current language.
     pub cat: Rc<Catalog>,
+    /// The language last asked for: only its catalog is taken (an earlier one that
+    /// arrives later is not).
+    asked: Locale,
     /// Index of the current step in [`STEPS`].
     pub step: usize,
     /// Form values by field path.
@@ -459,6 +461,7 @@ impl Journey {
         }
         Journey {
             opts,
+            asked: cat.locale,
             cat,
             step: 0,
             values,
@@ -594,6 +597,12 @@ impl Journey {
         first
     }
 
+    /// Asks for the catalog of `l` (the last asked is the one taken).
+    fn ask_catalog(&mut self, l: Locale, chosen: bool, fx: &mut Fx) {
+        self.asked = l;
+        fx.push(Effect::Catalog(l, chosen));
+    }
+
     /// Runs core's rule for one input and shows or clears its message.
     pub(crate) fn check_field(&mut self, path: &str, fx: &mut Fx) {
         match form::validate_one(&self.values, path, self.today) {
@@ -679,8 +688,11 @@ impl Journey {
             }
             Event::StreamExpired => self.expired(fx),
             Event::StreamFailed => self.call_status(fx),
-            Event::Locale(l) => fx.push(Effect::Catalog(l, false)),
-            Event::Catalog(cat, chosen) => {
+            Event::Locale(l) => self.ask_catalog(l, false, fx),
+            Event::Catalog(asked, cat, chosen) => {
+                if asked != self.asked {
+                    return;
+                }
                 let l = cat.locale;
                 self.cat = cat;
                 fx.push(Effect::Render(View::Shell));
@@ -733,7 +745,7 @@ impl Journey {
             return;
         }
         match a {
-            Action::Lang(l) => fx.push(Effect::Catalog(l, true)),
+            Action::Lang(l) => self.ask_catalog(l, true, fx),
             Action::Exit => Self::emit(
                 fx,
                 "onboarding:exit",

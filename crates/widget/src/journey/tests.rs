@@ -58,7 +58,7 @@ fn answer_catalogs(j: &mut Journey, mut fx: Fx) -> Fx {
         })
         .collect();
     for (l, chosen) in asked {
-        fx.extend(j.update(Event::Catalog(Rc::new(Catalog::builtin(l)), chosen)));
+        fx.extend(j.update(Event::Catalog(l, Rc::new(Catalog::builtin(l)), chosen)));
     }
     fx
 }
@@ -911,7 +911,11 @@ fn locale_switch_keeps_data_and_errors() {
     assert_eq!(fx, vec![Effect::Catalog(Locale::En, false)]);
     // Nothing changes until the catalog is there.
     assert!(j.step_html().contains("Tus datos"));
-    let fx = j.update(Event::Catalog(Rc::new(Catalog::builtin(Locale::En)), false));
+    let fx = j.update(Event::Catalog(
+        Locale::En,
+        Rc::new(Catalog::builtin(Locale::En)),
+        false,
+    ));
     assert_eq!(fx, vec![Effect::Render(View::Shell)]);
     let en = j.error_text(j.errors.get("applicant.email").unwrap());
     assert_ne!(es, en);
@@ -1131,6 +1135,22 @@ fn catalan_journey() {
         "El correu electrònic no és vàlid; ha de ser com nom@exemple.com."
     );
     assert_eq!(Action::parse("lang", "ca"), Some(Action::Lang(Locale::Ca)));
+    // English, then Spanish, chosen quickly: English's catalog arriving last is not
+    // taken (the last choice wins), Spanish's is.
+    j.update(Event::Act(Action::Lang(Locale::En)));
+    j.update(Event::Act(Action::Lang(Locale::Es)));
+    j.update(Event::Catalog(
+        Locale::Es,
+        Rc::new(Catalog::builtin(Locale::Es)),
+        true,
+    ));
+    let late = j.update(Event::Catalog(
+        Locale::En,
+        Rc::new(Catalog::builtin(Locale::En)),
+        true,
+    ));
+    assert_eq!(late, vec![]);
+    assert_eq!(j.locale(), Locale::Es);
     assert_eq!(Action::parse("lang", "fr"), None);
 }
 

@@ -449,7 +449,7 @@ fn perform(w: &Shared, effect: Effect) {
                         .unwrap_or(JsValue::NULL),
                     None => JsValue::NULL,
                 };
-                dispatch(&w, Event::Catalog(catalog_from_js(l, &data), chosen));
+                dispatch(&w, Event::Catalog(l, catalog_from_js(l, &data), chosen));
             });
         }
         Effect::Sniff(id) => sniff(w, id, false),
