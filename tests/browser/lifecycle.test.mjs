@@ -8,7 +8,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { BASE } from "../lib/env.mjs";
 import { randomDni } from "../lib/bodies.mjs";
-import { launch } from "../lib/browser.mjs";
+import { countCalls, launch } from "../lib/browser.mjs";
 import { AGENCY_SITE, applicant } from "./journey.mjs";
 
 let browser;
@@ -50,13 +50,7 @@ async function spa({ wasmFailsOnce = false } = {}) {
     window.__events.length = 0;
     window.__mod = await import(`${base}/widget/onboarding.js`);
   }, BASE);
-  const calls = { sessions: 0, tenants: 0 };
-  page.on("request", (r) => {
-    if (r.method() !== "POST") return;
-    const p = new URL(r.url()).pathname;
-    if (p === "/v1/sessions") calls.sessions++;
-    if (p === "/v1/tenants") calls.tenants++;
-  });
+  const calls = countCalls(page);
   return { context, page, calls, warnings, wasm: () => wasmRequests };
 }
 

@@ -17,7 +17,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { BASE, ROOT } from "../lib/env.mjs";
 import { randomDni } from "../lib/bodies.mjs";
-import { launch } from "../lib/browser.mjs";
+import { countCalls, launch } from "../lib/browser.mjs";
 import { applicant, BIG_PDF, PNG } from "../browser/journey.mjs";
 
 const PKG = path.join(ROOT, "packages/tenant-onboarding");
@@ -166,13 +166,7 @@ function serve(dir) {
 test("React example under StrictMode: one journey, one POST /v1/tenants, callbacks with numbers, onComplete once", { timeout: 300_000 }, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const calls = { sessions: 0, tenants: 0 };
-  page.on("request", (r) => {
-    if (r.method() !== "POST") return;
-    const p = new URL(r.url()).pathname;
-    if (p === "/v1/sessions") calls.sessions++;
-    if (p === "/v1/tenants") calls.tenants++;
-  });
+  const calls = countCalls(page);
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
