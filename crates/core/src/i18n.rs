@@ -190,10 +190,25 @@ pub struct Catalog {
     labels: Option<Vec<String>>,
 }
 
+/// A list of texts: compiled in, or loaded (a catalog's texts; the widget's phrases).
 #[derive(Debug)]
-enum Strings {
+pub enum Strings {
+    /// A table of the build.
     Static(&'static [&'static str]),
+    /// Data given at run time.
     Owned(Vec<String>),
+}
+
+impl Strings {
+    /// Text `i` (of a list whose length was checked). Not inlined: one call is smaller
+    /// than its two cases at every caller.
+    #[inline(never)]
+    pub fn get(&self, i: usize) -> &str {
+        match self {
+            Strings::Static(s) => s[i],
+            Strings::Owned(s) => &s[i],
+        }
+    }
 }
 
 static ES: Catalog = Catalog {
@@ -262,13 +277,8 @@ impl Catalog {
     }
 
     /// One text.
-    #[inline(never)]
     pub fn get(&self, text: Text) -> &str {
-        let i = text as usize;
-        match &self.texts {
-            Strings::Static(s) => s[i],
-            Strings::Owned(s) => &s[i],
-        }
+        self.texts.get(text as usize)
     }
 
     /// Every text, in [`Text`] order.

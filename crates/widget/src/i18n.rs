@@ -40,19 +40,13 @@ pub struct Catalog {
     /// The language.
     pub locale: Locale,
     core: Core,
-    ui: Ui,
+    ui: core::Strings,
 }
 
 #[derive(Debug)]
 enum Core {
     Builtin(&'static core::Catalog),
     Loaded(core::Catalog),
-}
-
-#[derive(Debug)]
-enum Ui {
-    Builtin(&'static [&'static str]),
-    Loaded(Vec<String>),
 }
 
 impl Catalog {
@@ -68,7 +62,7 @@ impl Catalog {
         Catalog {
             locale,
             core: Core::Builtin(core::Catalog::builtin(locale)),
-            ui: Ui::Builtin(ui),
+            ui: core::Strings::Static(ui),
         }
     }
 
@@ -89,18 +83,13 @@ impl Catalog {
         Some(Catalog {
             locale,
             core: Core::Loaded(core::Catalog::load(locale, all, labels).ok()?),
-            ui: Ui::Loaded(ui),
+            ui: core::Strings::Owned(ui),
         })
     }
 
-    /// The text of `msg`. (Not inlined: it is called from every view, and one call is
-    /// smaller than its two cases at each.)
-    #[inline(never)]
+    /// The text of `msg`.
     pub fn t(&self, msg: Msg) -> &str {
-        match &self.ui {
-            Ui::Builtin(s) => s[msg as usize],
-            Ui::Loaded(s) => &s[msg as usize],
-        }
+        self.ui.get(msg as usize)
     }
 
     /// Core's catalog in the same language (field names, validation messages, the

@@ -46,15 +46,10 @@ fn fields(j: &Journey) -> Vec<String> {
 /// What the page prefilled is checked as typed input is, on arrival: a value core
 /// refuses shows core's message under it.
 fn arrive(j: &mut Journey, fx: &mut Fx) {
-    let prefilled: Vec<String> = j
-        .opts
-        .prefill
-        .iter()
-        .map(|(path, _)| (*path).to_owned())
-        .collect();
-    for path in prefilled {
-        j.touched.insert(path.clone(), ());
-        j.check_field(&path, fx);
+    for i in 0..j.opts.prefill.len() {
+        let path = j.opts.prefill[i].0;
+        j.touched.insert(path.to_owned(), ());
+        j.check_field(path, fx);
     }
 }
 
