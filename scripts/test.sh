@@ -45,6 +45,14 @@ scripts/setup.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "no import circle between the modules of core or the edge"
+node scripts/check-module-cycles.mjs crates/core crates/edge
+# The check itself: a crate whose two modules import each other must be refused.
+if node scripts/check-module-cycles.mjs tests/fixtures/module-circle >/dev/null 2>&1; then
+  echo "the module-circle check passed a crate with a circle" >&2
+  exit 1
+fi
+
 step "clippy (native, all targets)"
 cargo clippy -q --workspace --all-targets -- -D warnings
 

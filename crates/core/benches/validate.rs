@@ -8,7 +8,9 @@ use onboarding_core::model::{
     Address, Applicant, Consent, Employer, Employment, GovernmentId, Income, Name, Product,
     TenantRequest,
 };
-use onboarding_core::validate::{Date, normalize_tenant_request, validate_tenant_request};
+use onboarding_core::validate::{
+    Date, normalize_and_validate_tenant_request, normalize_tenant_request, validate_tenant_request,
+};
 
 fn applicant(first: &str, id: &str) -> Applicant {
     Applicant {
@@ -105,6 +107,13 @@ fn bench(c: &mut Criterion) {
                 normalize_tenant_request(req);
                 black_box(validate_tenant_request(black_box(req), today))
             },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("normalize_and_validate full applicant", |b| {
+        b.iter_batched_ref(
+            || base.clone(),
+            |req| black_box(normalize_and_validate_tenant_request(black_box(req), today)),
             BatchSize::SmallInput,
         )
     });

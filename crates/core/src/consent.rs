@@ -12,11 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::i18n::Locale;
 
-/// The version of the texts below.
-pub const VERSION: &str = "2026-12-05";
+pub(crate) mod version;
 
-/// Versions the edge accepts (the current one first).
-pub const KNOWN: &[&str] = &[VERSION];
+pub use version::{KNOWN, VERSION, is_known};
 
 /// What the applicant consents to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +48,6 @@ pub fn text_in(kind: ConsentKind, catalog: &crate::i18n::Catalog) -> &str {
 /// Lowercase hex SHA-256 of [`text`] (its UTF-8 bytes).
 pub fn text_sha256(kind: ConsentKind, locale: Locale) -> String {
     hex::encode(Sha256::digest(text(kind, locale).as_bytes()))
-}
-
-/// Whether the edge accepts `version`.
-pub fn is_known(version: &str) -> bool {
-    KNOWN.contains(&version)
 }
 
 /// What the edge records when the applicant consents.

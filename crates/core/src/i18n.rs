@@ -15,8 +15,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::problem::FieldMessage;
-use crate::validate::{Code, ValidationError};
+use crate::validate::code::{Code, ValidationError};
+use crate::validate::fields::{self, FIELDS, segments};
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,66 +117,7 @@ impl std::str::FromStr for Locale {
 mod catalog;
 
 pub use catalog::Text;
-
-/// A field's human name in every language, one per row of the field table
-/// ([`crate::validate::fields::FIELDS`]). Spanish and Catalan nouns agree in gender
-/// and number (the labels are chosen so), so one pair of flags serves both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Label {
-    /// Spanish noun phrase without article (lower case, starting with an ASCII letter).
-    pub es: &'static str,
-    /// English noun phrase, lower case (proper nouns excepted, ASCII first letter).
-    #[cfg(any(test, feature = "all-locales"))]
-    pub en: &'static str,
-    /// Catalan noun phrase without article.
-    #[cfg(any(test, feature = "all-locales"))]
-    pub ca: &'static str,
-    /// The noun is feminine (`la fecha`, not `el fecha`).
-    pub fem: bool,
-    /// The noun is plural (`los ingresos`, `las respuestas`).
-    pub plural: bool,
-}
-
-impl Label {
-    #[allow(unused_variables)]
-    const fn new(
-        es: &'static str,
-        en: &'static str,
-        ca: &'static str,
-        fem: bool,
-        plural: bool,
-    ) -> Label {
-        Label {
-            es,
-            #[cfg(any(test, feature = "all-locales"))]
-            en,
-            #[cfg(any(test, feature = "all-locales"))]
-            ca,
-            fem,
-            plural,
-        }
-    }
-
-    /// A masculine singular noun.
-    pub const fn m(es: &'static str, en: &'static str, ca: &'static str) -> Label {
-        Label::new(es, en, ca, false, false)
-    }
-
-    /// A feminine singular noun.
-    pub const fn f(es: &'static str, en: &'static str, ca: &'static str) -> Label {
-        Label::new(es, en, ca, true, false)
-    }
-
-    /// A masculine plural noun.
-    pub const fn m_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
-        Label::new(es, en, ca, false, true)
-    }
-
-    /// A feminine plural noun.
-    pub const fn f_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
-        Label::new(es, en, ca, true, true)
-    }
-}
+pub use fields::Label;
 
 /// One language's texts: the sentence templates and words of [`Text`], and a name for
 /// every row of the field table.
@@ -186,7 +127,7 @@ pub struct Catalog {
     pub locale: Locale,
     /// Indexed by [`Text`].
     texts: Strings,
-    /// In [`FIELDS`](crate::validate::fields::FIELDS) order; `None`: the table's own.
+    /// In [`FIELDS`] order; `None`: the table's own.
     labels: Option<Vec<String>>,
 }
 
@@ -264,7 +205,7 @@ impl Catalog {
     ) -> Result<Catalog, CatalogShape> {
         let shape = CatalogShape {
             texts: Text::ALL.len(),
-            labels: crate::validate::fields::FIELDS.len(),
+            labels: FIELDS.len(),
         };
         if texts.len() != shape.texts || labels.len() != shape.labels {
             return Err(shape);
@@ -288,7 +229,7 @@ impl Catalog {
 
     /// Every field's name, in field-table order.
     pub fn labels(&self) -> impl Iterator<Item = &str> {
-        crate::validate::fields::FIELDS
+        FIELDS
             .iter()
             .enumerate()
             .map(|(i, f)| self.noun(i, &f.label))
@@ -310,9 +251,8 @@ impl Catalog {
 
     /// The noun for `path` and its agreement (masculine singular for unknown paths).
     fn label(&self, path: &str) -> (&str, bool, bool) {
-        let fields = &crate::validate::fields::FIELDS;
-        match crate::validate::fields::field(path).and_then(|f| {
-            fields
+        match fields::field(path).and_then(|f| {
+            FIELDS
                 .iter()
                 .position(|r| std::ptr::eq(*r, f))
                 .map(|i| (i, f))
@@ -463,15 +403,6 @@ fn starts_with_vowel_sound(word: &str) -> bool {
     )
 }
 
-/// The (parent, name) segments of a path, indices dropped:
-/// `applicant.addresses[0].postalCode` → (`addresses`, `postalCode`).
-pub(crate) fn segments(path: &str) -> (&str, &str) {
-    let mut segs = path.rsplit('.').map(|s| s.split('[').next().unwrap_or(s));
-    let last = segs.next().unwrap_or("");
-    let parent = segs.next().unwrap_or("");
-    (parent, last)
-}
-
 /// A field of the co-applicant (not the co-applicant object itself, whose name says it).
 fn names_co_applicant(path: &str) -> bool {
     path.starts_with("coApplicant") && path != "coApplicant"
@@ -524,6 +455,20 @@ fn format_mb(bytes: &str) -> String {
 /// A full sentence for one error, in `locale`, naming the field ([`Catalog::message`]).
 pub fn message(locale: Locale, error: &ValidationError) -> String {
     Catalog::builtin(locale).message(error)
+}
+
+// An item of a problem body's `errors` (`model::problem`, which re-exports it). The doc
+// line below is the type's description in the edge's OpenAPI document.
+/// One field's error, localised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FieldMessage {
+    /// Dotted path rooted at the request body (`applicant.governmentId[0].value`).
+    pub field: String,
+    /// Stable code (`invalid_checksum`, …); a string so that readers tolerate new codes.
+    pub code: String,
+    /// Human sentence in the negotiated language.
+    pub message: String,
 }
 
 /// Every error as a `{field, code, message}` for a problem body.

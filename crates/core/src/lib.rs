@@ -29,7 +29,7 @@
 //! ```
 //! use onboarding_core::i18n::{self, Locale};
 //! use onboarding_core::model::{GovernmentId, TenantRequest};
-//! use onboarding_core::validate::{Date, normalize_tenant_request, validate_tenant_request};
+//! use onboarding_core::validate::{Date, normalize_and_validate_tenant_request};
 //!
 //! let mut req = TenantRequest::default();
 //! req.applicant.government_id.push(GovernmentId {
@@ -38,9 +38,10 @@
 //!     country_code: "es".into(),
 //!     ..GovernmentId::default()
 //! });
-//! normalize_tenant_request(&mut req);
 //! let today = Date::from_unix_seconds(1_718_000_000);
-//! let errors = validate_tenant_request(&req, today).unwrap_err();
+//! // Normalised in place (`12345678A`, `ES`) and validated, in one walk.
+//! let errors = normalize_and_validate_tenant_request(&mut req, today).unwrap_err();
+//! assert_eq!(req.applicant.government_id[0].value, "12345678A");
 //! let dni = errors
 //!     .iter()
 //!     .find(|e| e.field == "applicant.governmentId[0].value")

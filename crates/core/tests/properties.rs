@@ -8,7 +8,8 @@ use onboarding_core::model::{
     TenantRequest,
 };
 use onboarding_core::validate::{
-    self, Code, Date, dni_letter, normalize_tenant_request, validate_field, validate_tenant_request,
+    self, Code, Date, dni_letter, normalize_and_validate_tenant_request, normalize_tenant_request,
+    validate_field, validate_tenant_request,
 };
 use onboarding_core::{device, signature, token};
 use proptest::prelude::*;
@@ -358,6 +359,34 @@ proptest! {
         let once = req.clone();
         normalize_tenant_request(&mut req);
         prop_assert_eq!(once, req);
+    }
+
+    #[test]
+    fn one_walk_is_normalising_then_validating(
+        mut req in request(),
+        m in mutation(),
+        s in prop_oneof![any::<String>(), "[ ]?[a-zA-Z0-9. -]{0,12}[ ]?"],
+        slot in 0usize..9,
+    ) {
+        apply(&mut req, &m);
+        // A raw value in a field another one depends on, or that depends on another.
+        let a = &mut req.applicant;
+        match slot {
+            0 => if let Some(addr) = a.addresses.first_mut() { addr.country_code = s },
+            1 => if let Some(addr) = a.addresses.first_mut() { addr.postal_code = s },
+            2 => a.government_id[0].kind = s,
+            3 => a.government_id[0].value = s,
+            4 => a.employment.push(Employment { start_date: Some(s), end_date: Some(" 2020-01-01 ".into()), ..Employment::default() }),
+            5 => a.employment.push(Employment { start_date: Some("2020-01-01".into()), end_date: Some(s), ..Employment::default() }),
+            6 => a.email = s,
+            7 => req.consent.as_mut().unwrap().version = Some(s),
+            _ => req.device_session_id = Some(s),
+        }
+        let mut two_steps = req.clone();
+        normalize_tenant_request(&mut two_steps);
+        let expected = validate_tenant_request(&two_steps, today());
+        prop_assert_eq!(normalize_and_validate_tenant_request(&mut req, today()), expected);
+        prop_assert_eq!(req, two_steps);
     }
 
     #[test]

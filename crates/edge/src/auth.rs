@@ -13,6 +13,7 @@ use worker::Request;
 use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{Ctx, bearer, header};
+use crate::objects::tenant::{Access, CheckAccess, LogEntry, TenantHandle};
 use crate::registry::Agency;
 
 const SHORT_KEY: AppError = AppError::Config("SESSION_TOKEN_KEY(_PREVIOUS) shorter than 32 bytes");
@@ -63,7 +64,7 @@ pub struct Caller {
     /// The agency of the token's publishable key.
     pub agency: Agency,
     /// On a tenant route: the tenant's current status, read with the access check.
-    pub current: Option<crate::tenant_state::LogEntry>,
+    pub current: Option<LogEntry>,
 }
 
 /// Verifies the session token of a browser request. The token must be signed with one
@@ -122,11 +123,10 @@ pub async fn tenant(req: &Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Call
     }
     // A token the agency revoked (the tenant moved to a later generation) is refused;
     // an unknown (or erased) tenant is a 404. The same call reads the current status.
-    use crate::tenant_state::Access;
-    match crate::tenant_state::client::TenantHandle::new(&ctx.env, tenant_id)?
-        .access(caller.claims.generation)
-        .await?
-    {
+    let asked = CheckAccess {
+        generation: caller.claims.generation,
+    };
+    match TenantHandle::new(&ctx.env, tenant_id)?.ask(asked).await? {
         Access::Granted { current } => Ok(Caller {
             current: Some(current),
             ..caller

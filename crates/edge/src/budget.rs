@@ -3,33 +3,14 @@
 //! (each a forensic analysis). The publishable key is public, so nothing else bounds an
 //! agency's bill: a script rotating sessions and addresses stops here. Over a budget:
 //! `429 agency_budget_exceeded` with `Retry-After` (the next UTC day); one warning log
-//! line when a budget crosses 80 %. Counted in the agency's own scope store, in
-//! fixed windows of a day.
+//! line when a budget crosses 80 %. Counted in the agency's own store
+//! ([`AgencyScope::Budget`]), in fixed windows of a day.
 
-use serde::{Deserialize, Serialize};
-
+use crate::config::Budgets;
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
+use crate::objects::store::{AgencyScope, Rate, RateCheck, Scope, Store};
 use crate::registry::Agency;
-use crate::scope_store::{RateCheck, Store};
-
-/// Daily budgets; `None` takes the edge's default (`Settings::agency_daily`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Budgets {
-    /// Tenant creations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenants: Option<u64>,
-    /// Identity inquiries sent upstream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inquiries: Option<u64>,
-    /// Hosted-page starts (KYC, bank, Cl@ve).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosted_starts: Option<u64>,
-    /// Document uploads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uploads: Option<u64>,
-}
 
 /// What a budget pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +68,11 @@ pub async fn charge(ctx: &Ctx, agency: &Agency, what: Spend) -> AppResult<()> {
         force: false,
         counter: what.name().to_owned(),
     };
-    let verdict = Store::new(&ctx.env, &format!("budget:{}", agency.id))?
-        .rate(vec![check])
+    let scope = Scope::Agency(agency.id.clone(), AgencyScope::Budget);
+    let verdict = Store::of(&ctx.env, &scope)?
+        .ask(Rate {
+            checks: vec![check],
+        })
         .await?;
     if !verdict.allowed {
         return Err(AppError::OverBudget(verdict.retry_after));

@@ -16,6 +16,29 @@ use worker::Env;
 
 use crate::error::AppError;
 
+/// Lease of a document upload's idempotency key, and the default upload timeout: a
+/// 15 MiB file at a slow mobile 100 kbit/s takes about 21 minutes; 30 minutes covers it.
+pub const UPLOAD_LEASE_MS: u64 = 30 * 60_000;
+
+/// Daily budgets of what an agency pays for upstream (`crate::budget`); `None` takes
+/// the edge's default ([`Settings::agency_daily`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Budgets {
+    /// Tenant creations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenants: Option<u64>,
+    /// Identity inquiries sent upstream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inquiries: Option<u64>,
+    /// Hosted-page starts (KYC, bank, Cl@ve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_starts: Option<u64>,
+    /// Document uploads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploads: Option<u64>,
+}
+
 /// Non-secret settings (`[vars]`), with production defaults when a var is absent.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -76,7 +99,7 @@ pub struct Settings {
     pub dev_wiring: bool,
     /// Default daily budgets per agency (`AGENCY_DAILY_TENANTS`, `…_INQUIRIES`,
     /// `…_HOSTED_STARTS`, `…_UPLOADS`; an agency's own, in the registry, win).
-    pub agency_daily: crate::budget::Budgets,
+    pub agency_daily: Budgets,
     /// Absolute lifetime of a tenant's tokens from its first one
     /// (`TENANT_TOKEN_MAX_SECONDS`, default 24 h): renewals stop there.
     pub tenant_token_max_seconds: u64,
@@ -160,11 +183,7 @@ impl Settings {
             identity_base_url: base("IDENTITY_BASE_URL")?,
             upstream_binding: var(env, "UPSTREAM_BINDING"),
             upstream_timeout_ms: num(env, "UPSTREAM_TIMEOUT_MS", 15_000)?,
-            upload_timeout_ms: num(
-                env,
-                "UPSTREAM_UPLOAD_TIMEOUT_MS",
-                crate::idempotency::UPLOAD_LEASE_MS as u32,
-            )?,
+            upload_timeout_ms: num(env, "UPSTREAM_UPLOAD_TIMEOUT_MS", UPLOAD_LEASE_MS as u32)?,
             max_document_bytes: num(
                 env,
                 "MAX_DOCUMENT_BYTES",
@@ -194,7 +213,7 @@ impl Settings {
             dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
             agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),
             tenant_token_max_seconds: num(env, "TENANT_TOKEN_MAX_SECONDS", 86_400u64)?,
-            agency_daily: crate::budget::Budgets {
+            agency_daily: Budgets {
                 tenants: Some(num(env, "AGENCY_DAILY_TENANTS", 2_000u64)?),
                 inquiries: Some(num(env, "AGENCY_DAILY_INQUIRIES", 2_000u64)?),
                 hosted_starts: Some(num(env, "AGENCY_DAILY_HOSTED_STARTS", 6_000u64)?),

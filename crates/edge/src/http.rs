@@ -8,6 +8,7 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
+pub use crate::runtime::{iso, now_ms, random_hex};
 
 /// Largest JSON body any route accepts.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
@@ -58,76 +59,6 @@ impl Ctx {
     }
 }
 
-/// Durable Object round trips this isolate has made: read around a request (dev only,
-/// `X-Dev-Object-Calls`) to count those on its critical path. Requests sent side by
-/// side (`join`) count once: only one that starts while none is in flight counts.
-static OBJECT_CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-static IN_FLIGHT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// See [`OBJECT_CALLS`].
-pub fn object_calls() -> u32 {
-    OBJECT_CALLS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// Sends `req` to a Durable Object (every object request goes through here, so it is
-/// counted).
-///
-/// # Errors
-/// When the runtime cannot reach the object.
-pub async fn to_object(
-    stub: &worker::Stub,
-    req: worker::Request,
-) -> worker::Result<worker::Response> {
-    use std::sync::atomic::Ordering::Relaxed;
-    if IN_FLIGHT.fetch_add(1, Relaxed) == 0 {
-        OBJECT_CALLS.fetch_add(1, Relaxed);
-    }
-    let resp = stub.fetch_with_request(req).await;
-    IN_FLIGHT.fetch_sub(1, Relaxed);
-    resp
-}
-
-/// Sends one typed call (its JSON, POSTed) to a Durable Object and reads the reply the
-/// object writes for it; `what` names the object in the error.
-///
-/// # Errors
-/// 500 when the object fails or answers anything but 200.
-pub async fn ask_object<T: serde::de::DeserializeOwned>(
-    stub: &worker::Stub,
-    what: &str,
-    call: &impl serde::Serialize,
-) -> AppResult<T> {
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post);
-    init.with_body(Some(serde_json::to_string(call)?.into()));
-    let req = worker::Request::new_with_init("https://object/", &init)?;
-    let resp = to_object(stub, req).await?;
-    match resp.status_code() {
-        200 => Ok(body_json(resp).await?),
-        s => Err(AppError::Internal(format!("{what} answered {s}"))),
-    }
-}
-
-/// Current unix time in milliseconds.
-pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// RFC 3339 of a unix-millisecond instant.
-pub fn iso(ms: u64) -> String {
-    String::from(js_sys::Date::new(&(ms as f64).into()).to_iso_string())
-}
-
-/// `n` random bytes as lowercase hex.
-///
-/// # Errors
-/// 500 if the platform CSPRNG fails.
-pub fn random_hex(n: usize) -> AppResult<String> {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).map_err(|_| AppError::Internal("csprng".into()))?;
-    Ok(hex::encode(buf))
-}
-
 /// The whole body of a response (an upstream's or a Durable Object's), read by the
 /// runtime in one call. `worker::Response::bytes` pulls a fetched body through wasm a
 /// chunk at a time, a promise and a reader lock each: measured, that was 2–3 ms of CPU
@@ -154,10 +85,18 @@ pub async fn body_json<T: DeserializeOwned>(resp: Response) -> worker::Result<T>
 /// # Errors
 /// Only if the runtime cannot build a response.
 pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
+    json_bytes(status, serde_json::to_vec(value)?)
+}
+
+/// A JSON response from its bytes (already encoded: an answer recorded for replay).
+///
+/// # Errors
+/// Only if the runtime cannot build a response.
+pub fn json_bytes(status: u16, body: Vec<u8>) -> AppResult<Response> {
     let headers = Headers::new();
     headers.set("Content-Type", "application/json")?;
     headers.set("Cache-Control", "no-store")?;
-    Ok(Response::from_bytes(serde_json::to_vec(value)?)?
+    Ok(Response::from_bytes(body)?
         .with_status(status)
         .with_headers(headers))
 }

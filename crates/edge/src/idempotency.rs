@@ -1,13 +1,20 @@
 //! `Idempotency-Key`: the first request with a key runs, every later one with the same
 //! key and the same request gets the first one's answer (concurrent ones wait for it),
 //! and the same key with a different request is `422 idempotency_key_reused`. Records
-//! live in a [`crate::scope_store::ScopeStore`] per scope (the session for tenant creation, the
-//! tenant for documents).
+//! live in the `ScopeStore` of the route's [`Scope`] (the session for tenant creation,
+//! the tenant's uploads for documents).
+//!
+//! One sequence for every idempotent route: [`take`] takes the key and spends the
+//! route's limits in one call of the store, side by side with whatever else the route
+//! must know first (the agency's budget, whether the tenant exists); a refusal there
+//! releases the key. A replay is the route's to check ([`Taken::Replay`]); a run
+//! ([`Taken::Run`], with or without a key: written once) ends in [`Run::conclude`],
+//! which records the answer's bytes and sends the same bytes.
 //!
 //! "The same request" is decided twice where the content is streamed: first by a
 //! fingerprint of what is known before reading (route, kind, type, length), then — on a
 //! replay — by the digest of the content itself (a document's SHA-256 as streamed),
-//! which the first request stored when it finished ([`Lease::finish`]).
+//! which the first request stored when it finished ([`Done::content`]).
 //!
 //! Each holder of a key has a random owner id and a lease as long as the longest
 //! request the key guards; only the owner finishes or aborts its record, so a request
@@ -15,35 +22,32 @@
 //! over.
 
 use onboarding_core::model::problem::ProblemCode;
+use std::future::Future;
 use std::time::Duration;
 
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use worker::{Delay, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::{IdemBegin, IdemFinish, IdemState, RateCheck, Store};
+use crate::objects::store::{IdemAbort, IdemBegin, IdemFinish, IdemState, RateCheck, Scope, Store};
 
 /// How long a duplicate waits for the first request to finish.
 const WAIT_MS: u64 = 30_000;
 const POLL_MS: u64 = 150;
 
-/// Lease of a JSON request: several upstream timeouts.
-pub const JSON_LEASE_MS: u64 = 2 * 60_000;
-
 /// Lease of a tenant creation: its one upstream call's timeout plus 15 s for the rest.
-/// Shorter than [`JSON_LEASE_MS`] so a retry after a crash (whose dead holder never
-/// releases the key) goes ahead within one wait instead of answering 409 for two
-/// minutes. Taking over from a holder that is in fact still running is harmless here:
-/// both send the upstream the same `Idempotency-Key` and so bind the same tenant, and
-/// only the owner's answer is stored.
+/// Short, so a retry after a crash (whose dead holder never releases the key) goes
+/// ahead within one wait instead of answering 409 for minutes. Taking over from a
+/// holder that is in fact still running is harmless here: both send the upstream the
+/// same `Idempotency-Key` and so bind the same tenant, and only the owner's answer is
+/// stored.
 pub fn tenant_lease_ms(settings: &crate::config::Settings) -> u64 {
     u64::from(settings.upstream_timeout_ms) + 15_000
 }
 
-/// Lease of a document upload: a 15 MiB file at a slow mobile 100 kbit/s takes about
-/// 21 minutes; 30 minutes covers it.
-pub const UPLOAD_LEASE_MS: u64 = 30 * 60_000;
+pub use crate::config::UPLOAD_LEASE_MS;
 
 /// Fingerprint of a request: a hash of the parts that define it.
 pub fn fingerprint(parts: &[&[u8]]) -> String {
@@ -55,12 +59,19 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
-/// A key held by this request.
-pub struct Lease<'a> {
-    ctx: &'a Ctx,
-    scope: String,
-    key: String,
-    owner: String,
+/// What guards one idempotent request.
+pub struct Guard {
+    /// The store of the route's keys (and of the limits charged with them).
+    pub scope: Scope,
+    /// The client's `Idempotency-Key`, if any.
+    pub key: Option<String>,
+    /// What the request asks for ([`fingerprint`]).
+    pub fingerprint: String,
+    /// How long the request may hold the key.
+    pub lease_ms: u64,
+    /// Limits spent with taking the key (or, without a key, in the same store, so
+    /// dropping or alternating the header gives no second allowance).
+    pub charge: Vec<RateCheck>,
 }
 
 /// When a finished run's answer is recorded for replay.
@@ -73,73 +84,108 @@ pub enum Record {
     /// idempotent upstream (tenant creation sends the upstream a key derived from ours).
     AfterReply,
 }
-/// What [`begin`] found.
-pub enum Begun<'a> {
-    /// No key: just run.
-    NoKey,
-    /// This request holds the key: run, then [`Lease::conclude`] (or [`Lease::abort`]).
-    Run(Lease<'a>),
+
+/// What [`take`] found.
+pub enum Taken<'a> {
     /// A request with this key and fingerprint finished before.
-    Replay {
-        /// Its status.
-        status: u16,
-        /// Its JSON body.
-        body: serde_json::Value,
-        /// Digest of its content, when the route stored one.
-        content: Option<String>,
-    },
+    Replay(Replay),
+    /// Run it, then [`Run::conclude`].
+    Run(Run<'a>),
 }
 
-/// The store that keeps `scope`'s keys (and any limit charged with them, see
-/// [`begin`]).
-pub fn store(scope: &str) -> String {
-    format!("idem:{scope}")
+/// A recorded answer.
+pub struct Replay {
+    /// Its status.
+    pub status: u16,
+    /// Its JSON body, the bytes sent the first time.
+    pub body: String,
+    /// Digest of its content, when the route stored one.
+    pub content: Option<String>,
 }
 
-/// Takes `key` in `scope` for a request with `fingerprint`, waiting up to 30 s for a
-/// concurrent holder to finish. `charge` is spent in the same call, all or none, when
-/// the key is taken for a run from nothing. The counters live in [`store`]`(scope)`,
-/// and a request without a key spends them there too (before [`Begun::NoKey`]), so
-/// dropping or alternating the header gives no second allowance.
+impl Replay {
+    /// The answer again, marked `Idempotent-Replayed: true`.
+    ///
+    /// # Errors
+    /// Only if the runtime cannot build a response.
+    pub fn respond(self) -> AppResult<Response> {
+        let resp = http::json_bytes(self.status, self.body.into_bytes())?;
+        let _ = resp.headers().set("Idempotent-Replayed", "true");
+        Ok(resp)
+    }
+}
+
+/// A request that runs: with the key it holds, or without a key.
+pub struct Run<'a> {
+    ctx: &'a Ctx,
+    lease: Option<Lease>,
+}
+
+/// A key held by this request.
+struct Lease {
+    store: Store,
+    key: String,
+    owner: String,
+}
+
+/// What a run produced.
+pub struct Done<T> {
+    /// The answer.
+    pub answer: T,
+    /// Digest of the request's content, for a replay to match.
+    pub content: Option<String>,
+    /// The tenant the answer concerns (erasure turns its replay into a `404`).
+    pub subject: Option<String>,
+}
+
+/// Takes the guard's key (waiting up to 30 s for a concurrent holder to finish) and
+/// spends its limits, side by side with `alongside`; when `alongside` fails, the key is
+/// released and its error returned.
 ///
 /// # Errors
-/// 422 `idempotency_key_reused` for a different request under the same key, 409
-/// `idempotency_in_progress` if the holder is still running after the wait, 429 when
-/// `charge` is over a limit (the key is not taken), 500 when the ledger fails.
-pub async fn begin<'a>(
+/// `alongside`'s error; 422 `idempotency_key_reused` for a different request under the
+/// same key, 409 `idempotency_in_progress` if the holder is still running after the
+/// wait, 429 when a limit is spent (the key is not taken), 500 when the store fails.
+pub async fn take<'a>(
     ctx: &'a Ctx,
-    scope: &str,
-    key: Option<String>,
-    fingerprint: String,
-    lease_ms: u64,
-    charge: Vec<RateCheck>,
-) -> AppResult<Begun<'a>> {
-    let scope = store(scope);
-    let Some(key) = key else {
-        if !charge.is_empty() {
-            crate::rate_limit::spend_in(ctx, &scope, charge).await?;
+    guard: Guard,
+    alongside: impl Future<Output = AppResult<()>>,
+) -> AppResult<Taken<'a>> {
+    let (taken, beside) = futures_util::future::join(take_key(ctx, guard), alongside).await;
+    if let Err(e) = beside {
+        if let Ok(Taken::Run(run)) = taken {
+            run.release().await;
         }
-        return Ok(Begun::NoKey);
+        return Err(e);
+    }
+    taken
+}
+
+async fn take_key(ctx: &Ctx, guard: Guard) -> AppResult<Taken<'_>> {
+    let store = Store::of(&ctx.env, &guard.scope)?;
+    let Some(key) = guard.key else {
+        if !guard.charge.is_empty() {
+            crate::rate_limit::spend_in(&store, guard.charge).await?;
+        }
+        return Ok(Taken::Run(Run { ctx, lease: None }));
     };
     let owner = http::random_hex(12)?;
     let started = http::now_ms();
     loop {
-        let ask = IdemBegin {
+        let begin = IdemBegin {
             key: key.clone(),
-            fingerprint: fingerprint.clone(),
+            fingerprint: guard.fingerprint.clone(),
             now: http::now_ms(),
             owner: owner.clone(),
-            lease_ms,
-            charge: charge.clone(),
+            lease_ms: guard.lease_ms,
+            charge: guard.charge.clone(),
         };
-        let state = Store::new(&ctx.env, &scope)?.idem_begin(ask).await?;
-        match state {
+        match store.ask(begin).await? {
             IdemState::New => {
-                return Ok(Begun::Run(Lease {
+                let lease = Lease { store, key, owner };
+                return Ok(Taken::Run(Run {
                     ctx,
-                    scope,
-                    key,
-                    owner,
+                    lease: Some(lease),
                 }));
             }
             IdemState::Done {
@@ -147,11 +193,11 @@ pub async fn begin<'a>(
                 body,
                 content,
             } => {
-                return Ok(Begun::Replay {
+                return Ok(Taken::Replay(Replay {
                     status,
-                    body: serde_json::from_str(&body)?,
+                    body,
                     content,
-                });
+                }));
             }
             IdemState::Mismatch => {
                 return Err(AppError::Problem(ProblemCode::IdempotencyKeyReused));
@@ -169,75 +215,64 @@ pub async fn begin<'a>(
     }
 }
 
-impl Lease<'_> {
-    /// Ends the run with its outcome, the one way both idempotent routes (tenant
-    /// creation, uploads) settle a key: an answer is recorded for replay as `record`
-    /// says (with `content`, the digest a replay must match) and sent as `status`; an
-    /// error releases the key for a retry and is returned.
+impl Run<'_> {
+    /// Ends the run with its outcome: an answer is sent as `status` and, under a key,
+    /// recorded for replay as `record` says (the same bytes); an error releases the key
+    /// for a retry and is returned.
     ///
     /// # Errors
     /// The run's own error; 500 when the answer cannot be encoded or recorded.
-    pub async fn conclude<T: serde::Serialize>(
+    pub async fn conclude<T: Serialize>(
         self,
         status: u16,
-        outcome: AppResult<(T, Option<String>)>,
+        outcome: AppResult<Done<T>>,
         record: Record,
-        subject: Option<&str>,
     ) -> AppResult<Response> {
-        let (answer, content) = match outcome {
+        let done = match outcome {
             Ok(done) => done,
             Err(e) => {
-                self.abort().await;
+                self.release().await;
                 return Err(e);
             }
         };
-        let body = serde_json::to_value(&answer)?;
-        let finish = IdemFinish {
-            key: self.key,
-            owner: self.owner,
-            status,
-            body: serde_json::to_string(&body)?,
-            content,
-            subject: subject.map(str::to_owned),
+        let bytes = serde_json::to_vec(&done.answer)?;
+        let Some(lease) = self.lease else {
+            return http::json_bytes(status, bytes);
         };
-        let store = Store::new(&self.ctx.env, &self.scope)?;
+        let finish = IdemFinish {
+            key: lease.key,
+            owner: lease.owner,
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            content: done.content,
+            subject: done.subject,
+        };
+        // `false`: our lease ran out and another request took the key over; its record
+        // is left alone, and this answer is still the right one to send.
         match record {
-            // `false`: our lease ran out and another request took the key over; its
-            // record is left alone, and this answer is still the right one to send.
             Record::Now => {
-                store.idem_finish(finish).await?;
+                lease.store.ask(finish).await?;
             }
-            Record::AfterReply => self.ctx.after_reply(async move {
-                if let Err(e) = store.idem_finish(finish).await {
-                    let _ = e.log_detail();
-                }
-            }),
+            Record::AfterReply => {
+                let store = lease.store;
+                self.ctx.after_reply(async move {
+                    if let Err(e) = store.ask(finish).await {
+                        let _ = e.log_detail();
+                    }
+                });
+            }
         }
-        http::json(status, &body)
+        http::json_bytes(status, bytes)
     }
 
     /// Releases the key for a retry (only this request's own unfinished record).
-    pub async fn abort(self) {
-        let abort = IdemFinish {
-            key: self.key,
-            owner: self.owner,
-            status: 0,
-            body: String::new(),
-            content: None,
-            subject: None,
-        };
-        if let Ok(store) = Store::new(&self.ctx.env, &self.scope) {
-            let _ = store.idem_abort(abort).await;
+    async fn release(self) {
+        if let Some(lease) = self.lease {
+            let abort = IdemAbort {
+                key: lease.key,
+                owner: lease.owner,
+            };
+            let _ = lease.store.ask(abort).await;
         }
     }
-}
-
-/// A replayed answer, marked `Idempotent-Replayed: true`.
-///
-/// # Errors
-/// Only if the runtime cannot build a response.
-pub fn replayed(status: u16, body: &serde_json::Value) -> AppResult<Response> {
-    let resp = http::json(status, body)?;
-    let _ = resp.headers().set("Idempotent-Replayed", "true");
-    Ok(resp)
 }

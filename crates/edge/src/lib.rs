@@ -13,15 +13,15 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod identity;
+pub mod objects;
 pub mod openapi;
 pub mod rate_limit;
 pub mod registry;
 pub mod relay;
 pub mod routes;
-pub mod scope_store;
+pub mod runtime;
 pub mod sessions;
 pub mod sql;
-pub mod tenant_state;
 pub mod tenants;
 pub mod upstream;
 pub mod webhooks;
@@ -75,8 +75,8 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         // served, so a test can show that open status connections add none.
         return match settings {
             Ok(ref s) if s.dev_wiring => {
-                match tenant_state::client::TenantHandle::new(&env, tenant_id) {
-                    Ok(handle) => match handle.served().await {
+                match objects::tenant::TenantHandle::new(&env, tenant_id) {
+                    Ok(handle) => match handle.ask(objects::tenant::ReadServed {}).await {
                         Ok(served) => Response::from_json(&served),
                         Err(e) => e.into_response(locale),
                     },
@@ -106,7 +106,7 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         agency_id: Default::default(),
         waiter: Some(waiter),
     });
-    let calls_before = http::object_calls();
+    let calls_before = objects::call::object_calls();
     let has_address = http::header(&req, "CF-Connecting-IP").is_some();
     let result = match (matched, &ctx) {
         (Ok((route, _)), Ok(ctx))
@@ -138,7 +138,7 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
     if ctx.as_ref().is_ok_and(|c| c.settings.dev_wiring) {
         // Object round trips before the reply (exact when requests do not overlap in
         // this isolate, as in `make bench`'s serial run); dev only.
-        let calls = http::object_calls().wrapping_sub(calls_before);
+        let calls = objects::call::object_calls().wrapping_sub(calls_before);
         let _ = headers.set("X-Dev-Object-Calls", &calls.to_string());
     }
     let registry = ctx.as_ref().ok().map(Ctx::registry);
@@ -203,7 +203,7 @@ async fn dispatch(
             let id = first;
             match op {
                 TenantOp::Status => tenants::api::status(&who),
-                TenantOp::Events => tenant_state::sse::events(req, ctx, &who, id).await,
+                TenantOp::Events => tenants::events::events(req, ctx, &who, id).await,
                 TenantOp::LiveTicket => tenants::api::live_ticket(ctx, &who, id).await,
                 TenantOp::RefreshSession => sessions::refresh(ctx, who).await,
                 TenantOp::UploadDocument => documents::api::upload(req, ctx, &who.agency, id).await,
@@ -239,8 +239,12 @@ async fn dispatch(
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<relay::RelayMessage>, env: Env, _ctx: Context) -> Result<()> {
-    relay::consume(batch, env).await
+async fn queue(
+    batch: MessageBatch<relay::queue::RelayMessage>,
+    env: Env,
+    _ctx: Context,
+) -> Result<()> {
+    relay::consumer::consume(batch, env).await
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Fixed-window rate limits kept in a [`crate::scope_store::ScopeStore`] per scope. Over the
-//! limit → 429 with `Retry-After`.
+//! Fixed-window rate limits kept in the `ScopeStore` of a [`Scope`]. Over the limit →
+//! 429 with `Retry-After`.
 //!
 //! Per client IP is only a coarse ceiling (carriers and offices put many applicants
 //! behind one address); the fine limits are per session (tenants) and per tenant
@@ -8,13 +8,13 @@
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::scope_store::{RateCheck, Store};
+use crate::objects::store::{Rate, RateCheck, Scope, Store};
 
 /// Counts one hit against `scope`.
 ///
 /// # Errors
 /// 429 when over `limit` in the current window.
-pub async fn hit(ctx: &Ctx, scope: &str, limit: u32, window_seconds: u64) -> AppResult<()> {
+pub async fn hit(ctx: &Ctx, scope: &Scope, limit: u32, window_seconds: u64) -> AppResult<()> {
     let check = Counter::hits(u64::from(limit), window_seconds).check(ctx, "", 1, false);
     spend(ctx, scope, vec![check]).await
 }
@@ -53,22 +53,16 @@ impl Counter {
 ///
 /// # Errors
 /// 429 with `Retry-After` when a check does not fit in what is left of its window.
-pub async fn spend(ctx: &Ctx, scope: &str, checks: Vec<RateCheck>) -> AppResult<()> {
-    spend_in(ctx, &store(scope), checks).await
+pub async fn spend(ctx: &Ctx, scope: &Scope, checks: Vec<RateCheck>) -> AppResult<()> {
+    spend_in(&Store::of(&ctx.env, scope)?, checks).await
 }
 
-/// The store holding `scope`'s counters.
-pub fn store(scope: &str) -> String {
-    format!("rate:{scope}")
-}
-
-/// [`spend`] in the store named `store` (one that keeps other records of the same
-/// scope, e.g. [`crate::idempotency::store`]).
+/// [`spend`] in a store already at hand.
 ///
 /// # Errors
 /// As [`spend`].
-pub async fn spend_in(ctx: &Ctx, store: &str, checks: Vec<RateCheck>) -> AppResult<()> {
-    let verdict = Store::new(&ctx.env, store)?.rate(checks).await?;
+pub async fn spend_in(store: &Store, checks: Vec<RateCheck>) -> AppResult<()> {
+    let verdict = store.ask(Rate { checks }).await?;
     if verdict.allowed {
         Ok(())
     } else {

@@ -232,9 +232,10 @@ pub fn request(
     req
 }
 
-/// Every error of the whole request (core's `validate_tenant_request`).
-pub fn validate_all(req: &TenantRequest, today: Date) -> Vec<ValidationError> {
-    validate::validate_tenant_request(req, today)
+/// Every error of the whole request, normalised on the way (core's one walk,
+/// `normalize_and_validate_tenant_request`: a no-op on a request already normalised).
+pub fn validate_all(req: &mut TenantRequest, today: Date) -> Vec<ValidationError> {
+    validate::normalize_and_validate_tenant_request(req, today)
         .err()
         .unwrap_or_default()
 }
@@ -248,7 +249,7 @@ pub fn validate_one(
 ) -> Option<ValidationError> {
     if let Some(k) = CONSENT.iter().find(|k| **k == path) {
         // Consent flags are booleans: ask core about the whole consent.
-        let req = TenantRequest {
+        let mut req = TenantRequest {
             consent: Some(Consent {
                 terms_accepted: values.get(CONSENT[0]).is_some_and(|v| v == "true"),
                 credit_check_accepted: values.get(CONSENT[1]).is_some_and(|v| v == "true"),
@@ -256,7 +257,7 @@ pub fn validate_one(
             }),
             ..TenantRequest::default()
         };
-        return validate_all(&req, today)
+        return validate_all(&mut req, today)
             .into_iter()
             .find(|e| e.field == *k);
     }

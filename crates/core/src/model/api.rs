@@ -157,6 +157,24 @@ pub struct DocumentUploaded {
     pub status: String,
 }
 
+/// A stored document as the tenant's state keeps it for the agency (the agency
+/// view's `documents`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StoredDocument {
+    /// Upstream document id.
+    pub document_id: String,
+    /// Kind.
+    pub kind: DocumentKind,
+    /// `application/pdf`, `image/jpeg` or `image/png`, from the magic bytes.
+    pub content_type: String,
+    /// Bytes stored.
+    pub size_bytes: u64,
+    /// Hex SHA-256 of the bytes stored.
+    pub sha256: String,
+}
+
 /// One entry of `GET /v1/tenants/{id}/documents` (never the content).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -209,6 +227,16 @@ impl HostedPage {
             HostedPage::Clave => "clave",
             HostedPage::Kyc => "kyc",
             HostedPage::Bank => "bank",
+        }
+    }
+
+    /// The status step its start marks.
+    pub fn startable(self) -> crate::model::status::Startable {
+        use crate::model::status::Startable;
+        match self {
+            HostedPage::Clave => Startable::Clave,
+            HostedPage::Kyc => Startable::Kyc,
+            HostedPage::Bank => Startable::Bank,
         }
     }
 

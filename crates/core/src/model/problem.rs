@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::i18n::FieldMessage;
 use crate::i18n::{self, Locale};
 use crate::validate::ValidationError;
 
@@ -130,18 +131,6 @@ pub struct Problem {
 
 fn about_blank() -> String {
     "about:blank".to_owned()
-}
-
-/// One field's error, localised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct FieldMessage {
-    /// Dotted path rooted at the request body (`applicant.governmentId[0].value`).
-    pub field: String,
-    /// Stable code (`invalid_checksum`, …); a string so that readers tolerate new codes.
-    pub code: String,
-    /// Human sentence in the negotiated language.
-    pub message: String,
 }
 
 impl Problem {

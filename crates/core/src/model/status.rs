@@ -142,7 +142,8 @@ pub struct DocumentItem {
 }
 
 /// Steps whose start is recorded by the edge when the applicant opens them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Startable {
     /// Cl@ve.
     Clave,

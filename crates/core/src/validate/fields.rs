@@ -4,11 +4,14 @@
 //! and its es/en label.
 //!
 //! Every reader uses the rows: per-field validation ([`super::validate_field_with`],
-//! [`super::normalize_field`]) finds a row by path with [`field`]; the whole-request
-//! walks ([`super::normalize_tenant_request`], [`super::validate_tenant_request`],
-//! [`super::validate_answers`]) name the row statics below and take the path segment,
-//! the rule and the limits from them; [`crate::i18n`] takes labels from them; and a
-//! schema generator reads [`FIELDS`] / [`field_schema`].
+//! [`super::normalize_field`]) finds a row by path with [`field`]; the walk over a whole
+//! request ([`super::normalize_and_validate_tenant_request`] and its halves) and
+//! [`super::validate_answers`] name the row statics below and take the path segment, the
+//! rule, the normalisation and the limits from them; [`crate::i18n`] takes each row's
+//! [`Label`]; and a schema generator reads [`FIELDS`] / [`field_schema`].
+//!
+//! The table depends only on leaves (the rules' helpers, the ISO lists, the consent
+//! versions): validation and the messages depend on it, never the reverse.
 //!
 //! A row matches a path by its last two segments, indices dropped: `parent` and
 //! `name` (`applicant.addresses[0].postalCode` → `addresses`, `postalCode`). A row
@@ -16,9 +19,7 @@
 //! over it (`employer.name` is the employer's name, any other `name` the person's).
 
 use super::iso::{COUNTRIES, CURRENCIES};
-use super::{CONTRACT_TYPES, INCOME_PERIODS, MAX_ADDRESSES, MAX_EMPLOYMENTS, MAX_GOVERNMENT_IDS};
-use super::{EMAIL_MAX, NAME_MAX, Rule};
-use crate::i18n::Label;
+use super::rules::EMAIL_MAX;
 
 /// One field (or group of fields) and everything core knows about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,75 @@ impl Field {
     fn matches(&self, parent: &str, name: &str) -> bool {
         self.name == name && (self.parent.is_empty() || self.parent == parent)
     }
+}
+
+/// A field's human name in every language, one per row of the field table ([`FIELDS`];
+/// [`crate::i18n`] renders it). Spanish and Catalan nouns agree in gender
+/// and number (the labels are chosen so), so one pair of flags serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// Spanish noun phrase without article (lower case, starting with an ASCII letter).
+    pub es: &'static str,
+    /// English noun phrase, lower case (proper nouns excepted, ASCII first letter).
+    #[cfg(any(test, feature = "all-locales"))]
+    pub en: &'static str,
+    /// Catalan noun phrase without article.
+    #[cfg(any(test, feature = "all-locales"))]
+    pub ca: &'static str,
+    /// The noun is feminine (`la fecha`, not `el fecha`).
+    pub fem: bool,
+    /// The noun is plural (`los ingresos`, `las respuestas`).
+    pub plural: bool,
+}
+
+impl Label {
+    #[allow(unused_variables)]
+    const fn new(
+        es: &'static str,
+        en: &'static str,
+        ca: &'static str,
+        fem: bool,
+        plural: bool,
+    ) -> Label {
+        Label {
+            es,
+            #[cfg(any(test, feature = "all-locales"))]
+            en,
+            #[cfg(any(test, feature = "all-locales"))]
+            ca,
+            fem,
+            plural,
+        }
+    }
+
+    /// A masculine singular noun.
+    pub const fn m(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, false, false)
+    }
+
+    /// A feminine singular noun.
+    pub const fn f(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, true, false)
+    }
+
+    /// A masculine plural noun.
+    pub const fn m_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, false, true)
+    }
+
+    /// A feminine plural noun.
+    pub const fn f_pl(es: &'static str, en: &'static str, ca: &'static str) -> Label {
+        Label::new(es, en, ca, true, true)
+    }
+}
+
+/// The (parent, name) segments of a path, indices dropped:
+/// `applicant.addresses[0].postalCode` → (`addresses`, `postalCode`).
+pub(crate) fn segments(path: &str) -> (&str, &str) {
+    let mut segs = path.rsplit('.').map(|s| s.split('[').next().unwrap_or(s));
+    let last = segs.next().unwrap_or("");
+    let parent = segs.next().unwrap_or("");
+    (parent, last)
 }
 
 /// How a raw value becomes the value the rules check (and the edge forwards).
@@ -247,6 +317,140 @@ const POSTCODE_PATTERN: &str = concat!(
     "*$"
 );
 
+// ---------------------------------------------------------------------------------------
+// Rules and their limits
+
+/// Accepted income periods.
+pub const INCOME_PERIODS: [&str; 4] = ["WEEKLY", "BIWEEKLY", "MONTHLY", "ANNUAL"];
+/// Accepted contract types. `CONTRACT_TYPE_UNSPECIFIED` is the upstream seed's "not
+/// stated" value and is accepted as such.
+pub const CONTRACT_TYPES: [&str; 4] = [
+    "PERMANENT",
+    "TEMPORARY",
+    "SELF_EMPLOYED",
+    "CONTRACT_TYPE_UNSPECIFIED",
+];
+/// Most addresses per applicant.
+pub const MAX_ADDRESSES: usize = 5;
+/// Most identity documents per applicant.
+pub const MAX_GOVERNMENT_IDS: usize = 5;
+/// Most jobs per applicant.
+pub const MAX_EMPLOYMENTS: usize = 10;
+
+/// Longest name part.
+pub(crate) const NAME_MAX: usize = 100;
+
+/// The rule a field follows, with its limits: one per row of the table below, read by
+/// per-field and whole-request validation (which holds the checks) and the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rule {
+    PersonName {
+        required: bool,
+    },
+    Text {
+        required: bool,
+        max: usize,
+    },
+    Email,
+    Phone,
+    BirthDate,
+    /// A date that must not be after today.
+    PastDate,
+    AnyDate,
+    Country {
+        required: bool,
+    },
+    Postcode {
+        required: bool,
+    },
+    IdType,
+    IdValue,
+    Amount {
+        required: bool,
+    },
+    Currency,
+    Period,
+    ContractType,
+    Boolean,
+    DeviceSession,
+    /// The agency's own reference: 1–64 visible ASCII characters (`!`–`~`).
+    Reference,
+    DocumentKind,
+    /// The consent texts' version: one of `consent::KNOWN`.
+    ConsentVersion,
+    /// A nested object (`applicant`, `income`, …): no value of its own.
+    Object {
+        required: bool,
+    },
+    /// A list with at most `max` items (at least one when required).
+    List {
+        required: bool,
+        max: usize,
+    },
+    /// A consent flag: must be `true`.
+    Consent,
+    /// Checked outside the field rules (an upload's file, a publishable key).
+    External,
+}
+
+impl Rule {
+    /// Whether an empty value is an error (`required`).
+    pub(crate) fn required(self) -> bool {
+        match self {
+            Rule::PersonName { required }
+            | Rule::Text { required, .. }
+            | Rule::Country { required }
+            | Rule::Postcode { required }
+            | Rule::Amount { required }
+            | Rule::Object { required }
+            | Rule::List { required, .. } => required,
+            Rule::Email
+            | Rule::Phone
+            | Rule::BirthDate
+            | Rule::IdType
+            | Rule::IdValue
+            | Rule::Currency
+            | Rule::Period
+            | Rule::DeviceSession
+            | Rule::DocumentKind
+            | Rule::ConsentVersion
+            | Rule::Consent => true,
+            Rule::Reference
+            | Rule::PastDate
+            | Rule::AnyDate
+            | Rule::ContractType
+            | Rule::Boolean
+            | Rule::External => false,
+        }
+    }
+
+    /// Whether the rule checks one string value (not an object, list, flag or upload).
+    pub(crate) fn is_value(self) -> bool {
+        !matches!(
+            self,
+            Rule::Object { .. } | Rule::List { .. } | Rule::Consent | Rule::External
+        )
+    }
+
+    /// How values under this rule are normalised.
+    pub(crate) fn normalization(self) -> Normalization {
+        match self {
+            Rule::PersonName { .. } => Normalization::CollapseSpaces,
+            Rule::Email => Normalization::Email,
+            Rule::Phone => Normalization::Phone,
+            Rule::IdValue => Normalization::DocumentNumber,
+            Rule::Country { .. }
+            | Rule::Currency
+            | Rule::Period
+            | Rule::ContractType
+            | Rule::IdType => Normalization::Upper,
+            Rule::Postcode { .. } => Normalization::CollapseUpper,
+            Rule::Boolean | Rule::DocumentKind => Normalization::Lower,
+            _ => Normalization::Trim,
+        }
+    }
+}
+
 /// Accepted document types (`GovernmentIdType` wire names).
 pub(crate) const ID_TYPES: [&str; 3] = ["DNI", "NIE", "PASSPORT"];
 /// Accepted document kinds (`DocumentKind` wire names).
@@ -326,7 +530,7 @@ impl Rule {
             Rule::ContractType => one_of(&CONTRACT_TYPES),
             Rule::Boolean => one_of(&BOOLEANS),
             Rule::DocumentKind => one_of(&DOCUMENT_KINDS),
-            Rule::ConsentVersion => one_of(crate::consent::KNOWN),
+            Rule::ConsentVersion => one_of(crate::consent::version::KNOWN),
             Rule::DeviceSession => FieldSchema {
                 max_length: Some(32),
                 pattern: Some(DEVICE_SESSION_PATTERN),
@@ -566,7 +770,7 @@ pub fn fields() -> impl Iterator<Item = &'static Field> {
 /// `addresses[].line1`, `kind`): the row whose parent and name are the path's last two
 /// segments, else the row for that name under any parent.
 pub fn field(path: &str) -> Option<&'static Field> {
-    let (parent, name) = crate::i18n::segments(path);
+    let (parent, name) = segments(path);
     let mut any = None;
     for f in FIELDS {
         if f.matches(parent, name) {

@@ -3,8 +3,11 @@
 //! Validation never stops at the first problem: [`validate_tenant_request`] returns every
 //! [`ValidationError`] at once, each with a dotted path rooted at the request body
 //! (`applicant.governmentId[0].value`), a stable [`Code`] and parameters for the message
-//! ([`crate::i18n::message`] renders them). Run [`normalize_tenant_request`] first: the
-//! rules expect trimmed values, upper-case codes and E.164 phones.
+//! ([`crate::i18n::message`] renders them). The rules expect normalised values (trimmed,
+//! upper-case codes, E.164 phones): [`normalize_and_validate_tenant_request`] normalises
+//! each value in place and checks it in one walk over the request;
+//! [`normalize_tenant_request`] and [`validate_tenant_request`] are the same walk doing
+//! one half each.
 //!
 //! The widget uses [`validate_field`] / [`validate_field_with`] for instant feedback on
 //! one input; they normalise the single value the same way and apply the same rule.
@@ -14,18 +17,21 @@
 //! constraints an API schema publishes. The ISO code lists are in [`COUNTRIES`] and
 //! [`CURRENCIES`].
 
+pub(crate) mod code;
 mod date;
 pub mod fields;
 mod iso;
 mod rules;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
-
+pub use code::{Code, ValidationError};
 pub use date::{Date, DateError, days_in_month, is_leap_year};
-pub use fields::{Field, FieldSchema, Normalization, field_schema};
+pub use fields::{
+    CONTRACT_TYPES, Field, FieldSchema, INCOME_PERIODS, MAX_ADDRESSES, MAX_EMPLOYMENTS,
+    MAX_GOVERNMENT_IDS, Normalization, field_schema,
+};
+use fields::{NAME_MAX, Rule};
 pub use iso::{COUNTRIES, CURRENCIES, is_country, is_currency};
 pub use rules::{
     AMOUNT_MAX, DNI_LETTERS, EMAIL_MAX, collapse_whitespace, dni_letter, infer_government_id_type,
@@ -38,153 +44,6 @@ pub use rules::{
 use crate::document::DocumentKind;
 use crate::model::identity::AnswersRequest;
 use crate::model::{Address, Applicant, Employment, GovernmentId, GovernmentIdType, TenantRequest};
-
-/// Stable error codes (serialized snake_case; part of the public API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Code {
-    /// A required value is missing or empty.
-    Required,
-    /// Longer than allowed (`max` characters, or `max` items when `unit` = `items`).
-    TooLong,
-    /// Wrong shape (`format`: `dni`, `nie`, `passport`, `amount`, `alphanumeric`, …).
-    InvalidFormat,
-    /// DNI/NIE control letter wrong (`type`: `DNI` or `NIE`).
-    InvalidChecksum,
-    /// Not an email address.
-    InvalidEmail,
-    /// Not an acceptable phone number.
-    InvalidPhone,
-    /// Not a postcode for the country (`country`).
-    InvalidPostcode,
-    /// Not an ISO 3166-1 alpha-2 code.
-    InvalidCountry,
-    /// Not an ISO 4217 code.
-    InvalidCurrency,
-    /// Not a `YYYY-MM-DD` calendar date.
-    InvalidDate,
-    /// Younger than `min_age` (18).
-    Underage,
-    /// Older than `max_age` (120).
-    TooOld,
-    /// Outside the allowed range (`min_exclusive`/`max` for amounts,
-    /// `not_after`/`not_before` for dates).
-    OutOfRange,
-    /// Not one of the `allowed` values.
-    InvalidChoice,
-    /// Control, invisible or otherwise disallowed characters.
-    InvalidCharacters,
-    /// Consent not given.
-    ConsentRequired,
-    /// An empty file.
-    FileEmpty,
-    /// A file over `max` bytes.
-    FileTooLarge,
-    /// Not a PDF, JPEG or PNG.
-    UnsupportedMediaType,
-}
-
-impl Code {
-    /// Every code.
-    pub const ALL: [Code; 19] = [
-        Code::Required,
-        Code::TooLong,
-        Code::InvalidFormat,
-        Code::InvalidChecksum,
-        Code::InvalidEmail,
-        Code::InvalidPhone,
-        Code::InvalidPostcode,
-        Code::InvalidCountry,
-        Code::InvalidCurrency,
-        Code::InvalidDate,
-        Code::Underage,
-        Code::TooOld,
-        Code::OutOfRange,
-        Code::InvalidChoice,
-        Code::InvalidCharacters,
-        Code::ConsentRequired,
-        Code::FileEmpty,
-        Code::FileTooLarge,
-        Code::UnsupportedMediaType,
-    ];
-
-    /// The wire name (`invalid_checksum`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Required => "required",
-            Code::TooLong => "too_long",
-            Code::InvalidFormat => "invalid_format",
-            Code::InvalidChecksum => "invalid_checksum",
-            Code::InvalidEmail => "invalid_email",
-            Code::InvalidPhone => "invalid_phone",
-            Code::InvalidPostcode => "invalid_postcode",
-            Code::InvalidCountry => "invalid_country",
-            Code::InvalidCurrency => "invalid_currency",
-            Code::InvalidDate => "invalid_date",
-            Code::Underage => "underage",
-            Code::TooOld => "too_old",
-            Code::OutOfRange => "out_of_range",
-            Code::InvalidChoice => "invalid_choice",
-            Code::InvalidCharacters => "invalid_characters",
-            Code::ConsentRequired => "consent_required",
-            Code::FileEmpty => "file_empty",
-            Code::FileTooLarge => "file_too_large",
-            Code::UnsupportedMediaType => "unsupported_media_type",
-        }
-    }
-}
-
-impl std::fmt::Display for Code {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Code {
-    type Err = crate::model::UnknownValue;
-
-    fn from_str(s: &str) -> Result<Code, crate::model::UnknownValue> {
-        Code::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or(crate::model::UnknownValue)
-    }
-}
-
-/// One broken rule: which field, which rule, and the values a message needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{field}: {code}")]
-pub struct ValidationError {
-    /// Dotted path rooted at the request body, with `[i]` indices.
-    pub field: String,
-    /// The rule.
-    pub code: Code,
-    /// Message parameters (`max`, `allowed`, `type`, …).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub params: BTreeMap<String, String>,
-}
-
-impl ValidationError {
-    /// An error without parameters.
-    pub fn new(field: impl Into<String>, code: Code) -> Self {
-        ValidationError {
-            field: field.into(),
-            code,
-            params: BTreeMap::new(),
-        }
-    }
-
-    /// Adds a parameter.
-    pub fn with_param(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.params.insert(key.to_owned(), value.into());
-        self
-    }
-
-    /// A parameter's value.
-    pub fn param(&self, key: &str) -> Option<&str> {
-        self.params.get(key).map(String::as_str)
-    }
-}
 
 /// A rule's verdict before it has a field path.
 #[derive(Debug)]
@@ -213,78 +72,6 @@ impl From<Code> for Issue {
 pub const MIN_AGE: i32 = 18;
 /// Maximum plausible age.
 pub const MAX_AGE: i32 = 120;
-/// Accepted income periods.
-pub const INCOME_PERIODS: [&str; 4] = ["WEEKLY", "BIWEEKLY", "MONTHLY", "ANNUAL"];
-/// Accepted contract types. `CONTRACT_TYPE_UNSPECIFIED` is the upstream seed's "not
-/// stated" value and is accepted as such.
-pub const CONTRACT_TYPES: [&str; 4] = [
-    "PERMANENT",
-    "TEMPORARY",
-    "SELF_EMPLOYED",
-    "CONTRACT_TYPE_UNSPECIFIED",
-];
-/// Most addresses per applicant.
-pub const MAX_ADDRESSES: usize = 5;
-/// Most identity documents per applicant.
-pub const MAX_GOVERNMENT_IDS: usize = 5;
-/// Most jobs per applicant.
-pub const MAX_EMPLOYMENTS: usize = 10;
-
-/// The rule a field follows, with its limits: one per row of the field table
-/// ([`mod@fields`]), read by per-field and whole-request validation and the schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rule {
-    PersonName {
-        required: bool,
-    },
-    Text {
-        required: bool,
-        max: usize,
-    },
-    Email,
-    Phone,
-    BirthDate,
-    /// A date that must not be after today.
-    PastDate,
-    AnyDate,
-    Country {
-        required: bool,
-    },
-    Postcode {
-        required: bool,
-    },
-    IdType,
-    IdValue,
-    Amount {
-        required: bool,
-    },
-    Currency,
-    Period,
-    ContractType,
-    Boolean,
-    DeviceSession,
-    /// The agency's own reference: 1–64 visible ASCII characters (`!`–`~`).
-    Reference,
-    DocumentKind,
-    /// The consent texts' version: one of `consent::KNOWN`.
-    ConsentVersion,
-    /// A nested object (`applicant`, `income`, …): no value of its own.
-    Object {
-        required: bool,
-    },
-    /// A list with at most `max` items (at least one when required).
-    List {
-        required: bool,
-        max: usize,
-    },
-    /// A consent flag: must be `true`.
-    Consent,
-    /// Checked outside the field rules (an upload's file, a publishable key).
-    External,
-}
-
-/// Longest name part.
-const NAME_MAX: usize = 100;
 
 /// Context a rule may need beyond the value.
 struct Ctx<'a> {
@@ -314,44 +101,9 @@ fn check_date(value: &str) -> Result<Date, Issue> {
     Date::parse(value).map_err(|_| Code::InvalidDate.into())
 }
 
+// The checks of the rules; each rule, its limits and its normalisation are in the field
+// table (`fields::Rule`), which knows nothing of this module.
 impl Rule {
-    fn required(self) -> bool {
-        match self {
-            Rule::PersonName { required }
-            | Rule::Text { required, .. }
-            | Rule::Country { required }
-            | Rule::Postcode { required }
-            | Rule::Amount { required }
-            | Rule::Object { required }
-            | Rule::List { required, .. } => required,
-            Rule::Email
-            | Rule::Phone
-            | Rule::BirthDate
-            | Rule::IdType
-            | Rule::IdValue
-            | Rule::Currency
-            | Rule::Period
-            | Rule::DeviceSession
-            | Rule::DocumentKind
-            | Rule::ConsentVersion
-            | Rule::Consent => true,
-            Rule::Reference
-            | Rule::PastDate
-            | Rule::AnyDate
-            | Rule::ContractType
-            | Rule::Boolean
-            | Rule::External => false,
-        }
-    }
-
-    /// Whether the rule checks one string value (not an object, list, flag or upload).
-    fn is_value(self) -> bool {
-        !matches!(
-            self,
-            Rule::Object { .. } | Rule::List { .. } | Rule::Consent | Rule::External
-        )
-    }
-
     /// Checks a normalised, non-empty value.
     fn check(self, value: &str, ctx: &Ctx<'_>) -> Result<(), Issue> {
         match self {
@@ -447,7 +199,7 @@ impl Rule {
                 Code::TooLong => Issue::from(c).with("max", rules::REFERENCE_MAX.to_string()),
                 _ => Issue::from(c),
             }),
-            Rule::ConsentVersion => one_of(value, crate::consent::KNOWN),
+            Rule::ConsentVersion => one_of(value, crate::consent::version::KNOWN),
             Rule::DocumentKind => match value.parse::<DocumentKind>() {
                 Ok(_) => Ok(()),
                 Err(_) => Err(Issue::from(Code::InvalidChoice)
@@ -455,24 +207,6 @@ impl Rule {
             },
             // Not single values: the whole-request walks check these.
             Rule::Object { .. } | Rule::List { .. } | Rule::Consent | Rule::External => Ok(()),
-        }
-    }
-
-    /// How values under this rule are normalised.
-    fn normalization(self) -> Normalization {
-        match self {
-            Rule::PersonName { .. } => Normalization::CollapseSpaces,
-            Rule::Email => Normalization::Email,
-            Rule::Phone => Normalization::Phone,
-            Rule::IdValue => Normalization::DocumentNumber,
-            Rule::Country { .. }
-            | Rule::Currency
-            | Rule::Period
-            | Rule::ContractType
-            | Rule::IdType => Normalization::Upper,
-            Rule::Postcode { .. } => Normalization::CollapseUpper,
-            Rule::Boolean | Rule::DocumentKind => Normalization::Lower,
-            _ => Normalization::Trim,
         }
     }
 }
@@ -561,101 +295,18 @@ fn to_error(field: String, issue: Issue) -> ValidationError {
 }
 
 // ---------------------------------------------------------------------------------------
-// Normalisation
+// The whole request: one walk that normalises and validates
 
-fn norm_req(f: &Field, s: &mut String) {
-    f.normalization().apply_in_place(s);
+/// What the walk does at each value of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Normalise each value in place; check nothing.
+    Normalize,
+    /// Check each value as it is; change nothing.
+    Validate,
+    /// Normalise each value in place, then check it.
+    Both,
 }
-
-fn norm_opt(f: &Field, s: &mut Option<String>) {
-    if let Some(v) = s {
-        norm_req(f, v);
-        if v.is_empty() {
-            *s = None;
-        }
-    }
-}
-
-/// Normalises a request in place, as a user would expect before validation: trims every
-/// string (and drops optional ones left empty), collapses spaces in names, upper-cases
-/// codes (countries, currency, period, contract and document types, postcodes) and
-/// document numbers (removing spaces, dashes and dots), lower-cases the email domain and
-/// `currentEmployee`, and brings phones to E.164 (`612 34 56 78` → `+34612345678`,
-/// `0034…` → `+34…`). Each field is normalised as its row of the field table says.
-pub fn normalize_tenant_request(req: &mut TenantRequest) {
-    use fields::*;
-    normalize_applicant(&mut req.applicant);
-    if let Some(co) = &mut req.co_applicant {
-        normalize_applicant(co);
-    }
-    if let Some(p) = &mut req.product {
-        norm_opt(&PRODUCT_NAME, &mut p.product_name);
-        norm_opt(&PRODUCT_TYPE, &mut p.product_type);
-        norm_opt(&PRODUCT_ID, &mut p.product_id);
-        norm_opt(&REQUESTED_AMOUNT, &mut p.requested_amount);
-        norm_opt(&PRODUCT_STATUS, &mut p.status);
-    }
-    norm_opt(&DEVICE_SESSION, &mut req.device_session_id);
-    norm_opt(&EXTERNAL_REFERENCE, &mut req.external_reference);
-    if let Some(c) = &mut req.consent {
-        norm_opt(&CONSENT_VERSION, &mut c.version);
-    }
-}
-
-fn normalize_address(f: &fields::AddressFields, a: &mut Address) {
-    norm_opt(&f.kind, &mut a.kind);
-    norm_opt(&f.recency, &mut a.recency);
-    norm_req(&f.line1, &mut a.line1);
-    norm_opt(&f.line2, &mut a.line2);
-    norm_req(&f.city, &mut a.city);
-    norm_opt(&f.region, &mut a.region);
-    norm_req(&f.country_code, &mut a.country_code);
-    norm_req(&f.postal_code, &mut a.postal_code);
-}
-
-fn normalize_applicant(a: &mut Applicant) {
-    use fields::*;
-    let n = &mut a.name;
-    norm_req(&FIRST_NAME, &mut n.first);
-    norm_opt(&MIDDLE_NAME, &mut n.middle);
-    norm_req(&LAST_NAME, &mut n.last);
-    norm_opt(&SECOND_LAST_NAME, &mut n.second_last);
-    norm_opt(&NAME_SUFFIX, &mut n.suffix);
-    norm_opt(&PREFERRED_NAME, &mut n.preferred);
-    norm_req(&EMAIL, &mut a.email);
-    norm_req(&PHONE, &mut a.phone_number);
-    norm_req(&BIRTH_DATE, &mut a.date_of_birth);
-    for addr in &mut a.addresses {
-        normalize_address(&HOME, addr);
-    }
-    for g in &mut a.government_id {
-        norm_req(&ID_TYPE, &mut g.kind);
-        norm_req(&ID_VALUE, &mut g.value);
-        norm_req(&ID_COUNTRY, &mut g.country_code);
-        norm_opt(&ID_STATE, &mut g.state);
-        norm_opt(&ID_ISSUED, &mut g.issued_date);
-        norm_opt(&ID_EXPIRES, &mut g.expiration_date);
-    }
-    for e in &mut a.employment {
-        norm_req(&EMPLOYER_NAME, &mut e.employer.name);
-        if let Some(addr) = &mut e.employer.address {
-            normalize_address(&WORK, addr);
-        }
-        norm_opt(&EMPLOYEE_TITLE, &mut e.employee_title);
-        norm_opt(&START_DATE, &mut e.start_date);
-        norm_opt(&END_DATE, &mut e.end_date);
-        norm_opt(&CURRENT_EMPLOYEE, &mut e.current_employee);
-        norm_opt(&CONTRACT_TYPE, &mut e.contract_type);
-    }
-    if let Some(i) = &mut a.income {
-        norm_req(&INCOME_PERIOD, &mut i.period);
-        norm_req(&INCOME_AMOUNT, &mut i.amount);
-        norm_req(&INCOME_CURRENCY, &mut i.currency);
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Whole-request validation
 
 /// One step of the path to the object being walked: a row's name or a list index.
 #[derive(Debug, Clone, Copy)]
@@ -668,22 +319,44 @@ enum Segment {
 /// `coApplicant.employment[i].employer.address`, has five).
 const MAX_DEPTH: usize = 8;
 
-struct Validator {
+/// A date for walks that compare with none (normalising; the step-up answers).
+const EPOCH: Date = Date {
+    year: 1970,
+    month: 1,
+    day: 1,
+};
+
+/// The walk over a request: every value is visited once, with its row of the field
+/// table, and normalised and/or checked there as the [`Pass`] says. A field is added
+/// to the walk once, so it cannot be normalised and not validated (or the reverse).
+struct Walk {
     /// The segments from the root to the object being walked (`path[..depth]`); they
     /// become a dotted path only when an error is reported.
     path: [Segment; MAX_DEPTH],
     depth: usize,
     today: Date,
+    normalize: bool,
+    validate: bool,
     errors: Vec<ValidationError>,
 }
 
-impl Validator {
-    fn new(today: Date) -> Validator {
-        Validator {
+impl Walk {
+    fn new(today: Date, pass: Pass) -> Walk {
+        Walk {
             path: [Segment::Index(0); MAX_DEPTH],
             depth: 0,
             today,
+            normalize: pass != Pass::Validate,
+            validate: pass != Pass::Normalize,
             errors: Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Result<(), Vec<ValidationError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
         }
     }
 
@@ -733,12 +406,29 @@ impl Validator {
         path
     }
 
+    /// Records an error on the row's field (only in a validating pass).
     fn report(&mut self, row: &Field, issue: Issue) {
-        let field = self.path_to(row.name);
-        self.errors.push(to_error(field, issue));
+        if self.validate {
+            let field = self.path_to(row.name);
+            self.errors.push(to_error(field, issue));
+        }
     }
 
-    fn field_with(&mut self, row: &Field, value: &str, ctx: &Ctx<'_>) -> bool {
+    /// The context of a field that depends on no other.
+    fn plain(&self) -> Ctx<'static> {
+        Ctx {
+            today: self.today,
+            country: None,
+            id_type: None,
+        }
+    }
+
+    /// Checks a (normalised) value against its row's rule and reports what it breaks;
+    /// whether it passed. Checks nothing (`false`) in a normalising-only pass.
+    fn check(&mut self, row: &Field, value: &str, ctx: &Ctx<'_>) -> bool {
+        if !self.validate {
+            return false;
+        }
         match check_value(row.rule, value, ctx) {
             Ok(()) => true,
             Err(issue) => {
@@ -748,25 +438,41 @@ impl Validator {
         }
     }
 
-    fn field(&mut self, row: &Field, value: &str) -> bool {
-        let ctx = Ctx {
-            today: self.today,
-            country: None,
-            id_type: None,
-        };
+    /// Visits a string field: normalises it in place as its row says, then checks it in
+    /// `ctx`.
+    fn field_with(&mut self, row: &Field, value: &mut String, ctx: &Ctx<'_>) -> bool {
+        if self.normalize {
+            row.normalization().apply_in_place(value);
+        }
+        self.check(row, value, ctx)
+    }
+
+    fn field(&mut self, row: &Field, value: &mut String) -> bool {
+        let ctx = self.plain();
         self.field_with(row, value, &ctx)
     }
 
-    fn opt(&mut self, row: &Field, value: &Option<String>) -> bool {
-        self.field(row, value.as_deref().unwrap_or(""))
+    /// Visits an optional string field: normalised, and dropped when that leaves it
+    /// empty; then checked (absent as empty).
+    fn opt(&mut self, row: &Field, value: &mut Option<String>) -> bool {
+        if self.normalize
+            && let Some(v) = value
+        {
+            row.normalization().apply_in_place(v);
+            if v.is_empty() {
+                *value = None;
+            }
+        }
+        let ctx = self.plain();
+        self.check(row, value.as_deref().unwrap_or(""), &ctx)
     }
 
-    /// A list's length against its row's `List` rule, then each item under `[i]`.
-    fn list<T>(&mut self, row: &Field, items: &[T], mut f: impl FnMut(&mut Self, &T)) {
+    /// A list's length against its row's `List` rule.
+    fn count(&mut self, row: &Field, len: usize) {
         if let Rule::List { required, max } = row.rule {
-            if items.is_empty() && required {
+            if len == 0 && required {
                 self.report(row, Code::Required.into());
-            } else if items.len() > max {
+            } else if len > max {
                 self.report(
                     row,
                     Issue::from(Code::TooLong)
@@ -775,21 +481,26 @@ impl Validator {
                 );
             }
         }
+    }
+
+    /// A list's length, then each item under `[i]`.
+    fn list<T>(&mut self, row: &Field, items: &mut [T], mut f: impl FnMut(&mut Self, &mut T)) {
+        self.count(row, items.len());
         self.nested(row, |v| {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter_mut().enumerate() {
                 v.indexed(i, |v| f(v, item));
             }
         });
     }
 
-    fn address(&mut self, f: &fields::AddressFields, a: &Address) {
-        self.opt(&f.kind, &a.kind);
-        self.opt(&f.recency, &a.recency);
-        self.field(&f.line1, &a.line1);
-        self.opt(&f.line2, &a.line2);
-        self.field(&f.city, &a.city);
-        self.opt(&f.region, &a.region);
-        let country_ok = self.field(&f.country_code, &a.country_code);
+    fn address(&mut self, f: &fields::AddressFields, a: &mut Address) {
+        self.opt(&f.kind, &mut a.kind);
+        self.opt(&f.recency, &mut a.recency);
+        self.field(&f.line1, &mut a.line1);
+        self.opt(&f.line2, &mut a.line2);
+        self.field(&f.city, &mut a.city);
+        self.opt(&f.region, &mut a.region);
+        let country_ok = self.field(&f.country_code, &mut a.country_code);
         let ctx = Ctx {
             today: self.today,
             country: Some(if country_ok && !a.country_code.is_empty() {
@@ -799,20 +510,20 @@ impl Validator {
             }),
             id_type: None,
         };
-        self.field_with(&f.postal_code, &a.postal_code, &ctx);
+        self.field_with(&f.postal_code, &mut a.postal_code, &ctx);
     }
 
-    fn employment(&mut self, e: &Employment) {
+    fn employment(&mut self, e: &mut Employment) {
         use fields::*;
         self.nested(&EMPLOYER, |v| {
-            v.field(&EMPLOYER_NAME, &e.employer.name);
-            if let Some(addr) = &e.employer.address {
+            v.field(&EMPLOYER_NAME, &mut e.employer.name);
+            if let Some(addr) = &mut e.employer.address {
                 v.nested(&EMPLOYER_ADDRESS, |v| v.address(&WORK, addr));
             }
         });
-        self.opt(&EMPLOYEE_TITLE, &e.employee_title);
-        let start_ok = self.opt(&START_DATE, &e.start_date);
-        let end_ok = self.opt(&END_DATE, &e.end_date);
+        self.opt(&EMPLOYEE_TITLE, &mut e.employee_title);
+        let start_ok = self.opt(&START_DATE, &mut e.start_date);
+        let end_ok = self.opt(&END_DATE, &mut e.end_date);
         if let (true, true, Some(start), Some(end)) = (start_ok, end_ok, &e.start_date, &e.end_date)
             && let (Ok(s), Ok(en)) = (Date::parse(start), Date::parse(end))
             && en < s
@@ -822,53 +533,107 @@ impl Validator {
                 Issue::from(Code::OutOfRange).with("not_before", s.to_string()),
             );
         }
-        self.opt(&CURRENT_EMPLOYEE, &e.current_employee);
-        self.opt(&CONTRACT_TYPE, &e.contract_type);
+        self.opt(&CURRENT_EMPLOYEE, &mut e.current_employee);
+        self.opt(&CONTRACT_TYPE, &mut e.contract_type);
     }
 
-    fn government_id(&mut self, g: &GovernmentId) {
+    fn government_id(&mut self, g: &mut GovernmentId) {
         use fields::*;
-        let type_ok = self.field(&ID_TYPE, &g.kind);
+        let type_ok = self.field(&ID_TYPE, &mut g.kind);
         let ctx = Ctx {
             today: self.today,
             country: None,
             id_type: Some(if type_ok { &g.kind } else { "" }),
         };
-        self.field_with(&ID_VALUE, &g.value, &ctx);
-        self.field(&ID_COUNTRY, &g.country_code);
-        self.opt(&ID_STATE, &g.state);
-        self.opt(&ID_ISSUED, &g.issued_date);
-        self.opt(&ID_EXPIRES, &g.expiration_date);
+        self.field_with(&ID_VALUE, &mut g.value, &ctx);
+        self.field(&ID_COUNTRY, &mut g.country_code);
+        self.opt(&ID_STATE, &mut g.state);
+        self.opt(&ID_ISSUED, &mut g.issued_date);
+        self.opt(&ID_EXPIRES, &mut g.expiration_date);
     }
 
-    fn applicant(&mut self, a: &Applicant) {
+    fn applicant(&mut self, a: &mut Applicant) {
         use fields::*;
         self.nested(&NAME, |v| {
-            let n = &a.name;
-            v.field(&FIRST_NAME, &n.first);
-            v.opt(&MIDDLE_NAME, &n.middle);
-            v.field(&LAST_NAME, &n.last);
-            v.opt(&SECOND_LAST_NAME, &n.second_last);
-            v.opt(&NAME_SUFFIX, &n.suffix);
-            v.opt(&PREFERRED_NAME, &n.preferred);
+            let n = &mut a.name;
+            v.field(&FIRST_NAME, &mut n.first);
+            v.opt(&MIDDLE_NAME, &mut n.middle);
+            v.field(&LAST_NAME, &mut n.last);
+            v.opt(&SECOND_LAST_NAME, &mut n.second_last);
+            v.opt(&NAME_SUFFIX, &mut n.suffix);
+            v.opt(&PREFERRED_NAME, &mut n.preferred);
         });
-        self.field(&EMAIL, &a.email);
-        self.field(&PHONE, &a.phone_number);
-        self.field(&BIRTH_DATE, &a.date_of_birth);
-        self.list(&ADDRESSES, &a.addresses, |v, addr| v.address(&HOME, addr));
-        self.list(&GOVERNMENT_IDS, &a.government_id, Self::government_id);
-        self.list(&EMPLOYMENTS, &a.employment, Self::employment);
-        if let Some(income) = &a.income {
+        self.field(&EMAIL, &mut a.email);
+        self.field(&PHONE, &mut a.phone_number);
+        self.field(&BIRTH_DATE, &mut a.date_of_birth);
+        self.list(&ADDRESSES, &mut a.addresses, |v, addr| {
+            v.address(&HOME, addr)
+        });
+        self.list(&GOVERNMENT_IDS, &mut a.government_id, Self::government_id);
+        self.list(&EMPLOYMENTS, &mut a.employment, Self::employment);
+        if let Some(income) = &mut a.income {
             self.nested(&INCOME, |v| {
-                v.field(&INCOME_PERIOD, &income.period);
-                v.field(&INCOME_AMOUNT, &income.amount);
-                v.field(&INCOME_CURRENCY, &income.currency);
+                v.field(&INCOME_PERIOD, &mut income.period);
+                v.field(&INCOME_AMOUNT, &mut income.amount);
+                v.field(&INCOME_CURRENCY, &mut income.currency);
             });
+        }
+    }
+
+    /// The whole request, in field order (the order errors are reported in).
+    fn request(&mut self, req: &mut TenantRequest) {
+        use fields::*;
+        self.nested(&APPLICANT, |v| v.applicant(&mut req.applicant));
+        if let Some(co) = &mut req.co_applicant {
+            self.nested(&CO_APPLICANT, |v| v.applicant(co));
+        }
+        if let Some(p) = &mut req.product {
+            self.nested(&PRODUCT, |v| {
+                v.opt(&PRODUCT_NAME, &mut p.product_name);
+                v.opt(&PRODUCT_TYPE, &mut p.product_type);
+                v.opt(&PRODUCT_ID, &mut p.product_id);
+                v.opt(&REQUESTED_AMOUNT, &mut p.requested_amount);
+                v.opt(&PRODUCT_STATUS, &mut p.status);
+            });
+        }
+        self.opt(&DEVICE_SESSION, &mut req.device_session_id);
+        self.opt(&EXTERNAL_REFERENCE, &mut req.external_reference);
+        match &mut req.consent {
+            None => self.report(&CONSENT, Code::ConsentRequired.into()),
+            Some(c) => self.nested(&CONSENT, |v| {
+                for (row, given) in [
+                    (&TERMS_ACCEPTED, c.terms_accepted),
+                    (&CREDIT_CHECK_ACCEPTED, c.credit_check_accepted),
+                ] {
+                    if !given {
+                        v.report(row, Code::ConsentRequired.into());
+                    }
+                }
+                // A version of texts the edge does not know says nothing of what was shown.
+                v.opt(&CONSENT_VERSION, &mut c.version);
+            }),
         }
     }
 }
 
+/// Normalises a request in place, as a user would expect before validation: trims every
+/// string (and drops optional ones left empty), collapses spaces in names, upper-cases
+/// codes (countries, currency, period, contract and document types, postcodes) and
+/// document numbers (removing spaces, dashes and dots), lower-cases the email domain and
+/// `currentEmployee`, and brings phones to E.164 (`612 34 56 78` → `+34612345678`,
+/// `0034…` → `+34…`). Each field is normalised as its row of the field table says.
+///
+/// Normalising a normalised request changes nothing. The same walk as
+/// [`validate_tenant_request`]; [`normalize_and_validate_tenant_request`] does both at
+/// once.
+pub fn normalize_tenant_request(req: &mut TenantRequest) {
+    let mut walk = Walk::new(EPOCH, Pass::Normalize);
+    walk.request(req);
+}
+
 /// Validates a (normalised) tenant request against every rule and returns all errors.
+/// The request is checked as it is: normalise it first
+/// ([`normalize_and_validate_tenant_request`] does both in one walk).
 ///
 /// `today` is the caller's current date (UTC at the edge, the device's in the widget);
 /// ages and "not in the future" rules use it.
@@ -892,43 +657,31 @@ pub fn validate_tenant_request(
     req: &TenantRequest,
     today: Date,
 ) -> Result<(), Vec<ValidationError>> {
-    use fields::*;
-    let mut v = Validator::new(today);
-    v.nested(&APPLICANT, |v| v.applicant(&req.applicant));
-    if let Some(co) = &req.co_applicant {
-        v.nested(&CO_APPLICANT, |v| v.applicant(co));
-    }
-    if let Some(p) = &req.product {
-        v.nested(&PRODUCT, |v| {
-            v.opt(&PRODUCT_NAME, &p.product_name);
-            v.opt(&PRODUCT_TYPE, &p.product_type);
-            v.opt(&PRODUCT_ID, &p.product_id);
-            v.opt(&REQUESTED_AMOUNT, &p.requested_amount);
-            v.opt(&PRODUCT_STATUS, &p.status);
-        });
-    }
-    v.opt(&DEVICE_SESSION, &req.device_session_id);
-    v.opt(&EXTERNAL_REFERENCE, &req.external_reference);
-    match &req.consent {
-        None => v.report(&CONSENT, Code::ConsentRequired.into()),
-        Some(c) => v.nested(&CONSENT, |v| {
-            for (row, given) in [
-                (&TERMS_ACCEPTED, c.terms_accepted),
-                (&CREDIT_CHECK_ACCEPTED, c.credit_check_accepted),
-            ] {
-                if !given {
-                    v.report(row, Code::ConsentRequired.into());
-                }
-            }
-            // A version of texts the edge does not know says nothing of what was shown.
-            v.opt(&CONSENT_VERSION, &c.version);
-        }),
-    }
-    if v.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(v.errors)
-    }
+    // The walk takes the request mutably (it can normalise); this pass writes nothing.
+    let mut walk = Walk::new(today, Pass::Validate);
+    walk.request(&mut req.clone());
+    walk.finish()
+}
+
+/// Normalises a request in place and validates it, in one walk: each value is
+/// normalised ([`normalize_tenant_request`]) and then checked
+/// ([`validate_tenant_request`]) before the walk moves on. The request is left
+/// normalised whether or not it is valid.
+///
+/// The same as `normalize_tenant_request(req)` followed by
+/// `validate_tenant_request(req, today)`: the same request afterwards, the same errors
+/// in the same order.
+///
+/// # Errors
+///
+/// Every broken rule, in field order.
+pub fn normalize_and_validate_tenant_request(
+    req: &mut TenantRequest,
+    today: Date,
+) -> Result<(), Vec<ValidationError>> {
+    let mut walk = Walk::new(today, Pass::Both);
+    walk.request(req);
+    walk.finish()
 }
 
 /// Validates step-up answers: at least one, at most 20, each with a `questionId` and
@@ -938,20 +691,19 @@ pub fn validate_tenant_request(
 ///
 /// Every broken rule (`answers`, `answers[i].questionId`, `answers[i].choiceId`).
 pub fn validate_answers(req: &AnswersRequest) -> Result<(), Vec<ValidationError>> {
-    let mut v = Validator::new(Date {
-        year: 1970,
-        month: 1,
-        day: 1,
+    use fields::{ANSWERS, CHOICE_ID, QUESTION_ID};
+    let mut v = Walk::new(EPOCH, Pass::Validate);
+    v.count(&ANSWERS, req.answers.len());
+    v.nested(&ANSWERS, |v| {
+        let ctx = v.plain();
+        for (i, a) in req.answers.iter().enumerate() {
+            v.indexed(i, |v| {
+                v.check(&QUESTION_ID, a.question_id.trim(), &ctx);
+                v.check(&CHOICE_ID, a.choice_id.trim(), &ctx);
+            });
+        }
     });
-    v.list(&fields::ANSWERS, &req.answers, |v, a| {
-        v.field(&fields::QUESTION_ID, a.question_id.trim());
-        v.field(&fields::CHOICE_ID, a.choice_id.trim());
-    });
-    if v.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(v.errors)
-    }
+    v.finish()
 }
 
 /// Validates a document `kind` (`payslip`, `bank_statement`, …).
@@ -964,11 +716,7 @@ pub fn validate_document_kind(kind: &str) -> Result<DocumentKind, ValidationErro
     let value = row.normalization().apply(kind);
     value.parse::<DocumentKind>().map_err(|_| {
         let ctx = Ctx {
-            today: Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            },
+            today: EPOCH,
             country: None,
             id_type: None,
         };

@@ -2,7 +2,7 @@
 //! [`super::normalize_tenant_request`] and the `normalize_*` functions here) and
 //! answers with the [`Code`] of the first rule it breaks.
 
-use super::Code;
+use super::code::Code;
 use crate::model::GovernmentIdType;
 
 /// Control letters of DNI/NIE, indexed by the number modulo 23.

@@ -511,6 +511,62 @@ fn normalisation_is_idempotent() {
 }
 
 #[test]
+fn one_walk_normalises_and_validates() {
+    // A raw request: validation alone checks the values as they are, and changes none.
+    let mut raw = request();
+    let a = &mut raw.applicant;
+    a.addresses[0].country_code = " pt".into();
+    a.addresses[0].postal_code = " 1000-001 ".into();
+    a.government_id[0].kind = "nie".into();
+    a.government_id[0].value = "x-1234567-l".into();
+    a.employment[0].start_date = Some(" 2019-08-24".into());
+    a.employment[0].end_date = Some("2019-08-23 ".into());
+    a.employment[0].current_employee = Some("FALSE".into());
+    raw.consent.as_mut().unwrap().version = Some(format!(" {} ", crate::consent::VERSION));
+    let before = raw.clone();
+    let as_is = errors(&raw);
+    assert_eq!(raw, before);
+    assert!(as_is.contains(&err(
+        "applicant.addresses[0].countryCode",
+        Code::InvalidCountry
+    )));
+    assert!(as_is.contains(&err("consent.version", Code::InvalidChoice)));
+
+    // Normalised and validated in one walk: each context (the country for the postcode,
+    // the type for the number, the start for the end date) is the normalised value.
+    let mut two_steps = raw.clone();
+    normalize_tenant_request(&mut two_steps);
+    let expected = validate_tenant_request(&two_steps, today());
+    assert_eq!(
+        expected.clone().unwrap_err(),
+        vec![
+            ValidationError::new("applicant.employment[0].endDate", Code::OutOfRange)
+                .with_param("not_before", "2019-08-24")
+        ]
+    );
+    let mut one_walk = raw;
+    assert_eq!(
+        normalize_and_validate_tenant_request(&mut one_walk, today()),
+        expected
+    );
+    assert_eq!(one_walk, two_steps);
+    assert_eq!(one_walk.applicant.addresses[0].postal_code, "1000-001");
+    assert_eq!(one_walk.applicant.government_id[0].value, "X1234567L");
+
+    // A valid request is left normalised too, and normalising it again changes nothing.
+    let mut valid = request();
+    valid.applicant.name.first = "  Ana   María ".into();
+    assert_eq!(
+        normalize_and_validate_tenant_request(&mut valid, today()),
+        Ok(())
+    );
+    assert_eq!(valid.applicant.name.first, "Ana María");
+    let again = valid.clone();
+    normalize_tenant_request(&mut valid);
+    assert_eq!(valid, again);
+}
+
+#[test]
 fn field_level_validation() {
     let t = today();
     assert_eq!(validate_field("applicant.name.first", "Lucía", t), None);

@@ -7,23 +7,28 @@ use onboarding_core::lifecycle::{ErasedBy, ErasureState, ListQuery};
 use onboarding_core::model::api::{DecisionRecorded, ReplayQueued, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
+use onboarding_core::model::status::Startable;
 use worker::{Request, Response};
 
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::identity::inquiry_scope;
+use crate::objects::store::{AgencyScope, DeadList, DeadRemove, KvGet, Scope, Store};
+use crate::objects::tenant::{
+    IdentityOp, IdentityOutcome, LocalChange, ReadEventBody, ReadRecord, Revoke, TenantHandle,
+};
 use crate::registry::Agency;
-use crate::relay::{self, agency_scope};
-use crate::scope_store::{Store, list_scope};
-use crate::tenant_state::LocalChange;
-use crate::tenant_state::client::TenantHandle;
-use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
+use crate::relay::queue::{self, RelayMessage};
 use crate::upstream::identity::Identity;
 use crate::upstream::screening::Screening;
 
+/// One of the agency's own stores.
+fn agency_store(ctx: &Ctx, agency: &Agency, scope: AgencyScope) -> AppResult<Store> {
+    Store::of(&ctx.env, &Scope::Agency(agency.id.clone(), scope))
+}
+
 async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantHandle> {
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
-    match handle.record().await? {
+    match handle.ask(ReadRecord {}).await? {
         Some(rec) if rec.agency == agency.id => Ok(handle),
         _ => Err(AppError::Problem(ProblemCode::NotFound)),
     }
@@ -109,8 +114,8 @@ pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<
             other => other,
         })?;
     handle
-        .local(&LocalChange::Started {
-            step: "forensic".into(),
+        .local(LocalChange::Started {
+            step: Startable::Forensic,
         })
         .await?;
     http::json(202, &reply)
@@ -127,8 +132,8 @@ pub async fn decision(
     inquiry_id: &str,
 ) -> AppResult<Response> {
     let mut update: DecisionUpdate = http::read_json(&mut req).await?;
-    let tenant_id = Store::new(&ctx.env, &inquiry_scope(inquiry_id))?
-        .kv_get("tenant")
+    let tenant_id = Store::of(&ctx.env, &Scope::Inquiry(inquiry_id.to_owned()))?
+        .ask(KvGet { k: "tenant".into() })
         .await?;
     let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
     let handle = owned(ctx, agency, &tenant_id).await?;
@@ -137,7 +142,7 @@ pub async fn decision(
         .update_decision(inquiry_id, &update)
         .await?;
     match handle
-        .identity(&IdentityOp::Agency {
+        .identity(IdentityOp::Agency {
             inquiry_id: inquiry_id.to_owned(),
             decision: update.decision,
         })
@@ -172,7 +177,11 @@ pub async fn decision(
 /// # Errors
 /// 401 auth, 404 not this agency's tenant.
 pub async fn revoke_access(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
-    let generation = owned(ctx, agency, tenant_id).await?.revoke().await?;
+    let generation = owned(ctx, agency, tenant_id)
+        .await?
+        .ask(Revoke {})
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     worker::console_log!(
         "{}",
         serde_json::json!({"agency": agency.id, "tenant": tenant_id, "access": "revoked", "generation": generation})
@@ -196,15 +205,15 @@ pub async fn list(req: &Request, ctx: &Ctx, agency: &Agency) -> AppResult<Respon
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let query = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(AppError::Validation)?;
-    let page = Store::new(&ctx.env, &list_scope(&agency.id))?
-        .list_page(query)
+    let page = agency_store(ctx, agency, AgencyScope::List)?
+        .ask(query)
         .await?;
     http::json(200, &page)
 }
 
 /// `DELETE /v1/agency/tenants/{id}`: the applicant erased everywhere the edge put them
 /// (the tenant's object does it and finishes it after a crash: see
-/// `tenant_state::erasure`). `200` once every step is done, `202` while one is still
+/// `objects::tenant::erasure`). `200` once every step is done, `202` while one is still
 /// being retried (the edge holds nothing of the applicant either way); the same
 /// answer again for a tenant already erased.
 ///
@@ -226,8 +235,8 @@ pub async fn erase(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Res
 /// # Errors
 /// 401 auth.
 pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
-    let events = Store::new(&ctx.env, &agency_scope(&agency.id))?
-        .dead_list()
+    let events = agency_store(ctx, agency, AgencyScope::DeadLetters)?
+        .ask(DeadList {})
         .await?;
     http::json(200, &Undelivered { events })
 }
@@ -241,20 +250,34 @@ pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
 /// # Errors
 /// 401 auth, 404 when the agency has no such dead letter or its body is gone.
 pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Response> {
-    let store = Store::new(&ctx.env, &agency_scope(&agency.id))?;
+    let store = agency_store(ctx, agency, AgencyScope::DeadLetters)?;
     let letter = store
-        .dead_list()
+        .ask(DeadList {})
         .await?
         .into_iter()
         .find(|d| d.event_id == event_id && !d.tenant_id.is_empty())
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
+    let asked = ReadEventBody {
+        event_id: event_id.to_owned(),
+    };
     let body = TenantHandle::new(&ctx.env, &letter.tenant_id)?
-        .event_body(event_id)
+        .ask(asked)
         .await?
         .filter(|b| !b.is_empty())
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    relay::requeue(&ctx.env, &agency.id, &letter, &body).await?;
-    store.dead_remove(&letter.event_id).await?;
+    let again = RelayMessage::first(
+        &agency.id,
+        &letter.event_id,
+        &letter.kind,
+        &letter.tenant_id,
+        &body,
+    );
+    queue::send(&ctx.env, again).await?;
+    store
+        .ask(DeadRemove {
+            event_id: letter.event_id.clone(),
+        })
+        .await?;
     http::json(
         202,
         &ReplayQueued {

@@ -2,7 +2,9 @@
 
 use onboarding_core::document::{self, ContentType, DocumentKind, SNIFF_LEN};
 use onboarding_core::media_type::MediaType;
-use onboarding_core::model::api::{DocumentList, DocumentSummary, DocumentUploaded};
+use onboarding_core::model::api::{
+    DocumentList, DocumentSummary, DocumentUploaded, StoredDocument,
+};
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::validate;
 use worker::{Request, Response};
@@ -12,11 +14,10 @@ use super::pipeline;
 use super::source::FileSource;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency::{self, Begun, Record};
+use crate::idempotency::{self, Done, Guard, Record, Taken};
+use crate::objects::store::{RateCheck, Scope, Store, TenantScope};
+use crate::objects::tenant::{LocalChange, TenantHandle};
 use crate::rate_limit;
-use crate::scope_store::RateCheck;
-use crate::tenant_state::LocalChange;
-use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
 
 fn document_error(e: document::DocumentError) -> AppError {
@@ -71,70 +72,54 @@ pub async fn upload(
         &raw_len.to_be_bytes(),
     ]);
     // The key and the upload budgets (429) are one call of the tenant's upload store,
-    // asked at the same time as whether the tenant exists (404). The budgets are spent
-    // when the key is taken for a run; a replay is free.
-    let scope = uploads_scope(tenant_id);
-    let charge = upload_checks(ctx, declared_len.unwrap_or(0), false);
-    let taking = idempotency::begin(
-        ctx,
-        &scope,
+    // asked at the same time as whether the tenant exists (404) and the agency's daily
+    // budget. The upload budgets are spent when the key is taken for a run; a replay
+    // is free.
+    let scope = Scope::Tenant(tenant_id.to_owned(), TenantScope::Uploads);
+    let guard = Guard {
+        scope: scope.clone(),
         key,
         fingerprint,
-        idempotency::UPLOAD_LEASE_MS,
-        charge,
-    );
+        lease_ms: idempotency::UPLOAD_LEASE_MS,
+        charge: upload_checks(ctx, declared_len.unwrap_or(0), false),
+    };
+    let exists = async { handle.status().await.map(|_| ()) };
     let budget = crate::budget::charge(ctx, agency, crate::budget::Spend::Uploads);
-    let (begun, exists, spent) = futures_util::future::join3(taking, handle.status(), budget).await;
-    let begun = begun?;
-    if let Err(e) = exists.map(|_| ()).and(spent) {
-        if let Begun::Run(lease) = begun {
-            lease.abort().await;
-        }
-        return Err(e);
-    }
+    let beside = async {
+        let (exists, spent) = futures_util::future::join(exists, budget).await;
+        exists.and(spent)
+    };
+    let taken = idempotency::take(ctx, guard, beside).await?;
     let opened = open(&mut req, &content_type, kind_q, declared_len, max).await;
-    match begun {
-        Begun::Replay {
-            status,
-            body,
-            content,
-        } => {
+    match taken {
+        Taken::Replay(replay) => {
             // Same key, kind, type and length: replay only if it is the same file too.
             let opened = opened?;
-            if let Some(first) = content {
+            if let Some(first) = &replay.content {
                 let sha256 = pipeline::digest(opened.source, opened.head, max).await?;
-                if sha256 != first {
+                if &sha256 != first {
                     return Err(AppError::Problem(ProblemCode::IdempotencyKeyReused));
                 }
             }
-            idempotency::replayed(status, &body)
+            replay.respond()
         }
-        Begun::NoKey => {
-            let (uploaded, _) = store(ctx, &handle, tenant_id, opened?, max).await?;
-            spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
-            http::json(201, &uploaded)
-        }
-        Begun::Run(lease) => {
+        Taken::Run(run) => {
             let stored = async {
                 let (uploaded, sha256) = store(ctx, &handle, tenant_id, opened?, max).await?;
-                spend_undeclared(ctx, tenant_id, declared_len, &uploaded).await?;
-                Ok((uploaded, Some(sha256)))
+                if declared_len.is_none() {
+                    spend_undeclared(ctx, &scope, uploaded.size_bytes).await;
+                }
+                Ok(Done {
+                    answer: uploaded,
+                    content: Some(sha256),
+                    // The scope is the tenant's own: erasure empties it whole.
+                    subject: None,
+                })
             }
             .await;
-            // The scope is the tenant's own: erasure empties it whole.
-            lease.conclude(201, stored, Record::Now, None).await
+            run.conclude(201, stored, Record::Now).await
         }
     }
-}
-
-/// The rate scope of a tenant's document listings.
-pub fn listings_scope(tenant_id: &str) -> String {
-    format!("doclists:{tenant_id}")
-}
-
-/// The scope of a tenant's uploads: their keys and their budgets, in one store.
-pub fn uploads_scope(tenant_id: &str) -> String {
-    format!("documents:{tenant_id}")
 }
 
 /// One upload and `bytes` against the tenant's upload budgets, checked together
@@ -152,20 +137,12 @@ fn upload_checks(ctx: &Ctx, bytes: u64, force: bool) -> Vec<RateCheck> {
 }
 
 /// After an upload without `Content-Length`: its size counts against the byte budget
-/// (the next upload over it is refused).
-async fn spend_undeclared(
-    ctx: &Ctx,
-    tenant_id: &str,
-    declared_len: Option<u64>,
-    uploaded: &serde_json::Value,
-) -> AppResult<()> {
-    if declared_len.is_none() {
-        let size = uploaded["sizeBytes"].as_u64().unwrap_or(0);
-        // Already stored: a failure to count it must not fail the upload.
-        let store = idempotency::store(&uploads_scope(tenant_id));
-        let _ = rate_limit::spend_in(ctx, &store, upload_checks(ctx, size, true)).await;
+/// (the next upload over it is refused). Already stored: a failure to count it does
+/// not fail the upload.
+async fn spend_undeclared(ctx: &Ctx, scope: &Scope, size: u64) {
+    if let Ok(store) = Store::of(&ctx.env, scope) {
+        let _ = rate_limit::spend_in(&store, upload_checks(ctx, size, true)).await;
     }
-    Ok(())
 }
 
 /// A request body opened as a file: its first bytes sniffed and checked.
@@ -239,7 +216,7 @@ async fn store(
     tenant_id: &str,
     opened: Opened,
     max: u64,
-) -> AppResult<(serde_json::Value, String)> {
+) -> AppResult<(DocumentUploaded, String)> {
     let Opened {
         source,
         head,
@@ -305,7 +282,7 @@ async fn record(
     sniffed: ContentType,
     size: u64,
     sha256: String,
-) -> AppResult<(serde_json::Value, String)> {
+) -> AppResult<(DocumentUploaded, String)> {
     let uploaded = DocumentUploaded {
         document_id: doc.id.clone(),
         kind,
@@ -318,19 +295,15 @@ async fn record(
         },
     };
     handle
-        .local(&LocalChange::DocumentUploaded {
-            document_id: doc.id.clone(),
+        .local(LocalChange::DocumentUploaded(StoredDocument {
+            document_id: doc.id,
             kind,
-            record: serde_json::json!({
-                "documentId": doc.id,
-                "kind": kind,
-                "contentType": sniffed.mime(),
-                "sizeBytes": size,
-                "sha256": sha256,
-            }),
-        })
+            content_type: sniffed.mime().to_owned(),
+            size_bytes: size,
+            sha256: sha256.clone(),
+        }))
         .await?;
-    Ok((serde_json::to_value(uploaded)?, sha256))
+    Ok((uploaded, sha256))
 }
 
 /// `GET /v1/tenants/{id}/documents`: metadata only, never content.
@@ -339,7 +312,7 @@ async fn record(
 /// 401/403 auth, 404 unknown tenant (found by the access check), 502/503/504 upstream.
 pub async fn list(ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     // Each listing is an upstream call: bounded per tenant.
-    let scope = listings_scope(tenant_id);
+    let scope = Scope::Tenant(tenant_id.to_owned(), TenantScope::DocumentLists);
     rate_limit::hit(ctx, &scope, ctx.settings.document_lists_per_tenant, 3600).await?;
     let docs = Screening::new(ctx)?.list_documents(tenant_id).await?;
     let documents: Vec<DocumentSummary> = docs

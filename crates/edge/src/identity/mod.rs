@@ -14,20 +14,9 @@ use worker::{Request, Response};
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::scope_store::{PersonOp, PersonVerdict, Store, person_scope};
-use crate::tenant_state::client::TenantHandle;
-use crate::tenant_state::identity::{IdentityOp, IdentityOutcome};
+use crate::objects::store::{KvBind, PersonOp, PersonVerdict, Scope, Store, TenantScope};
+use crate::objects::tenant::{IdentityOp, IdentityOutcome, InquiryDetail, TenantHandle};
 use crate::upstream::identity::Identity;
-
-/// The rate scope of a tenant's answer submissions.
-pub fn answers_scope(tenant_id: &str) -> String {
-    format!("answers:{tenant_id}")
-}
-
-/// The `ScopeStore` scope mapping inquiry ids to tenants.
-pub fn inquiry_scope(inquiry_id: &str) -> String {
-    format!("inquiry:{inquiry_id}")
-}
 
 /// `POST /v1/tenants/{id}/identity-inquiries`.
 ///
@@ -63,7 +52,7 @@ pub async fn inquire(
     let edge_id = format!("inq_{}", http::random_hex(16)?);
     // One call takes the attempt and answers the tenant's request to build it from.
     let (stored, person): (TenantRequest, _) = match handle
-        .identity(&IdentityOp::Begin {
+        .identity(IdentityOp::Begin {
             inquiry_id: edge_id.clone(),
             now_ms: ctx.now_ms,
         })
@@ -91,10 +80,13 @@ pub async fn inquire(
                     questionnaire: None,
                 };
                 let settled = handle
-                    .identity(&IdentityOp::Settle {
+                    .identity(IdentityOp::Settle {
                         inquiry_id: edge_id,
                         reply: Some(carried),
-                        detail: serde_json::json!({"carriedFrom": "person", "decision": decision}),
+                        detail: Some(InquiryDetail::Carried {
+                            carried_from: "person".into(),
+                            decision,
+                        }),
                     })
                     .await?;
                 return match settled {
@@ -151,15 +143,15 @@ pub async fn inquire(
         if public.inquiry_id != edge_id {
             remember_tenant(ctx, &public.inquiry_id, tenant_id).await?;
         }
-        Ok::<_, AppError>((public, serde_json::to_value(&answer)?))
+        Ok::<_, AppError>((public, InquiryDetail::Upstream(Box::new(answer))))
     }
     .await;
     let (reply, detail, failure) = match asked {
-        Ok((public, detail)) => (Some(public), detail, None),
-        Err(e) => (None, serde_json::Value::Null, Some(e)),
+        Ok((public, detail)) => (Some(public), Some(detail), None),
+        Err(e) => (None, None, Some(e)),
     };
     let settled = handle
-        .identity(&IdentityOp::Settle {
+        .identity(IdentityOp::Settle {
             inquiry_id: edge_id,
             reply,
             detail,
@@ -188,10 +180,10 @@ pub async fn inquire(
 /// so the applicant may try again within the attempt bound.
 async fn give_up(handle: &TenantHandle, inquiry_id: String) {
     let _ = handle
-        .identity(&IdentityOp::Settle {
+        .identity(IdentityOp::Settle {
             inquiry_id,
             reply: None,
-            detail: serde_json::Value::Null,
+            detail: None,
         })
         .await;
 }
@@ -207,7 +199,10 @@ impl Person {
     /// The person `key` of `agency_id`, acting for `tenant_id`.
     pub fn new(ctx: &Ctx, agency_id: &str, key: &str, tenant_id: &str) -> Self {
         Person {
-            store: Store::new(&ctx.env, &person_scope(agency_id, key)),
+            store: Store::of(
+                &ctx.env,
+                &Scope::Person(agency_id.to_owned(), key.to_owned()),
+            ),
             tenant_id: tenant_id.to_owned(),
             now_ms: ctx.now_ms,
         }
@@ -223,7 +218,7 @@ impl Person {
     /// 500 when the store fails.
     pub async fn begin(&self) -> AppResult<PersonVerdict> {
         self.store()?
-            .person(PersonOp::Begin {
+            .ask(PersonOp::Begin {
                 tenant_id: self.tenant_id.clone(),
                 now_ms: self.now_ms,
             })
@@ -238,7 +233,7 @@ impl Person {
     /// 500 when the store fails.
     pub async fn settle(&self, decision: Option<Decision>) -> AppResult<()> {
         self.store()?
-            .person(PersonOp::Settle {
+            .ask(PersonOp::Settle {
                 tenant_id: self.tenant_id.clone(),
                 decision,
                 now_ms: self.now_ms,
@@ -252,7 +247,7 @@ impl Person {
     /// # Errors
     /// 500 when the store fails.
     pub async fn agency_decided(&self, decision: Decision) -> AppResult<()> {
-        self.store()?.person(PersonOp::Agency { decision }).await?;
+        self.store()?.ask(PersonOp::Agency { decision }).await?;
         Ok(())
     }
 
@@ -261,7 +256,7 @@ impl Person {
     /// # Errors
     /// 500 when the store fails.
     pub async fn record(&self) -> AppResult<PersonRecord> {
-        Ok(self.store()?.person(PersonOp::Get).await?.record)
+        Ok(self.store()?.ask(PersonOp::Get).await?.record)
     }
 }
 
@@ -284,14 +279,14 @@ pub async fn answer(
     // Each submission is an upstream call (retries after upstream errors too).
     crate::rate_limit::hit(
         ctx,
-        &answers_scope(tenant_id),
+        &Scope::Tenant(tenant_id.to_owned(), TenantScope::Answers),
         ctx.settings.answers_per_tenant,
         3600,
     )
     .await?;
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     match handle
-        .identity(&IdentityOp::BeginAnswers {
+        .identity(IdentityOp::BeginAnswers {
             inquiry_id: inquiry_id.to_owned(),
             now_ms: ctx.now_ms,
         })
@@ -303,7 +298,7 @@ pub async fn answer(
     }
     let graded = async { Identity::new(ctx)?.answer(inquiry_id, &body).await }.await;
     let settled = handle
-        .identity(&IdentityOp::SettleAnswers {
+        .identity(IdentityOp::SettleAnswers {
             inquiry_id: inquiry_id.to_owned(),
             decision: graded.as_ref().ok().map(|r| r.decision),
         })
@@ -349,8 +344,11 @@ fn unexpected(outcome: &IdentityOutcome) -> AppError {
 /// # Errors
 /// 502 when the id belongs to another tenant, 500 when the ledger fails.
 async fn remember_tenant(ctx: &Ctx, inquiry_id: &str, tenant_id: &str) -> AppResult<()> {
-    let bound = Store::new(&ctx.env, &inquiry_scope(inquiry_id))?
-        .kv_bind("tenant", tenant_id)
+    let bound = Store::of(&ctx.env, &Scope::Inquiry(inquiry_id.to_owned()))?
+        .ask(KvBind {
+            k: "tenant".into(),
+            v: tenant_id.to_owned(),
+        })
         .await?;
     if bound.as_deref() != Some(tenant_id) {
         return Err(AppError::UpstreamFailed(

@@ -19,7 +19,6 @@ use worker::{D1Database, Env};
 
 use crate::config;
 use crate::error::{AppError, AppResult};
-use crate::http;
 
 /// One letting agency, as the edge uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +41,7 @@ pub struct Agency {
     /// signs with each).
     pub webhook_secrets: Vec<String>,
     /// The agency's own daily budgets (unset ones take the edge's defaults).
-    pub budgets: crate::budget::Budgets,
+    pub budgets: crate::config::Budgets,
     /// How long its applicants' onboardings are kept (unset: core's defaults).
     pub retention: onboarding_core::lifecycle::Retention,
 }
@@ -80,7 +79,7 @@ struct AgencyRow {
     origins: String,
     /// JSON array of sealed webhook secrets in force, newest first.
     webhooks: String,
-    /// JSON object of daily budgets (`crate::budget::Budgets`), if the agency has any.
+    /// JSON object of daily budgets (`crate::config::Budgets`), if the agency has any.
     #[serde(default)]
     budgets: Option<String>,
     /// JSON object of retention periods in seconds (`abandonedSeconds`,
@@ -136,7 +135,7 @@ impl<'a> Registry<'a> {
         Registry {
             env,
             ttl_ms: cache_seconds.min(60) * 1000,
-            now_ms: http::now_ms(),
+            now_ms: crate::runtime::now_ms(),
         }
     }
 
@@ -240,7 +239,7 @@ impl<'a> Registry<'a> {
             webhook_secrets,
             budgets: match row.budgets.filter(|b| !b.is_empty()) {
                 Some(b) => serde_json::from_str(&b).map_err(|_| bad())?,
-                None => crate::budget::Budgets::default(),
+                None => crate::config::Budgets::default(),
             },
             retention: match row.retention.filter(|r| !r.is_empty()) {
                 Some(r) => serde_json::from_str(&r).map_err(|_| bad())?,

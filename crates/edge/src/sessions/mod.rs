@@ -11,6 +11,7 @@ use worker::{Request, Response};
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx, header};
+use crate::objects::store::Scope;
 use crate::rate_limit;
 
 /// Handler.
@@ -30,10 +31,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     ctx.acting_for(&agency.id);
     rate_limit::hit(
         ctx,
-        &format!(
-            "sessions:{}",
-            onboarding_core::mask::address_bucket(&ctx.client_ip)
-        ),
+        &Scope::Address(onboarding_core::mask::address_bucket(&ctx.client_ip)),
         ctx.settings.sessions_per_ip,
         ctx.settings.sessions_window_seconds,
     )

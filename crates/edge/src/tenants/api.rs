@@ -10,11 +10,12 @@ use super::service;
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::idempotency::{self, Begun, Record};
+use crate::idempotency::{self, Done, Guard, Record, Taken};
+use crate::objects::store::{Scope, TenantScope};
+use crate::objects::tenant::{
+    Grant, IssueTicket, LocalChange, TICKET_SECONDS, TenantHandle, Watch, is_ticket,
+};
 use crate::rate_limit;
-use crate::tenant_state::LocalChange;
-use crate::tenant_state::client::TenantHandle;
-use crate::tenant_state::live;
 use crate::upstream::screening::{Screening, StartOptions};
 
 /// Longest accepted `returnUrl`.
@@ -51,8 +52,10 @@ fn checked_return_url(url: &str, session_origin: &str) -> AppResult<String> {
 /// per-session limit, 409 `idempotency_in_progress`, 502/503/504 upstream.
 pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult<Response> {
     let auth::Caller { claims, agency, .. } = who;
-    let scope = claims.session_id.clone();
     let key = http::idempotency_key(&req)?;
+    let upstream_key = key
+        .as_deref()
+        .map(|k| service::upstream_key(&claims.session_id, k));
     let ct = http::header(&req, "Content-Type").unwrap_or_default();
     if !onboarding_core::media_type::is_json(&ct) {
         return Err(crate::error::AppError::Problem(
@@ -62,42 +65,26 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let mut body: TenantRequest = http::parse_json(&bytes)?;
     service::validate(&mut body, ctx)?;
-    let fingerprint = idempotency::fingerprint(&[b"tenant", &bytes]);
     // The session's tenant limit lives in the store of its keys: taking a key and
-    // counting the tenant are one call (a request without a key counts there too).
-    let charge = vec![
-        rate_limit::Counter::hits(
-            u64::from(ctx.settings.tenants_per_session),
-            ctx.settings.tenants_window_seconds,
-        )
-        .check(ctx, "tenants", 1, false),
-    ];
-    let upstream_key = key.as_deref().map(|k| service::upstream_key(&scope, k));
-    // The agency's daily budget is spent beside taking the key (one round trip).
-    let idem_scope = creation_scope(&scope);
-    let taking = idempotency::begin(
-        ctx,
-        &idem_scope,
+    // counting the tenant are one call (a request without a key counts there too),
+    // side by side with the agency's daily budget.
+    let guard = Guard {
+        scope: Scope::Session(claims.session_id.clone()),
+        fingerprint: idempotency::fingerprint(&[b"tenant", &bytes]),
+        lease_ms: idempotency::tenant_lease_ms(&ctx.settings),
+        charge: vec![
+            rate_limit::Counter::hits(
+                u64::from(ctx.settings.tenants_per_session),
+                ctx.settings.tenants_window_seconds,
+            )
+            .check(ctx, "tenants", 1, false),
+        ],
         key,
-        fingerprint,
-        idempotency::tenant_lease_ms(&ctx.settings),
-        charge,
-    );
+    };
     let budget = crate::budget::charge(ctx, &agency, crate::budget::Spend::Tenants);
-    let (begun, spent) = futures_util::future::join(taking, budget).await;
-    if let Err(e) = spent {
-        if let Ok(Begun::Run(lease)) = begun {
-            lease.abort().await;
-        }
-        return Err(e);
-    }
-    let lease = match begun? {
-        Begun::Replay { status, body, .. } => return idempotency::replayed(status, &body),
-        Begun::NoKey => {
-            let created = service::create(ctx, &body, &claims, &agency).await?;
-            return http::json(201, &created);
-        }
-        Begun::Run(lease) => lease,
+    let run = match idempotency::take(ctx, guard, budget).await? {
+        Taken::Replay(replay) => return replay.respond(),
+        Taken::Run(run) => run,
     };
     // Two object round trips on the critical path: taking the key (with the limits)
     // and binding the tenant. A failure after the upstream call never leads to a
@@ -105,18 +92,19 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     // retry's call answer the tenant the first one created, so nothing needs to be
     // recorded in between, and the replay record is written after the reply.
     let created = async {
-        // Counted when the key was taken.
         let tenant_id =
             service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
         let created = service::bind(ctx, &body, &claims, &agency, tenant_id).await?;
-        Ok((created, None))
+        // Erasure finds the replay by its tenant and turns it into a 404.
+        let subject = Some(created.tenant_id.clone());
+        Ok(Done {
+            answer: created,
+            content: None,
+            subject,
+        })
     }
     .await;
-    // Erasure finds the replay by its tenant and turns it into a 404.
-    let subject = created.as_ref().ok().map(|(c, _)| c.tenant_id.clone());
-    lease
-        .conclude(201, created, Record::AfterReply, subject.as_deref())
-        .await
+    run.conclude(201, created, Record::AfterReply).await
 }
 
 /// `GET /v1/tenants/{id}/status`: as read with the access check (one object call).
@@ -137,14 +125,18 @@ pub fn status(who: &auth::Caller) -> AppResult<Response> {
 /// # Errors
 /// 401/403 auth, 404 unknown tenant.
 pub async fn live_ticket(ctx: &Ctx, who: &auth::Caller, tenant_id: &str) -> AppResult<Response> {
+    let asked = IssueTicket {
+        expires_at: who.claims.expires_at.max(0) as u64,
+    };
     let ticket = TenantHandle::new(&ctx.env, tenant_id)?
-        .ticket(who.claims.expires_at.max(0) as u64)
-        .await?;
+        .ask(asked)
+        .await?
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
     http::json(
         201,
         &LiveTicket {
             ticket,
-            expires_in: live::TICKET_SECONDS,
+            expires_in: TICKET_SECONDS,
         },
     )
 }
@@ -180,12 +172,12 @@ pub async fn live(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respons
         }
     }
     let ticket = ticket
-        .filter(|t| live::is_ticket(t))
+        .filter(|t| is_ticket(t))
         .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
     TenantHandle::new(&ctx.env, tenant_id)?
-        .connect(&live::Watch {
+        .connect(&Watch {
             after,
-            grant: live::Grant::Ticket(ticket),
+            grant: Grant::Ticket(ticket),
             cap: ctx.settings.status_connections_per_tenant,
         })
         .await
@@ -216,7 +208,7 @@ pub async fn start(
     let handle = TenantHandle::new(&ctx.env, tenant_id)?;
     // Each start is a paid upstream session: bounded per tenant and page. Whether the
     // tenant exists (404 first) is asked at the same time.
-    let scope = hosted_scope(page, tenant_id);
+    let scope = Scope::Tenant(tenant_id.to_owned(), TenantScope::HostedStarts(page));
     let limit = rate_limit::hit(
         ctx,
         &scope,
@@ -249,21 +241,11 @@ pub async fn start(
         )));
     }
     handle
-        .local(&LocalChange::Started {
-            step: step.to_owned(),
+        .local(LocalChange::Started {
+            step: page.startable(),
         })
         .await?;
     http::json(200, &HostedStarted::new(page, session.url))
-}
-
-/// The rate scope of a tenant's starts of one hosted page.
-pub fn hosted_scope(page: HostedPage, tenant_id: &str) -> String {
-    format!("hosted:{}:{tenant_id}", page.step())
-}
-
-/// The idempotency scope of a session's tenant creations.
-pub fn creation_scope(session_id: &str) -> String {
-    format!("tenants:{session_id}")
 }
 
 #[cfg(test)]

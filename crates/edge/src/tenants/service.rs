@@ -10,9 +10,8 @@ use onboarding_core::validate::{self, Date};
 use crate::auth;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
+use crate::objects::tenant::{TenantHandle, TenantRecord};
 use crate::registry::Agency;
-use crate::tenant_state::TenantRecord;
-use crate::tenant_state::client::TenantHandle;
 use crate::upstream::screening::Screening;
 
 /// The id of an upstream tenant.
@@ -25,23 +24,8 @@ struct Tenant {
 /// # Errors
 /// 422 with every field error.
 pub fn validate(req: &mut TenantRequest, ctx: &Ctx) -> AppResult<()> {
-    validate::normalize_tenant_request(req);
     let today = Date::from_unix_seconds(ctx.now_secs() as i64);
-    validate::validate_tenant_request(req, today).map_err(AppError::Validation)
-}
-
-/// Creates the tenant upstream and its state object; returns the tenant-bound token.
-///
-/// # Errors
-/// Upstream failures (502/503/504), state object failures (500).
-pub async fn create(
-    ctx: &Ctx,
-    req: &TenantRequest,
-    claims: &SessionClaims,
-    agency: &Agency,
-) -> AppResult<TenantCreated> {
-    let tenant_id = create_upstream(ctx, req, agency, None).await?;
-    bind(ctx, req, claims, agency, tenant_id).await
+    validate::normalize_and_validate_tenant_request(req, today).map_err(AppError::Validation)
 }
 
 /// The `Idempotency-Key` the upstream gets for a client's key: one per session and
@@ -132,7 +116,7 @@ pub async fn bind(
         retention: Some(agency.retention),
     };
     let bound = TenantHandle::new(&ctx.env, &tenant.id)?
-        .init(&record)
+        .init(record)
         .await?;
     let expires = auth::tenant_token_expiry(ctx, bound.since)
         .ok_or(AppError::Problem(ProblemCode::TenantUnavailable))?;

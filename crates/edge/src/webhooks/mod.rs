@@ -13,8 +13,8 @@ use worker::{Request, Response};
 use crate::config;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::relay;
-use crate::tenant_state::client::TenantHandle;
+use crate::objects::tenant::{MarkRelayed, TenantHandle};
+use crate::relay::queue::{self, RelayMessage};
 
 /// Largest webhook body accepted.
 const MAX_WEBHOOK_BYTES: usize = 256 * 1024;
@@ -71,7 +71,7 @@ pub async fn skor(body: Vec<u8>, ctx: &Ctx) -> AppResult<Response> {
     let text =
         String::from_utf8(body).map_err(|_| AppError::Problem(ProblemCode::MalformedJson))?;
     let handle = TenantHandle::new(&ctx.env, &event.tenant_id)?;
-    let Some(applied) = handle.webhook(&text).await? else {
+    let Some(applied) = handle.webhook(text.clone()).await? else {
         // Signed but for a tenant this edge never created (another integration on the
         // same upstream account, or a tenant created before this edge's state): a 2xx so
         // the upstream does not retry for minutes, nothing applied, nothing relayed. The
@@ -94,9 +94,21 @@ pub async fn skor(body: Vec<u8>, ctx: &Ctx) -> AppResult<Response> {
         );
     };
     if applied.needs_relay {
-        let body = relay::with_reference(&text, applied.external_reference.as_deref());
-        relay::enqueue(ctx, &applied.agency, &event, &body).await?;
-        handle.relay_queued(&event.id).await?;
+        let body = queue::with_reference(&text, applied.external_reference.as_deref());
+        let kind = event.event_type();
+        let message = RelayMessage::first(
+            &applied.agency,
+            &event.id,
+            kind.as_str(),
+            &event.tenant_id,
+            &body,
+        );
+        queue::send(&ctx.env, message).await?;
+        handle
+            .ask(MarkRelayed {
+                event_id: event.id.clone(),
+            })
+            .await?;
     }
     http::json(
         200,

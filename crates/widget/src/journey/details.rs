@@ -55,14 +55,14 @@ fn arrive(j: &mut Journey, fx: &mut Fx) {
 
 fn next(j: &mut Journey, fx: &mut Fx) {
     j.ensure_device_session(fx);
-    let req = form::request(
+    let mut req = form::request(
         &j.values,
         j.co_applicant,
         j.product(),
         &j.device_session_id,
         j.opts.external_reference.as_deref(),
     );
-    let errors: Vec<_> = form::validate_all(&req, j.today)
+    let errors: Vec<_> = form::validate_all(&mut req, j.today)
         .into_iter()
         .map(|e| (e.field.clone(), FieldError::Core(e)))
         .collect();

@@ -1,32 +1,34 @@
-//! Erasure and retention inside [`super::TenantState`]: the object is the one place
-//! that drives a tenant's erasure to its end, so an erasure survives a crash halfway
-//! (its alarm takes it up again) and a second request finds it where the first left it.
+//! Erasure and retention: the object is the one place that drives a tenant's erasure
+//! to its end, so an erasure survives a crash halfway (its alarm takes it up again)
+//! and a second request finds it where the first left it.
 //!
 //! The tenant's own storage goes first, in one step (`deleteAll`): from then on every
 //! route answers 404 for the tenant and its tokens stop working. What is left is the
 //! erasure receipt (nothing personal) and the plan of the remaining steps
-//! ([`ErasureStep`]), each idempotent, kept until they all succeed.
+//! ([`ErasureStep`]), each idempotent, kept until they all succeed. Which stores the
+//! tenant owns is [`Scope::owned_by_tenant`]'s to say.
 
 use onboarding_core::lifecycle::{
-    ErasedBy, ErasureReceipt, ErasureState, ErasureStep, edge_event_id, erasure_retry_ms,
+    ErasedBy, ErasureReceipt, ErasureState, ErasureStep, erasure_retry_ms,
 };
-use onboarding_core::model::api::HostedPage;
 use serde::{Deserialize, Serialize};
 use worker::Env;
 
-use super::TenantState;
+use super::object::TenantState;
+use super::protocol::TenantRecord;
 use crate::error::AppResult;
 use crate::http;
-use crate::scope_store::{PersonOp, Store, list_scope, person_scope};
+use crate::objects::store::{AgencyScope, DeadForget, IdemErase, PersonOp, Scope, Store, Wipe};
+use crate::relay::queue;
 
 /// `kv` key of the receipt (kept for good: the audit row of the tenant's object).
-pub(super) const RECEIPT: &str = "erasure";
+const RECEIPT: &str = "erasure";
 /// `kv` key of the plan (while steps remain).
 const PLAN: &str = "erasure_plan";
 /// `kv` key of the time (unix ms) the alarm retries the remaining steps.
-pub(super) const DUE: &str = "erasure_due";
+const DUE: &str = "erasure_due";
 /// `kv` key of the time (unix ms) the retention period runs out.
-pub(super) const RETAIN_UNTIL: &str = "retain_until";
+const RETAIN_UNTIL: &str = "retain_until";
 
 /// What the steps outside the object need, read before the storage is emptied.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,25 +50,10 @@ struct Plan {
     failures: u32,
 }
 
-/// The stores an erased tenant owns outright (emptied whole): its upload keys and
-/// budgets and its per-tenant rate counters.
-fn own_stores(tenant_id: &str) -> Vec<String> {
-    let mut stores = vec![
-        crate::idempotency::store(&crate::documents::api::uploads_scope(tenant_id)),
-        crate::rate_limit::store(&crate::documents::api::listings_scope(tenant_id)),
-        crate::rate_limit::store(&crate::identity::answers_scope(tenant_id)),
-    ];
-    stores.extend(
-        HostedPage::ALL
-            .iter()
-            .map(|p| crate::rate_limit::store(&crate::tenants::api::hosted_scope(*p, tenant_id))),
-    );
-    stores
-}
-
 /// One step outside the object.
 async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt) -> AppResult<()> {
     let t = plan.tenant_id.as_str();
+    let agency = |s| Store::of(env, &Scope::Agency(plan.agency.clone(), s));
     match step {
         ErasureStep::Upstream => {
             let settings = crate::config::Settings::from_env(env)?;
@@ -76,26 +63,23 @@ async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt
                 .await
         }
         ErasureStep::Scopes => {
-            let mut stores = own_stores(t);
-            stores.extend(
-                plan.inquiries
-                    .iter()
-                    .map(|i| crate::identity::inquiry_scope(i)),
-            );
-            let wipes = stores
+            let owned = Scope::owned_by_tenant(t, &plan.inquiries);
+            let wipes = owned
                 .iter()
-                .map(|s| async move { Store::new(env, s)?.wipe().await });
+                .map(|s| async move { Store::of(env, s)?.ask(Wipe {}).await });
             for r in futures_util::future::join_all(wipes).await {
                 r?;
             }
-            let creation =
-                crate::idempotency::store(&crate::tenants::api::creation_scope(&plan.session_id));
-            Store::new(env, &creation)?.idem_erase(t).await
+            Store::of(env, &Scope::Session(plan.session_id.clone()))?
+                .ask(IdemErase {
+                    subject: t.to_owned(),
+                })
+                .await
         }
         ErasureStep::Person => match &plan.person {
             Some(key) => {
-                Store::new(env, &person_scope(&plan.agency, key))?
-                    .person(PersonOp::Forget {
+                Store::of(env, &Scope::Person(plan.agency.clone(), key.clone()))?
+                    .ask(PersonOp::Forget {
                         tenant_id: t.to_owned(),
                     })
                     .await?;
@@ -104,43 +88,40 @@ async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt
             None => Ok(()),
         },
         ErasureStep::DeadLetters => {
-            Store::new(env, &crate::relay::agency_scope(&plan.agency))?
-                .dead_forget(t)
+            agency(AgencyScope::DeadLetters)?
+                .ask(DeadForget {
+                    tenant_id: t.to_owned(),
+                })
                 .await
         }
-        ErasureStep::List => {
-            Store::new(env, &list_scope(&plan.agency))?
-                .list_erase(receipt.clone())
-                .await
-        }
+        ErasureStep::List => agency(AgencyScope::List)?.ask(receipt.clone()).await,
         ErasureStep::Relay => {
-            let kind = "tenant.erased";
-            let id = edge_event_id(kind, t);
-            let body = serde_json::json!({
-                "id": id,
-                "type": kind,
-                "createdAt": receipt.requested_at,
-                "tenantId": t,
-                "data": {"by": receipt.by},
-            });
-            let body =
-                crate::relay::with_reference(&body.to_string(), plan.external_reference.as_deref());
-            crate::relay::enqueue_raw(env, &plan.agency, &id, kind, t, &body).await
+            let erased = queue::EdgeEvent::erased(
+                t,
+                &receipt.requested_at,
+                receipt.by,
+                plan.external_reference.as_deref(),
+            );
+            queue::send(env, erased.message(&plan.agency)).await
         }
     }
 }
 
 impl TenantState {
-    fn receipt(&self) -> worker::Result<Option<ErasureReceipt>> {
-        Ok(self
-            .get(RECEIPT)?
-            .and_then(|v| serde_json::from_str(&v).ok()))
+    pub(super) fn erased(&self) -> worker::Result<bool> {
+        Ok(self.get(RECEIPT)?.is_some())
     }
 
-    /// The erasure of this tenant, asked by `agency` (`None`: no tenant of that agency
-    /// here, erased or not). Starts it, or takes up the remaining steps of one begun.
+    fn receipt(&self) -> worker::Result<Option<ErasureReceipt>> {
+        self.get_json(RECEIPT)
+    }
+
+    /// The erasure of this tenant (`rec`, as read), asked by `agency` (`None`: no
+    /// tenant of that agency here, erased or not). Starts it, or takes up the remaining
+    /// steps of one begun.
     pub(super) async fn erase(
         &self,
+        rec: Option<TenantRecord>,
         agency: &str,
         by: ErasedBy,
         at: &str,
@@ -154,7 +135,7 @@ impl TenantState {
             }
             return Ok(Some(receipt));
         }
-        let Some(rec) = self.record()? else {
+        let Some(rec) = rec else {
             return Ok(None);
         };
         if rec.agency != agency {
@@ -200,16 +181,21 @@ impl TenantState {
         Ok(Some(self.resume_erasure().await?))
     }
 
+    /// From the alarm: the remaining steps of an erasure, when due.
+    pub(super) async fn resume_erasure_when_due(&self, now: u64) -> worker::Result<()> {
+        self.when_due(DUE, now, || async {
+            self.resume_erasure().await.map(|_| ())
+        })
+        .await
+    }
+
     /// Runs the steps not done yet, in order, stopping at the first failure (the
     /// alarm retries it with a backoff). Returns the receipt as it then stands.
-    pub(super) async fn resume_erasure(&self) -> worker::Result<ErasureReceipt> {
+    async fn resume_erasure(&self) -> worker::Result<ErasureReceipt> {
         let mut receipt = self
             .receipt()?
             .ok_or_else(|| worker::Error::RustError("no erasure".into()))?;
-        let Some(mut plan) = self
-            .get(PLAN)?
-            .and_then(|v| serde_json::from_str::<Plan>(&v).ok())
-        else {
+        let Some(mut plan) = self.get_json::<Plan>(PLAN)? else {
             return Ok(receipt);
         };
         for step in ErasureStep::ALL {
@@ -234,10 +220,7 @@ impl TenantState {
         receipt.state = ErasureState::Erased;
         receipt.completed_at = Some(http::iso(http::now_ms()));
         self.put(RECEIPT, &serde_json::to_string(&receipt)?)?;
-        self.sql.exec(
-            "DELETE FROM kv WHERE k IN (?, ?)",
-            vec![PLAN.into(), DUE.into()],
-        )?;
+        self.drop_rows(&[PLAN, DUE])?;
         worker::console_log!(
             "{}",
             serde_json::json!({"erasure": "done", "tenant": receipt.tenant_id, "agency": receipt.agency, "by": receipt.by})
@@ -247,10 +230,7 @@ impl TenantState {
 
     /// After a change: the retention period runs from now (how long depends on
     /// whether the onboarding is complete).
-    pub(super) async fn retain(&self, complete: bool) -> worker::Result<()> {
-        let Some(rec) = self.record()? else {
-            return Ok(());
-        };
+    pub(super) async fn retain(&self, rec: &TenantRecord, complete: bool) -> worker::Result<()> {
         let until = rec
             .retention
             .unwrap_or_default()
@@ -261,17 +241,15 @@ impl TenantState {
 
     /// From the alarm: erases the tenant when its retention period has run out.
     pub(super) async fn enforce_retention(&self, now: u64) -> worker::Result<()> {
-        let Some(until) = self.get(RETAIN_UNTIL)?.and_then(|v| v.parse::<u64>().ok()) else {
-            return Ok(());
-        };
-        if until > now {
-            return self.arm(until).await;
-        }
-        let Some(rec) = self.record()? else {
-            return Ok(());
-        };
-        self.erase(&rec.agency, ErasedBy::Retention, &http::iso(now))
-            .await
-            .map(|_| ())
+        self.when_due(RETAIN_UNTIL, now, || async {
+            let Some(rec) = self.record()? else {
+                return Ok(());
+            };
+            let agency = rec.agency.clone();
+            self.erase(Some(rec), &agency, ErasedBy::Retention, &http::iso(now))
+                .await
+                .map(|_| ())
+        })
+        .await
     }
 }

@@ -15,26 +15,15 @@
 //! refusing new connections would lock the applicant out of their own status; the
 //! newest connection is the one a person is looking at.
 //!
-//! The worker reaches the object with [`client::TenantHandle::watch`] (a WebSocket
-//! upgrade, not a [`TenantCall`]: it is a connection, not a call), and turns the feed
-//! into Server-Sent Events ([`super::sse`]).
-//!
-//! [`TenantCall`]: super::TenantCall
-//! [`client::TenantHandle::watch`]: super::client::TenantHandle::watch
+//! The worker asks for a connection with a typed [`Watch`] (an upgrade, not a call:
+//! it is a connection), and reads it as a [`super::feed::Feed`].
 
-use futures_channel::mpsc::{UnboundedReceiver, unbounded};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use worker::{Request, Response, WebSocket, WebSocketPair};
+use worker::{Response, WebSocket, WebSocketPair};
 
-use super::{LogEntry, TenantState};
-
-/// Close code of a connection whose token expired (the client refreshes, reconnects).
-pub const CLOSE_EXPIRED: u16 = 4001;
-/// Close code of the oldest connection when a new one goes over the cap.
-pub const CLOSE_REPLACED: u16 = 4002;
+use super::object::TenantState;
+use super::protocol::LogEntry;
+use super::watch::{CLOSE_EXPIRED, CLOSE_REPLACED, Grant, TICKET_SECONDS, Watch};
 
 /// What the object keeps on each connection (survives hibernation).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -46,71 +35,6 @@ struct Watcher {
     opened_at: u64,
 }
 
-/// What entitles a connection, and so until when it lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Grant {
-    /// The worker verified a token expiring at these unix seconds (SSE).
-    Until(u64),
-    /// A single-use ticket from [`TenantState::issue_ticket`] (the widget's WebSocket,
-    /// which reaches the object directly): it carries its token's expiry.
-    Ticket(String),
-}
-
-/// How a connection is asked for (the query of the upgrade request the worker builds).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Watch {
-    /// Replay the entries after this sequence number; `None`: the current status.
-    pub after: Option<i64>,
-    /// What entitles it.
-    pub grant: Grant,
-    /// Most open connections for this tenant.
-    pub cap: usize,
-}
-
-/// A ticket as issued: 32 lowercase hex characters.
-pub fn is_ticket(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-impl Watch {
-    /// The upgrade URL's query.
-    pub fn query(&self) -> String {
-        let mut q = match &self.grant {
-            Grant::Until(at) => format!("expires={at}"),
-            Grant::Ticket(t) => format!("ticket={t}"),
-        };
-        q.push_str(&format!("&cap={}", self.cap));
-        if let Some(after) = self.after {
-            q.push_str(&format!("&after={after}"));
-        }
-        q
-    }
-
-    /// Reads [`Watch::query`] back; `None` when it is not one.
-    pub fn parse(query: &str) -> Option<Self> {
-        let (mut after, mut grant, mut cap) = (None, None, None);
-        for pair in query.split('&') {
-            let (k, v) = pair.split_once('=')?;
-            match k {
-                "after" => after = Some(v.parse().ok()?),
-                "expires" if grant.is_none() => grant = Some(Grant::Until(v.parse().ok()?)),
-                "ticket" if grant.is_none() && is_ticket(v) => {
-                    grant = Some(Grant::Ticket(v.to_owned()));
-                }
-                "cap" => cap = Some(v.parse().ok()?),
-                _ => return None,
-            }
-        }
-        Some(Watch {
-            after,
-            grant: grant?,
-            cap: cap?,
-        })
-    }
-}
-
-/// How long a ticket may wait for its connection.
-pub const TICKET_SECONDS: u32 = 30;
 /// Most unused tickets a tenant holds (the oldest go first).
 const TICKETS_KEPT: i64 = 16;
 
@@ -123,14 +47,10 @@ fn frame(entry: &LogEntry) -> String {
 }
 
 impl TenantState {
-    /// Accepts a status connection (the request is a WebSocket upgrade from the
-    /// worker): 404 without a tenant, 401 past the token's expiry; at the cap the
-    /// oldest open connection is closed first.
-    pub(super) async fn watch(&self, req: &Request) -> worker::Result<Response> {
-        let url = req.url()?;
-        let Some(watch) = Watch::parse(url.query().unwrap_or_default()) else {
-            return Response::error("bad watch", 400);
-        };
+    /// Accepts a status connection (a WebSocket upgrade from the worker): 404 without
+    /// a tenant, 401 past the token's expiry or for an unknown, used or stale ticket;
+    /// at the cap the oldest open connection is closed first.
+    pub(super) async fn watch(&self, watch: Watch) -> worker::Result<Response> {
         if self.record()?.is_none() {
             return Response::error("no tenant", 404);
         }
@@ -280,100 +200,6 @@ impl TenantState {
     }
 }
 
-/// The worker's end of one status connection: the object's frames, one
-/// [`LogEntry`] JSON each, in order. Dropping it closes the connection.
-pub struct Feed {
-    ws: WebSocket,
-    rx: UnboundedReceiver<Option<String>>,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_close: Closure<dyn FnMut(JsValue)>,
-}
-
-impl Feed {
-    /// Accepts the worker's end of `ws` and starts listening.
-    ///
-    /// # Errors
-    /// When the runtime refuses the accept.
-    pub fn open(ws: WebSocket) -> worker::Result<Self> {
-        ws.accept()?;
-        let (tx, rx) = unbounded();
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new({
-            let tx = tx.clone();
-            move |e: web_sys::MessageEvent| {
-                let _ = tx.unbounded_send(e.data().as_string());
-            }
-        });
-        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            tx.close_channel();
-        });
-        let socket: &web_sys::WebSocket = ws.as_ref();
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        socket.set_onerror(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Feed {
-            ws,
-            rx,
-            _on_message: on_message,
-            _on_close: on_close,
-        })
-    }
-
-    /// The next frame; `None` once the object closed the connection.
-    pub async fn next(&mut self) -> Option<String> {
-        loop {
-            match self.rx.next().await? {
-                Some(text) => return Some(text),
-                None => continue,
-            }
-        }
-    }
-}
-
-impl Drop for Feed {
-    fn drop(&mut self) {
-        let socket: &web_sys::WebSocket = self.ws.as_ref();
-        socket.set_onmessage(None);
-        socket.set_onclose(None);
-        socket.set_onerror(None);
-        let _ = self.ws.close(Some(1000), Some("done"));
-    }
-}
-
 fn live(ws: &WebSocket, now: u64) -> bool {
     matches!(ws.deserialize_attachment::<Watcher>(), Ok(Some(w)) if w.expires_at > now)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Grant, Watch};
-
-    #[test]
-    fn a_watch_query_round_trips_and_nothing_else_parses() {
-        for w in [
-            Watch {
-                after: None,
-                grant: Grant::Until(1_700_000_000),
-                cap: 8,
-            },
-            Watch {
-                after: Some(42),
-                grant: Grant::Ticket("0123456789abcdef0123456789abcdef".into()),
-                cap: 1,
-            },
-        ] {
-            assert_eq!(Watch::parse(&w.query()), Some(w.clone()));
-        }
-        for bad in [
-            "",
-            "expires=1",
-            "cap=1",
-            "expires=x&cap=1",
-            "expires=1&cap=1&x=2",
-            "ticket=0123&cap=1",
-            "ticket=0123456789ABCDEF0123456789ABCDEF&cap=1",
-            "expires=1&ticket=0123456789abcdef0123456789abcdef&cap=1",
-        ] {
-            assert_eq!(Watch::parse(bad), None, "{bad}");
-        }
-    }
 }

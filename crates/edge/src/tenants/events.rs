@@ -1,5 +1,5 @@
 //! `GET /v1/tenants/{id}/events`: Server-Sent Events of status changes, served from
-//! the tenant object's push ([`super::live`]), never by polling it.
+//! the tenant object's push ([`crate::objects::tenant::live`]), never by polling it.
 //!
 //! The worker opens one status connection to the object (a hibernatable WebSocket)
 //! and writes each pushed entry as `id: <seq>` + `event: status` + `data: <status
@@ -21,9 +21,8 @@ use worker::{Delay, Headers, Request, Response};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, Ctx};
-use crate::tenant_state::LogEntry;
-use crate::tenant_state::client::TenantHandle;
-use crate::tenant_state::live::{Feed, Grant, Watch};
+use crate::objects::tenant::feed::Feed;
+use crate::objects::tenant::{Grant, LogEntry, TenantHandle, Watch};
 
 const HEARTBEAT_MS: u64 = 15_000;
 
@@ -56,7 +55,7 @@ pub async fn events(req: Request, ctx: &Ctx, who: &Caller, tenant_id: &str) -> A
         None => None,
     };
     let feed = TenantHandle::new(&ctx.env, tenant_id)?
-        .watch(Watch {
+        .watch(&Watch {
             after,
             grant: Grant::Until(who.claims.expires_at.max(0) as u64),
             cap: ctx.settings.status_connections_per_tenant,

@@ -1,108 +1,18 @@
-//! The tenant's identity decision inside [`super::TenantState`]: core's
-//! [`IdentityRecord`] is read, changed and written back within one synchronous step of
-//! the object (no await between), so two concurrent inquiries or answers of one tenant
-//! cannot both pass the once-only rules. Every inquiry's full upstream answer
-//! (insights, score cards, …) is kept for the agency in `inquiry_details`.
+//! The tenant's identity decision: core's [`IdentityRecord`] is read, changed and
+//! written back within one synchronous step of the object (no await between), so two
+//! concurrent inquiries or answers of one tenant cannot both pass the once-only rules.
+//! Every inquiry's full upstream answer (insights, score cards, …) is kept for the
+//! agency in `inquiry_details`.
 
 use onboarding_core::identity_decision::{Begin, IdentityRecord, Refusal};
-use onboarding_core::model::identity::{Decision, PublicInquiry};
 use onboarding_core::model::status::Startable;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::TenantState;
+use super::object::TenantState;
+use super::protocol::{IdentityOp, IdentityOutcome, LogEntry, TenantRecord};
 
 /// Key of the record in the object's `kv` table.
 const RECORD: &str = "identity_record";
-
-/// An identity operation (edge → object).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
-pub enum IdentityOp {
-    /// May inquiry `inquiry_id` be sent upstream now?
-    #[serde(rename_all = "camelCase")]
-    Begin {
-        /// The edge's id for the new inquiry.
-        inquiry_id: String,
-        /// Unix ms.
-        now_ms: u64,
-    },
-    /// The upstream's answer to an inquiry (`reply: None`: it failed).
-    #[serde(rename_all = "camelCase")]
-    Settle {
-        /// The edge's id of the inquiry.
-        inquiry_id: String,
-        /// The browser's view of the answer.
-        reply: Option<PublicInquiry>,
-        /// The full answer, for the agency.
-        #[serde(default)]
-        detail: serde_json::Value,
-    },
-    /// May answers for `inquiry_id` be sent upstream now?
-    #[serde(rename_all = "camelCase")]
-    BeginAnswers {
-        /// Inquiry id.
-        inquiry_id: String,
-        /// Unix ms.
-        now_ms: u64,
-    },
-    /// The upstream's grading (`None`: it failed).
-    #[serde(rename_all = "camelCase")]
-    SettleAnswers {
-        /// Inquiry id.
-        inquiry_id: String,
-        /// The decision.
-        decision: Option<Decision>,
-    },
-    /// The agency's decision update went through upstream.
-    #[serde(rename_all = "camelCase")]
-    Agency {
-        /// Inquiry id.
-        inquiry_id: String,
-        /// The decision.
-        decision: Decision,
-    },
-}
-
-/// What the object answers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "camelCase")]
-pub enum IdentityOutcome {
-    /// Send the inquiry upstream, built from the tenant's validated request (as kept
-    /// at creation), so the caller needs no second call to read it.
-    Start {
-        /// The tenant's request (`TenantRecord::request`).
-        #[serde(default)]
-        request: Option<Box<onboarding_core::model::TenantRequest>>,
-        /// The tenant's person key (`TenantRecord::person`).
-        #[serde(default)]
-        person: Option<String>,
-    },
-    /// Answer with this open inquiry (no upstream call).
-    Resume {
-        /// The open inquiry.
-        inquiry: PublicInquiry,
-    },
-    /// The applicant's view after an inquiry settled (`None`: no decision).
-    Settled {
-        /// The reply.
-        inquiry: Option<PublicInquiry>,
-    },
-    /// Go ahead (answers) or done (settle answers, agency update), with the tenant's
-    /// decision.
-    Decision {
-        /// The tenant's decision.
-        decision: Option<Decision>,
-        /// The tenant's person key (`TenantRecord::person`): their other tenants carry
-        /// the decision.
-        #[serde(default)]
-        person: Option<String>,
-    },
-    /// Refused by the rules.
-    Refused {
-        /// Why.
-        refusal: Refusal,
-    },
-}
 
 impl TenantState {
     pub(super) fn identity_record(&self) -> worker::Result<IdentityRecord> {
@@ -112,27 +22,29 @@ impl TenantState {
         })
     }
 
-    /// Applies `op` at `at` (RFC 3339); `id` makes the status log entry unique.
+    /// Applies `op` at `at` (RFC 3339); `id` makes the status log entry unique. The
+    /// outcome, and the entry committed when the status changed.
     pub(super) fn identity(
         &self,
+        rec: &TenantRecord,
         op: IdentityOp,
         at: &str,
         id: &str,
-    ) -> worker::Result<IdentityOutcome> {
+    ) -> worker::Result<(IdentityOutcome, Option<LogEntry>)> {
         let Some(mut status) = self.status()? else {
             return Err(worker::Error::RustError("no tenant".into()));
         };
         let mut record = self.identity_record()?;
         let mut kind = None;
+        let person = || rec.person.clone();
         let outcome = match op {
             IdentityOp::Begin { inquiry_id, now_ms } => match record.begin(&inquiry_id, now_ms) {
                 Ok(Begin::Start) => {
                     status.started(Startable::Identity, at);
                     kind = Some("identity.started");
-                    let record = self.record()?;
                     IdentityOutcome::Start {
-                        person: record.as_ref().and_then(|r| r.person.clone()),
-                        request: record.and_then(|r| r.request).map(Box::new),
+                        person: person(),
+                        request: rec.request.clone().map(Box::new),
                     }
                 }
                 Ok(Begin::Resume(inquiry)) => IdentityOutcome::Resume { inquiry },
@@ -149,7 +61,7 @@ impl TenantState {
                     status.identity_decided(p.decision, at);
                     kind = Some("identity.decided");
                 }
-                if !detail.is_null() {
+                if let Some(detail) = detail {
                     let key = upstream_id.filter(|u| !u.is_empty()).unwrap_or(inquiry_id);
                     let json = serde_json::to_string(&detail)?;
                     self.sql.exec(
@@ -181,7 +93,7 @@ impl TenantState {
                 }
                 IdentityOutcome::Decision {
                     decision,
-                    person: self.record()?.and_then(|r| r.person),
+                    person: person(),
                 }
             }
             IdentityOp::Agency {
@@ -193,7 +105,7 @@ impl TenantState {
                 kind = Some("identity.decided");
                 IdentityOutcome::Decision {
                     decision: Some(decision),
-                    person: self.record()?.and_then(|r| r.person),
+                    person: person(),
                 }
             }
             IdentityOp::Agency { .. } => IdentityOutcome::Refused {
@@ -201,10 +113,11 @@ impl TenantState {
             },
         };
         self.put(RECORD, &serde_json::to_string(&record)?)?;
-        if let Some(kind) = kind {
-            self.commit(&status, &format!("local:{id}"), kind, "")?;
-        }
-        Ok(outcome)
+        let entry = match kind {
+            Some(kind) => Some(self.commit(status, &format!("local:{id}"), kind, "")?),
+            None => None,
+        };
+        Ok((outcome, entry))
     }
 
     /// Every inquiry with its state and the full upstream answer, for the agency.

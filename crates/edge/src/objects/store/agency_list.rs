@@ -1,0 +1,102 @@
+//! The agency's list of its tenants ([`super::AgencyScope::List`]), newest first, and
+//! the audit rows of its erasures. Rows are versioned by the tenant's log sequence: a
+//! row written late never replaces a newer one, and an erased tenant's never returns.
+
+use onboarding_core::lifecycle::{Cursor, ErasureReceipt, ListQuery};
+use onboarding_core::model::api::{TenantPage, TenantSummary};
+use serde::Deserialize;
+
+use super::object::ScopeStore;
+use super::protocol::ListRow;
+use crate::sql;
+
+impl ScopeStore {
+    /// Puts a tenant's row (its summary stored as the JSON text it came as).
+    pub(super) fn put_row(&self, row: &ListRow) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO tenants (tenant_id, created_ms, version, state, decision, summary)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM erasures WHERE tenant_id = ?1)
+             ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, state = excluded.state,
+               decision = excluded.decision, summary = excluded.summary
+             WHERE excluded.version > tenants.version",
+            vec![
+                row.tenant_id.as_str().into(),
+                row.created_ms.into(),
+                row.version.into(),
+                row.state.as_str().into(),
+                row.decision.map(|d| d.as_str()).into(),
+                row.summary.as_str().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Takes a tenant off the list and keeps its erasure's audit row.
+    pub(super) fn erase_row(&self, receipt: &ErasureReceipt) -> worker::Result<()> {
+        self.sql.exec(
+            "DELETE FROM tenants WHERE tenant_id = ?",
+            vec![receipt.tenant_id.as_str().into()],
+        )?;
+        self.sql.exec(
+            "INSERT OR REPLACE INTO erasures (tenant_id, receipt) VALUES (?, ?)",
+            vec![
+                receipt.tenant_id.as_str().into(),
+                serde_json::to_string(receipt)?.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A page of the list, newest first, one row more than asked to know whether
+    /// another page follows.
+    pub(super) fn page(&self, q: &ListQuery) -> worker::Result<TenantPage> {
+        let mut sql = String::from("SELECT summary AS v, created_ms FROM tenants WHERE 1 = 1");
+        let mut args: Vec<worker::SqlStorageValue> = Vec::new();
+        if let Some(state) = q.state {
+            sql.push_str(" AND state = ?");
+            args.push(state.as_str().into());
+        }
+        if let Some(d) = q.decision {
+            sql.push_str(" AND decision = ?");
+            args.push(d.as_str().into());
+        }
+        if let Some(ms) = q.created_from_ms {
+            sql.push_str(" AND created_ms >= ?");
+            args.push(ms.into());
+        }
+        if let Some(ms) = q.created_before_ms {
+            sql.push_str(" AND created_ms < ?");
+            args.push(ms.into());
+        }
+        if let Some(c) = &q.after {
+            sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");
+            args.push(c.created_ms.into());
+            args.push(c.created_ms.into());
+            args.push(c.tenant_id.as_str().into());
+        }
+        sql.push_str(" ORDER BY created_ms DESC, tenant_id DESC LIMIT ?");
+        args.push(i64::from(q.limit + 1).into());
+        #[derive(Deserialize)]
+        struct Row {
+            v: String,
+            created_ms: i64,
+        }
+        let mut rows: Vec<(TenantSummary, i64)> = sql::rows::<Row>(&self.sql, &sql, args)?
+            .into_iter()
+            .filter_map(|r| Some((serde_json::from_str(&r.v).ok()?, r.created_ms)))
+            .collect();
+        let more = rows.len() > q.limit as usize;
+        rows.truncate(q.limit as usize);
+        let next_cursor = more.then(|| rows.last()).flatten().map(|(s, ms)| {
+            Cursor {
+                created_ms: *ms,
+                tenant_id: s.tenant_id.clone(),
+            }
+            .encode()
+        });
+        Ok(TenantPage {
+            tenants: rows.into_iter().map(|(s, _)| s).collect(),
+            next_cursor,
+        })
+    }
+}

@@ -1,0 +1,55 @@
+//! A person's identity record at one agency ([`super::Scope::Person`]), under core's
+//! person rules: read, changed and written within one synchronous step (no await
+//! between), so two tenants of one person cannot both pass.
+
+use onboarding_core::person::{PersonBegin, PersonRecord};
+
+use super::object::ScopeStore;
+use super::protocol::{PersonOp, PersonReply, PersonVerdict};
+
+/// `kv` key of the record.
+const RECORD: &str = "person";
+
+impl ScopeStore {
+    /// Applies `op`; the record after it, with a `Begin`'s verdict.
+    pub(super) fn person(&self, op: PersonOp) -> worker::Result<PersonReply> {
+        let mut record: PersonRecord = match self.kv(RECORD)? {
+            Some(v) => serde_json::from_str(&v)?,
+            None => PersonRecord::default(),
+        };
+        let mut verdict = None;
+        match op {
+            PersonOp::Begin { tenant_id, now_ms } => {
+                verdict = Some(match record.begin(&tenant_id, now_ms) {
+                    Ok(PersonBegin::Start) => PersonVerdict::Start,
+                    Ok(PersonBegin::Carry(decision)) => PersonVerdict::Carry { decision },
+                    Err(refusal) => PersonVerdict::Refused { refusal },
+                });
+            }
+            PersonOp::Settle {
+                tenant_id,
+                decision,
+                now_ms,
+            } => record.settle(&tenant_id, decision, now_ms),
+            PersonOp::Agency { decision } => record.agency_decided(decision),
+            PersonOp::Link { tenant_id } => record.link(&tenant_id),
+            PersonOp::Get => {}
+            PersonOp::Forget { tenant_id } => {
+                record.tenants.retain(|t| *t != tenant_id);
+                if record.tenants.is_empty() {
+                    self.sql
+                        .exec("DELETE FROM kv WHERE k = ?", vec![RECORD.into()])?;
+                    return Ok(PersonReply {
+                        record: PersonRecord::default(),
+                        verdict,
+                    });
+                }
+            }
+        }
+        self.sql.exec(
+            "INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)",
+            vec![RECORD.into(), serde_json::to_string(&record)?.into()],
+        )?;
+        Ok(PersonReply { record, verdict })
+    }
+}

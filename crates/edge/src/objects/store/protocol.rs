@@ -1,0 +1,371 @@
+//! Everything a `ScopeStore` is asked, each call with its reply type (the table in
+//! [`StoreCall`]), and the values that travel with them.
+
+use serde::{Deserialize, Serialize};
+
+use onboarding_core::identity_decision::Refusal;
+use onboarding_core::lifecycle::{ErasureReceipt, ListQuery, Progress};
+use onboarding_core::model::api::{DeadLetter, TenantPage};
+use onboarding_core::model::identity::Decision;
+use onboarding_core::person::PersonRecord;
+
+use crate::objects::call::protocol;
+
+protocol! {
+    /// One variant per operation, grouped by the module of the object that serves it.
+    pub enum StoreCall {
+        // counters
+        /// Spend rate checks, all or none.
+        Rate(Rate) -> RateVerdict,
+        // keys
+        /// Take an idempotency key (charging limits with it).
+        IdemBegin(IdemBegin) -> IdemState,
+        /// Record the answer to replay (owner only) → whether the caller still owned it.
+        IdemFinish(IdemFinish) -> bool,
+        /// Release the key for a retry (owner only) → whether the caller still owned it.
+        IdemAbort(IdemAbort) -> bool,
+        /// The creating request's replay of an erased tenant answers `404` from now on
+        /// (the key stays taken: a retry must not create the applicant again).
+        IdemErase(IdemErase) -> (),
+        // bindings
+        /// Bind `k` to `v` unless bound → the bound value.
+        KvBind(KvBind) -> Option<String>,
+        /// → the value of `k`, if any.
+        KvGet(KvGet) -> Option<String>,
+        // person
+        /// A person's identity record under core's person rules ([`super::Scope::Person`]).
+        Person(PersonOp) -> PersonReply,
+        // dead letters
+        /// Record a dead letter (replacing one of the same event id).
+        DeadAdd(DeadLetter) -> (),
+        /// Remove a dead letter.
+        DeadRemove(DeadRemove) -> (),
+        /// → every dead letter, oldest first.
+        DeadList(DeadList) -> Vec<DeadLetter>,
+        /// Drop the dead letters of an erased tenant.
+        DeadForget(DeadForget) -> (),
+        // agency list
+        /// Put or replace a row of the agency's list.
+        ListPut(ListRow) -> (),
+        /// A page of the agency's list.
+        ListPage(ListQuery) -> TenantPage,
+        /// Off the list, the erasure's audit row in its place.
+        ListErase(ErasureReceipt) -> (),
+        // the whole store
+        /// Empty the store (an erased tenant's own scope).
+        Wipe(Wipe) -> (),
+    }
+}
+
+/// Spend these checks, counted together.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rate {
+    /// The checks.
+    pub checks: Vec<RateCheck>,
+}
+
+/// One check of a rate counter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateCheck {
+    /// Allowed per window (hits, or the sum of costs).
+    pub limit: u64,
+    /// Window length.
+    pub window_seconds: u64,
+    /// Now, unix seconds.
+    pub now: u64,
+    /// What this hit costs (1 for a request; bytes for a byte budget).
+    pub cost: u64,
+    /// Count the cost even over the limit (a cost known only afterwards, e.g. the
+    /// size of an upload without `Content-Length`).
+    #[serde(default)]
+    pub force: bool,
+    /// Which of the scope's counters (a scope may keep several, e.g. an upload count
+    /// and a byte budget, checked together in one call).
+    #[serde(default)]
+    pub counter: String,
+}
+
+/// Rate check answer.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateVerdict {
+    /// Whether this hit is within the limit.
+    pub allowed: bool,
+    /// Seconds until the window resets.
+    pub retry_after: u64,
+    /// Each check's count in its window after this hit (as asked), when allowed.
+    #[serde(default)]
+    pub counts: Vec<u64>,
+}
+
+/// Start of an idempotent operation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdemBegin {
+    /// The client's key.
+    pub key: String,
+    /// Hash of what the request asks for; a different one under the same key is a 422.
+    pub fingerprint: String,
+    /// Now, unix ms.
+    pub now: u64,
+    /// Random id of the request asking: only it may finish or abort the record.
+    pub owner: String,
+    /// How long this request may hold the key unfinished before another takes over
+    /// (longer than the longest request the key guards).
+    pub lease_ms: u64,
+    /// Limits spent, all or none, together with taking the key for a run. Over a
+    /// limit, the key is left as it was and the answer is [`IdemState::Limited`]. A
+    /// replay or a wait spends nothing.
+    #[serde(default)]
+    pub charge: Vec<RateCheck>,
+}
+
+/// State of an idempotency key.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum IdemState {
+    /// First sight (or the previous holder's lease ran out or it aborted): go ahead,
+    /// then finish or abort as the owner.
+    New,
+    /// Another request with this key is in flight.
+    Pending,
+    /// Done before: replay this.
+    Done {
+        /// HTTP status.
+        status: u16,
+        /// JSON body, as sent the first time.
+        body: String,
+        /// Digest of the content the first request carried (a document's SHA-256 as
+        /// streamed), when the route checks content too.
+        #[serde(default)]
+        content: Option<String>,
+    },
+    /// Same key, different request.
+    Mismatch,
+    /// A limit in [`IdemBegin::charge`] refused the run; the key was not taken.
+    Limited {
+        /// Seconds until that limit's window resets.
+        retry_after: u64,
+    },
+}
+
+/// End of an idempotent operation: the answer to replay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdemFinish {
+    /// The client's key.
+    pub key: String,
+    /// The owner given at `begin`.
+    pub owner: String,
+    /// HTTP status to replay.
+    pub status: u16,
+    /// JSON body to replay (the bytes sent).
+    pub body: String,
+    /// Digest of the request's content, when the route checks it.
+    #[serde(default)]
+    pub content: Option<String>,
+    /// The tenant the answer concerns (erasure turns its replay into a `404`).
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// Release of a key without an answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdemAbort {
+    /// The client's key.
+    pub key: String,
+    /// The owner given at `begin`.
+    pub owner: String,
+}
+
+/// The replays of answers about `subject` answer `404`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdemErase {
+    /// The tenant the recorded answers concern.
+    pub subject: String,
+}
+
+/// Bind `k` to `v` unless bound.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KvBind {
+    /// Key.
+    pub k: String,
+    /// Value, if `k` is free.
+    pub v: String,
+}
+
+/// Read `k`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KvGet {
+    /// Key.
+    pub k: String,
+}
+
+/// An operation on a person's record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum PersonOp {
+    /// May this tenant send an inquiry now (takes an attempt when it may)?
+    #[serde(rename_all = "camelCase")]
+    Begin {
+        /// Tenant.
+        tenant_id: String,
+        /// Unix ms.
+        now_ms: u64,
+    },
+    /// The tenant's inquiry or answers came back (`None`: failed).
+    #[serde(rename_all = "camelCase")]
+    Settle {
+        /// Tenant.
+        tenant_id: String,
+        /// Decision.
+        decision: Option<Decision>,
+        /// Unix ms.
+        now_ms: u64,
+    },
+    /// The agency's decision update.
+    Agency {
+        /// Decision.
+        decision: Decision,
+    },
+    /// List a new tenant of the person.
+    #[serde(rename_all = "camelCase")]
+    Link {
+        /// Tenant.
+        tenant_id: String,
+    },
+    /// Read only.
+    Get,
+    /// The tenant was erased: off the record (the record goes with its last tenant).
+    #[serde(rename_all = "camelCase")]
+    Forget {
+        /// Tenant.
+        tenant_id: String,
+    },
+}
+
+/// What [`PersonOp::Begin`] allows.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "camelCase")]
+pub enum PersonVerdict {
+    /// Send the inquiry upstream.
+    Start,
+    /// Carry the person's decision: nothing goes upstream.
+    Carry {
+        /// The decision.
+        decision: Decision,
+    },
+    /// Refused by the person's rules.
+    Refused {
+        /// Why.
+        refusal: Refusal,
+    },
+}
+
+/// The person's record after an operation, with a `Begin`'s verdict.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersonReply {
+    /// The record.
+    pub record: PersonRecord,
+    /// The verdict of a `Begin`.
+    #[serde(default)]
+    pub verdict: Option<PersonVerdict>,
+}
+
+/// Remove one dead letter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadRemove {
+    /// Its event id.
+    pub event_id: String,
+}
+
+/// List the dead letters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeadList {}
+
+/// Drop a tenant's dead letters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadForget {
+    /// The tenant.
+    pub tenant_id: String,
+}
+
+/// Empty the store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Wipe {}
+
+/// One row of the agency's list, with what it is sorted and filtered by. The summary
+/// travels as the JSON text it is stored and served as (written once, by the tenant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRow {
+    /// The tenant.
+    pub tenant_id: String,
+    /// Creation time, unix ms (the sort key).
+    pub created_ms: i64,
+    /// The tenant's log sequence number when the row was made: an older row never
+    /// replaces a newer one.
+    pub version: i64,
+    /// In progress or complete (a filter).
+    pub state: Progress,
+    /// The identity decision (a filter).
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// The row: core's `TenantSummary` as JSON.
+    pub summary: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_carry_their_name_and_round_trip() {
+        let calls: Vec<StoreCall> = vec![
+            Rate { checks: vec![] }.into(),
+            KvBind {
+                k: "a".into(),
+                v: "b".into(),
+            }
+            .into(),
+            KvGet { k: "a".into() }.into(),
+            DeadRemove {
+                event_id: "e".into(),
+            }
+            .into(),
+            DeadList {}.into(),
+            IdemAbort {
+                key: "k".into(),
+                owner: "o".into(),
+            }
+            .into(),
+            Wipe {}.into(),
+            IdemErase {
+                subject: "t".into(),
+            }
+            .into(),
+            PersonOp::Get.into(),
+        ];
+        let names = [
+            "rate",
+            "kvBind",
+            "kvGet",
+            "deadRemove",
+            "deadList",
+            "idemAbort",
+            "wipe",
+            "idemErase",
+            "person",
+        ];
+        for (call, name) in calls.iter().zip(names) {
+            let json = serde_json::to_value(call).unwrap();
+            assert_eq!(json["call"], name);
+            let back: StoreCall = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        }
+        assert!(serde_json::from_str::<StoreCall>(r#"{"call":"kvPut","k":"a"}"#).is_err());
+    }
+}

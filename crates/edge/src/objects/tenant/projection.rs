@@ -1,0 +1,149 @@
+//! What others see of the tenant: the agency's full view, and its row in the agency's
+//! list (written from the committed entry after each change, versioned by the log's
+//! sequence so a late write never replaces a newer one; a failed write is retried by
+//! the alarm). A moved row also restarts the retention period.
+
+use onboarding_core::event_order::parse_rfc3339_ms;
+use onboarding_core::lifecycle::Progress;
+use onboarding_core::model::api::{AgencyTenantView, RecordedEvent, TenantSummary};
+use onboarding_core::model::value::JsonValue;
+use serde::Deserialize;
+
+use super::object::TenantState;
+use super::protocol::{LogEntry, TenantRecord};
+use super::storage::keys;
+use crate::objects::store::{AgencyScope, ListRow, Scope, Store};
+use crate::sql;
+
+/// `kv` key of the list row's summary last written to the agency's list.
+const LISTED: &str = "listed";
+/// `kv` key of the time (unix ms) a failed list write is retried.
+const LIST_DUE: &str = "list_due";
+
+impl TenantState {
+    /// Everything the agency may see (core's [`AgencyTenantView`]).
+    pub(super) fn agency_view(&self, rec: TenantRecord) -> worker::Result<AgencyTenantView> {
+        let parse =
+            |k: &str| -> worker::Result<JsonValue> { Ok(self.get_json(k)?.unwrap_or_default()) };
+        #[derive(Deserialize)]
+        struct Stored {
+            event_id: String,
+            kind: String,
+            created_at: String,
+            applied: i64,
+            data: String,
+        }
+        let results: Vec<RecordedEvent> = sql::rows::<Stored>(
+            &self.sql,
+            "SELECT event_id, type AS kind, created_at, applied, data FROM results ORDER BY created_at, rowid",
+            None,
+        )?
+        .into_iter()
+        .map(|r| RecordedEvent {
+            event_id: r.event_id,
+            kind: r.kind,
+            created_at: r.created_at,
+            applied: r.applied != 0,
+            data: serde_json::from_str(&r.data).unwrap_or_default(),
+        })
+        .collect();
+        let history = |kind: &str| -> Vec<RecordedEvent> {
+            results.iter().filter(|r| r.kind == kind).cloned().collect()
+        };
+        #[derive(Deserialize)]
+        struct Doc {
+            v: String,
+        }
+        let documents: Vec<JsonValue> = sql::rows::<Doc>(
+            &self.sql,
+            "SELECT record AS v FROM documents ORDER BY rowid",
+            None,
+        )?
+        .iter()
+        .filter_map(|d| serde_json::from_str(&d.v).ok())
+        .collect();
+        Ok(AgencyTenantView {
+            external_reference: rec.external_reference().map(str::to_owned),
+            tenant: parse(keys::TENANT)?,
+            forensic_history: history("forensic.analysis.completed"),
+            financial_history: history("financial.analysis.completed"),
+            events: results,
+            status: parse(keys::STATUS)?,
+            identity: parse("identity")?,
+            identity_inquiries: serde_json::from_value(self.identity_view()?)?,
+            kyc: parse("kyc")?,
+            forensic: parse("forensic")?,
+            financial: parse("financial")?,
+            documents: JsonValue::Array(documents),
+            consent: rec.consent,
+            refused_access: self.refused_access()?,
+            person: None,
+        })
+    }
+
+    /// The agency's list row of this tenant after `entry` was committed.
+    fn list_row(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<ListRow> {
+        let state = Progress::of(entry.status.complete);
+        let decision = self.identity_record()?.decision;
+        let summary = TenantSummary {
+            tenant_id: rec.tenant_id.clone(),
+            created_at: rec.created_at.clone(),
+            updated_at: entry.status.updated_at.clone(),
+            state,
+            steps: entry.status.steps.clone(),
+            decision,
+            external_reference: rec.external_reference().map(str::to_owned),
+        };
+        Ok(ListRow {
+            tenant_id: rec.tenant_id.clone(),
+            created_ms: parse_rfc3339_ms(&rec.created_at).unwrap_or(0),
+            version: entry.seq,
+            state,
+            decision,
+            summary: serde_json::to_string(&summary)?,
+        })
+    }
+
+    /// After a change: when the list row moved, the retention period starts again and
+    /// the agency's list gets the row; a failed write is retried by the alarm.
+    pub(super) async fn relist(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<()> {
+        let row = self.list_row(rec, entry)?;
+        if self.get(LISTED)?.as_deref() == Some(row.summary.as_str()) {
+            return Ok(());
+        }
+        self.retain(rec, row.state == Progress::Complete).await?;
+        let summary = row.summary.clone();
+        let put = async {
+            Store::of(
+                &self.env,
+                &Scope::Agency(rec.agency.clone(), AgencyScope::List),
+            )?
+            .ask(row)
+            .await
+        };
+        match put.await {
+            Ok(()) => {
+                self.put(LISTED, &summary)?;
+                self.drop_rows(&[LIST_DUE])?;
+            }
+            Err(e) => {
+                let _ = e.log_detail();
+                let due = js_sys::Date::now() as u64 + 5_000;
+                self.put(LIST_DUE, &due.to_string())?;
+                self.arm(due).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// From the alarm: writes a list row that could not be written.
+    pub(super) async fn relist_when_due(&self, now: u64) -> worker::Result<()> {
+        self.when_due(LIST_DUE, now, || async {
+            match self.record()? {
+                Some(rec) => self.relist(&rec, &self.current()?).await,
+                None => self.drop_rows(&[LIST_DUE]),
+            }
+        })
+        .await
+    }
+}

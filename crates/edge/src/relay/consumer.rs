@@ -1,0 +1,348 @@
+//! The `RELAY` Queue's consumer: delivers accepted events to the agency's webhook URL.
+//! Each delivery is re-signed with the agency's webhook secret
+//! (`Onboarding-Signature: t=…,v1=…`, core's [`signature::sign_all`]) and carries the
+//! upstream event id unchanged. Retries are explicit: a failed delivery is re-sent to
+//! the queue with `delaySeconds = base · 2^(attempt-1)` until `RELAY_MAX_ATTEMPTS`,
+//! then recorded as a dead letter in the agency's store
+//! ([`AgencyScope::DeadLetters`]), where `GET /v1/agency/webhooks/undelivered` lists it.
+//!
+//! A delivery attempt fails — and is retried, then dead-lettered — when the agency's
+//! endpoint does not answer within `RELAY_TIMEOUT_MS`, answers anything but a 2xx, or
+//! answers a redirect (3xx: redirects are never followed, so an event cannot be
+//! steered to another host). A queued message that cannot be decoded is recorded as a
+//! dead letter too (never silently skipped) and acknowledged. An event larger than
+//! [`super::queue::MAX_INLINE_BODY`] travels by reference: the message names it and the consumer
+//! reads the body from the tenant's state, where every accepted event is kept.
+//!
+//! While an agency's webhook secret is being rotated the header carries one `v1=` per
+//! secret in force (newest first), so a receiver holding either verifies. When the
+//! consumer itself keeps failing on a message (the platform's own `max_retries`), the
+//! platform moves it to the dead-letter queue (`onboarding-relay-dead`), whose
+//! consumer — this same function — records it in the agency's dead-letter list.
+
+use futures_util::future::{Either, select};
+use onboarding_core::model::api::DeadLetter;
+use onboarding_core::signature;
+use worker::{
+    Delay, Env, Headers, MessageBatch, MessageBuilder, MessageExt, Method, Request, RequestInit,
+    RequestRedirect,
+};
+
+use super::queue::RelayMessage;
+use crate::config::Settings;
+use crate::error::AppResult;
+use crate::http;
+use crate::objects::store::{AgencyScope, Scope, Store};
+use crate::objects::tenant::{MarkDelivered, ReadEventBody, TenantHandle};
+use crate::registry::Registry;
+
+/// Back-off before attempt `next` (2, 3, …): `base · 2^(next-2)` seconds, capped at an
+/// hour.
+pub fn backoff_seconds(base: u32, next: u32) -> u32 {
+    let exp = next.saturating_sub(2).min(16);
+    base.max(1).saturating_mul(1 << exp).min(3600)
+}
+
+/// What is known of a queued body that is not a [`RelayMessage`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Undecodable {
+    /// The `agency` field, if it is a string.
+    pub agency: Option<String>,
+    /// The `eventId` field, if it is a string.
+    pub event_id: Option<String>,
+    /// The `tenantId` field, if it is a string.
+    pub tenant_id: Option<String>,
+}
+
+/// Decodes a queued body (its JSON text).
+///
+/// # Errors
+/// [`Undecodable`] with whatever identifying fields could be read.
+pub fn decode(json: &str) -> Result<RelayMessage, Undecodable> {
+    if let Ok(m) = serde_json::from_str::<RelayMessage>(json) {
+        return Ok(m);
+    }
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let field = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty() && s.len() <= 128)
+            .map(str::to_owned)
+    };
+    Err(Undecodable {
+        agency: field("agency"),
+        event_id: field("eventId"),
+        tenant_id: field("tenantId"),
+    })
+}
+
+/// The outcome of one delivery attempt from the agency endpoint's status.
+///
+/// # Errors
+/// `redirect <s>` for a 3xx (never followed), `status <s>` for anything else not 2xx.
+pub fn judge(status: u16) -> Result<(), String> {
+    match status {
+        200..=299 => Ok(()),
+        300..=399 => Err(format!("redirect {status}")),
+        s => Err(format!("status {s}")),
+    }
+}
+
+/// The body to deliver: inline, or read from the tenant's state by event id.
+async fn body_of(env: &Env, msg: &RelayMessage) -> Result<String, String> {
+    if !msg.by_reference {
+        return Ok(msg.body.clone());
+    }
+    let handle = TenantHandle::new(env, &msg.tenant_id)
+        .map_err(|_| "tenant state unavailable".to_owned())?;
+    let asked = ReadEventBody {
+        event_id: msg.event_id.clone(),
+    };
+    match handle.ask(asked).await {
+        Ok(Some(body)) if !body.is_empty() => Ok(body),
+        _ => Err("event body unavailable".to_owned()),
+    }
+}
+
+async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(), String> {
+    let body = body_of(env, msg).await?;
+    let agency = Registry::new(env, settings.agency_cache_seconds)
+        .by_id(&msg.agency)
+        .await
+        .map_err(|_| "agency registry unreadable".to_owned())?
+        .ok_or_else(|| "agency not in the registry".to_owned())?;
+    let url = agency
+        .webhook_url
+        .as_deref()
+        .ok_or_else(|| "agency has no webhook URL".to_owned())?;
+    if agency.webhook_secrets.is_empty() {
+        return Err("agency has no webhook secret".to_owned());
+    }
+    let now = (http::now_ms() / 1000) as i64;
+    let secrets: Vec<&[u8]> = agency
+        .webhook_secrets
+        .iter()
+        .map(String::as_bytes)
+        .collect();
+    let sig = signature::sign_all(&secrets, now, body.as_bytes());
+    let headers = Headers::new();
+    let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_owned());
+    set("Content-Type", "application/json")?;
+    set("Onboarding-Signature", &sig)?;
+    set("Onboarding-Event-Id", &msg.event_id)?;
+    set("Onboarding-Attempt", &msg.attempt.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_body(Some(body.into()));
+    let req = Request::new_with_init(url, &init).map_err(|_| "bad url".to_owned())?;
+    let request = worker::Fetch::Request(req);
+    let fetch = request.send();
+    let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
+        settings.relay_timeout_ms,
+    )));
+    match select(Box::pin(fetch), Box::pin(timeout)).await {
+        Either::Left((Ok(resp), _)) => judge(resp.status_code()),
+        Either::Left((Err(_), _)) => Err("unreachable".to_owned()),
+        Either::Right(_) => Err("timeout".to_owned()),
+    }
+}
+
+/// Records a message that cannot be decoded as a dead letter (in its agency's list
+/// when the agency can be read, else in the `relay:undecodable` scope).
+async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
+    let event_id = match u.event_id {
+        Some(id) => id,
+        None => format!("undecodable:{}", http::random_hex(8)?),
+    };
+    let dead = DeadLetter {
+        event_id: event_id.clone(),
+        kind: "unknown".into(),
+        tenant_id: u.tenant_id.unwrap_or_default(),
+        attempts: 0,
+        last_error: "undecodable message".into(),
+        failed_at: http::iso(http::now_ms()),
+    };
+    let scope = match u.agency {
+        Some(a) => Scope::Agency(a, AgencyScope::DeadLetters),
+        None => Scope::Undecodable,
+    };
+    Store::of(env, &scope)?.ask(dead).await?;
+    worker::console_error!(
+        "{}",
+        serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
+    );
+    Ok(())
+}
+
+async fn retry_or_dead_letter(
+    env: &Env,
+    settings: &Settings,
+    msg: &RelayMessage,
+    error: String,
+) -> AppResult<()> {
+    if msg.attempt >= settings.relay_max_attempts {
+        return dead_letter(env, msg, error).await;
+    }
+    let mut next = msg.clone();
+    next.attempt += 1;
+    let delay = backoff_seconds(settings.relay_base_delay_seconds, next.attempt);
+    worker::console_warn!(
+        "{}",
+        serde_json::json!({"relay": "retry", "eventId": msg.event_id, "attempt": msg.attempt, "error": error, "nextInSeconds": delay})
+    );
+    env.queue("RELAY")?
+        .send(MessageBuilder::new(next).delay_seconds(delay).build())
+        .await?;
+    Ok(())
+}
+
+/// Records `msg` in its agency's dead-letter list.
+async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<()> {
+    let dead = DeadLetter {
+        event_id: msg.event_id.clone(),
+        kind: msg.kind.clone(),
+        tenant_id: msg.tenant_id.clone(),
+        attempts: msg.attempt,
+        last_error: error,
+        failed_at: http::iso(http::now_ms()),
+    };
+    Store::of(
+        env,
+        &Scope::Agency(msg.agency.clone(), AgencyScope::DeadLetters),
+    )?
+    .ask(dead)
+    .await?;
+    worker::console_warn!(
+        "{}",
+        serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})
+    );
+    Ok(())
+}
+
+/// The dead-letter queue of the relay (`wrangler.toml`): the consumer below failed on
+/// these messages more often than the platform retries.
+pub const DEAD_LETTER_QUEUE: &str = "onboarding-relay-dead";
+
+/// The queue consumer, of the relay queue and of its dead-letter queue.
+///
+/// # Errors
+/// Only when the batch cannot be read; single failures are retried per message.
+pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
+    if batch.queue() == DEAD_LETTER_QUEUE {
+        return consume_dead(batch, env).await;
+    }
+    let settings = match Settings::from_env(&env) {
+        Ok(s) => s,
+        Err(e) => {
+            worker::console_error!("relay: {:?}", e.log_detail());
+            batch.retry_all();
+            return Ok(());
+        }
+    };
+    for message in batch.raw_iter() {
+        let msg = match decode(&text_of(&message)) {
+            Ok(m) => m,
+            Err(u) => {
+                // Never a silent skip: a dead letter, then ack (retrying cannot help).
+                settle(&message, dead_letter_undecodable(&env, u).await);
+                continue;
+            }
+        };
+        let outcome = match deliver(&env, &settings, &msg).await {
+            Ok(()) => {
+                worker::console_log!(
+                    "{}",
+                    serde_json::json!({"relay": "delivered", "eventId": msg.event_id, "attempt": msg.attempt})
+                );
+                // Delivered: the tenant's state keeps the parsed result, not the raw
+                // body (a failure here only leaves the body until erasure).
+                let delivered = MarkDelivered {
+                    event_id: msg.event_id.clone(),
+                };
+                if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id)
+                    && let Err(e) = handle.ask(delivered).await
+                {
+                    let _ = e.log_detail();
+                }
+                Ok(())
+            }
+            Err(e) => retry_or_dead_letter(&env, &settings, &msg, e).await,
+        };
+        settle(&message, outcome);
+    }
+    Ok(())
+}
+
+/// A queued message's body as JSON text (empty when it cannot be written as JSON).
+fn text_of(message: &worker::RawMessage) -> String {
+    js_sys::JSON::stringify(&message.body())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Acknowledges a handled message; one whose handling failed is retried (its error
+/// logged): nothing accepted is dropped.
+fn settle(message: &worker::RawMessage, outcome: AppResult<()>) {
+    match outcome {
+        Ok(()) => message.ack(),
+        Err(e) => {
+            let _ = e.log_detail();
+            message.retry();
+        }
+    }
+}
+
+/// Each message of the dead-letter queue becomes a dead letter of its agency (retried
+/// while the store cannot be written: nothing accepted is lost).
+async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
+    for message in batch.raw_iter() {
+        let recorded = match decode(&text_of(&message)) {
+            Ok(msg) => dead_letter(&env, &msg, "relay consumer failed repeatedly".into()).await,
+            Err(u) => dead_letter_undecodable(&env, u).await,
+        };
+        settle(&message, recorded);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RelayMessage, Undecodable, backoff_seconds, decode, judge};
+
+    #[test]
+    fn undecodable_messages_keep_what_identifies_them() {
+        let ok = r#"{"agency":"A","eventId":"e1","type":"kyc.completed","tenantId":"t","body":"{}","attempt":1}"#;
+        assert!(!decode(ok).unwrap().by_reference);
+        let m: RelayMessage = decode(ok).unwrap();
+        assert_eq!((m.agency.as_str(), m.attempt), ("A", 1));
+        assert_eq!(
+            decode(r#"{"agency":"A","eventId":"e2","attempt":"one"}"#).unwrap_err(),
+            Undecodable {
+                agency: Some("A".into()),
+                event_id: Some("e2".into()),
+                tenant_id: None,
+            }
+        );
+        assert_eq!(decode("").unwrap_err(), Undecodable::default());
+        assert_eq!(decode("[1]").unwrap_err(), Undecodable::default());
+    }
+
+    #[test]
+    fn only_2xx_is_delivered_and_redirects_are_failures() {
+        assert!(judge(200).is_ok() && judge(204).is_ok());
+        assert_eq!(judge(302).unwrap_err(), "redirect 302");
+        assert_eq!(judge(307).unwrap_err(), "redirect 307");
+        assert_eq!(judge(500).unwrap_err(), "status 500");
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff_seconds(2, 2), 2);
+        assert_eq!(backoff_seconds(2, 3), 4);
+        assert_eq!(backoff_seconds(2, 4), 8);
+        assert_eq!(backoff_seconds(2, 40), 3600);
+    }
+}
