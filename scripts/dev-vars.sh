@@ -19,6 +19,7 @@ SESSION_TOKEN_KEY=$(rand 32)
 # A previous key in dev too, so the suites show a token of it is still accepted.
 SESSION_TOKEN_KEY_PREVIOUS=$(rand 32)
 AGENCY_SECRETS_KEY=$(rand 32)
+PERSON_KEY_SECRET=$(rand 32)
 SKOR_API_KEY=skor_test_$(rand 20)
 IDENTITY_API_KEY=idn_test_$(rand 20)
 SKOR_WEBHOOK_SECRET=whsec_$(rand 24)
@@ -26,6 +27,11 @@ SKOR_WEBHOOK_SECRET_PREVIOUS=
 VARS
   rm -f .dev-agencies.json
   echo "==> setup: wrote .dev.vars (local secrets)"
+fi
+
+# Added after the first .dev.vars were written: the person keys' own secret.
+if ! grep -q '^PERSON_KEY_SECRET=' .dev.vars; then
+  echo "PERSON_KEY_SECRET=$(rand 32)" >> .dev.vars
 fi
 
 # The sandbox holds the same upstream keys and signs webhooks with the same secret.

@@ -12,6 +12,7 @@ WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1     # drives Debian's firefox-esr (W3C WebDriver)
 OHA_VERSION=1.16.0             # load generator for `make bench` only
 SCHEMATHESIS_VERSION=4.32.5    # the schema fuzzer of `make test` (PyPI, in .venv)
+STANDARDWEBHOOKS_VERSION=1.3.0  # the agencies' verifier, checked against relayed events (PyPI, in .venv)
 
 step() { printf '\033[1m==> setup: %s\033[0m\n' "$*"; }
 t0=$(date +%s)
@@ -102,6 +103,10 @@ if ! .venv/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   rm -rf .venv
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+if ! .venv/bin/pip show standardwebhooks 2>/dev/null | grep -q "^Version: $STANDARDWEBHOOKS_VERSION$"; then
+  step "standardwebhooks $STANDARDWEBHOOKS_VERSION (Python) into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
 fi
 
 # --- local secrets -----------------------------------------------------------

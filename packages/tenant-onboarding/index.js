@@ -71,7 +71,14 @@ function existingEntry(base) {
 
 function script(url, integrity, files) {
   const present = [...document.querySelectorAll('script[type="module"][src]')].find((s) => s.src === url);
-  if (present) return customElements.whenDefined(TAG);
+  if (present) {
+    // The page's own tag of the same entry ran without the integrity asked for (or with
+    // another): the caller's pin cannot be honoured, so nothing is loaded on its word.
+    if (integrity && present.integrity !== integrity) {
+      return Promise.reject(new Error(`tenant-onboarding: the page already has ${url} without the integrity asked for (${integrity}); give that tag the same integrity, or drop it`));
+    }
+    return customElements.whenDefined(TAG);
+  }
   // The wasm and the stylesheet start downloading beside the entry instead of after
   // it has run; their integrity is the one the entry checks them against. (Not the
   // language catalogs the manifest also lists: a journey fetches the one it speaks.)

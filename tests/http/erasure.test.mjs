@@ -268,3 +268,35 @@ test("erasure: an agency's retention period erases an abandoned onboarding by it
   assert.equal((await view("/v1/agency/tenants")).json.tenants.length, 0, "off the list");
   cli("disable", "--id", added.id);
 });
+
+test("erasure: nothing is relayed for a tenant after its tenant.erased, and none of its events becomes a dead letter", { timeout: 120_000 }, async () => {
+  // Issue 32: an event still being retried when its tenant is erased used to be
+  // delivered after tenant.erased, or put back among the dead letters.
+  const token = await session();
+  const created = await api("/v1/tenants", { token, json: tenantBody() });
+  assert.equal(created.status, 201, created.text);
+  const tenantId = created.json.tenantId;
+  const eventId = `evt_after_erasure_${Date.now()}`;
+  // The agency's endpoint refuses this tenant's events for now: they are retried.
+  const refusing = new Set([eventId]);
+  const rx = await receiver(refusing);
+  try {
+    const body = JSON.stringify({ id: eventId, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });
+    const accepted = await api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(devVars().SKOR_WEBHOOK_SECRET, body) } });
+    assert.equal(accepted.status, 200, accepted.text);
+    await until("a first refused attempt", () => rx.events.some((e) => e.id === eventId));
+    const erased = await agency(`/v1/agency/tenants/${tenantId}`, { method: "DELETE" });
+    assert.equal(erased.status, 200, erased.text);
+    // The endpoint is back: tenant.erased arrives, the retried event never does.
+    refusing.clear();
+    const seen = rx.events.length;
+    await until("tenant.erased delivered", () => rx.events.slice(seen).some((e) => e.type === "tenant.erased" && e.tenantId === tenantId));
+    await sleep(9000); // past the dev relay's last retry of the refused event (1 s, doubling, 4 attempts)
+    const after = rx.events.slice(seen).filter((e) => e.tenantId === tenantId);
+    assert.deepEqual(after.map((e) => e.type), ["tenant.erased"], "nothing of the tenant after its erasure");
+    const dead = (await agency("/v1/agency/webhooks/undelivered")).json.events;
+    assert.ok(!dead.some((d) => d.tenantId === tenantId), "no dead letter of the erased tenant");
+  } finally {
+    rx.close();
+  }
+});

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
-import { api, tenant, devVars, mintToken, pumpSse, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
+import { api, tenant, demoAgency, devVars, mintToken, pumpSse, sign, sleep, BASE, ORIGIN } from "../lib/edge.mjs";
 
 const SECRET = devVars().SKOR_WEBHOOK_SECRET;
 
@@ -156,7 +156,7 @@ function socket(t, ticket, after) {
 async function connect(t, token = t.token, after) {
   const r = await ticketFor(t, token);
   assert.equal(r.status, 201, r.text);
-  assert.match(r.json.ticket, /^[0-9a-f]{32}$/);
+  assert.match(r.json.ticket, /^[0-9a-f]{64}$/);
   return { ...socket(t, r.json.ticket, after), ticket: r.json.ticket };
 }
 
@@ -198,7 +198,7 @@ test("live (WebSocket): a ticket opens one connection, once; idle sockets cost n
     for (const s of sockets) await until("pushed to every socket", () => s.frames.some((f) => f.seq > seq && f.status.steps?.kyc === "verified"));
     // Single use: the ticket that opened a socket opens nothing more.
     assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${sockets[0].ticket}`), 401);
-    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${"0".repeat(32)}`), 401);
+    assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${"0".repeat(64)}`), 401);
     assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live`), 401);
     // Another tenant's ticket does not open this one.
     const other = await tenant();
@@ -213,6 +213,23 @@ test("live (WebSocket): a ticket opens one connection, once; idle sockets cost n
   } finally {
     for (const s of sockets) s.ws.close();
   }
+});
+
+test("live (WebSocket): an id nobody issued answers as a wrong ticket does, and reaches no object; revoking access ends unused tickets", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const { ticket } = (await ticketFor(t)).json;
+  const madeUp = `ten_${randomBytes(8).toString("hex")}`;
+  // The same answer for an existing tenant with a wrong ticket and for an unknown id.
+  const wrong = await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${"a".repeat(64)}`);
+  const unknown = await upgradeStatus(`/v1/tenants/${madeUp}/live?ticket=${ticket}`);
+  assert.equal(wrong, 401);
+  assert.equal(unknown, 401);
+  // No object was instantiated for the made-up id: the dev probe is its first request.
+  assert.equal((await served(madeUp)).served, 1, "the probe is the object's first request");
+  // A ticket minted before revoke-access opens nothing after it.
+  const revoked = await api(`/v1/agency/tenants/${t.tenantId}/revoke-access`, { token: demoAgency().secretKey, origin: null, method: "POST" });
+  assert.equal(revoked.status, 200, revoked.text);
+  assert.equal(await upgradeStatus(`/v1/tenants/${t.tenantId}/live?ticket=${ticket}`), 401);
 });
 
 test("live (WebSocket): a reconnect with after=<seq> replays exactly what it missed", { timeout: 60_000 }, async () => {

@@ -11,6 +11,7 @@ import http from "node:http";
 import path from "node:path";
 import { api, devVars, fakeIp, sign, sleep, tenantBody } from "../lib/edge.mjs";
 import { ROOT } from "../lib/env.mjs";
+import { standardHeaders, verifiesInNode, verifiesInPython } from "../lib/standard-webhooks.mjs";
 
 const STATE = process.env.EDGE_STATE_DIR;
 const ORIGIN3 = "http://127.0.0.1:8790";
@@ -80,7 +81,7 @@ test("registry: a new agency, its rotations and its disabling reach the running 
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
-    req.on("end", () => { got.push({ sig: req.headers["onboarding-signature"], body }); res.writeHead(200); res.end("ok"); });
+    req.on("end", () => { got.push({ sig: req.headers["onboarding-signature"], standard: standardHeaders(req), body }); res.writeHead(200); res.end("ok"); });
   });
   await new Promise((r) => server.listen(RECEIVER_PORT, "127.0.0.1", r));
   try {
@@ -107,6 +108,17 @@ test("registry: a new agency, its rotations and its disabling reach the running 
     assert.ok(verifies(added.webhookSecret), "a verifier with only the old secret accepts");
     assert.ok(verifies(wh2), "a verifier with only the new secret accepts");
     assert.ok(!verifies("whsec_other"), "and no other secret does");
+    // Standard Webhooks, during the rotation: both signatures, and the maintained
+    // libraries accept the delivery with either secret, and with no other.
+    assert.match(delivery.standard["webhook-signature"], /^v1,[A-Za-z0-9+/]+=* v1,[A-Za-z0-9+/]+=*$/);
+    assert.equal(delivery.standard["webhook-id"], eventId);
+    for (const secret of [added.webhookSecret, wh2]) {
+      assert.ok(verifiesInNode(secret, delivery.body, delivery.standard), "npm standardwebhooks");
+      assert.ok(verifiesInPython(secret, delivery.body, delivery.standard), "PyPI standardwebhooks");
+    }
+    const stranger = "whsec_" + "ab".repeat(24);
+    assert.ok(!verifiesInNode(stranger, delivery.body, delivery.standard));
+    assert.ok(!verifiesInPython(stranger, delivery.body, delivery.standard));
   } finally {
     server.closeAllConnections();
     server.close();
@@ -201,4 +213,45 @@ test("registry: an agency over its daily tenant budget gets 429 agency_budget_ex
   assert.equal(demo.status, 201, demo.text);
   // "default" clears it back to the edge's default.
   assert.deepEqual(ok("set-budgets", "--id", added.id, "--tenants", "default").budgets, { uploads: 50 });
+});
+
+test("registry: budgets pay for granted work only — replays, reused keys and refusals spend nothing", { timeout: 120_000 }, async () => {
+  // Issue 32: one visitor with one Idempotency-Key used to spend an agency's day.
+  const ORIGIN5 = "http://127.0.0.1:8793";
+  const added = ok("add", "--name", "Replay Lettings", "--origin", ORIGIN5);
+  ok("set-budgets", "--id", added.id, "--tenants", "3");
+  await within60s("the new agency opens sessions", async () => (await openSession(added.publishableKey, ORIGIN5)).status === 201);
+  await sleep(2500); // the budget reaches the edge with the registry cache (2 s in dev)
+  const token = async () => {
+    const s = await openSession(added.publishableKey, ORIGIN5);
+    assert.equal(s.status, 201, s.text);
+    return s.json.sessionToken;
+  };
+  const create = (t, body, key) =>
+    api("/v1/tenants", { token: t, origin: ORIGIN5, json: body, headers: key ? { "Idempotency-Key": key } : {} });
+  const visitor = await token();
+  const body = tenantBody();
+  const first = await create(visitor, body, "one-key");
+  assert.equal(first.status, 201, first.text);
+  for (let i = 0; i < 5; i++) {
+    const again = await create(visitor, body, "one-key");
+    assert.equal(again.status, 201, again.text);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+  }
+  // The same key for another applicant: refused, and free.
+  for (let i = 0; i < 3; i++) {
+    const reused = await create(visitor, tenantBody(), "one-key");
+    assert.equal(reused.status, 422, reused.text);
+    assert.equal(reused.json.code, "idempotency_key_reused");
+  }
+  await sleep(500); // what was reserved for the replays and refusals is given back after their replies
+  // So the day still holds two real applicants, from fresh sessions, and then no more.
+  const real = [];
+  for (let i = 0; i < 3; i++) real.push(await create(await token(), tenantBody()));
+  assert.deepEqual(real.map((r) => r.status), [201, 201, 429], real.map((r) => r.text).join("\n"));
+  assert.equal(real[2].json.code, "agency_budget_exceeded");
+  // A replay is still answered when the day is spent: it costs nothing.
+  const late = await create(visitor, body, "one-key");
+  assert.equal(late.status, 201, late.text);
+  assert.equal(late.headers.get("idempotent-replayed"), "true");
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
 import { api, tenant, devVars, devAgencies, demoAgency, sign, sleep } from "../lib/edge.mjs";
+import { standardHeaders, verifiesInNode, verifiesInPython } from "../lib/standard-webhooks.mjs";
 
 const vars = devVars();
 const SK = demoAgency().secretKey;
@@ -17,6 +18,39 @@ const deliver = (tenantId, id) => {
   const body = JSON.stringify({ id, type: "kyc.completed", createdAt: new Date().toISOString(), tenantId, data: { status: "verified" } });
   return api("/webhooks/skor", { body, origin: null, headers: { "Content-Type": "application/json", "Skor-Signature": sign(SECRET, body) } });
 };
+
+test("relay: every delivery carries Standard Webhooks headers that the maintained libraries verify (npm and PyPI)", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const eventId = `evt_standard_${Date.now()}`;
+  const got = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      if (body.includes(eventId)) got.push({ body, headers: standardHeaders(req), onboarding: req.headers["onboarding-signature"] });
+      res.writeHead(200);
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => server.listen(8799, "127.0.0.1", r));
+  try {
+    assert.equal((await deliver(t.tenantId, eventId)).status, 200);
+    for (let i = 0; i < 80 && !got.length; i++) await sleep(250);
+    assert.ok(got.length, "delivered");
+    const { body, headers, onboarding } = got[0];
+    assert.equal(headers["webhook-id"], eventId, "webhook-id is the event id (stable across retries)");
+    assert.ok(Math.abs(Number(headers["webhook-timestamp"]) - Date.now() / 1000) < 60);
+    assert.match(headers["webhook-signature"], /^v1,[A-Za-z0-9+/]+=*$/, "one secret in force: one signature");
+    assert.match(onboarding, /^t=\d+,v1=[0-9a-f]{64}$/, "Onboarding-Signature still there");
+    assert.ok(verifiesInNode(AGENCY_WHSEC, body, headers), "npm standardwebhooks accepts it");
+    assert.ok(verifiesInPython(AGENCY_WHSEC, body, headers), "PyPI standardwebhooks accepts it");
+    const tampered = body.replace(eventId, `${eventId}x`);
+    assert.ok(!verifiesInNode(AGENCY_WHSEC, tampered, headers) && !verifiesInPython(AGENCY_WHSEC, tampered, headers), "a changed body is refused");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
 
 test("relay: a hanging receiver times out and a redirecting one is not followed; both end as dead letters", { timeout: 120_000 }, async () => {
   const hang = await tenant();

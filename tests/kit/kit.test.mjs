@@ -306,6 +306,19 @@ test("load(): pins from the manifest, fetches nothing more when given both, refu
     // Read once for the page (the unknown version; the version without integrity
     // reused it); version and integrity together need none.
     assert.equal(manifests.length, 1, manifests.join(", "));
+    // A page whose own tag of the same entry has no integrity: load() with one refuses
+    // instead of trusting that tag.
+    const other = await context.newPage();
+    await other.goto(`${SITE}/blank`);
+    const refused = await other.evaluate(async ({ edge, version, integrity }) => {
+      const tag = document.createElement("script");
+      tag.type = "module";
+      tag.src = new URL(`widget/${version}/onboarding.js`, edge).href;
+      document.head.append(tag);
+      const { load } = await import("/pkg/index.js");
+      return load({ edge, version, integrity }).then(() => "resolved", (e) => e.message);
+    }, { edge: `${BASE}/`, version: m.version, integrity: m.integrity });
+    assert.match(refused, /already has .* without the integrity asked for/);
   } finally {
     await context.close();
   }

@@ -54,6 +54,17 @@ pub fn address_bucket(ip: &str) -> String {
     }
 }
 
+/// The name an address's counter is kept under: a keyed HMAC-SHA256 of its
+/// [`address_bucket`] (32 hex characters), so no store name or log holds an address.
+pub fn address_key(secret: &[u8], ip: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut m = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    m.update(b"address-bucket\0");
+    m.update(address_bucket(ip).as_bytes());
+    hex::encode(&m.finalize().into_bytes()[..16])
+}
+
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
@@ -100,5 +111,24 @@ mod tests {
         assert_eq!(address_bucket("198.18.0.7"), "198.18.0.7");
         assert_ne!(address_bucket("198.18.0.7"), address_bucket("198.18.0.8"));
         assert_eq!(address_bucket(" x "), "x");
+    }
+
+    #[test]
+    fn address_keys_name_the_bucket_without_the_address() {
+        let k = address_key(b"secret", "203.0.113.7");
+        assert_eq!(k.len(), 32);
+        assert!(!k.contains("203"));
+        assert_eq!(k, address_key(b"secret", " 203.0.113.7 "));
+        assert_ne!(
+            k,
+            address_key(b"secret", "203.0.113.8"),
+            "IPv4: per address"
+        );
+        assert_ne!(k, address_key(b"other", "203.0.113.7"));
+        assert_eq!(
+            address_key(b"secret", "2001:db8:1:2::1"),
+            address_key(b"secret", "2001:db8:1:2:ffff::9"),
+            "IPv6: per /64"
+        );
     }
 }

@@ -3,6 +3,10 @@
 //! Used for upstream webhooks (`Skor-Signature`) and for the agency relay
 //! (`Onboarding-Signature`). Several `v1=` entries and several secrets are accepted so
 //! that secrets can be rotated without downtime.
+//!
+//! The relay also signs the [Standard Webhooks](https://www.standardwebhooks.com/)
+//! way ([`standard_signature`]), so an agency verifies with that scheme's maintained
+//! libraries (`standardwebhooks` on npm, PyPI, Packagist, …) instead of code of its own.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -65,6 +69,40 @@ pub fn sign_all(secrets: &[&[u8]], timestamp: i64, body: &[u8]) -> String {
         header.push_str(&hex::encode(mac(secret, &t, body).finalize().into_bytes()));
     }
     header
+}
+
+/// The HMAC key a Standard Webhooks library derives from a secret: the base64 after
+/// the `whsec_` prefix, decoded (the agencies' secrets are `whsec_` + 48 hex
+/// characters, which is valid base64); a secret that does not decode is used as it is.
+pub fn standard_key(secret: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap_or_else(|_| secret.as_bytes().to_vec())
+}
+
+/// The `webhook-signature` header of the Standard Webhooks scheme: `v1,<base64 of
+/// HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`, one per key (space-separated, in
+/// order), so during a rotation a receiver holding either secret verifies. `keys` are
+/// [`standard_key`]s.
+pub fn standard_signature(keys: &[&[u8]], id: &str, timestamp: i64, body: &[u8]) -> String {
+    use base64::Engine as _;
+    let signed = format!("{id}.{timestamp}.");
+    keys.iter()
+        .map(|key| {
+            let mut m = HmacSha256::new_from_slice(key)
+                .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+            m.update(signed.as_bytes());
+            m.update(body);
+            let tag = m.finalize().into_bytes();
+            format!(
+                "v1,{}",
+                base64::engine::general_purpose::STANDARD.encode(tag)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Verifies a header against `body` at unix time `now`, trying every `v1` entry with
@@ -335,5 +373,27 @@ mod tests {
             verify(&header, body, &[b"other"], 1_700_000_000, 300),
             Err(SignatureError::Mismatch)
         );
+    }
+
+    #[test]
+    fn standard_webhooks_signatures_match_the_schemes_published_example() {
+        // The example of the Standard Webhooks specification (and of its libraries'
+        // test suites): secret, id, timestamp, payload and the signature they give.
+        let key = standard_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let body = br#"{"test": 2432232314}"#;
+        assert_eq!(
+            standard_signature(&[&key], "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        let other = standard_key("whsec_c2Vjb25k");
+        let both = standard_signature(
+            &[&key, &other],
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            body,
+        );
+        assert_eq!(both.split(' ').count(), 2);
+        assert!(both.starts_with("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,"));
+        assert_eq!(standard_key("not base64!"), b"not base64!".to_vec());
     }
 }

@@ -272,6 +272,50 @@ pub fn verify_signed(token: &str, keys: &[&[u8]], now: i64) -> Result<SessionCla
     Ok(claims)
 }
 
+/// A live-status ticket: 16 random bytes (the `nonce`, from the caller) and a MAC
+/// under the session key binding them to one tenant, 64 lowercase hex characters in
+/// all. The edge checks the MAC before it reaches any object, so a ticket for an id it
+/// never issued (or another tenant's) is refused without instantiating anything, and
+/// the answer is the same whether the tenant exists or not; the tenant's object then
+/// redeems the nonce once.
+pub fn live_ticket(key: &[u8], tenant_id: &str, nonce: &[u8; 16]) -> String {
+    let mut out = hex::encode(nonce);
+    let tag = ticket_mac(key, tenant_id, &out).finalize().into_bytes();
+    out.push_str(&hex::encode(&tag[..16]));
+    out
+}
+
+fn ticket_mac(key: &[u8], tenant_id: &str, nonce_hex: &str) -> HmacSha256 {
+    let mut m = mac(key);
+    m.update(b"live-ticket\0");
+    m.update(tenant_id.as_bytes());
+    m.update(b"\0");
+    m.update(nonce_hex.as_bytes());
+    m
+}
+
+/// The nonce of `ticket` when it is one of [`live_ticket`]'s for `tenant_id` under any
+/// of `keys` (the key in force, then the previous one during a rotation); `None`
+/// otherwise (malformed, another tenant's, forged).
+pub fn verify_live_ticket<'t>(ticket: &'t str, tenant_id: &str, keys: &[&[u8]]) -> Option<&'t str> {
+    if ticket.len() != 64
+        || !ticket
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
+    let (nonce, tag) = ticket.split_at(32);
+    let tag = hex::decode(tag).ok()?;
+    keys.iter()
+        .any(|key| {
+            ticket_mac(key, tenant_id, nonce)
+                .verify_truncated_left(&tag)
+                .is_ok()
+        })
+        .then_some(nonce)
+}
+
 #[cfg(test)]
 mod tests {
     // In a browser (`wasm-pack test`), each `#[test]` runs under wasm-bindgen-test.
@@ -484,5 +528,38 @@ mod tests {
             verify(&weak, &[short], 0, &aud()),
             Err(TokenError::UnknownKey)
         );
+    }
+
+    #[test]
+    fn a_live_ticket_names_its_tenant_and_verifies_under_the_key_ring() {
+        let key = [7u8; 32];
+        let old = [9u8; 32];
+        let t = live_ticket(&key, "ten_1", &[1; 16]);
+        assert_eq!(t.len(), 64);
+        assert_eq!(verify_live_ticket(&t, "ten_1", &[&key]), Some(&t[..32]));
+        assert_eq!(
+            verify_live_ticket(&t, "ten_2", &[&key]),
+            None,
+            "another tenant"
+        );
+        assert_eq!(
+            verify_live_ticket(&t, "ten_1", &[&old]),
+            None,
+            "another key"
+        );
+        assert_eq!(
+            verify_live_ticket(&t, "ten_1", &[&old, &key]),
+            Some(&t[..32]),
+            "a ring"
+        );
+        let mut forged = t.clone();
+        forged.replace_range(63.., if t.ends_with('0') { "1" } else { "0" });
+        assert_eq!(verify_live_ticket(&forged, "ten_1", &[&key]), None);
+        assert_eq!(verify_live_ticket(&"0".repeat(64), "ten_1", &[&key]), None);
+        assert_eq!(
+            verify_live_ticket(&t.to_uppercase(), "ten_1", &[&key]),
+            None
+        );
+        assert_eq!(verify_live_ticket(&t[..32], "ten_1", &[&key]), None);
     }
 }

@@ -67,6 +67,45 @@ pub struct Caller {
     pub current: Option<LogEntry>,
 }
 
+/// The name of an address's session counter: core's keyed hash of its bucket (the
+/// address for IPv4, the /64 for IPv6) under the session key, never the address.
+///
+/// # Errors
+/// Configuration error without the key.
+pub fn address_key(ctx: &Ctx, ip: &str) -> AppResult<String> {
+    Ok(onboarding_core::mask::address_key(
+        signing_key(ctx)?.as_bytes(),
+        ip,
+    ))
+}
+
+/// A single-use live-status ticket for `tenant_id` (core's `token::live_ticket`, under
+/// the session key): the ticket and its nonce.
+///
+/// # Errors
+/// 500 when the CSPRNG fails; configuration error without the key.
+pub fn live_ticket(ctx: &Ctx, tenant_id: &str) -> AppResult<(String, String)> {
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).map_err(|_| AppError::Internal("csprng".into()))?;
+    let ticket = token::live_ticket(signing_key(ctx)?.as_bytes(), tenant_id, &nonce);
+    let nonce = ticket[..32].to_owned();
+    Ok((ticket, nonce))
+}
+
+/// The nonce of a live-status ticket for `tenant_id`, checked without asking any
+/// object (so an id nobody issued instantiates nothing).
+///
+/// # Errors
+/// 401 for a malformed, forged or another tenant's ticket — the same answer as for a
+/// tenant that does not exist.
+pub fn live_ticket_nonce(ctx: &Ctx, ticket: &str, tenant_id: &str) -> AppResult<String> {
+    let ring = key_ring(ctx)?;
+    let ring: Vec<&[u8]> = ring.iter().map(String::as_bytes).collect();
+    token::verify_live_ticket(ticket, tenant_id, &ring)
+        .map(str::to_owned)
+        .ok_or(AppError::Problem(ProblemCode::Unauthorized))
+}
+
 /// Verifies the session token of a browser request. The token must be signed with one
 /// of our keys, unexpired, and issued for an active agency and one of its origins;
 /// when the request has an `Origin` header it must be the token's origin.

@@ -5,11 +5,17 @@
 //! `429 agency_budget_exceeded` with `Retry-After` (the next UTC day); one warning log
 //! line when a budget crosses 80 %. Counted in the agency's own store
 //! ([`AgencyScope::Budget`]), in fixed windows of a day.
+//!
+//! Only granted work is paid for: a request reserves its unit beside its other checks
+//! (no extra round trip on the critical path) and gives it back after the reply unless
+//! the upstream work was done ([`Reservation`]). A replay of an `Idempotency-Key`, a
+//! refused request (another limit, a reused key, a request in progress) and a run that
+//! failed spend nothing, so one visitor cannot spend an agency's day with refusals.
 
 use crate::config::Budgets;
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::objects::store::{AgencyScope, Rate, RateCheck, Scope, Store};
+use crate::objects::store::{AgencyScope, Rate, RateCheck, Refund, Scope, Store};
 use crate::registry::Agency;
 
 /// What a budget pays for.
@@ -54,11 +60,23 @@ pub fn limit(ctx: &Ctx, agency: &Agency, what: Spend) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// Spends one `what` of the agency's day.
+/// One `what` of the agency's day, reserved for a request that may do the paid work.
+/// Only granted work is paid for: unless [`Reservation::keep`] is called once the
+/// upstream work is done, the reservation is given back after the reply (a replay, a
+/// refusal, a run that failed: all free).
+pub struct Reservation<'a> {
+    ctx: &'a Ctx,
+    agency: String,
+    what: Spend,
+    now: u64,
+    kept: bool,
+}
+
+/// Reserves one `what` of the agency's day.
 ///
 /// # Errors
 /// 429 `agency_budget_exceeded` when the day's budget is spent, 500 store.
-pub async fn charge(ctx: &Ctx, agency: &Agency, what: Spend) -> AppResult<()> {
+pub async fn reserve<'a>(ctx: &'a Ctx, agency: &Agency, what: Spend) -> AppResult<Reservation<'a>> {
     let limit = limit(ctx, agency, what);
     let check = RateCheck {
         limit,
@@ -68,8 +86,7 @@ pub async fn charge(ctx: &Ctx, agency: &Agency, what: Spend) -> AppResult<()> {
         force: false,
         counter: what.name().to_owned(),
     };
-    let scope = Scope::Agency(agency.id.clone(), AgencyScope::Budget);
-    let verdict = Store::of(&ctx.env, &scope)?
+    let verdict = store(ctx, &agency.id)?
         .ask(Rate {
             checks: vec![check],
         })
@@ -85,5 +102,49 @@ pub async fn charge(ctx: &Ctx, agency: &Agency, what: Spend) -> AppResult<()> {
             serde_json::json!({"agency": agency.id, "budget": what.name(), "used": warn_at, "limit": limit, "warning": "80% of the daily budget"})
         );
     }
-    Ok(())
+    Ok(Reservation {
+        ctx,
+        agency: agency.id.clone(),
+        what,
+        now: ctx.now_secs(),
+        kept: false,
+    })
+}
+
+fn store(ctx: &Ctx, agency_id: &str) -> AppResult<Store> {
+    Store::of(
+        &ctx.env,
+        &Scope::Agency(agency_id.to_owned(), AgencyScope::Budget),
+    )
+}
+
+impl Reservation<'_> {
+    /// The paid work was done: the reservation is spent.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        let refund = Refund {
+            counter: self.what.name().to_owned(),
+            window_seconds: DAY,
+            now: self.now,
+            cost: 1,
+        };
+        let store = store(self.ctx, &self.agency);
+        self.ctx.after_reply(async move {
+            let given_back = match store {
+                Ok(store) => store.ask(refund).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = given_back {
+                let _ = e.log_detail();
+            }
+        });
+    }
 }

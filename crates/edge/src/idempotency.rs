@@ -7,7 +7,8 @@
 //! One sequence for every idempotent route: [`take`] takes the key and spends the
 //! route's limits in one call of the store, side by side with whatever else the route
 //! must know first (the agency's budget, whether the tenant exists); a refusal there
-//! releases the key. A replay is the route's to check ([`Taken::Replay`]); a run
+//! releases the key, and a refused key gives back the budget it reserved. A replay is
+//! the route's to check ([`Taken::Replay`]); a run
 //! ([`Taken::Run`], with or without a key: written once) ends in [`Run::conclude`],
 //! which records the answer's bytes and sends the same bytes.
 //!
@@ -86,11 +87,12 @@ pub enum Record {
 }
 
 /// What [`take`] found.
-pub enum Taken<'a> {
-    /// A request with this key and fingerprint finished before.
+pub enum Taken<'a, T> {
+    /// A request with this key and fingerprint finished before: its answer again
+    /// (whatever was asked beside it is dropped: a reservation given back).
     Replay(Replay),
-    /// Run it, then [`Run::conclude`].
-    Run(Run<'a>),
+    /// Run it, then [`Run::conclude`]; with what was asked beside.
+    Run(Run<'a>, T),
 }
 
 /// A recorded answer.
@@ -139,35 +141,44 @@ pub struct Done<T> {
 }
 
 /// Takes the guard's key (waiting up to 30 s for a concurrent holder to finish) and
-/// spends its limits, side by side with `alongside`; when `alongside` fails, the key is
-/// released and its error returned.
+/// spends its limits, side by side with `alongside` (the agency's budget, whether the
+/// tenant exists: one round trip for all). A replay is answered whatever `alongside`
+/// said; a run whose `alongside` failed releases the key and returns that error.
 ///
 /// # Errors
-/// `alongside`'s error; 422 `idempotency_key_reused` for a different request under the
-/// same key, 409 `idempotency_in_progress` if the holder is still running after the
-/// wait, 429 when a limit is spent (the key is not taken), 500 when the store fails.
-pub async fn take<'a>(
+/// 422 `idempotency_key_reused` for a different request under the same key, 409
+/// `idempotency_in_progress` if the holder is still running after the wait, 429 when a
+/// limit is spent (the key is not taken), 500 when the store fails; then `alongside`'s
+/// error.
+pub async fn take<'a, T>(
     ctx: &'a Ctx,
     guard: Guard,
-    alongside: impl Future<Output = AppResult<()>>,
-) -> AppResult<Taken<'a>> {
+    alongside: impl Future<Output = AppResult<T>>,
+) -> AppResult<Taken<'a, T>> {
     let (taken, beside) = futures_util::future::join(take_key(ctx, guard), alongside).await;
-    if let Err(e) = beside {
-        if let Ok(Taken::Run(run)) = taken {
+    match (taken?, beside) {
+        (Key::Replay(replay), _) => Ok(Taken::Replay(replay)),
+        (Key::Run(run), Ok(t)) => Ok(Taken::Run(run, t)),
+        (Key::Run(run), Err(e)) => {
             run.release().await;
+            Err(e)
         }
-        return Err(e);
     }
-    taken
 }
 
-async fn take_key(ctx: &Ctx, guard: Guard) -> AppResult<Taken<'_>> {
+/// What taking the key alone found.
+enum Key<'a> {
+    Replay(Replay),
+    Run(Run<'a>),
+}
+
+async fn take_key(ctx: &Ctx, guard: Guard) -> AppResult<Key<'_>> {
     let store = Store::of(&ctx.env, &guard.scope)?;
     let Some(key) = guard.key else {
         if !guard.charge.is_empty() {
             crate::rate_limit::spend_in(&store, guard.charge).await?;
         }
-        return Ok(Taken::Run(Run { ctx, lease: None }));
+        return Ok(Key::Run(Run { ctx, lease: None }));
     };
     let owner = http::random_hex(12)?;
     let started = http::now_ms();
@@ -183,7 +194,7 @@ async fn take_key(ctx: &Ctx, guard: Guard) -> AppResult<Taken<'_>> {
         match store.ask(begin).await? {
             IdemState::New => {
                 let lease = Lease { store, key, owner };
-                return Ok(Taken::Run(Run {
+                return Ok(Key::Run(Run {
                     ctx,
                     lease: Some(lease),
                 }));
@@ -193,7 +204,7 @@ async fn take_key(ctx: &Ctx, guard: Guard) -> AppResult<Taken<'_>> {
                 body,
                 content,
             } => {
-                return Ok(Taken::Replay(Replay {
+                return Ok(Key::Replay(Replay {
                     status,
                     body,
                     content,

@@ -109,7 +109,7 @@ pub struct PersonLink {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LiveTicket {
-    /// 32 lowercase hex characters.
+    /// 64 lowercase hex characters, good for this tenant only (opaque to clients).
     pub ticket: String,
     /// Seconds left to use it.
     pub expires_in: u32,

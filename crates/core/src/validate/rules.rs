@@ -423,7 +423,9 @@ pub const REFERENCE_MAX: usize = 64;
 
 /// An agency's own reference for a tenant (`externalReference`): 1–64 visible ASCII
 /// characters, `!` to `~` (no spaces, no control characters, nothing outside ASCII), so
-/// it is the same string in the agency's CRM, a header, a log line and a URL.
+/// it is the same string in the agency's CRM, a header, a log line and a URL; and none
+/// of HTML's metacharacters (`<`, `>`, `&`, `"`, `'`), so a reference shown in a page
+/// that forgot to escape it cannot become markup.
 ///
 /// # Errors
 /// [`Code::Required`] when empty, [`Code::TooLong`] over 64, [`Code::InvalidCharacters`].
@@ -432,7 +434,10 @@ pub fn validate_reference(value: &str) -> Result<(), Code> {
         Err(Code::Required)
     } else if value.len() > REFERENCE_MAX {
         Err(Code::TooLong)
-    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+    } else if !value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
+    {
         Err(Code::InvalidCharacters)
     } else {
         Ok(())

@@ -881,6 +881,14 @@ fn external_reference() {
     bad("CRM 1", Code::InvalidCharacters);
     bad("CRM-ñ", Code::InvalidCharacters);
     bad("a\u{7f}", Code::InvalidCharacters);
+    for html in ["<b>", "a&b", "a\"b", "a'b", "x>y"] {
+        bad(html, Code::InvalidCharacters);
+    }
+    assert_eq!(
+        check("CRM-1/2024_a.b:c#d").1,
+        None,
+        "other visible ASCII is fine"
+    );
     let e = validate_field("externalReference", &"x".repeat(65), today).unwrap();
     assert_eq!(e.param("max"), Some("64"));
     assert_eq!(

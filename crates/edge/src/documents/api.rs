@@ -84,10 +84,10 @@ pub async fn upload(
         charge: upload_checks(ctx, declared_len.unwrap_or(0), false),
     };
     let exists = async { handle.status().await.map(|_| ()) };
-    let budget = crate::budget::charge(ctx, agency, crate::budget::Spend::Uploads);
+    let budget = crate::budget::reserve(ctx, agency, crate::budget::Spend::Uploads);
     let beside = async {
-        let (exists, spent) = futures_util::future::join(exists, budget).await;
-        exists.and(spent)
+        let (exists, reserved) = futures_util::future::join(exists, budget).await;
+        exists.and(reserved)
     };
     let taken = idempotency::take(ctx, guard, beside).await?;
     let opened = open(&mut req, &content_type, kind_q, declared_len, max).await;
@@ -103,9 +103,11 @@ pub async fn upload(
             }
             replay.respond()
         }
-        Taken::Run(run) => {
+        Taken::Run(run, reserved) => {
             let stored = async {
                 let (uploaded, sha256) = store(ctx, &handle, tenant_id, opened?, max).await?;
+                // Stored upstream: the agency's budget pays for it.
+                reserved.keep();
                 if declared_len.is_none() {
                     spend_undeclared(ctx, &scope, uploaded.size_bytes).await;
                 }

@@ -22,9 +22,10 @@ use crate::upstream::identity::Identity;
 ///
 /// # Errors
 /// 401/403 auth, 404 unknown tenant, 400 bad body, 422 bad device session id, 409
-/// `identity_already_decided` (a decision exists), `identity_inquiry_in_progress`,
-/// `identity_attempts_exhausted` (three inquiries without a decision), 502/503/504
-/// upstream. An open challenge is answered `200` with that same inquiry.
+/// `identity_already_decided` (a decision exists), `identity_inquiry_in_progress`
+/// (this tenant's), `identity_attempts_exhausted` (three of this tenant's inquiries
+/// without a decision), 502/503/504 upstream. An open challenge is answered `200` with
+/// that same inquiry; an outcome carried from the person, `201` like a fresh one.
 pub async fn inquire(
     mut req: Request,
     ctx: &Ctx,
@@ -71,9 +72,11 @@ pub async fn inquire(
     if let Some(p) = &person {
         match p.begin().await {
             Ok(PersonVerdict::Start) => {}
-            // Decided before, on another tenant: this tenant carries the decision and
-            // nothing goes upstream (no inquiry, no questionnaire).
-            Ok(PersonVerdict::Carry { decision }) => {
+            // Only what protects is carried (Deny, or Review while the person is held
+            // back), never Allow; nothing goes upstream (no inquiry, no questionnaire).
+            // Answered like a fresh inquiry's outcome: the applicant learns nothing of
+            // the person's other applications; the agency's view says where it came from.
+            Ok(PersonVerdict::Carry { decision, reason }) => {
                 let carried = PublicInquiry {
                     inquiry_id: edge_id.clone(),
                     decision,
@@ -86,34 +89,35 @@ pub async fn inquire(
                         detail: Some(InquiryDetail::Carried {
                             carried_from: "person".into(),
                             decision,
+                            reason,
                         }),
                     })
                     .await?;
                 return match settled {
                     IdentityOutcome::Settled {
                         inquiry: Some(public),
-                    } => http::json(200, &public),
+                    } => http::json(201, &public),
                     other => Err(unexpected(&other)),
                 };
             }
-            refused => {
+            Err(e) => {
                 give_up(&handle, edge_id).await;
-                return Err(match refused {
-                    Ok(PersonVerdict::Refused { refusal }) => AppError::Problem(refusal.problem()),
-                    Err(e) => e,
-                    Ok(_) => AppError::Internal("person: unexpected verdict".into()),
-                });
+                return Err(e);
             }
         }
     }
-    // A paid upstream call: the agency's daily budget.
-    if let Err(e) = crate::budget::charge(ctx, &agency, crate::budget::Spend::Inquiries).await {
-        if let Some(p) = &person {
-            let _ = p.settle(None).await;
+    // A paid upstream call: the agency's daily budget (spent once it answered).
+    let reserved = match crate::budget::reserve(ctx, &agency, crate::budget::Spend::Inquiries).await
+    {
+        Ok(reserved) => reserved,
+        Err(e) => {
+            if let Some(p) = &person {
+                let _ = p.settle(None).await;
+            }
+            give_up(&handle, edge_id).await;
+            return Err(e);
         }
-        give_up(&handle, edge_id).await;
-        return Err(e);
-    }
+    };
     let device_session_id = body
         .device_session_id
         .filter(|id| !id.is_empty())
@@ -134,6 +138,7 @@ pub async fn inquire(
     let asked = async {
         remember_tenant(ctx, &edge_id, tenant_id).await?;
         let answer = Identity::new(ctx)?.inquire(&inquiry).await?;
+        reserved.keep();
         let mut public = answer.public();
         // The edge's id is the one the browser and the agency use, unless the upstream
         // names its own.

@@ -99,8 +99,41 @@ enum Cached {
 /// script cannot grow an isolate's memory.
 const CACHE_MAX: usize = 2048;
 
+/// Most key look-ups an isolate sends to the registry per second (what the cache does
+/// not answer). Keys in use are cached, so this is only met by a script presenting
+/// made-up `pk_`/`sk_` keys: past it, an unknown key is refused without a read (a new
+/// real key may be refused too for that second, and works on a retry), so such a
+/// script costs the registry at most this many reads per second and isolate.
+const KEY_READS_PER_SECOND: u32 = 50;
+
+/// A fixed one-second window of reads.
+#[derive(Debug, Default, Clone, Copy)]
+struct ReadBudget {
+    second: u64,
+    used: u32,
+}
+
+impl ReadBudget {
+    /// Takes one read at `now_ms` if the second has room.
+    fn admit(&mut self, now_ms: u64) -> bool {
+        let second = now_ms / 1000;
+        if second != self.second {
+            *self = ReadBudget { second, used: 0 };
+        }
+        if self.used >= KEY_READS_PER_SECOND {
+            return false;
+        }
+        self.used += 1;
+        true
+    }
+}
+
 thread_local! {
     static CACHE: RefCell<HashMap<String, (u64, Cached)>> = RefCell::new(HashMap::new());
+    /// Unknown keys, apart: a flood of made-up keys prunes only these, never the
+    /// agencies and keys in use.
+    static UNKNOWN: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+    static KEY_READS: std::cell::Cell<ReadBudget> = const { std::cell::Cell::new(ReadBudget { second: 0, used: 0 }) };
 }
 
 const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, a.retention, \
@@ -176,6 +209,21 @@ impl<'a> Registry<'a> {
         if let Some(Cached::Key(k)) = self.cached(&cache_key) {
             return Ok(k);
         }
+        let (now, ttl) = (self.now_ms, self.ttl_ms);
+        let known_unknown = UNKNOWN.with(|u| {
+            u.borrow()
+                .get(&cache_key)
+                .is_some_and(|at| now.saturating_sub(*at) < ttl)
+        });
+        let admitted = KEY_READS.with(|b| {
+            let mut budget = b.get();
+            let ok = budget.admit(now);
+            b.set(budget);
+            ok
+        });
+        if known_unknown || !admitted {
+            return Ok(None);
+        }
         let found: Option<KeyRef> = self
             .db()?
             .prepare(KEY_BY_LOOKUP)
@@ -184,7 +232,17 @@ impl<'a> Registry<'a> {
             .first(None)
             .await
             .map_err(unreadable)?;
-        self.remember(cache_key, Cached::Key(found.clone()));
+        match &found {
+            Some(_) => self.remember(cache_key, Cached::Key(found.clone())),
+            None if ttl > 0 => UNKNOWN.with(|u| {
+                let mut u = u.borrow_mut();
+                if u.len() >= CACHE_MAX {
+                    u.clear();
+                }
+                u.insert(cache_key, now);
+            }),
+            None => {}
+        }
         Ok(found)
     }
 
@@ -325,7 +383,16 @@ fn seal_keys(env: &Env) -> AppResult<Vec<sealed::SealKey>> {
 
 #[cfg(test)]
 mod tests {
-    use super::KeyRef;
+    use super::{KEY_READS_PER_SECOND, KeyRef, ReadBudget};
+
+    #[test]
+    fn made_up_keys_cost_at_most_the_read_budget_per_second() {
+        let mut b = ReadBudget::default();
+        let admitted = (0..200).filter(|_| b.admit(5_000)).count();
+        assert_eq!(admitted, KEY_READS_PER_SECOND as usize);
+        assert!(!b.admit(5_999), "the same second");
+        assert!(b.admit(6_000), "the next second has room again");
+    }
 
     #[test]
     fn a_key_is_in_force_until_its_expiry() {

@@ -14,8 +14,12 @@
 //! [`super::queue::MAX_INLINE_BODY`] travels by reference: the message names it and the consumer
 //! reads the body from the tenant's state, where every accepted event is kept.
 //!
-//! While an agency's webhook secret is being rotated the header carries one `v1=` per
-//! secret in force (newest first), so a receiver holding either verifies. When the
+//! Beside `Onboarding-Signature`, each delivery carries the Standard Webhooks headers
+//! (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature: v1,<base64>`),
+//! so an agency verifies with that scheme's maintained libraries.
+//!
+//! While an agency's webhook secret is being rotated both headers carry one signature
+//! per secret in force (newest first), so a receiver holding either verifies. When the
 //! consumer itself keeps failing on a message (the platform's own `max_retries`), the
 //! platform moves it to the dead-letter queue (`onboarding-relay-dead`), whose
 //! consumer — this same function — records it in the agency's dead-letter list.
@@ -33,7 +37,7 @@ use crate::config::Settings;
 use crate::error::AppResult;
 use crate::http;
 use crate::objects::store::{AgencyScope, Scope, Store};
-use crate::objects::tenant::{MarkDelivered, ReadEventBody, TenantHandle};
+use crate::objects::tenant::{MarkDelivered, ReadEventBody, ReadRecord, TenantHandle};
 use crate::registry::Registry;
 
 /// Back-off before attempt `next` (2, 3, …): `base · 2^(next-2)` seconds, capped at an
@@ -125,12 +129,24 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
         .map(String::as_bytes)
         .collect();
     let sig = signature::sign_all(&secrets, now, body.as_bytes());
+    // The same event signed the Standard Webhooks way (`webhook-*` headers), so an agency
+    // can verify with that scheme's maintained libraries.
+    let keys: Vec<Vec<u8>> = agency
+        .webhook_secrets
+        .iter()
+        .map(|s| signature::standard_key(s))
+        .collect();
+    let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+    let standard = signature::standard_signature(&keys, &msg.event_id, now, body.as_bytes());
     let headers = Headers::new();
     let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_owned());
     set("Content-Type", "application/json")?;
     set("Onboarding-Signature", &sig)?;
     set("Onboarding-Event-Id", &msg.event_id)?;
     set("Onboarding-Attempt", &msg.attempt.to_string())?;
+    set("webhook-id", &msg.event_id)?;
+    set("webhook-timestamp", &now.to_string())?;
+    set("webhook-signature", &standard)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
@@ -198,8 +214,32 @@ async fn retry_or_dead_letter(
     Ok(())
 }
 
-/// Records `msg` in its agency's dead-letter list.
+/// Whether `msg`'s tenant was erased: after its `tenant.erased`, nothing more is
+/// delivered for it and nothing of it goes among the dead letters (an event queued or
+/// retried before the erasure is dropped, with a log line naming only the event).
+async fn of_erased_tenant(env: &Env, msg: &RelayMessage) -> bool {
+    if msg.kind == "tenant.erased" || msg.tenant_id.is_empty() {
+        return false;
+    }
+    let Ok(handle) = TenantHandle::new(env, &msg.tenant_id) else {
+        return false;
+    };
+    // No record: erased (its object keeps only the receipt). Unreadable: deliver.
+    let gone = matches!(handle.ask(ReadRecord {}).await, Ok(None));
+    if gone {
+        worker::console_log!(
+            "{}",
+            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventId": msg.event_id, "attempt": msg.attempt})
+        );
+    }
+    gone
+}
+
+/// Records `msg` in its agency's dead-letter list (not when its tenant was erased).
 async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<()> {
+    if of_erased_tenant(env, msg).await {
+        return Ok(());
+    }
     let dead = DeadLetter {
         event_id: msg.event_id.clone(),
         kind: msg.kind.clone(),
@@ -250,6 +290,10 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                 continue;
             }
         };
+        if of_erased_tenant(&env, &msg).await {
+            message.ack();
+            continue;
+        }
         let outcome = match deliver(&env, &settings, &msg).await {
             Ok(()) => {
                 worker::console_log!(

@@ -31,7 +31,7 @@ pub async fn create(mut req: Request, ctx: &Ctx) -> AppResult<Response> {
     ctx.acting_for(&agency.id);
     rate_limit::hit(
         ctx,
-        &Scope::Address(onboarding_core::mask::address_bucket(&ctx.client_ip)),
+        &Scope::Address(auth::address_key(ctx, &ctx.client_ip)?),
         ctx.settings.sessions_per_ip,
         ctx.settings.sessions_window_seconds,
     )

@@ -13,7 +13,7 @@ use crate::http::{self, Ctx};
 use crate::idempotency::{self, Done, Guard, Record, Taken};
 use crate::objects::store::{Scope, TenantScope};
 use crate::objects::tenant::{
-    Grant, IssueTicket, LocalChange, TICKET_SECONDS, TenantHandle, Watch, is_ticket,
+    Grant, IssueTicket, LocalChange, TICKET_SECONDS, TenantHandle, Watch,
 };
 use crate::rate_limit;
 use crate::upstream::screening::{Screening, StartOptions};
@@ -81,10 +81,10 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         ],
         key,
     };
-    let budget = crate::budget::charge(ctx, &agency, crate::budget::Spend::Tenants);
-    let run = match idempotency::take(ctx, guard, budget).await? {
+    let budget = crate::budget::reserve(ctx, &agency, crate::budget::Spend::Tenants);
+    let (run, reserved) = match idempotency::take(ctx, guard, budget).await? {
         Taken::Replay(replay) => return replay.respond(),
-        Taken::Run(run) => run,
+        Taken::Run(run, reserved) => (run, reserved),
     };
     // Two object round trips on the critical path: taking the key (with the limits)
     // and binding the tenant. A failure after the upstream call never leads to a
@@ -94,6 +94,8 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     let created = async {
         let tenant_id =
             service::create_upstream(ctx, &body, &agency, upstream_key.as_deref()).await?;
+        // The upstream tenant exists: the agency's budget pays for it.
+        reserved.keep();
         let created = service::bind(ctx, &body, &claims, &agency, tenant_id).await?;
         // Erasure finds the replay by its tenant and turns it into a 404.
         let subject = Some(created.tenant_id.clone());
@@ -125,10 +127,12 @@ pub fn status(who: &auth::Caller) -> AppResult<Response> {
 /// # Errors
 /// 401/403 auth, 404 unknown tenant.
 pub async fn live_ticket(ctx: &Ctx, who: &auth::Caller, tenant_id: &str) -> AppResult<Response> {
+    let (ticket, nonce) = auth::live_ticket(ctx, tenant_id)?;
     let asked = IssueTicket {
+        nonce,
         expires_at: who.claims.expires_at.max(0) as u64,
     };
-    let ticket = TenantHandle::new(&ctx.env, tenant_id)?
+    TenantHandle::new(&ctx.env, tenant_id)?
         .ask(asked)
         .await?
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
@@ -150,8 +154,9 @@ pub async fn live_ticket(ctx: &Ctx, who: &auth::Caller, tenant_id: &str) -> AppR
 /// `after`) and 4002 when a newer connection replaced it.
 ///
 /// # Errors
-/// 426 without an upgrade, 401 unknown, used or stale ticket, 400 malformed `after`,
-/// 404 unknown tenant.
+/// 426 without an upgrade, 400 malformed `after`, 401 for anything else that does not
+/// open: a missing, forged, another tenant's, used, stale or revoked ticket, and an
+/// unknown or erased tenant alike.
 pub async fn live(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Response> {
     if !http::header(&req, "Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
         return Err(AppError::Problem(ProblemCode::UpgradeRequired));
@@ -171,16 +176,23 @@ pub async fn live(req: Request, ctx: &Ctx, tenant_id: &str) -> AppResult<Respons
             _ => {}
         }
     }
-    let ticket = ticket
-        .filter(|t| is_ticket(t))
-        .ok_or(AppError::Problem(ProblemCode::Unauthorized))?;
+    // Checked here, before any object: a made-up id or another tenant's ticket is
+    // refused without instantiating anything, with the same answer as a used or stale
+    // ticket of an existing tenant (and as an erased one).
+    let nonce = auth::live_ticket_nonce(ctx, &ticket.unwrap_or_default(), tenant_id)?;
     TenantHandle::new(&ctx.env, tenant_id)?
         .connect(&Watch {
             after,
-            grant: Grant::Ticket(ticket),
+            grant: Grant::Ticket(nonce),
             cap: ctx.settings.status_connections_per_tenant,
         })
         .await
+        .map_err(|e| match e {
+            AppError::Problem(ProblemCode::NotFound) => {
+                AppError::Problem(ProblemCode::Unauthorized)
+            }
+            e => e,
+        })
 }
 
 /// `POST /v1/tenants/{id}/clave|kyc|bank-connections`, optional body `{"returnUrl"}`.
@@ -215,12 +227,12 @@ pub async fn start(
         ctx.settings.hosted_starts_per_tenant,
         ctx.settings.hosted_starts_window_seconds,
     );
-    let budget = crate::budget::charge(ctx, &who.agency, crate::budget::Spend::HostedStarts);
-    let (exists, limited, spent) =
+    let budget = crate::budget::reserve(ctx, &who.agency, crate::budget::Spend::HostedStarts);
+    let (exists, limited, reserved) =
         futures_util::future::join3(handle.status(), limit, budget).await;
     exists?;
     limited?;
-    spent?;
+    let reserved = reserved?;
     let options = StartOptions {
         return_url,
         locale: ctx.locale.as_str().to_owned(),
@@ -228,6 +240,7 @@ pub async fn start(
     let session = Screening::new(ctx)?
         .start(tenant_id, page, &options)
         .await?;
+    reserved.keep();
     let step = page.step();
     // Exactly an allowed origin (not a prefix: `…:8787.evil.example` or `…@evil`
     // would pass one), https outside dev; the URL itself is never logged.

@@ -63,17 +63,35 @@ pub async fn create_upstream(
     Ok(tenant.id)
 }
 
-/// The person key of `req` for `agency_id` (core's rule, keyed with a key derived from
-/// `AGENCY_SECRETS_KEY`); `None` when the request names no document.
+/// The person key of `req` for `agency_id` (core's rule, keyed with
+/// `PERSON_KEY_SECRET`); `None` when the request names no document. The secret is the
+/// person keys' own: rotating `AGENCY_SECRETS_KEY` (which seals webhook secrets) must
+/// not make every person new again. A deployment from before it had the person keys
+/// under `AGENCY_SECRETS_KEY`: until `PERSON_KEY_SECRET` is put (with that same value,
+/// so every person keeps their key) that one is used, and a warning says so.
 ///
 /// # Errors
-/// 503 when the secret is missing or malformed.
+/// 503 when neither secret is there, or it is malformed.
 pub fn person_key(ctx: &Ctx, agency_id: &str, req: &TenantRequest) -> AppResult<Option<String>> {
     let Some(material) = onboarding_core::person::person_material(req) else {
         return Ok(None);
     };
-    let secret = hex::decode(crate::config::secret(&ctx.env, "AGENCY_SECRETS_KEY")?)
-        .map_err(|_| AppError::Config("AGENCY_SECRETS_KEY must be 64 hex characters (32 bytes)"))?;
+    let secret = match crate::config::optional_secret(&ctx.env, "PERSON_KEY_SECRET") {
+        Some(own) => own,
+        None => {
+            worker::console_warn!(
+                "{}",
+                serde_json::json!({"configuration": "PERSON_KEY_SECRET is not set: person keys use AGENCY_SECRETS_KEY; put PERSON_KEY_SECRET with its current value"})
+            );
+            crate::config::secret(&ctx.env, "AGENCY_SECRETS_KEY")?
+        }
+    };
+    let secret = hex::decode(secret)
+        .ok()
+        .filter(|s| s.len() == 32)
+        .ok_or(AppError::Config(
+            "PERSON_KEY_SECRET must be 64 hex characters (32 bytes)",
+        ))?;
     Ok(Some(onboarding_core::person::person_key(
         &secret, agency_id, &material,
     )))

@@ -75,7 +75,12 @@ fn body(j: &Journey, h: &mut Html) {
             .attr("class", "err")
             .attr2("id", &id, "-e")
             .end("p");
-        if let Some(url) = url {
+        // Only an absolute http(s) link (core's rule for any URL handed to a browser):
+        // a `javascript:` or `data:` terms-url from the page is not rendered.
+        if let Some(url) = url
+            .as_deref()
+            .filter(|u| onboarding_core::hosted_url::origin(u).is_some())
+        {
             h.el("p").attr("class", "more");
             h.el("a")
                 .attr("href", url)

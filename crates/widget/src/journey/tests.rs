@@ -963,6 +963,30 @@ fn html_escapes_what_comes_from_outside() {
     assert!(j.step_html().contains("terms?a=1&amp;b=&quot;2&quot;"));
 }
 
+#[test]
+fn consent_links_are_http_only() {
+    for bad in [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "//agency.example/t",
+        "terms.html",
+    ] {
+        let mut j = journey();
+        j.opts.terms_url = Some(bad.into());
+        j.opts.credit_check_url = Some(bad.into());
+        j.update(Event::Mounted(None));
+        let html = j.step_html();
+        assert!(!html.contains(bad), "{bad}: {html}");
+    }
+    let mut j = journey();
+    j.opts.credit_check_url = Some("http://agency.example/credit".into());
+    j.update(Event::Mounted(None));
+    assert!(
+        j.step_html()
+            .contains("href=\"http://agency.example/credit\"")
+    );
+}
+
 /// A small deterministic generator for the event soup below.
 struct Lcg(u64);
 impl Lcg {

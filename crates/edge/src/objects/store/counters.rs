@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::object::ScopeStore;
-use super::protocol::{RateCheck, RateVerdict};
+use super::protocol::{RateCheck, RateVerdict, Refund};
 use crate::sql;
 
 impl ScopeStore {
@@ -61,5 +61,20 @@ impl ScopeStore {
             }
         }
         Ok(verdict)
+    }
+
+    /// Gives back what a check spent, if its window is still the current one.
+    pub(super) fn refund(&self, r: &Refund) -> worker::Result<()> {
+        let window = r.window_seconds.max(1);
+        let start = (r.now / window * window) as i64;
+        self.sql.exec(
+            "UPDATE counters SET count = MAX(0, count - ?) WHERE name = ? AND window_start = ?",
+            vec![
+                (r.cost.min(i64::MAX as u64) as i64).into(),
+                r.counter.as_str().into(),
+                start.into(),
+            ],
+        )?;
+        Ok(())
     }
 }

@@ -49,6 +49,7 @@ impl DurableObject for ScopeStore {
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
         match read::<StoreCall>(req).await? {
             StoreCall::Rate(c) => respond::<Rate>(&self.rate(c.checks)?),
+            StoreCall::Refund(c) => respond::<Refund>(&self.refund(&c)?),
             StoreCall::IdemBegin(c) => respond::<IdemBegin>(&self.begin(c)?),
             StoreCall::IdemFinish(c) => respond::<IdemFinish>(&self.finish(c)?),
             StoreCall::IdemAbort(c) => respond::<IdemAbort>(&self.abort(&c)?),

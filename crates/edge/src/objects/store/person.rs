@@ -1,6 +1,8 @@
 //! A person's identity record at one agency ([`super::Scope::Person`]), under core's
 //! person rules: read, changed and written within one synchronous step (no await
-//! between), so two tenants of one person cannot both pass.
+//! between), so two tenants of one person cannot both pass. An erased tenant stays
+//! listed as erased (core's `PersonRecord::forget`), so nothing it does late brings the
+//! record back.
 
 use onboarding_core::person::{PersonBegin, PersonRecord};
 
@@ -21,9 +23,10 @@ impl ScopeStore {
         match op {
             PersonOp::Begin { tenant_id, now_ms } => {
                 verdict = Some(match record.begin(&tenant_id, now_ms) {
-                    Ok(PersonBegin::Start) => PersonVerdict::Start,
-                    Ok(PersonBegin::Carry(decision)) => PersonVerdict::Carry { decision },
-                    Err(refusal) => PersonVerdict::Refused { refusal },
+                    PersonBegin::Start => PersonVerdict::Start,
+                    PersonBegin::Carry(decision, reason) => {
+                        PersonVerdict::Carry { decision, reason }
+                    }
                 });
             }
             PersonOp::Settle {
@@ -34,16 +37,10 @@ impl ScopeStore {
             PersonOp::Agency { decision } => record.agency_decided(decision),
             PersonOp::Link { tenant_id } => record.link(&tenant_id),
             PersonOp::Get => {}
+            // Kept as a tombstone when it was the last tenant (the erased tenants' ids,
+            // nothing of the person): a late settle of one of them changes nothing.
             PersonOp::Forget { tenant_id } => {
-                record.tenants.retain(|t| *t != tenant_id);
-                if record.tenants.is_empty() {
-                    self.sql
-                        .exec("DELETE FROM kv WHERE k = ?", vec![RECORD.into()])?;
-                    return Ok(PersonReply {
-                        record: PersonRecord::default(),
-                        verdict,
-                    });
-                }
+                record.forget(&tenant_id);
             }
         }
         self.sql.exec(

@@ -3,11 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use onboarding_core::identity_decision::Refusal;
 use onboarding_core::lifecycle::{ErasureReceipt, ListQuery, Progress};
 use onboarding_core::model::api::{DeadLetter, TenantPage};
 use onboarding_core::model::identity::Decision;
-use onboarding_core::person::PersonRecord;
+use onboarding_core::person::{CarryReason, PersonRecord};
 
 use crate::objects::call::protocol;
 
@@ -17,6 +16,8 @@ protocol! {
         // counters
         /// Spend rate checks, all or none.
         Rate(Rate) -> RateVerdict,
+        /// Give back what a check spent (in the same window only).
+        Refund(Refund) -> (),
         // keys
         /// Take an idempotency key (charging limits with it).
         IdemBegin(IdemBegin) -> IdemState,
@@ -84,6 +85,20 @@ pub struct RateCheck {
     /// and a byte budget, checked together in one call).
     #[serde(default)]
     pub counter: String,
+}
+
+/// Give back `cost` of a counter's current window (a reservation not used).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refund {
+    /// The counter.
+    pub counter: String,
+    /// Its window length.
+    pub window_seconds: u64,
+    /// When it was spent, unix seconds (a refund for a past window changes nothing).
+    pub now: u64,
+    /// How much.
+    pub cost: u64,
 }
 
 /// Rate check answer.
@@ -251,15 +266,12 @@ pub enum PersonOp {
 pub enum PersonVerdict {
     /// Send the inquiry upstream.
     Start,
-    /// Carry the person's decision: nothing goes upstream.
+    /// The tenant carries a decision (never `Allow`): nothing goes upstream.
     Carry {
         /// The decision.
         decision: Decision,
-    },
-    /// Refused by the person's rules.
-    Refused {
-        /// Why.
-        refusal: Refusal,
+        /// Why (for the agency).
+        reason: CarryReason,
     },
 }
 

@@ -46,7 +46,8 @@ pub enum AgencyScope {
 /// One `ScopeStore`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// Session openings from one address bucket (`mask::address_bucket`).
+    /// Session openings from one address bucket, by its keyed hash
+    /// (`mask::address_key`: no store name holds an address).
     Address(String),
     /// A session's tenant creations: their idempotency keys and the tenant limit.
     Session(String),
@@ -104,7 +105,7 @@ mod tests {
     fn names_are_the_stores_names_in_production() {
         let t = || "t1".to_owned();
         let cases = [
-            (Scope::Address("10.0.0.0".into()), "rate:sessions:10.0.0.0"),
+            (Scope::Address("0a1b".into()), "rate:sessions:0a1b"),
             (Scope::Session("s1".into()), "idem:tenants:s1"),
             (
                 Scope::Tenant(t(), TenantScope::Uploads),

@@ -79,12 +79,13 @@ impl TenantState {
         })
     }
 
-    /// Moves to the next token generation (every token issued so far stops working)
-    /// and closes the live connections.
+    /// Moves to the next token generation (every token issued so far stops working),
+    /// closes the live connections and ends the tickets not yet used.
     pub(super) fn revoke(&self) -> worker::Result<u32> {
         let next = self.generation()?.saturating_add(1);
         self.put(keys::GENERATION, &next.to_string())?;
         self.close_all();
+        self.drop_tickets()?;
         Ok(next)
     }
 

@@ -91,9 +91,10 @@ impl TenantState {
         Response::from_websocket(pair.client)
     }
 
-    /// A single-use ticket for one connection within [`TICKET_SECONDS`], living until
-    /// `expires_at` (the asking token's expiry, unix seconds). Stale tickets go first.
-    pub(super) fn issue_ticket(&self, expires_at: u64) -> worker::Result<String> {
+    /// Records a ticket's nonce for one connection within [`TICKET_SECONDS`], living
+    /// until `expires_at` (the asking token's expiry, unix seconds). Stale tickets go
+    /// first. (The worker made the ticket: the nonce and its MAC for this tenant.)
+    pub(super) fn issue_ticket(&self, nonce: &str, expires_at: u64) -> worker::Result<()> {
         let now = now_secs();
         self.sql.exec(
             "DELETE FROM tickets WHERE until <= ?",
@@ -103,17 +104,21 @@ impl TenantState {
             "DELETE FROM tickets WHERE ticket NOT IN (SELECT ticket FROM tickets ORDER BY until DESC LIMIT ?)",
             vec![(TICKETS_KEPT - 1).into()],
         )?;
-        let ticket =
-            crate::http::random_hex(16).map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
         self.sql.exec(
-            "INSERT INTO tickets (ticket, expires_at, until) VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO tickets (ticket, expires_at, until) VALUES (?, ?, ?)",
             vec![
-                ticket.as_str().into(),
+                nonce.into(),
                 (expires_at as i64).into(),
                 ((now + u64::from(TICKET_SECONDS)) as i64).into(),
             ],
         )?;
-        Ok(ticket)
+        Ok(())
+    }
+
+    /// Ends every unused ticket (the applicant's access was revoked).
+    pub(super) fn drop_tickets(&self) -> worker::Result<()> {
+        self.sql.exec("DELETE FROM tickets", None)?;
+        Ok(())
     }
 
     /// Uses up `ticket`: its token's expiry, or `None` when it is unknown, used or

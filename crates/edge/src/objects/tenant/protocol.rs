@@ -11,6 +11,7 @@ use onboarding_core::model::TenantRequest;
 use onboarding_core::model::api::{AgencyTenantView, StoredDocument};
 use onboarding_core::model::identity::{Decision, InquiryResponse, PublicInquiry};
 use onboarding_core::model::status::Startable;
+use onboarding_core::person::CarryReason;
 
 use crate::objects::call::protocol;
 
@@ -44,8 +45,8 @@ protocol! {
         Relayed(MarkRelayed) -> (),
         /// The event was delivered to the agency: its raw body is not kept.
         Delivered(MarkDelivered) -> (),
-        /// A single-use ticket for one live status connection (`Grant::Ticket`).
-        Ticket(IssueTicket) -> Option<String>,
+        /// Record a single-use ticket for one live status connection (`Grant::Ticket`).
+        Ticket(IssueTicket) -> Option<()>,
         /// Status changes after a sequence number (at most 100).
         Log(ReadLog) -> Vec<LogEntry>,
         /// Everything the agency may see.
@@ -235,6 +236,8 @@ pub struct MarkDelivered {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueTicket {
+    /// The ticket's nonce (core's `token::live_ticket`).
+    pub nonce: String,
     /// Unix seconds: the asking token's expiry (the connection's end).
     pub expires_at: u64,
 }
@@ -333,13 +336,15 @@ pub enum IdentityOp {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum InquiryDetail {
-    /// The person's decision, carried without an inquiry.
+    /// A decision carried from the person, without an inquiry (never `Allow`).
     #[serde(rename_all = "camelCase")]
     Carried {
         /// Always `person`.
         carried_from: String,
         /// The decision.
         decision: Decision,
+        /// Why it was carried.
+        reason: CarryReason,
     },
     /// The upstream's full answer (insights, score cards, …).
     Upstream(Box<InquiryResponse>),
@@ -418,14 +423,15 @@ mod tests {
     }
 
     #[test]
-    fn a_carried_detail_is_stored_as_before() {
+    fn a_carried_detail_says_where_from_and_why() {
         let d = InquiryDetail::Carried {
             carried_from: "person".into(),
-            decision: Decision::Deny,
+            decision: Decision::Review,
+            reason: CarryReason::InProgress,
         };
         assert_eq!(
             serde_json::to_value(&d).unwrap(),
-            serde_json::json!({"carriedFrom": "person", "decision": "Deny"})
+            serde_json::json!({"carriedFrom": "person", "decision": "Review", "reason": "inProgress"})
         );
     }
 }
