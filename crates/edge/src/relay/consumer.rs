@@ -36,8 +36,8 @@ use super::queue::RelayMessage;
 use crate::config::Settings;
 use crate::error::AppResult;
 use crate::http;
-use crate::objects::store::{AgencyScope, Scope, Store};
-use crate::objects::tenant::{MarkDelivered, ReadEventBody, ReadRecord, TenantHandle};
+use crate::objects::store::{AgencyScope, ListErased, Scope, Store};
+use crate::objects::tenant::{MarkDelivered, ReadEventBody, TenantHandle};
 use crate::registry::Registry;
 
 /// Back-off before attempt `next` (2, 3, …): `base · 2^(next-2)` seconds, capped at an
@@ -217,15 +217,22 @@ async fn retry_or_dead_letter(
 /// Whether `msg`'s tenant was erased: after its `tenant.erased`, nothing more is
 /// delivered for it and nothing of it goes among the dead letters (an event queued or
 /// retried before the erasure is dropped, with a log line naming only the event).
+/// Asked of the agency's list store, which keeps each erasure's audit row (written
+/// before `tenant.erased` is queued): not of the tenant's object, which a retried
+/// delivery would otherwise wake on every attempt.
 async fn of_erased_tenant(env: &Env, msg: &RelayMessage) -> bool {
     if msg.kind == "tenant.erased" || msg.tenant_id.is_empty() {
         return false;
     }
-    let Ok(handle) = TenantHandle::new(env, &msg.tenant_id) else {
-        return false;
+    let scope = Scope::Agency(msg.agency.clone(), AgencyScope::List);
+    let asked = ListErased {
+        tenant_id: msg.tenant_id.clone(),
     };
-    // No record: erased (its object keeps only the receipt). Unreadable: deliver.
-    let gone = matches!(handle.ask(ReadRecord {}).await, Ok(None));
+    let gone = match Store::of(env, &scope) {
+        // Unreadable: deliver (at least once).
+        Ok(store) => store.ask(asked).await.unwrap_or(false),
+        Err(_) => false,
+    };
     if gone {
         worker::console_log!(
             "{}",

@@ -132,10 +132,10 @@ pub async fn live_ticket(ctx: &Ctx, who: &auth::Caller, tenant_id: &str) -> AppR
         nonce,
         expires_at: who.claims.expires_at.max(0) as u64,
     };
-    TenantHandle::new(&ctx.env, tenant_id)?
-        .ask(asked)
-        .await?
-        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
+    let recorded = TenantHandle::new(&ctx.env, tenant_id)?.ask(asked).await?;
+    if !recorded {
+        return Err(AppError::Problem(ProblemCode::NotFound));
+    }
     http::json(
         201,
         &LiveTicket {

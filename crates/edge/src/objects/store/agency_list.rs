@@ -47,6 +47,16 @@ impl ScopeStore {
         Ok(())
     }
 
+    /// Whether `tenant_id` was erased (its audit row is kept here).
+    pub(super) fn is_erased(&self, tenant_id: &str) -> worker::Result<bool> {
+        Ok(sql::value::<i64>(
+            &self.sql,
+            "SELECT 1 AS v FROM erasures WHERE tenant_id = ?",
+            vec![tenant_id.into()],
+        )?
+        .is_some())
+    }
+
     /// A page of the list, newest first, one row more than asked to know whether
     /// another page follows.
     pub(super) fn page(&self, q: &ListQuery) -> worker::Result<TenantPage> {

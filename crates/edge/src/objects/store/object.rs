@@ -74,6 +74,7 @@ impl DurableObject for ScopeStore {
             StoreCall::ListErase(receipt) => {
                 respond::<onboarding_core::lifecycle::ErasureReceipt>(&self.erase_row(&receipt)?)
             }
+            StoreCall::ListErased(c) => respond::<ListErased>(&self.is_erased(&c.tenant_id)?),
             StoreCall::Wipe(_) => {
                 self.state.storage().delete_all().await?;
                 self.schema();

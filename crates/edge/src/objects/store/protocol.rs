@@ -52,6 +52,8 @@ protocol! {
         ListPage(ListQuery) -> TenantPage,
         /// Off the list, the erasure's audit row in its place.
         ListErase(ErasureReceipt) -> (),
+        /// Whether the tenant was erased (its audit row is here).
+        ListErased(ListErased) -> bool,
         // the whole store
         /// Empty the store (an erased tenant's own scope).
         Wipe(Wipe) -> (),
@@ -301,6 +303,14 @@ pub struct DeadList {}
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadForget {
+    /// The tenant.
+    pub tenant_id: String,
+}
+
+/// Was this tenant erased?
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListErased {
     /// The tenant.
     pub tenant_id: String,
 }

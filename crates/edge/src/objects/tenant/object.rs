@@ -69,10 +69,12 @@ impl DurableObject for TenantState {
                 respond::<ReadStatus>(&rec.map(|_| self.current()).transpose()?)
             }
             TenantCall::Revoke(_) => respond::<Revoke>(&rec.map(|_| self.revoke()).transpose()?),
-            TenantCall::Ticket(c) => respond::<IssueTicket>(
-                &rec.map(|_| self.issue_ticket(&c.nonce, c.expires_at))
-                    .transpose()?,
-            ),
+            TenantCall::Ticket(c) => {
+                if rec.is_some() {
+                    self.issue_ticket(&c.nonce, c.expires_at)?;
+                }
+                respond::<IssueTicket>(&rec.is_some())
+            }
             TenantCall::Log(c) => respond::<ReadLog>(&match rec {
                 Some(_) => self.log_after(c.after)?,
                 None => Vec::new(),

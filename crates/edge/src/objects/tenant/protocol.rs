@@ -45,8 +45,9 @@ protocol! {
         Relayed(MarkRelayed) -> (),
         /// The event was delivered to the agency: its raw body is not kept.
         Delivered(MarkDelivered) -> (),
-        /// Record a single-use ticket for one live status connection (`Grant::Ticket`).
-        Ticket(IssueTicket) -> Option<()>,
+        /// Record a single-use ticket for one live status connection (`Grant::Ticket`)
+        /// → whether it was recorded (false: no tenant here).
+        Ticket(IssueTicket) -> bool,
         /// Status changes after a sequence number (at most 100).
         Log(ReadLog) -> Vec<LogEntry>,
         /// Everything the agency may see.
