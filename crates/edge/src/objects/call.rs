@@ -62,10 +62,14 @@ pub fn object_calls() -> u32 {
     OBJECT_CALLS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Sends `req` to a Durable Object (every object request goes through here, so it is
-/// counted).
-async fn send(stub: &Stub, req: Request) -> worker::Result<Response> {
+/// Sends `req` to a Durable Object (every object request goes through here, so a
+/// request's own calls are counted; `counted: false` for work that is no request's,
+/// the relay consumer's, which shares the isolate).
+async fn send(stub: &Stub, req: Request, counted: bool) -> worker::Result<Response> {
     use std::sync::atomic::Ordering::Relaxed;
+    if !counted {
+        return stub.fetch_with_request(req).await;
+    }
     if IN_FLIGHT.fetch_add(1, Relaxed) == 0 {
         OBJECT_CALLS.fetch_add(1, Relaxed);
     }
@@ -75,18 +79,18 @@ async fn send(stub: &Stub, req: Request) -> worker::Result<Response> {
 }
 
 /// Sends `call` to the object behind `stub` and reads its typed reply; `what` names
-/// the object in the error.
+/// the object in the error; `counted` as [`send`] says.
 ///
 /// # Errors
 /// 500 when the object fails, answers anything but 200, or a reply of another shape.
-pub async fn ask<C: Call>(stub: &Stub, what: &str, call: C) -> AppResult<C::Reply> {
+pub async fn ask<C: Call>(stub: &Stub, what: &str, call: C, counted: bool) -> AppResult<C::Reply> {
     let mut init = RequestInit::new();
     init.with_method(Method::Post);
     init.with_body(Some(
         serde_json::to_string(&C::Protocol::from(call))?.into(),
     ));
     let req = Request::new_with_init("https://object/", &init)?;
-    let resp = send(stub, req).await?;
+    let resp = send(stub, req, counted).await?;
     match resp.status_code() {
         200 => Ok(crate::http::body_json(resp).await?),
         s => Err(AppError::Internal(format!("{what} answered {s}"))),
@@ -124,7 +128,7 @@ pub async fn upgrade(stub: &Stub, request: &impl Serialize) -> AppResult<Respons
     let mut init = RequestInit::new();
     init.with_headers(headers);
     let req = Request::new_with_init("https://object/upgrade", &init)?;
-    Ok(send(stub, req).await?)
+    Ok(send(stub, req, true).await?)
 }
 
 /// The object's side of [`upgrade`]: the typed request of an upgrade, `None` when the

@@ -98,7 +98,8 @@ async fn body_of(env: &Env, msg: &RelayMessage) -> Result<String, String> {
         return Ok(msg.body.clone());
     }
     let handle = TenantHandle::new(env, &msg.tenant_id)
-        .map_err(|_| "tenant state unavailable".to_owned())?;
+        .map_err(|_| "tenant state unavailable".to_owned())?
+        .in_background();
     let asked = ReadEventBody {
         event_id: msg.event_id.clone(),
     };
@@ -184,7 +185,7 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
         Some(a) => Scope::Agency(a, AgencyScope::DeadLetters),
         None => Scope::Undecodable,
     };
-    Store::of(env, &scope)?.ask(dead).await?;
+    Store::of(env, &scope)?.in_background().ask(dead).await?;
     worker::console_error!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
@@ -220,8 +221,12 @@ async fn retry_or_dead_letter(
 /// Asked of the agency's list store, which keeps each erasure's audit row (written
 /// before `tenant.erased` is queued): not of the tenant's object, which a retried
 /// delivery would otherwise wake on every attempt.
-async fn of_erased_tenant(env: &Env, msg: &RelayMessage) -> bool {
-    if msg.kind == "tenant.erased" || msg.tenant_id.is_empty() {
+///
+/// A first attempt is not asked about: it was queued when the event was accepted, and
+/// `tenant.erased` is queued after it (the erasure's last step), so only a retry or a
+/// dead letter can come after an erasure — and a healthy endpoint costs no extra call.
+async fn of_erased_tenant(env: &Env, msg: &RelayMessage, dead: bool) -> bool {
+    if msg.kind == "tenant.erased" || msg.tenant_id.is_empty() || (msg.attempt <= 1 && !dead) {
         return false;
     }
     let scope = Scope::Agency(msg.agency.clone(), AgencyScope::List);
@@ -230,7 +235,7 @@ async fn of_erased_tenant(env: &Env, msg: &RelayMessage) -> bool {
     };
     let gone = match Store::of(env, &scope) {
         // Unreadable: deliver (at least once).
-        Ok(store) => store.ask(asked).await.unwrap_or(false),
+        Ok(store) => store.in_background().ask(asked).await.unwrap_or(false),
         Err(_) => false,
     };
     if gone {
@@ -244,7 +249,7 @@ async fn of_erased_tenant(env: &Env, msg: &RelayMessage) -> bool {
 
 /// Records `msg` in its agency's dead-letter list (not when its tenant was erased).
 async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<()> {
-    if of_erased_tenant(env, msg).await {
+    if of_erased_tenant(env, msg, true).await {
         return Ok(());
     }
     let dead = DeadLetter {
@@ -255,12 +260,8 @@ async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<
         last_error: error,
         failed_at: http::iso(http::now_ms()),
     };
-    Store::of(
-        env,
-        &Scope::Agency(msg.agency.clone(), AgencyScope::DeadLetters),
-    )?
-    .ask(dead)
-    .await?;
+    let scope = Scope::Agency(msg.agency.clone(), AgencyScope::DeadLetters);
+    Store::of(env, &scope)?.in_background().ask(dead).await?;
     worker::console_warn!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})
@@ -297,7 +298,7 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                 continue;
             }
         };
-        if of_erased_tenant(&env, &msg).await {
+        if of_erased_tenant(&env, &msg, false).await {
             message.ack();
             continue;
         }
@@ -313,7 +314,7 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                     event_id: msg.event_id.clone(),
                 };
                 if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id)
-                    && let Err(e) = handle.ask(delivered).await
+                    && let Err(e) = handle.in_background().ask(delivered).await
                 {
                     let _ = e.log_detail();
                 }

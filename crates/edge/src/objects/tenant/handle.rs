@@ -17,6 +17,7 @@ use crate::objects::call::{self, Call};
 /// A handle on one tenant's Durable Object.
 pub struct TenantHandle {
     stub: Stub,
+    counted: bool,
 }
 
 const NOT_FOUND: AppError = AppError::Problem(ProblemCode::NotFound);
@@ -30,7 +31,17 @@ impl TenantHandle {
         let ns = env.durable_object("TENANT_STATE")?;
         Ok(TenantHandle {
             stub: ns.id_from_name(tenant_id)?.get_stub()?,
+            counted: true,
         })
+    }
+
+    /// The same handle, for work that is no request's (the relay consumer): its calls
+    /// are left out of the dev round-trip count.
+    pub fn in_background(self) -> Self {
+        TenantHandle {
+            counted: false,
+            ..self
+        }
     }
 
     /// Sends one call; its reply is the type the call names.
@@ -38,7 +49,7 @@ impl TenantHandle {
     /// # Errors
     /// 500 when the object fails.
     pub async fn ask<C: Call<Protocol = TenantCall>>(&self, c: C) -> AppResult<C::Reply> {
-        call::ask(&self.stub, "tenant state", c).await
+        call::ask(&self.stub, "tenant state", c, self.counted).await
     }
 
     /// Creates the state (idempotent for the creating session).
