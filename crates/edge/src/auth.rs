@@ -85,8 +85,7 @@ pub fn address_key(ctx: &Ctx, ip: &str) -> AppResult<String> {
 /// # Errors
 /// 500 when the CSPRNG fails; configuration error without the key.
 pub fn live_ticket(ctx: &Ctx, tenant_id: &str) -> AppResult<(String, String)> {
-    let mut nonce = [0u8; 16];
-    getrandom::fill(&mut nonce).map_err(|_| AppError::Internal("csprng".into()))?;
+    let nonce = crate::runtime::random_bytes::<16>()?;
     let ticket = token::live_ticket(signing_key(ctx)?.as_bytes(), tenant_id, &nonce);
     let nonce = ticket[..32].to_owned();
     Ok((ticket, nonce))

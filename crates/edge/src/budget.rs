@@ -68,7 +68,6 @@ pub struct Reservation<'a> {
     ctx: &'a Ctx,
     agency: String,
     what: Spend,
-    now: u64,
     kept: bool,
 }
 
@@ -106,7 +105,6 @@ pub async fn reserve<'a>(ctx: &'a Ctx, agency: &Agency, what: Spend) -> AppResul
         ctx,
         agency: agency.id.clone(),
         what,
-        now: ctx.now_secs(),
         kept: false,
     })
 }
@@ -133,7 +131,8 @@ impl Drop for Reservation<'_> {
         let refund = Refund {
             counter: self.what.name().to_owned(),
             window_seconds: DAY,
-            now: self.now,
+            // The request's own time: the window the unit was reserved in.
+            now: self.ctx.now_secs(),
             cost: 1,
         };
         let store = store(self.ctx, &self.agency);

@@ -13,6 +13,16 @@ pub fn iso(ms: u64) -> String {
     String::from(js_sys::Date::new(&(ms as f64).into()).to_iso_string())
 }
 
+/// `N` random bytes from the platform CSPRNG.
+///
+/// # Errors
+/// 500 if the CSPRNG fails.
+pub fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|_| AppError::Internal("csprng".into()))?;
+    Ok(buf)
+}
+
 /// `n` random bytes as lowercase hex.
 ///
 /// # Errors
