@@ -346,6 +346,7 @@ impl Catalog {
             Code::FileTooLarge if error.param("max").is_some() => Text::FileOverLimit,
             Code::FileTooLarge => Text::FileTooLarge,
             Code::UnsupportedMediaType => Text::MediaType,
+            Code::AgencyServerOnly => Text::AgencyServerOnly,
         };
         let template = self.get(text);
         // Only sentences that name the field need its subject.

@@ -5,6 +5,8 @@
 
 /// `POST`: a session token for a publishable key and origin.
 pub const SESSIONS: &str = "/v1/sessions";
+/// `POST` (secret key): a single-use client token for one applicant's visit.
+pub const AGENCY_SESSIONS: &str = "/v1/agency/sessions";
 /// `POST`: create the tenant.
 pub const TENANTS: &str = "/v1/tenants";
 /// `GET`: the tenant's status.

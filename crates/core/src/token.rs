@@ -9,7 +9,10 @@
 //! origin, session id and tenant id a big-endian `u16` length and the UTF-8 bytes (tenant id: a
 //! presence byte first, and after it the tenant's first token time as a big-endian `i64`
 //! and its token generation as a big-endian `u32`), then the expiry as a big-endian
-//! `i64` of unix seconds. The MAC
+//! `i64` of unix seconds; a session opened with an agency's client token then has a
+//! `1` and its [`Grant`]'s three fields (each a presence byte and, if present, a
+//! string), which tokens without one simply end before (so older tokens still decode).
+//! The MAC
 //! is HMAC-SHA256 over the ASCII text `v2.<kid>.<payload>`, compared in constant time.
 
 use base64::Engine as _;
@@ -48,6 +51,23 @@ pub struct SessionClaims {
     /// the applicant's access by moving the tenant to the next one. 0 for a session
     /// token.
     pub generation: u32,
+    /// What the agency's server fixed for the session (`POST /v1/agency/sessions`):
+    /// the browser can neither change nor add to it. `None` for a session opened with
+    /// the publishable key alone, and for tenant tokens (the tenant keeps it).
+    pub grant: Option<Grant>,
+}
+
+/// What an agency's client token fixes for the session it opens: the agency's own
+/// record key and the product, taken from here at tenant creation whatever the
+/// browser sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grant {
+    /// The agency's reference for the applicant (`externalReference`).
+    pub external_reference: Option<String>,
+    /// The property (`product.productId`).
+    pub product_id: Option<String>,
+    /// The monthly rent (`product.requestedAmount`).
+    pub requested_amount: Option<String>,
 }
 
 impl SessionClaims {
@@ -131,6 +151,18 @@ fn encode(claims: &SessionClaims) -> Vec<u8> {
         None => out.push(0),
     }
     out.extend_from_slice(&claims.expires_at.to_be_bytes());
+    if let Some(g) = &claims.grant {
+        out.push(1);
+        for field in [&g.external_reference, &g.product_id, &g.requested_amount] {
+            match field {
+                Some(v) => {
+                    out.push(1);
+                    put_str(&mut out, v);
+                }
+                None => out.push(0),
+            }
+        }
+    }
     out
 }
 
@@ -149,6 +181,14 @@ impl Reader<'_> {
         let len = u16::from_be_bytes(self.take(2)?.try_into().ok()?);
         String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
     }
+    /// A presence byte, then the string if present; `None` for a malformed one.
+    fn optional(&mut self) -> Option<Option<String>> {
+        match self.take(1)? {
+            [0] => Some(None),
+            [1] => Some(Some(self.string()?)),
+            _ => None,
+        }
+    }
 }
 
 fn decode(bytes: &[u8]) -> Option<SessionClaims> {
@@ -166,6 +206,18 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
         _ => return None,
     };
     let expires_at = i64::from_be_bytes(r.take(8)?.try_into().ok()?);
+    let grant = match r.0.first() {
+        None => None,
+        Some(1) => {
+            r.take(1)?;
+            Some(Grant {
+                external_reference: r.optional()?,
+                product_id: r.optional()?,
+                requested_amount: r.optional()?,
+            })
+        }
+        Some(_) => return None,
+    };
     if !r.0.is_empty() {
         return None;
     }
@@ -177,6 +229,7 @@ fn decode(bytes: &[u8]) -> Option<SessionClaims> {
         expires_at,
         since,
         generation,
+        grant,
     })
 }
 
@@ -335,6 +388,7 @@ mod tests {
             expires_at: 1_700_000_900,
             since: if tenant.is_some() { 1_699_990_000 } else { 0 },
             generation: u32::from(tenant.is_some()) * 7,
+            grant: None,
         }
     }
 
@@ -363,6 +417,36 @@ mod tests {
     }
 
     #[test]
+    fn a_grant_round_trips_and_tokens_without_one_still_decode() {
+        let granted = SessionClaims {
+            grant: Some(Grant {
+                external_reference: Some("CRM-42".into()),
+                product_id: None,
+                requested_amount: Some("950.00".into()),
+            }),
+            ..claims(None)
+        };
+        let t = issue(&granted, KEY);
+        assert_eq!(verify(&t, &[KEY], 0, &aud()), Ok(granted.clone()));
+        // An empty grant is still a grant (the session was opened by the agency).
+        let empty = SessionClaims {
+            grant: Some(Grant::default()),
+            ..claims(None)
+        };
+        assert_eq!(verify(&issue(&empty, KEY), &[KEY], 0, &aud()), Ok(empty));
+        // Before grants, the payload ended at the expiry: such a token reads as none.
+        let plain = encode(&claims(None));
+        assert_eq!(decode(&plain), Some(claims(None)));
+        // A grant cut short, or a marker that is not one, is malformed.
+        let mut full = encode(&granted);
+        full.pop();
+        assert_eq!(decode(&full), None);
+        let mut odd = plain.clone();
+        odd.push(2);
+        assert_eq!(decode(&odd), None);
+    }
+
+    #[test]
     fn sessions_opened_together_get_different_tokens() {
         let a = claims(None);
         let b = SessionClaims {
@@ -382,6 +466,7 @@ mod tests {
             expires_at: i64::MAX,
             since: i64::MIN,
             generation: u32::MAX,
+            grant: None,
         };
         let t = issue(&c, KEY);
         let a = Audience::new("pk_ñ", "https://exámple.es:8443");

@@ -460,7 +460,7 @@ proptest! {
         flip in any::<prop::sample::Index>(),
     ) {
         let (since, generation) = if tenant.is_some() { (exp / 2, (exp % 1000) as u32) } else { (0, 0) };
-        let claims = token::SessionClaims { publishable_key: pk.clone(), origin: origin.clone(), session_id: "5e55".into(), tenant_id: tenant, expires_at: exp, since, generation };
+        let claims = token::SessionClaims { publishable_key: pk.clone(), origin: origin.clone(), session_id: "5e55".into(), tenant_id: tenant, expires_at: exp, since, generation, grant: None };
         let t = token::issue(&claims, &key);
         let aud = token::Audience::new(pk, origin);
         prop_assert_eq!(token::verify(&t, &[&key], exp - 1, &aud), Ok(claims));

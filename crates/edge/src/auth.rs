@@ -28,7 +28,10 @@ fn signing_key(ctx: &Ctx) -> AppResult<String> {
 }
 
 /// The verifying keys: the signing key, then `SESSION_TOKEN_KEY_PREVIOUS` if set.
-fn key_ring(ctx: &Ctx) -> AppResult<Vec<String>> {
+///
+/// # Errors
+/// Configuration error without the key or with a short one.
+pub fn key_ring(ctx: &Ctx) -> AppResult<Vec<String>> {
     let mut ring = vec![signing_key(ctx)?];
     if let Some(previous) = config::optional_secret(&ctx.env, "SESSION_TOKEN_KEY_PREVIOUS") {
         if previous.len() < token::MIN_KEY_LEN {

@@ -216,6 +216,7 @@ async fn dispatch(
         Op::Agency(op) => {
             let agency = auth::agency(&req, ctx).await?;
             match op {
+                AgencyOp::CreateClientSession => sessions::create_client(req, ctx, &agency).await,
                 AgencyOp::List => agency::list(&req, ctx, &agency).await,
                 AgencyOp::Tenant => agency::tenant(ctx, &agency, first).await,
                 AgencyOp::Erase => agency::erase(ctx, &agency, first).await,

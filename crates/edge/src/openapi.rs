@@ -32,7 +32,8 @@ pub fn serve() -> AppResult<Response> {
 pub mod generate {
     use onboarding_core::model::TenantRequest;
     use onboarding_core::model::api::{
-        AccessRevoked, AgencyTenantView, AnswersDecided, CreateSession, DecisionRecorded,
+        AccessRevoked, AgencyTenantView, AnswersDecided, ClientSession, CreateClientSession,
+        CreateSession, DecisionRecorded,
         DocumentList, DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken,
         StartHosted, StartInquiry, StatusEntry, TenantCreated, TenantPage, Undelivered,
         WebhookReceived,
@@ -164,7 +165,7 @@ pub mod generate {
                 PublicOp::CreateSession => plain(
                     Some(Body::Json(s.request::<CreateSession>(), true)),
                     vec![Reply::Json(201, s.reply::<SessionToken>())],
-                    &[400, 403, 413, 415, 429],
+                    &[400, 401, 403, 413, 415, 429],
                 ),
                 PublicOp::Preflight => plain(None, Vec::new(), &[]),
                 PublicOp::Live => {
@@ -264,6 +265,11 @@ pub mod generate {
                 ),
             },
             Op::Agency(a) => match a {
+                AgencyOp::CreateClientSession => plain(
+                    Some(Body::Json(s.request::<CreateClientSession>(), true)),
+                    vec![Reply::Json(201, s.reply::<ClientSession>())],
+                    &[400, 401, 413, 415, 422, 503],
+                ),
                 AgencyOp::List => Spec {
                     body: None,
                     headers: Vec::new(),

@@ -33,7 +33,8 @@ pub enum PublicOp {
     Health,
     /// `GET /v1/openapi.json`.
     OpenApi,
-    /// `POST /v1/sessions`: the publishable key in the body and the `Origin`.
+    /// `POST /v1/sessions`: a client token or the publishable key in the body, and
+    /// the `Origin`.
     CreateSession,
     /// Any `OPTIONS` (CORS preflight).
     Preflight,
@@ -75,6 +76,8 @@ pub enum TenantOp {
 /// Operations of an agency's secret key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgencyOp {
+    /// `POST /v1/agency/sessions`.
+    CreateClientSession,
     /// `GET /v1/agency/tenants`.
     List,
     /// `GET /v1/agency/tenants/{tenantId}`.
@@ -174,7 +177,7 @@ pub static ROUTES: &[Route] = &[
         "POST",
         paths::SESSIONS,
         Any,
-        "Open a session with a publishable key from one of the agency's allowed origins",
+        "Open a session from one of the agency's allowed origins, with a client token from the agency's server (single use) or the publishable key alone",
     ),
     r(
         Op::Session(SessionOp::CreateTenant),
@@ -266,6 +269,13 @@ pub static ROUTES: &[Route] = &[
         paths::ANSWERS,
         Agencies,
         "Answer the step-up questionnaire (once)",
+    ),
+    r(
+        Op::Agency(A::CreateClientSession),
+        "POST",
+        paths::AGENCY_SESSIONS,
+        Cors::None,
+        "A single-use client token for one applicant's visit: what the agency's server fixes (externalReference, product) and prefills; the page passes it to the widget",
     ),
     r(
         Op::Agency(A::List),

@@ -71,6 +71,7 @@ texts! {
     FileOverLimit => "El archivo supera el tamaño máximo de {mb} MB.", "The file is larger than the {mb} MB limit.", "El fitxer supera la mida màxima de {mb} MB.";
     FileTooLarge => "El archivo es demasiado grande.", "The file is too large.", "El fitxer és massa gran.";
     MediaType => "Solo se admiten archivos PDF, JPEG o PNG.", "Only PDF, JPEG or PNG files are accepted.", "Només s'admeten fitxers PDF, JPEG o PNG.";
+    AgencyServerOnly => "{S} solo {lo|la|los|las} puede fijar el servidor de la agencia, con {use}.", "{S} can only be set by the agency's server, with {use}.", "{S} només {el|la|els|les} pot fixar el servidor de l'agència, amb {use}.";
 
     // The sentences the applicant ticks (`consent::text`; their SHA-256 is the receipt's).
     ConsentTerms => "He leído y acepto las condiciones y la política de privacidad", "I have read and accept the terms and the privacy policy", "He llegit i accepto les condicions i la política de privadesa";

@@ -19,13 +19,106 @@ pub struct Health {
     pub status: String,
 }
 
-/// Body of `POST /v1/sessions`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `POST /v1/sessions`: one of the two, not both. A `clientToken` (from the
+/// agency's server, `POST /v1/agency/sessions`) is the recommended way; the
+/// publishable key alone is for sites without a server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSession {
     /// The agency's `pk_…` publishable key.
-    pub publishable_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publishable_key: Option<String>,
+    /// A single-use `ct_…` client token the agency's server created for this visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+}
+
+/// What the agency's server knows about the applicant before the page opens: the
+/// widget's form starts with it (the applicant can still correct it, and core checks
+/// it as typed input).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Prefill {
+    /// First name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Prefill {
+    /// Each given value with the tenant request's path of its field.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("applicant.name.first", &self.first_name),
+            ("applicant.name.last", &self.last_name),
+            ("applicant.email", &self.email),
+            ("applicant.phoneNumber", &self.phone),
+        ]
+        .into_iter()
+        .filter_map(|(path, v)| Some((path, v.as_deref()?)))
+    }
+}
+
+/// Body of `POST /v1/agency/sessions` (secret key): what the agency's server fixes for
+/// one applicant's visit. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateClientSession {
+    /// The agency's own id for this applicant (1–64 visible ASCII, no `<>&"'`): in the
+    /// agency view, its list and every event. Only settable here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_reference: Option<String>,
+    /// The applicant's details to start the form with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<Prefill>,
+    /// The property (the agency's reference for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The monthly rent, a positive decimal string (`"950.00"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_amount: Option<String>,
+    /// The widget's language (`es`, `en`, `ca`), unless the page names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Seconds until the token can no longer open a session: 60–86400, default 3600.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u32>,
+}
+
+/// `201` of `POST /v1/agency/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSession {
+    /// The single-use token for the page (`client-token` attribute, `clientToken`
+    /// option). Opaque: what it carries is sealed.
+    pub client_token: String,
+    /// RFC 3339: after it, the token opens nothing (and sessions opened with it end).
+    pub expires_at: String,
+}
+
+/// What a client token gave the session it opened, for the widget.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Granted {
+    /// The form's first values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<Prefill>,
+    /// The agency's choice of language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// `201` of `POST /v1/sessions`, and `200` of `POST /v1/tenants/{id}/session`.
@@ -37,6 +130,9 @@ pub struct SessionToken {
     pub session_token: String,
     /// RFC 3339 expiry.
     pub expires_at: String,
+    /// A session opened with a client token: what the agency's server gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted: Option<Granted>,
 }
 
 /// `200` of `POST /v1/agency/tenants/{id}/revoke-access`: every token issued for the

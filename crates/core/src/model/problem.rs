@@ -56,6 +56,7 @@ problem_codes! {
     ClientAddressMissing = "client_address_missing", 400, "Falta la dirección del cliente (CF-Connecting-IP)", "The client address (CF-Connecting-IP) is missing", "Falta l'adreça del client (CF-Connecting-IP)";
     MalformedSignature = "malformed_signature", 400, "Falta la firma o no tiene el formato esperado", "Missing or malformed signature", "Falta la signatura o no té el format esperat";
     Unauthorized = "unauthorized", 401, "No autorizado", "Unauthorized", "No autoritzat";
+    ClientTokenInvalid = "client_token_invalid", 401, "El token de cliente ha caducado, ya se usó o no es válido", "The client token has expired, was already used or is not valid", "El testimoni de client ha caducat, ja s'ha fet servir o no és vàlid";
     Forbidden = "forbidden", 403, "Acceso denegado", "Forbidden", "Accés denegat";
     ForbiddenOrigin = "forbidden_origin", 403, "Origen no permitido", "Origin not allowed", "Origen no permès";
     TenantMismatch = "tenant_mismatch", 403, "El token es de otro inquilino", "The token is for another tenant", "El testimoni és d'un altre llogater";

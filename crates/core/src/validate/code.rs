@@ -49,11 +49,13 @@ pub enum Code {
     FileTooLarge,
     /// Not a PDF, JPEG or PNG.
     UnsupportedMediaType,
+    /// Only the agency's server may set it (`use`: where, `POST /v1/agency/sessions`).
+    AgencyServerOnly,
 }
 
 impl Code {
     /// Every code.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 20] = [
         Code::Required,
         Code::TooLong,
         Code::InvalidFormat,
@@ -73,6 +75,7 @@ impl Code {
         Code::FileEmpty,
         Code::FileTooLarge,
         Code::UnsupportedMediaType,
+        Code::AgencyServerOnly,
     ];
 
     /// The wire name (`invalid_checksum`, …).
@@ -97,6 +100,7 @@ impl Code {
             Code::FileEmpty => "file_empty",
             Code::FileTooLarge => "file_too_large",
             Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::AgencyServerOnly => "agency_server_only",
         }
     }
 }

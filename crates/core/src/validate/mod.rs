@@ -18,6 +18,7 @@
 //! [`CURRENCIES`].
 
 pub(crate) mod code;
+mod client_session;
 mod date;
 pub mod fields;
 mod iso;
@@ -25,6 +26,10 @@ mod rules;
 
 use std::fmt::Write as _;
 
+pub use client_session::{
+    CLIENT_TOKEN_DEFAULT_SECONDS, CLIENT_TOKEN_MAX_SECONDS, CLIENT_TOKEN_MIN_SECONDS,
+    normalize_and_validate_client_session, reference_from_browser,
+};
 pub use code::{Code, ValidationError};
 pub use date::{Date, DateError, days_in_month, is_leap_year};
 pub use fields::{

@@ -144,6 +144,9 @@ const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhoo
      FROM agencies a WHERE a.id = ?1";
 const KEY_BY_LOOKUP: &str =
     "SELECT agency_id, expires_at FROM agency_keys WHERE kind = ?1 AND lookup = ?2";
+const PUBLISHABLE_OF: &str = "SELECT lookup FROM agency_keys WHERE agency_id = ?1 AND kind = 'publishable' \
+     AND (expires_at IS NULL OR expires_at > ?2) ORDER BY expires_at IS NULL DESC, created_at DESC LIMIT 1";
+
 const ORIGIN_ACTIVE: &str = "SELECT 1 AS ok FROM agency_origins o JOIN agencies a ON a.id = o.agency_id \
      WHERE o.origin = ?1 AND a.status = 'active' LIMIT 1";
 
@@ -304,6 +307,30 @@ impl<'a> Registry<'a> {
                 None => onboarding_core::lifecycle::Retention::default(),
             },
         })
+    }
+
+    /// The agency's publishable key in force (the current one; during a rotation, the
+    /// new one). Read on every call: only the agency's server asks, for a client token.
+    ///
+    /// # Errors
+    /// [`AppError::Config`] when the registry cannot be read.
+    pub async fn publishable_key_of(&self, agency_id: &str) -> AppResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            lookup: String,
+        }
+        let row: Option<Row> = self
+            .db()?
+            .prepare(PUBLISHABLE_OF)
+            .bind(&[
+                JsValue::from_str(agency_id),
+                JsValue::from_f64((self.now_ms / 1000) as f64),
+            ])
+            .map_err(unreadable)?
+            .first(None)
+            .await
+            .map_err(unreadable)?;
+        Ok(row.map(|r| r.lookup))
     }
 
     /// The active agency of a publishable key that is in force (for a new session).

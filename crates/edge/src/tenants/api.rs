@@ -64,6 +64,7 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
     }
     let bytes = http::read_body(&mut req, http::MAX_JSON_BYTES).await?;
     let mut body: TenantRequest = http::parse_json(&bytes)?;
+    service::granted(&mut body, &claims)?;
     service::validate(&mut body, ctx)?;
     // The session's tenant limit lives in the store of its keys: taking a key and
     // counting the tenant are one call (a request without a key counts there too),
@@ -74,7 +75,7 @@ pub async fn create(mut req: Request, ctx: &Ctx, who: auth::Caller) -> AppResult
         lease_ms: idempotency::tenant_lease_ms(&ctx.settings),
         charge: vec![
             rate_limit::Counter::hits(
-                u64::from(ctx.settings.tenants_per_session),
+                service::tenants_per_session(ctx, &claims),
                 ctx.settings.tenants_window_seconds,
             )
             .check(ctx, "tenants", 1, false),

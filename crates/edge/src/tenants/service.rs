@@ -28,6 +28,43 @@ pub fn validate(req: &mut TenantRequest, ctx: &Ctx) -> AppResult<()> {
     validate::normalize_and_validate_tenant_request(req, today).map_err(AppError::Validation)
 }
 
+/// What the session's client token fixed replaces what the browser sent: the agency's
+/// reference (which only the agency's server may set) and the product.
+///
+/// # Errors
+/// 422 `agency_server_only` for an `externalReference` from the browser, with or
+/// without a client token (it belongs in `POST /v1/agency/sessions`).
+pub fn granted(req: &mut TenantRequest, claims: &SessionClaims) -> AppResult<()> {
+    if req.external_reference.is_some() {
+        return Err(AppError::Validation(vec![validate::reference_from_browser()]));
+    }
+    let Some(grant) = &claims.grant else {
+        return Ok(());
+    };
+    req.external_reference.clone_from(&grant.external_reference);
+    if grant.product_id.is_some() || grant.requested_amount.is_some() {
+        let product = req.product.get_or_insert_with(Default::default);
+        product.product_type.get_or_insert_with(|| "rental".to_owned());
+        if grant.product_id.is_some() {
+            product.product_id.clone_from(&grant.product_id);
+        }
+        if grant.requested_amount.is_some() {
+            product.requested_amount.clone_from(&grant.requested_amount);
+        }
+    }
+    Ok(())
+}
+
+/// A session's tenant limit: a client token's session is one applicant's visit, so it
+/// creates one tenant; a publishable-key session, the configured number.
+pub fn tenants_per_session(ctx: &Ctx, claims: &SessionClaims) -> u64 {
+    if claims.grant.is_some() {
+        1
+    } else {
+        u64::from(ctx.settings.tenants_per_session)
+    }
+}
+
 /// The `Idempotency-Key` the upstream gets for a client's key: one per session and
 /// key (a hash, so neither the session id nor the client's key leaves the edge).
 pub fn upstream_key(session_id: &str, key: &str) -> String {
@@ -148,6 +185,7 @@ pub async fn bind(
             expires_at: expires,
             since: bound.since,
             generation: bound.generation,
+            grant: None,
         },
     )?;
     Ok(TenantCreated {
