@@ -6,9 +6,10 @@ import type { Mount, TenantOnboardingAttributes } from "./widget.js";
 
 export type {
   CompleteDetail, ErrorDetail, ExitDetail, Locale, MessageKey, Mount, Onboarding,
-  OnboardingCallbacks, OnboardingEventMap, OnboardingMessages, OnboardingOptions,
-  OnboardingPrefill, OnboardingStep, ReadyDetail, StepDetail, TenantOnboardingAttributes,
-  TenantOnboardingElement,
+  OnboardingCallbacks, OnboardingCredential, OnboardingEventMap, OnboardingMessages,
+  OnboardingOptions, OnboardingPrefill, OnboardingSettings, OnboardingStep, ReadyDetail,
+  StepDetail, TenantOnboardingAttributes, TenantOnboardingElement,
+  TenantOnboardingSettingAttributes,
 } from "./widget.js";
 
 /** The loaded widget module. */
@@ -45,7 +46,10 @@ export function load(options: LoadOptions): Promise<Widget>;
  * installed (`skipLibCheck: false`); `data-*` and `aria-*` attributes pass as in any
  * JSX. Listen to the events with `ref` and `addEventListener`.
  */
-export interface TenantOnboardingJSXProps extends TenantOnboardingAttributes {
+export type TenantOnboardingJSXProps = TenantOnboardingAttributes & HostProps;
+
+/** What any host element takes in JSX. */
+export interface HostProps {
   id?: string;
   class?: string;
   className?: string;

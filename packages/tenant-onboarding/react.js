@@ -13,12 +13,12 @@ import { load } from "./index.js";
 
 const CALLBACKS = ["onReady", "onStep", "onComplete", "onExit", "onError"];
 const OPTIONS = [
-  "publishableKey", "locale", "apiBase", "deviceDataCollectorUrl", "productId", "requestedAmount",
-  "styleUrl", "termsUrl", "creditCheckUrl", "prefill", "externalReference", "messages",
+  "clientToken", "publishableKey", "locale", "apiBase", "deviceDataCollectorUrl", "productId", "requestedAmount",
+  "styleUrl", "termsUrl", "creditCheckUrl", "prefill", "messages",
 ];
 
 export function TenantOnboarding(props) {
-  const { edge, version, integrity, publishableKey, productId, externalReference, apiBase, locale, className, style } = props;
+  const { edge, version, integrity, clientToken, publishableKey, productId, apiBase, locale, className, style } = props;
   const host = useRef(null);
   const latest = useRef(props);
   const journey = useRef(null);
@@ -59,10 +59,10 @@ export function TenantOnboarding(props) {
       journey.current = null;
       started.then((handle) => handle?.destroy());
     };
-    // Only what makes another journey remounts: the edge and widget, the key, the
-    // property, the agency's reference. Other options apply from the next mount.
+    // Only what makes another journey remounts: the edge and widget, the client token
+    // or key, the property. Other options apply from the next mount.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [edge, version, integrity, apiBase, publishableKey, productId, externalReference]);
+  }, [edge, version, integrity, apiBase, clientToken, publishableKey, productId]);
 
   useEffect(() => {
     if (locale) journey.current?.setLocale(locale);

@@ -10,6 +10,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { BASE, devAgencies } from "../lib/env.mjs";
+import { clientToken } from "../lib/edge.mjs";
 import { randomDni } from "../lib/bodies.mjs";
 import { playwright } from "../lib/drivers.mjs";
 import { launch } from "../lib/browser.mjs";
@@ -76,8 +77,10 @@ test("mount(): an agency's phrase, a prefilled email core refuses, the reference
   await page.goto(`${AGENCY_SITE}/`);
   await page.waitForFunction(() => document.querySelector("tenant-onboarding")?.shadowRoot?.querySelector("h2"), null, { timeout: 30_000 });
   const reference = `CRM-${Date.now()}`;
+  // The agency's server made a client token with its reference (issue 32).
+  const { clientToken: token } = await clientToken({ externalReference: reference }, portal().secretKey);
   // The site's own entry (pinned, with its integrity): the same module instance.
-  await page.evaluate(async ({ key, reference }) => {
+  await page.evaluate(async ({ token, reference }) => {
     document.querySelector("tenant-onboarding").remove();
     const host = document.createElement("div");
     host.id = "host";
@@ -87,20 +90,22 @@ test("mount(): an agency's phrase, a prefilled email core refuses, the reference
     window.__calls = [];
     const log = (name) => (detail) => window.__calls.push({ name, detail });
     window.__handle = await mount(host, {
-      publishableKey: key,
+      clientToken: token,
       locale: "ca",
-      externalReference: reference,
+      // From the page: ignored with a warning (only the agency's server sets it).
+      externalReference: `${reference}-from-the-page`,
       prefill: { firstName: "Núria", email: "nuria@example" },
       messages: { ca: { StepConsent: "Abans de començar amb <b>Portal Pisos</b>", Nope: "x" } },
       onReady: log("ready"), onStep: log("step"), onComplete: log("complete"), onError: log("error"),
     });
-  }, { key: portal().publishableKey, reference });
+  }, { token, reference });
   const root = (fn, arg) => page.evaluate(fn, arg);
   const h2 = () => root(() => document.getElementById("host").shadowRoot.querySelector("h2")?.textContent);
   // The phrase, as text: the markup in it is shown, not made.
   assert.equal(await h2(), "Abans de començar amb <b>Portal Pisos</b>");
   assert.equal(await root(() => document.getElementById("host").shadowRoot.querySelector("h2 b")), null);
   assert.ok(warnings.some((w) => /messages\.ca\.Nope/.test(w)), warnings.join("\n"));
+  assert.ok(warnings.some((w) => /externalReference is ignored/.test(w)), warnings.join("\n"));
   await root(() => {
     const r = document.getElementById("host").shadowRoot;
     for (const k of ["termsAccepted", "creditCheckAccepted"]) r.querySelector(`[name="consent.${k}"]`).click();
@@ -121,7 +126,7 @@ test("mount(): an agency's phrase, a prefilled email core refuses, the reference
   await page.locator("#host #submit").click();
   await page.waitForFunction(() => /^Documents$/.test(document.getElementById("host").shadowRoot.querySelector("h2")?.textContent ?? ""), null, { timeout: 30_000 });
   assert.equal(tenants.length, 1);
-  assert.equal(tenants[0].externalReference, reference);
+  assert.equal(tenants[0].externalReference, undefined, "the browser sends no reference");
   const calls = await page.evaluate(() => window.__calls);
   assert.deepEqual(calls.filter((c) => c.name === "ready").map((c) => c.detail), [{ step: "consent", locale: "ca" }]);
   assert.deepEqual(calls.filter((c) => c.name === "step").map((c) => c.detail), [{ step: "details", index: 2 }, { step: "documents", index: 3 }]);

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { api, session, tenantBody, demoAgency, devAgencies, devVars, sign, sleep, pdf, fakeIp } from "../lib/edge.mjs";
+import { api, session, grantedSession, tenantBody, demoAgency, devAgencies, devVars, sign, sleep, pdf, fakeIp } from "../lib/edge.mjs";
 import { ROOT } from "../lib/env.mjs";
 
 const SK = demoAgency().secretKey;
@@ -71,24 +71,23 @@ test("erasure: a tenant with documents, an inquiry and a dead letter is gone eve
   const kycId = `evt_erase_${randomBytes(6).toString("hex")}`;
   const hook = await receiver(new Set([kycId]));
   try {
-    const s = await session();
     const body = tenantBody();
     // An email no other test applicant has, so any trace of it is this one's.
     body.applicant.email = `erase+${randomBytes(6).toString("hex")}@example.com`;
     const email = body.applicant.email;
     const dni = body.applicant.governmentId[0].value;
-    // The agency's own id for the applicant comes back in its view, its list and every
-    // relayed event (issue 25).
+    // The agency's own id for the applicant, fixed by its server in a client token
+    // (issue 32), comes back in its view, its list and every relayed event (issue 25).
     const reference = `CRM-${randomBytes(4).toString("hex")}/7`;
-    body.externalReference = reference;
-    const key = `erase-${randomBytes(8).toString("hex")}`;
     // A reference that is not 1–64 visible ASCII characters is core's field error, in
-    // the applicant's language, and creates nothing.
-    const spaced = await api("/v1/tenants", { token: s, json: { ...body, externalReference: "CRM 7" }, headers: { "Accept-Language": "ca-ES,ca;q=0.9" } });
+    // the caller's language, and makes no token.
+    const spaced = await agency("/v1/agency/sessions", { json: { externalReference: "CRM 7" }, headers: { "Accept-Language": "ca-ES,ca;q=0.9" } });
     assert.equal(spaced.status, 422, spaced.text);
     assert.deepEqual(spaced.json.errors.map((e) => [e.field, e.code]), [["externalReference", "invalid_characters"]]);
     assert.equal(spaced.json.errors[0].message, "La referència de l'agència conté caràcters no permesos.");
     assert.equal(spaced.json.title, "Les dades no són vàlides");
+    const { sessionToken: s } = await grantedSession({ externalReference: reference });
+    const key = `erase-${randomBytes(8).toString("hex")}`;
     const created = await api("/v1/tenants", { token: s, json: body, headers: { "Idempotency-Key": key } });
     assert.equal(created.status, 201, created.text);
     const { tenantId, sessionToken: token } = created.json;

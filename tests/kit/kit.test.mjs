@@ -15,7 +15,8 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { BASE, ROOT } from "../lib/env.mjs";
+import { BASE, ROOT, devAgencies } from "../lib/env.mjs";
+import { onboardingSession } from "../../examples/react/agency-server.mjs";
 import { randomDni } from "../lib/bodies.mjs";
 import { countCalls, launch } from "../lib/browser.mjs";
 import { applicant, BIG_PDF, PNG } from "../browser/journey.mjs";
@@ -113,6 +114,10 @@ export const x = <TenantOnboarding edge="https://e.example" publishableKey="pk_t
 export const x = <tenant-onboarding locale="es" />;`,
     "wrong-message-key.tsx": `import { TenantOnboarding } from "tenant-onboarding/react";
 export const x = <TenantOnboarding edge="https://e.example" publishableKey="pk_test_portal" messages={{ ca: { NoSuchPhrase: "x" } }} />;`,
+    "wrong-reference-from-the-page.tsx": `import { TenantOnboarding } from "tenant-onboarding/react";
+export const x = <TenantOnboarding edge="https://e.example" publishableKey="pk_test_portal" externalReference="CRM-1" />;`,
+    "wrong-no-credential.tsx": `import { load } from "tenant-onboarding";
+export const x = load({ edge: "https://e.example" }).then((w) => w.mount(document.body, { locale: "es" }));`,
     "wrong-complete-detail.tsx": `import { load } from "tenant-onboarding";
 export const x = load({ edge: "https://e.example" }).then((w) => w.mount(document.body, { publishableKey: "pk", onComplete: (d) => d.tenantId.toFixed() }));`,
   };
@@ -139,9 +144,10 @@ test("SSR: the component renders its host on the server; load() refuses there", 
 });
 
 /**
- * A static server for the built example on its own origin (the key allows it); also
- * `/blank` (an empty page) and `/pkg/index.js` (the installed package's load()) for
- * calling load() by hand.
+ * A static server for the built example on its own origin (the agency allows it); also
+ * the agency's server (`/api/onboarding-session`, the example's agency-server.mjs, with
+ * the portal agency's secret key), `/blank` (an empty page) and `/pkg/index.js` (the
+ * installed package's load()) for calling load() by hand.
  */
 function serve(dir) {
   const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml" };
@@ -151,6 +157,10 @@ function serve(dir) {
       let file = path.join(dir, p);
       if (p === "/blank") {
         res.writeHead(200, { "Content-Type": types[".html"] }).end("<!doctype html><title>blank</title>");
+        return;
+      }
+      if (p === "/api/onboarding-session") {
+        onboardingSession(req, res, { edge: BASE, secretKey: devAgencies().ag_portal.secretKey });
         return;
       }
       if (p === "/pkg/index.js") file = path.join(EXAMPLE, "node_modules/tenant-onboarding/index.js");
@@ -255,6 +265,10 @@ test("React example under StrictMode: one journey, one POST /v1/tenants, callbac
     const complete = (await logged()).filter((e) => e.name === "complete");
     assert.equal(complete.length, 1);
     assert.match(complete[0].detail.tenantId, /\S/);
+    // The reference the agency's server put in the client token is the tenant's.
+    const view = await fetch(`${BASE}/v1/agency/tenants/${complete[0].detail.tenantId}`, { headers: { Authorization: `Bearer ${devAgencies().ag_portal.secretKey}` } }).then((r) => r.json());
+    assert.equal(view.externalReference, "CRM-4711");
+    assert.equal(view.tenant.request.product.productId, "ref-123");
     assert.equal(calls.tenants, 1, "still one POST /v1/tenants");
     assert.deepEqual(problems, []);
   } finally {
@@ -269,7 +283,7 @@ test("React example, the bare element: <tenant-onboarding> after load() runs its
     await page.goto(`${SITE}/?element`);
     await page.locator("tenant-onboarding h2").first().waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('script[type="module"][src$="/onboarding.js"]').count(), 1);
-    assert.equal(await page.locator("tenant-onboarding").getAttribute("external-reference"), "CRM-1");
+    assert.match(await page.locator("tenant-onboarding").getAttribute("client-token"), /^ct_/, "the token from the agency's server");
   } finally {
     await context.close();
   }

@@ -65,6 +65,24 @@ export async function session(origin = ORIGIN) {
   return r.json.sessionToken;
 }
 
+/**
+ * A client token from the agency's server (`POST /v1/agency/sessions`, the demo agency's
+ * secret key unless another is given) for `grant`; returns the reply's JSON.
+ */
+export async function clientToken(grant = {}, secretKey = devAgencies().ag_demo.secretKey) {
+  const r = await api("/v1/agency/sessions", { token: secretKey, origin: null, json: grant });
+  if (r.status !== 201) throw new Error(`client token: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** A session opened with a fresh client token for `grant`: `{sessionToken, granted, clientToken}`. */
+export async function grantedSession(grant = {}, origin = ORIGIN) {
+  const { clientToken: ct } = await clientToken(grant);
+  const r = await api("/v1/sessions", { json: { clientToken: ct }, origin, headers: { "CF-Connecting-IP": fakeIp() } });
+  if (r.status !== 201) throw new Error(`granted session: ${r.status} ${r.text}`);
+  return { ...r.json, clientToken: ct };
+}
+
 export { tenantBody } from "./bodies.mjs";
 import { tenantBody } from "./bodies.mjs";
 

@@ -30,6 +30,7 @@ export type MessageKey =
   | "SessionExpired"
   | "Resumed"
   | "UnavailableTitle"
+  | "LinkExpired"
   | "UnavailableBody"
   | "StepConsent"
   | "StepDetails"
@@ -156,6 +157,8 @@ export interface CompleteDetail { tenantId: string }
 export interface ExitDetail { step: OnboardingStep }
 /**
  * `onboarding:error`: `forbidden_origin` (the key is not allowed on this page's origin),
+ * `client_token_invalid` (the client token expired, was used before or is not this
+ * edge's: reload the page for a new one),
  * `session_expired` (the journey restarted), `network_error`, another problem `code` of
  * the edge, or `boot_failed` (the widget could not start).
  */
@@ -183,10 +186,35 @@ export interface OnboardingCallbacks {
   onError?: (detail: ErrorDetail) => void;
 }
 
+/**
+ * What opens the session: a client token (recommended), or the publishable key alone.
+ */
+export type OnboardingCredential =
+  | {
+    /**
+     * A single-use client token (`ct_…`) the agency's server made for this page view
+     * with `POST /v1/agency/sessions` (secret key): it fixes the agency's reference and
+     * the product, which the browser cannot change, and may carry a prefill and a
+     * language. Preferred over the publishable key alone.
+     */
+    clientToken: string;
+    /** Not needed with a client token (ignored). */
+    publishableKey?: string;
+  }
+  | {
+    clientToken?: undefined;
+    /**
+     * The agency's publishable key (`pk_…`), for a site without a server; its allowed
+     * origins must include the page's.
+     */
+    publishableKey: string;
+  };
+
 /** Options of `mount()`; the element takes the same as kebab-case attributes. */
-export interface OnboardingOptions extends OnboardingCallbacks {
-  /** The agency's publishable key (`pk_…`); its allowed origins must include the page's. */
-  publishableKey: string;
+export type OnboardingOptions = OnboardingSettings & OnboardingCredential;
+
+/** Everything `mount()` takes besides the credential. */
+export interface OnboardingSettings extends OnboardingCallbacks {
   /** Default: the browser's languages (Spanish when none of these). */
   locale?: Locale;
   /** Origin of the edge API; default: where the widget was loaded from. */
@@ -205,8 +233,12 @@ export interface OnboardingOptions extends OnboardingCallbacks {
   creditCheckUrl?: string;
   /** The applicant's data the agency already has. */
   prefill?: OnboardingPrefill;
-  /** The agency's own id for this application (at most 64 visible ASCII characters). */
-  externalReference?: string;
+  /**
+   * @deprecated The agency's reference is set by its server only: pass it to
+   * `POST /v1/agency/sessions` and give the widget the `clientToken`. A reference from
+   * the page is ignored (with a console warning); the edge refuses one from a browser.
+   */
+  externalReference?: never;
   /** Phrase overrides per locale. */
   messages?: OnboardingMessages;
 }
@@ -246,8 +278,11 @@ export const version: string;
 export interface TenantOnboardingElement extends HTMLElement {}
 
 /** The element's attributes (the options, kebab-case; `prefill` as four attributes). */
-export interface TenantOnboardingAttributes {
-  "publishable-key": string;
+export type TenantOnboardingAttributes = TenantOnboardingSettingAttributes &
+  ({ "client-token": string; "publishable-key"?: string } | { "client-token"?: undefined; "publishable-key": string });
+
+/** The element's attributes besides the credential. */
+export interface TenantOnboardingSettingAttributes {
   locale?: Locale;
   "api-base"?: string;
   "device-data-collector-url"?: string;
@@ -255,7 +290,8 @@ export interface TenantOnboardingAttributes {
   "requested-amount"?: string;
   "terms-url"?: string;
   "credit-check-url"?: string;
-  "external-reference"?: string;
+  /** @deprecated See `OnboardingSettings.externalReference`. */
+  "external-reference"?: never;
   "prefill-first-name"?: string;
   "prefill-last-name"?: string;
   "prefill-email"?: string;

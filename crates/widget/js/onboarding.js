@@ -115,6 +115,8 @@ function writeHtml(node, html) {
 // One journey per host: the latest mount of a host replaces the journey before it,
 // which is destroyed before the new one draws.
 const journeys = new WeakMap();
+// The session text each client token opened in this page's life.
+const opened = new Map();
 
 /**
  * Mounts the journey into `el`'s shadow root (see onboarding.d.ts for the options).
@@ -123,13 +125,28 @@ const journeys = new WeakMap();
  */
 export function mount(el, options = {}) {
   const previous = journeys.get(el);
+  if (options.externalReference !== undefined) {
+    // Only the agency's server sets it now (the edge refuses one from a browser).
+    console.warn("<tenant-onboarding>: externalReference is ignored: pass it to POST /v1/agency/sessions on the agency's server and give the widget the clientToken it returns");
+    options = { ...options, externalReference: undefined };
+  }
   // The session the journey opens first, asked for while the wasm downloads and
-  // compiles: its 2xx text is handed over (anything else, the journey asks again).
-  const session = options.publishableKey && fetch(`${options.apiBase ?? here.origin}/v1/sessions`, {
+  // compiles: its 2xx text is handed over (anything else, the journey asks again). A
+  // client token opens it (once) when the page has one, else the publishable key.
+  const credential = options.clientToken
+    ? { clientToken: options.clientToken }
+    : options.publishableKey && { publishableKey: options.publishableKey };
+  const session = credential && (opened.get(options.clientToken) ?? fetch(`${options.apiBase ?? here.origin}/v1/sessions`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ publishableKey: options.publishableKey }),
-  }).then((r) => r.ok && r.text(), () => 0);
+    body: JSON.stringify(credential),
+  }).then((r) => r.ok && r.text(), () => 0));
+  if (options.clientToken) {
+    // A client token opens one session: a remount on this page (an SPA's route, a
+    // React remount) takes the same one instead of spending the token again.
+    opened.set(options.clientToken, session);
+    session.then((text) => text || opened.delete(options.clientToken));
+  }
   // A language named in the options: its catalog downloads with the wasm (a guess at
   // the tag's language only warms the cache; the wasm still decides which it speaks).
   const named = String(options.locale ?? "").split(/[-_]/)[0].toLowerCase();
@@ -139,6 +156,17 @@ export function mount(el, options = {}) {
     const old = previous && (await previous.catch(() => null));
     old?.destroy();
     const [, sessionText] = await Promise.all([boot(), session]);
+    // What a client token granted: the agency server's prefill under the page's own,
+    // its language unless the page named one; drawn so from the first frame.
+    let granted;
+    try { granted = sessionText && JSON.parse(sessionText).granted; } catch {}
+    if (granted) {
+      options = {
+        ...options,
+        locale: options.locale || granted.locale,
+        prefill: { ...granted.prefill, ...options.prefill },
+      };
+    }
     const firstCatalog = await loadCatalog(pickLocale(options.locale));
     if (journeys.get(el) !== next) return null; // replaced while loading
     const journey = mountWasm(el, {
@@ -176,15 +204,18 @@ function handle(el, options, journey, unlisten) {
     },
     /** Forgets the saved progress and starts over; resolves to the new handle. */
     reset() {
-      // The journey's resume key (web/app.rs, `storage_key`): per key and product.
-      sessionStorage.removeItem(`tenant-onboarding:${options.publishableKey ?? ""}:${options.productId ?? ""}`);
+      // The journey's resume key (web/app.rs, `storage_key`): per key and product, or
+      // a client token's resume tag.
+      sessionStorage.removeItem(options.clientToken
+        ? `tenant-onboarding:${options.clientToken.split(".")[0]}`
+        : `tenant-onboarding:${options.publishableKey ?? ""}:${options.productId ?? ""}`);
       return mount(el, options);
     },
   };
 }
 
 const ATTRS = [
-  "publishable-key", "locale", "api-base", "device-data-collector-url", "product-id",
+  "client-token", "publishable-key", "locale", "api-base", "device-data-collector-url", "product-id",
   "requested-amount", "terms-url", "credit-check-url", "external-reference",
   "prefill-first-name", "prefill-last-name", "prefill-email", "prefill-phone",
 ];

@@ -37,9 +37,22 @@ impl ApiError {
 
 // The bodies are core's wire types: the edge writes the replies the widget reads.
 pub use onboarding_core::model::api::{
-    DocumentUploaded as UploadedDocument, HostedStarted as Hosted, SessionToken as Session,
-    StartHosted, StartInquiry, TenantCreated as Created,
+    DocumentUploaded as UploadedDocument, HostedStarted as Hosted, StartHosted, StartInquiry,
+    TenantCreated as Created,
 };
+
+/// `POST /v1/sessions`' and `…/session`'s reply as far as the journey reads it. What a
+/// client token granted (`granted`: prefill, language) is the loader's: it reads it
+/// from the first session's text and gives it to the journey as options, so it is
+/// drawn from the first frame (and the wasm carries no parser for it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// The bearer token.
+    pub session_token: String,
+    /// RFC 3339 expiry.
+    pub expires_at: String,
+}
 
 /// JSON text of `value`.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {

@@ -213,7 +213,6 @@ pub fn request(
     co_applicant: bool,
     product: Option<Product>,
     device_session_id: &str,
-    external_reference: Option<&str>,
 ) -> TenantRequest {
     let flag = |k: &str| values.get(k).is_some_and(|v| v == "true");
     let mut req = TenantRequest {
@@ -221,7 +220,7 @@ pub fn request(
         co_applicant: co_applicant.then(|| person(values, "coApplicant")),
         product,
         device_session_id: Some(device_session_id.to_owned()),
-        external_reference: external_reference.map(str::to_owned),
+        external_reference: None,
         consent: Some(Consent {
             terms_accepted: flag(CONSENT[0]),
             credit_check_accepted: flag(CONSENT[1]),

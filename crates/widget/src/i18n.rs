@@ -126,6 +126,7 @@ messages! {
     SessionExpired => "Tu sesión ha caducado por seguridad. Empieza de nuevo, por favor.", "Your session expired for your security. Please start again.", "La teva sessió ha caducat per seguretat. Torna a començar, si us plau.";
     Resumed => "Hemos recuperado tu solicitud donde la dejaste.", "We picked up your application where you left it.", "Hem recuperat la teva sol·licitud on la vas deixar.";
     UnavailableTitle => "Formulario no disponible en esta web", "Form not available on this website", "Formulari no disponible en aquest web";
+    LinkExpired => "El enlace de esta página ha caducado o ya se usó. Vuelve a cargar la página para empezar.", "This page's link has expired or was already used. Reload the page to start.", "L'enllaç d'aquesta pàgina ha caducat o ja s'ha fet servir. Torna a carregar la pàgina per començar.";
     UnavailableBody => "Esta web no puede recibir solicitudes todavía. Ponte en contacto con la agencia para solicitar el alquiler.", "This website cannot take applications yet. Please contact the agency to apply.", "Aquest web encara no pot rebre sol·licituds. Posa't en contacte amb l'agència per sol·licitar el lloguer.";
 
     StepConsent => "Antes de empezar", "Before you start", "Abans de començar";

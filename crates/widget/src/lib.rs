@@ -90,9 +90,8 @@ pub fn locale(option: Option<String>) -> String {
 
 /// Mounts the onboarding journey into `host`'s shadow root.
 ///
-/// `options`: `{publishableKey, apiBase?, locale?, deviceDataCollectorUrl?, productId?,
-/// requestedAmount?, styleUrl?, termsUrl?, creditCheckUrl?, externalReference?,
-/// prefill?}` (see `onboarding.d.ts`), and from the loader `writeHtml`, `sessionText`,
+/// `options`: `{clientToken? | publishableKey?, apiBase?, locale?, deviceDataCollectorUrl?,
+/// productId?, requestedAmount?, styleUrl?, termsUrl?, creditCheckUrl?, prefill?}` (see `onboarding.d.ts`), and from the loader `writeHtml`, `sessionText`,
 /// `loadCatalog` and `firstCatalog`. (Callbacks and `messages` stay in the loader.)
 ///
 /// # Errors

@@ -103,7 +103,12 @@ impl Journey {
                 .text(self.tr(Msg::UnavailableTitle))
                 .end("h2");
             h.el("p").attr("class", "notice err").attr("role", "alert");
-            h.text(self.tr(Msg::UnavailableBody)).end("p");
+            h.text(self.tr(if self.token_refused {
+                Msg::LinkExpired
+            } else {
+                Msg::UnavailableBody
+            }))
+            .end("p");
             return h.finish();
         }
         let def = self.def();

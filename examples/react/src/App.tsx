@@ -3,7 +3,25 @@ import { TenantOnboarding, type Locale } from "tenant-onboarding/react";
 import { BareElement } from "./BareElement";
 
 const EDGE = import.meta.env.VITE_EDGE_URL ?? "http://127.0.0.1:8787";
-const KEY = import.meta.env.VITE_PUBLISHABLE_KEY ?? "pk_test_portal";
+
+/**
+ * A client token for this page view from the agency's own server (agency-server.mjs):
+ * `undefined` while it is asked for.
+ */
+export function useClientToken(): string | undefined {
+  const [token, setToken] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    fetch("/api/onboarding-session", { method: "POST" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`agency server: ${r.status}`))))
+      .then((s: { clientToken: string }) => live && setToken(s.clientToken))
+      .catch((e: unknown) => console.error(e));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return token;
+}
 
 // How many times App's mount effect ran: 2 under StrictMode's development
 // double-invocation (the kit test reads it to know StrictMode really is on).
@@ -16,6 +34,7 @@ export function App() {
   const [completed, setCompleted] = useState(0);
   const [locale, setLocale] = useState<Locale>("es");
   const log = (name: string) => (detail: unknown) => setEvents((e) => [...e, { name, detail }]);
+  const clientToken = useClientToken();
 
   useEffect(() => {
     appEffects += 1;
@@ -23,7 +42,7 @@ export function App() {
   }, []);
 
   // ?element shows the bare custom element instead of the component.
-  if (new URLSearchParams(location.search).has("element")) return <BareElement publishableKey={KEY} />;
+  if (new URLSearchParams(location.search).has("element")) return <BareElement />;
 
   return (
     <main>
@@ -37,14 +56,14 @@ export function App() {
         </select>
       </label>
       {/* Inline callbacks on every render: the component reads them through refs,
-          so the log's own re-renders never restart the journey. */}
+          so the log's own re-renders never restart the journey. The property and the
+          agency's reference are in the client token (the server put them there). */}
+      {clientToken && (
       <TenantOnboarding
         edge={EDGE}
-        publishableKey={KEY}
+        clientToken={clientToken}
         locale={locale}
         productId="ref-123"
-        requestedAmount="950"
-        externalReference="CRM-4711"
         className="onboarding"
         onReady={log("ready")}
         onStep={(d) => log("step")({ step: d.step, index: d.index })}
@@ -55,6 +74,7 @@ export function App() {
         onExit={log("exit")}
         onError={log("error")}
       />
+      )}
       <p>
         Completed: <output id="completed">{completed}</output>
       </p>

@@ -2,11 +2,13 @@
 // (its attributes, the element, its events), after load() has defined it.
 import { useEffect, useRef, useState } from "react";
 import { load, type TenantOnboardingElement } from "tenant-onboarding";
+import { useClientToken } from "./App";
 
 const EDGE = import.meta.env.VITE_EDGE_URL ?? "http://127.0.0.1:8787";
 
-export function BareElement({ publishableKey }: { publishableKey: string }) {
+export function BareElement() {
   const ref = useRef<TenantOnboardingElement>(null);
+  const clientToken = useClientToken();
   const [step, setStep] = useState(0);
 
   useEffect(() => {
@@ -20,14 +22,14 @@ export function BareElement({ publishableKey }: { publishableKey: string }) {
     const onStep = (e: HTMLElementEventMap["onboarding:step"]) => setStep(e.detail.index);
     el.addEventListener("onboarding:step", onStep);
     return () => el.removeEventListener("onboarding:step", onStep);
-  }, []);
+  }, [clientToken]);
 
   return (
     <>
       <p>
         Paso: <output id="step">{step}</output>
       </p>
-      <tenant-onboarding ref={ref} publishable-key={publishableKey} locale="ca" external-reference="CRM-1" />
+      {clientToken && <tenant-onboarding ref={ref} client-token={clientToken} locale="ca" />}
     </>
   );
 }

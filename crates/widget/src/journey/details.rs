@@ -60,7 +60,6 @@ fn next(j: &mut Journey, fx: &mut Fx) {
         j.co_applicant,
         j.product(),
         &j.device_session_id,
-        j.opts.external_reference.as_deref(),
     );
     let errors: Vec<_> = form::validate_all(&mut req, j.today)
         .into_iter()

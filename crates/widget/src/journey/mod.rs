@@ -104,8 +104,9 @@ pub struct Options {
     pub product_id: Option<String>,
     /// The monthly rent.
     pub requested_amount: Option<String>,
-    /// The agency's own reference for this applicant (`externalReference`).
-    pub external_reference: Option<String>,
+    /// A client token from the agency's server (`ct_…`): opens the session instead
+    /// of the publishable key, once.
+    pub client_token: Option<String>,
     /// What the page already knows (field path, value): shown, editable, checked.
     pub prefill: Vec<(&'static str, String)>,
     /// The widget's stylesheet URL (linked into the shadow root).
@@ -440,8 +441,10 @@ pub struct Journey {
     pub busy: bool,
     /// A message above the step (`true`: an error).
     pub notice: Option<(Msg, bool)>,
-    /// The edge refused the publishable key on this page's origin.
+    /// The edge refused the publishable key on this page's origin, or the client token.
     pub refused: bool,
+    /// It was the client token (expired or used): reloading the page makes a new one.
+    pub token_refused: bool,
     /// Today, in the applicant's time zone (age checks).
     pub today: Date,
     /// Wait before the next session check at mount (ms; doubles to 30 s).
@@ -479,6 +482,7 @@ impl Journey {
             busy: false,
             notice: None,
             refused: false,
+            token_refused: false,
             today,
             session_wait: 1000,
             random,
@@ -657,6 +661,10 @@ impl Journey {
             Event::Session(r) => match r {
                 Ok(()) => {}
                 Err(ApiError::Status(403, _)) => self.refuse(fx),
+                Err(ApiError::Status(401, _)) if self.opts.client_token.is_some() => {
+                    self.token_refused = true;
+                    self.refuse(fx);
+                }
                 Err(_) => {
                     fx.push(Effect::After(self.session_wait, Timer::CheckSession));
                     self.session_wait = (self.session_wait * 2).min(30_000);
@@ -928,17 +936,19 @@ impl Journey {
         }
     }
 
-    /// The key is not allowed on this page: a short message instead of the journey,
-    /// one event and one warning for the integrator.
+    /// The key (or the client token) is not allowed on this page: a short message
+    /// instead of the journey, one event and one warning for the integrator (no key in
+    /// the warning: a client token's).
     fn refuse(&mut self, fx: &mut Fx) {
         self.refused = true;
-        fx.push(Effect::Warn(self.opts.publishable_key.clone()));
+        let (key, code) = if self.token_refused {
+            (String::new(), "client_token_invalid")
+        } else {
+            (self.opts.publishable_key.clone(), "forbidden_origin")
+        };
+        fx.push(Effect::Warn(key));
         fx.push(Effect::Render(View::Step(false)));
-        Self::emit(
-            fx,
-            "onboarding:error",
-            vec![("code", "forbidden_origin".to_owned())],
-        );
+        Self::emit(fx, "onboarding:error", vec![("code", code.to_owned())]);
     }
 
     /// The tenant token is gone: start again from a clean state, saying so. What was

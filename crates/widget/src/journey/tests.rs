@@ -1179,12 +1179,11 @@ fn catalan_journey() {
 }
 
 /// What the page prefilled is in the form, editable, checked by core on arrival; the
-/// agency's reference goes with the request.
+/// widget never sends an agency reference (only the agency's server sets one).
 #[test]
-fn prefill_and_the_agencys_reference() {
+fn prefill_and_no_reference_from_the_browser() {
     let opts = Options {
         publishable_key: "pk_test_demo".into(),
-        external_reference: Some("CRM-42".into()),
         prefill: vec![
             ("applicant.name.first", "Lucía".into()),
             ("applicant.email", "lucia@example".into()),
@@ -1220,6 +1219,25 @@ fn prefill_and_the_agencys_reference() {
     let body = json_body(&call(&fx, Reply::Created).body)
         .unwrap()
         .to_owned();
-    assert!(body.contains("\"externalReference\":\"CRM-42\""), "{body}");
+    assert!(!body.contains("externalReference"), "{body}");
     assert!(!body.contains("\"lucia@example\""), "{body}");
+}
+
+/// A refused client token says to reload, without naming any key.
+#[test]
+fn a_refused_client_token() {
+    let opts = Options {
+        client_token: Some("ct_tag.kid.sealed".into()),
+        ..Options::default()
+    };
+    let mut refused = Journey::new(opts, Rc::new(Catalog::builtin(Locale::Es)), TODAY, counter_id);
+    refused.update(Event::Mounted(None));
+    let fx = refused.update(Event::Session(Err(ApiError::Status(401, None))));
+    assert!(refused.refused);
+    assert!(fx.contains(&Effect::Warn(String::new())));
+    assert_eq!(
+        emitted(&fx, "onboarding:error").unwrap()[0].1,
+        "client_token_invalid"
+    );
+    assert!(refused.step_html().contains("Vuelve a cargar la página"));
 }

@@ -12,7 +12,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use onboarding_core::document;
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -91,7 +90,7 @@ pub fn options_from_js(v: &JsValue) -> Options {
         locale: p("locale"),
         device_data_collector_url: p("deviceDataCollectorUrl"),
         product_id: p("productId"),
-        external_reference: p("externalReference"),
+        client_token: p("clientToken"),
         prefill: prefill_from_js(v),
         requested_amount: p("requestedAmount"),
         style_url: p("styleUrl"),
@@ -132,9 +131,16 @@ impl Web {
     }
 
     /// Resume state is per agency (its key) and product: another listing on the same
-    /// page is another onboarding. (The loader's `reset()` removes the same key.)
+    /// page is another onboarding. With a client token, per the token's resume tag (the
+    /// applicant the agency's server named: a new token for the same one resumes, one
+    /// for another applicant in the same tab does not). (The loader's `reset()` removes
+    /// the same key.)
     fn storage_key(&self) -> String {
         let j = self.journey.borrow();
+        if let Some(token) = &j.opts.client_token {
+            let tag = token.split('.').next().unwrap_or_default();
+            return ["tenant-onboarding:", tag].concat();
+        }
         [
             "tenant-onboarding:",
             &j.opts.publishable_key,
@@ -527,6 +533,11 @@ fn perform(w: &Shared, effect: Effect) {
                 device::notify_collector(url, &id);
             }
         }
+        Effect::Warn(key) if key.is_empty() => {
+            web_sys::console::warn_1(&JsValue::from_str(
+                "<tenant-onboarding>: the client token was refused (expired, used before, or not this edge's). Make one per page view on the agency's server with POST /v1/agency/sessions.",
+            ));
+        }
         Effect::Warn(key) => {
             let origin = dom::location(true);
             web_sys::console::warn_1(&JsValue::from_str(
@@ -676,13 +687,8 @@ fn show_error(w: &Web, j: &Journey, path: &str) {
 // ---------------------------------------------------------------------------------------
 // The edge
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionBody<'a> {
-    publishable_key: &'a str,
-}
-
-/// A session token still good for a minute, or a new one (`POST /v1/sessions`).
+/// A session token still good for a minute, or a new one (`POST /v1/sessions`, with
+/// the client token if the page gave one, else the publishable key).
 async fn session_token(w: &Web) -> Result<String, ApiError> {
     let held = w.session.borrow().clone();
     if let Some((token, expires)) = held
@@ -694,10 +700,16 @@ async fn session_token(w: &Web) -> Result<String, ApiError> {
     let text = match early {
         Some(text) => text,
         None => {
-            let key = w.journey.borrow().opts.publishable_key.clone();
-            let body = api::to_json(&SessionBody {
-                publishable_key: &key,
-            })?;
+            let body = {
+                let o = &w.journey.borrow().opts;
+                api::to_json(&onboarding_core::model::api::CreateSession {
+                    client_token: o.client_token.clone(),
+                    publishable_key: o
+                        .client_token
+                        .is_none()
+                        .then(|| o.publishable_key.clone()),
+                })?
+            };
             w.edge()
                 .send(
                     "POST",
