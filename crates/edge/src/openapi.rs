@@ -33,10 +33,9 @@ pub mod generate {
     use onboarding_core::model::TenantRequest;
     use onboarding_core::model::api::{
         AccessRevoked, AgencyTenantView, AnswersDecided, ClientSession, CreateClientSession,
-        CreateSession, DecisionRecorded,
-        DocumentList, DocumentUploaded, Health, HostedPage, LiveTicket, ReplayQueued, SessionToken,
-        StartHosted, StartInquiry, StatusEntry, TenantCreated, TenantPage, Undelivered,
-        WebhookReceived,
+        CreateSession, DecisionRecorded, DocumentList, DocumentUploaded, Health, HostedPage,
+        LiveTicket, ReplayQueued, SessionToken, StartHosted, StartInquiry, StatusEntry,
+        TenantCreated, TenantPage, Undelivered, WebhookReceived,
     };
     use onboarding_core::model::identity::{AnswersRequest, DecisionUpdate, PublicInquiry};
     use onboarding_core::model::problem::{Problem, ProblemCode};

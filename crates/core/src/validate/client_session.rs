@@ -49,7 +49,11 @@ pub fn normalize_and_validate_client_session(
         &mut req.requested_amount,
     );
     if let Some(p) = &mut req.prefill {
-        check("applicant.name.first", "prefill.firstName", &mut p.first_name);
+        check(
+            "applicant.name.first",
+            "prefill.firstName",
+            &mut p.first_name,
+        );
         check("applicant.name.last", "prefill.lastName", &mut p.last_name);
         check("applicant.email", "prefill.email", &mut p.email);
         check("applicant.phoneNumber", "prefill.phone", &mut p.phone);
@@ -58,7 +62,8 @@ pub fn normalize_and_validate_client_session(
         match Locale::from_tag(tag) {
             Some(l) => req.locale = Some(l.as_str().to_owned()),
             None => errors.push(
-                ValidationError::new("locale", Code::InvalidChoice).with_param("allowed", "es, en, ca"),
+                ValidationError::new("locale", Code::InvalidChoice)
+                    .with_param("allowed", "es, en, ca"),
             ),
         }
     }
@@ -110,7 +115,10 @@ mod tests {
             expires_in: Some(600),
             ..Default::default()
         };
-        assert_eq!(normalize_and_validate_client_session(&mut ok, TODAY), Ok(()));
+        assert_eq!(
+            normalize_and_validate_client_session(&mut ok, TODAY),
+            Ok(())
+        );
         assert_eq!(ok.external_reference.as_deref(), Some("CRM-42"));
         let p = ok.prefill.unwrap();
         assert_eq!(p.first_name.as_deref(), Some("Ana María"));

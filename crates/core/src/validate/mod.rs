@@ -17,8 +17,8 @@
 //! constraints an API schema publishes. The ISO code lists are in [`COUNTRIES`] and
 //! [`CURRENCIES`].
 
-pub(crate) mod code;
 mod client_session;
+pub(crate) mod code;
 mod date;
 pub mod fields;
 mod iso;

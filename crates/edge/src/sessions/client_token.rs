@@ -91,7 +91,11 @@ fn resume_tag(session_key: &[u8], sealed: &Sealed, random: [u8; 12]) -> String {
         Some(r) => URL_SAFE_NO_PAD.encode(
             &hmac(
                 session_key,
-                &[b"client-token-resume", sealed.agency.as_bytes(), r.as_bytes()],
+                &[
+                    b"client-token-resume",
+                    sealed.agency.as_bytes(),
+                    r.as_bytes(),
+                ],
             )[..12],
         ),
         None => URL_SAFE_NO_PAD.encode(random),

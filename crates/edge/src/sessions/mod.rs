@@ -150,11 +150,13 @@ pub async fn create_client(mut req: Request, ctx: &Ctx, agency: &Agency) -> AppR
     let today = Date::from_unix_seconds(ctx.now_secs() as i64);
     validate::normalize_and_validate_client_session(&mut body, today)
         .map_err(AppError::Validation)?;
-    let publishable_key = ctx
-        .registry()
-        .publishable_key_of(&agency.id)
-        .await?
-        .ok_or(AppError::Config("the agency has no publishable key in force"))?;
+    let publishable_key =
+        ctx.registry()
+            .publishable_key_of(&agency.id)
+            .await?
+            .ok_or(AppError::Config(
+                "the agency has no publishable key in force",
+            ))?;
     let expires =
         ctx.now_secs() + u64::from(body.expires_in.unwrap_or(CLIENT_TOKEN_DEFAULT_SECONDS));
     let sealed = client_token::Sealed {

@@ -36,7 +36,9 @@ pub fn validate(req: &mut TenantRequest, ctx: &Ctx) -> AppResult<()> {
 /// without a client token (it belongs in `POST /v1/agency/sessions`).
 pub fn granted(req: &mut TenantRequest, claims: &SessionClaims) -> AppResult<()> {
     if req.external_reference.is_some() {
-        return Err(AppError::Validation(vec![validate::reference_from_browser()]));
+        return Err(AppError::Validation(vec![
+            validate::reference_from_browser(),
+        ]));
     }
     let Some(grant) = &claims.grant else {
         return Ok(());
@@ -44,7 +46,9 @@ pub fn granted(req: &mut TenantRequest, claims: &SessionClaims) -> AppResult<()>
     req.external_reference.clone_from(&grant.external_reference);
     if grant.product_id.is_some() || grant.requested_amount.is_some() {
         let product = req.product.get_or_insert_with(Default::default);
-        product.product_type.get_or_insert_with(|| "rental".to_owned());
+        product
+            .product_type
+            .get_or_insert_with(|| "rental".to_owned());
         if grant.product_id.is_some() {
             product.product_id.clone_from(&grant.product_id);
         }

@@ -55,12 +55,7 @@ fn arrive(j: &mut Journey, fx: &mut Fx) {
 
 fn next(j: &mut Journey, fx: &mut Fx) {
     j.ensure_device_session(fx);
-    let mut req = form::request(
-        &j.values,
-        j.co_applicant,
-        j.product(),
-        &j.device_session_id,
-    );
+    let mut req = form::request(&j.values, j.co_applicant, j.product(), &j.device_session_id);
     let errors: Vec<_> = form::validate_all(&mut req, j.today)
         .into_iter()
         .map(|e| (e.field.clone(), FieldError::Core(e)))

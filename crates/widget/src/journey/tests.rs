@@ -1230,7 +1230,12 @@ fn a_refused_client_token() {
         client_token: Some("ct_tag.kid.sealed".into()),
         ..Options::default()
     };
-    let mut refused = Journey::new(opts, Rc::new(Catalog::builtin(Locale::Es)), TODAY, counter_id);
+    let mut refused = Journey::new(
+        opts,
+        Rc::new(Catalog::builtin(Locale::Es)),
+        TODAY,
+        counter_id,
+    );
     refused.update(Event::Mounted(None));
     let fx = refused.update(Event::Session(Err(ApiError::Status(401, None))));
     assert!(refused.refused);

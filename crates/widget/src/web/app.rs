@@ -704,10 +704,7 @@ async fn session_token(w: &Web) -> Result<String, ApiError> {
                 let o = &w.journey.borrow().opts;
                 api::to_json(&onboarding_core::model::api::CreateSession {
                     client_token: o.client_token.clone(),
-                    publishable_key: o
-                        .client_token
-                        .is_none()
-                        .then(|| o.publishable_key.clone()),
+                    publishable_key: o.client_token.is_none().then(|| o.publishable_key.clone()),
                 })?
             };
             w.edge()
