@@ -55,6 +55,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod client_session;
 pub mod consent;
 mod de;
 pub mod device;

@@ -17,7 +17,6 @@
 //! constraints an API schema publishes. The ISO code lists are in [`COUNTRIES`] and
 //! [`CURRENCIES`].
 
-mod client_session;
 pub(crate) mod code;
 mod date;
 pub mod fields;
@@ -26,10 +25,6 @@ mod rules;
 
 use std::fmt::Write as _;
 
-pub use client_session::{
-    CLIENT_TOKEN_DEFAULT_SECONDS, CLIENT_TOKEN_MAX_SECONDS, CLIENT_TOKEN_MIN_SECONDS,
-    normalize_and_validate_client_session, reference_from_browser,
-};
 pub use code::{Code, ValidationError};
 pub use date::{Date, DateError, days_in_month, is_leap_year};
 pub use fields::{

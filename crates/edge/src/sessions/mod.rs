@@ -7,12 +7,13 @@
 
 pub mod client_token;
 
+use onboarding_core::client_session::{self, CLIENT_TOKEN_DEFAULT_SECONDS};
 use onboarding_core::model::api::{
     ClientSession, CreateClientSession, CreateSession, Granted, SessionToken,
 };
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::token::SessionClaims;
-use onboarding_core::validate::{self, CLIENT_TOKEN_DEFAULT_SECONDS, Date};
+use onboarding_core::validate::Date;
 use worker::{Request, Response};
 
 use crate::auth;
@@ -148,7 +149,7 @@ async fn mark_used(ctx: &Ctx, session: &str) -> AppResult<()> {
 pub async fn create_client(mut req: Request, ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
     let mut body: CreateClientSession = http::read_json(&mut req).await?;
     let today = Date::from_unix_seconds(ctx.now_secs() as i64);
-    validate::normalize_and_validate_client_session(&mut body, today)
+    client_session::normalize_and_validate_client_session(&mut body, today)
         .map_err(AppError::Validation)?;
     let publishable_key =
         ctx.registry()

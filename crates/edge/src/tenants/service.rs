@@ -37,7 +37,7 @@ pub fn validate(req: &mut TenantRequest, ctx: &Ctx) -> AppResult<()> {
 pub fn granted(req: &mut TenantRequest, claims: &SessionClaims) -> AppResult<()> {
     if req.external_reference.is_some() {
         return Err(AppError::Validation(vec![
-            validate::reference_from_browser(),
+            onboarding_core::client_session::reference_from_browser(),
         ]));
     }
     let Some(grant) = &claims.grant else {

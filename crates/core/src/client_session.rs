@@ -3,10 +3,9 @@
 //! reference and the product as they will be stored, the prefill as the applicant's
 //! typed fields.
 
-use super::{Code, ValidationError, normalize_field, validate_field};
 use crate::i18n::Locale;
 use crate::model::api::CreateClientSession;
-use crate::validate::Date;
+use crate::validate::{Code, Date, ValidationError, normalize_field, validate_field};
 
 /// Default lifetime of a client token (seconds).
 pub const CLIENT_TOKEN_DEFAULT_SECONDS: u32 = 3600;
