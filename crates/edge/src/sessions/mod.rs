@@ -110,8 +110,7 @@ async fn open_client_token(ctx: &Ctx, token: &str, origin: &str) -> AppResult<Op
         .for_token(&sealed.publishable_key)
         .await?
         .filter(|a| a.id == sealed.agency)
-        .ok_or_else(invalid)?
-        .clone();
+        .ok_or_else(invalid)?;
     if !agency.allows_origin(origin) {
         return Err(AppError::Problem(ProblemCode::ForbiddenOrigin));
     }
