@@ -11,8 +11,9 @@ scripts/build-widget.sh
 mkdir -p target/bench
 node scripts/wasm-top.mjs "" 20 | tee target/bench/wasm-top.txt
 
-SANDBOX_PORT=8796 EDGE_PORT=8797 PASS_PORT=8798
+SANDBOX_PORT=8796 EDGE_PORT=8797 PASS_PORT=8798 FLOOR_PORT=8795
 export EDGE_URL="http://127.0.0.1:$EDGE_PORT" PASSTHROUGH_URL="http://127.0.0.1:$PASS_PORT"
+export FLOOR_URL="http://127.0.0.1:$FLOOR_PORT"
 state="$ROOT/target/bench/state"
 rm -rf "$state" && mkdir -p "$state"
 # Our own dev registry: the three processes find each other through it, and a
@@ -56,8 +57,12 @@ start edge "$EDGE_PORT" -c wrangler.toml --env dev "${profile_args[@]}" --var LO
 export EDGE_PGID=${pids[-1]}
 start passthrough "$PASS_PORT" -c bench/passthrough/wrangler.toml
 export PASS_PGID=${pids[-1]}
+# The floor: the pass-through plus one Durable Object write (bench/floor).
+start floor "$FLOOR_PORT" -c bench/floor/wrangler.toml
+export FLOOR_PGID=${pids[-1]}
 wait_for "$EDGE_URL/healthz"
 wait_for "$PASSTHROUGH_URL/healthz"
+wait_for "$FLOOR_URL/healthz"
 scripts/configure-upstream.sh "$EDGE_URL" >/dev/null
 # The second agency's page (its origin is the one pk_test_portal allows), embedding the
 # widget from this edge: the phone figure loads it.
