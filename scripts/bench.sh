@@ -53,7 +53,8 @@ node scripts/publish-widget.mjs --persist-to "$state" >/dev/null
 start edge "$EDGE_PORT" -c wrangler.toml --env dev "${profile_args[@]}" --var LOG_REQUESTS:false \
   --var RATE_SESSIONS_PER_IP:100000000 --var RATE_TENANTS_PER_SESSION:100000000 \
   --var RATE_UPLOADS_PER_TENANT:100000000 --var RATE_UPLOAD_BYTES_PER_TENANT:1000000000000 \
-  --var AGENCY_DAILY_TENANTS:100000000 --var AGENCY_DAILY_UPLOADS:100000000
+  --var AGENCY_DAILY_TENANTS:100000000 --var AGENCY_DAILY_UPLOADS:100000000 \
+  --var RELAY_BREAKER_MAX_OPEN_SECONDS:300
 export EDGE_PGID=${pids[-1]}
 start passthrough "$PASS_PORT" -c bench/passthrough/wrangler.toml
 export PASS_PGID=${pids[-1]}

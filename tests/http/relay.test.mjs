@@ -179,3 +179,47 @@ test("relay: a dead letter is replayed by the agency — same event id, delivere
     server.close();
   }
 });
+
+test("relay: a dead endpoint under a burst of creations — the edge answers, the events become dead letters with what the endpoint did, and a replay delivers each once", { timeout: 180_000 }, async () => {
+  // Nothing listens on the demo agency's port here (each test above closed its own).
+  const N = 24;
+  const created = await Promise.all(Array.from({ length: N }, () => tenant()));
+  assert.equal(new Set(created.map((t) => t.tenantId)).size, N, "every creation answered 201");
+  const ids = new Set(created.map((t) => `tenant.created.${t.tenantId}`));
+  let dead = [];
+  for (let i = 0; i < 90 && dead.length < N; i++) {
+    const r = await api("/v1/agency/webhooks/undelivered", { token: SK, origin: null });
+    dead = r.json.events.filter((e) => ids.has(e.eventId));
+    if (dead.length < N) await sleep(1000);
+  }
+  assert.equal(dead.length, N, `${dead.length}/${N} dead-lettered`);
+  // Held by the breaker or tried, each says what the endpoint did: nothing answered.
+  assert.deepEqual([...new Set(dead.map((d) => d.lastError))], ["unreachable"]);
+  // The status route still answers at once while the relay keeps failing.
+  assert.equal((await api(`/v1/tenants/${created[0].tenantId}/status`, { token: created[0].token })).status, 200);
+
+  const got = new Map();
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const id = req.headers["onboarding-event-id"];
+      if (ids.has(id)) got.set(id, (got.get(id) ?? 0) + 1);
+      res.writeHead(200); res.end();
+    });
+  });
+  await new Promise((r) => server.listen(8799, "127.0.0.1", r));
+  try {
+    for (const id of ids) {
+      const r = await api(`/v1/agency/webhooks/undelivered/${id}/replay`, { token: SK, origin: null, method: "POST" });
+      assert.equal(r.status, 202, r.text);
+    }
+    for (let i = 0; i < 120 && got.size < N; i++) await sleep(250);
+    assert.equal(got.size, N, `${got.size}/${N} delivered after the replay`);
+    await sleep(1500);
+    assert.deepEqual([...new Set(got.values())], [1], "each exactly once");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});

@@ -94,6 +94,10 @@ pub struct Settings {
     pub relay_base_delay_seconds: u32,
     /// How long one delivery to an agency endpoint may take before it counts as failed.
     pub relay_timeout_ms: u32,
+    /// Consecutive failures that open an agency's relay breaker.
+    pub relay_breaker_threshold: u32,
+    /// The longest an agency's breaker stays open between probes.
+    pub relay_breaker_max_open_seconds: u32,
     /// `DEV_WIRING = "allow"` ([env.dev] only): the sandbox binding, http hosted pages
     /// and loopback upstreams are accepted, and `/sandbox/*` is forwarded.
     pub dev_wiring: bool,
@@ -209,6 +213,8 @@ impl Settings {
             relay_max_attempts: num(env, "RELAY_MAX_ATTEMPTS", 10)?.max(1),
             relay_base_delay_seconds: num(env, "RELAY_BASE_DELAY_SECONDS", 30)?,
             relay_timeout_ms: num(env, "RELAY_TIMEOUT_MS", 10_000)?,
+            relay_breaker_threshold: num(env, "RELAY_BREAKER_THRESHOLD", 5)?,
+            relay_breaker_max_open_seconds: num(env, "RELAY_BREAKER_MAX_OPEN_SECONDS", 300)?,
             log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
             dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
             agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),

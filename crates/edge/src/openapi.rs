@@ -374,7 +374,7 @@ pub mod generate {
             .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| {
                 json!({"name": name, "in": "path", "required": true,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]+$"}})
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"}})
             })
             .collect();
         parameters.extend(spec.headers);

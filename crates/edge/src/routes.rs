@@ -369,11 +369,15 @@ fn params(template: &str, path: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for (ts, ps) in t.iter().zip(&p) {
         if ts.starts_with('{') {
+            // Dots too, after the first character: the edge's own event ids are
+            // `tenant.created.<tenant>` (their dead letters are replayed by id); never
+            // `.` or `..`.
             let ok = !ps.is_empty()
                 && ps.len() <= MAX_PARAM
+                && !ps.starts_with('.')
                 && ps
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
             if !ok {
                 return None;
             }
@@ -466,6 +470,13 @@ mod tests {
             match_route(&Method::Get, "/v1/tenants/../status"),
             Err(AppError::Problem(ProblemCode::NotFound))
         ));
+        // The edge's own event ids have dots: their dead letters are replayed by id.
+        let (_, p) = match_route(
+            &Method::Post,
+            "/v1/agency/webhooks/undelivered/tenant.created.ten_1/replay",
+        )
+        .unwrap();
+        assert_eq!(p, vec!["tenant.created.ten_1"]);
         assert_eq!(
             match_route(&Method::Options, "/v1/sessions")
                 .unwrap()

@@ -265,13 +265,16 @@ pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Res
         .await?
         .filter(|b| !b.is_empty())
         .ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    let again = RelayMessage::first(
-        &agency.id,
-        &letter.event_id,
-        &letter.kind,
-        &letter.tenant_id,
-        &body,
-    );
+    let again = RelayMessage {
+        replay: true,
+        ..RelayMessage::first(
+            &agency.id,
+            &letter.event_id,
+            &letter.kind,
+            &letter.tenant_id,
+            &body,
+        )
+    };
     queue::send(&ctx.env, again).await?;
     store
         .ask(DeadRemove {

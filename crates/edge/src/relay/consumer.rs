@@ -6,6 +6,13 @@
 //! then recorded as a dead letter in the agency's store
 //! ([`AgencyScope::DeadLetters`]), where `GET /v1/agency/webhooks/undelivered` lists it.
 //!
+//! An endpoint that keeps failing is left alone as a whole: the agency's [`breaker`]
+//! opens after a few consecutive failures, and while it is open the agency's events
+//! are put back with their back-off without being sent (one probe now and then; an
+//! agency's replay is always sent), so a dead endpoint costs no sockets and no waits on
+//! timeouts, and its failures are one log line per agency and minute. A delivery that
+//! runs past its timeout is aborted (its socket released).
+//!
 //! A delivery attempt fails — and is retried, then dead-lettered — when the agency's
 //! endpoint does not answer within `RELAY_TIMEOUT_MS`, answers anything but a 2xx, or
 //! answers a redirect (3xx: redirects are never followed, so an event cannot be
@@ -24,6 +31,8 @@
 //! platform moves it to the dead-letter queue (`onboarding-relay-dead`), whose
 //! consumer — this same function — records it in the agency's dead-letter list.
 
+use std::cell::RefCell;
+
 use futures_util::future::{Either, select};
 use onboarding_core::model::api::DeadLetter;
 use onboarding_core::signature;
@@ -32,6 +41,7 @@ use worker::{
     RequestRedirect,
 };
 
+use super::breaker::{Admit, Breakers, Policy, Report};
 use super::queue::RelayMessage;
 use crate::config::Settings;
 use crate::error::AppResult;
@@ -155,14 +165,97 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
         .with_body(Some(body.into()));
     let req = Request::new_with_init(url, &init).map_err(|_| "bad url".to_owned())?;
     let request = worker::Fetch::Request(req);
-    let fetch = request.send();
+    let controller = worker::AbortController::default();
+    let signal = controller.signal();
+    let fetch = request.send_with_signal(&signal);
     let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
         settings.relay_timeout_ms,
     )));
     match select(Box::pin(fetch), Box::pin(timeout)).await {
         Either::Left((Ok(resp), _)) => judge(resp.status_code()),
         Either::Left((Err(_), _)) => Err("unreachable".to_owned()),
-        Either::Right(_) => Err("timeout".to_owned()),
+        Either::Right(_) => {
+            // Not left running: its socket goes now, not when the endpoint gives up.
+            controller.abort();
+            Err("timeout".to_owned())
+        }
+    }
+}
+
+thread_local! {
+    /// This isolate's breakers, one per agency in trouble.
+    static BREAKERS: RefCell<Breakers> = RefCell::default();
+}
+
+fn policy(settings: &Settings) -> Policy {
+    Policy::new(
+        settings.relay_breaker_threshold,
+        u64::from(settings.relay_breaker_max_open_seconds) * 1000,
+    )
+}
+
+/// One warning per agency and interval while its endpoint fails (not one per event).
+fn warn_failing(agency: &str, report: Option<Report>) {
+    if let Some(r) = report {
+        worker::console_warn!(
+            "{}",
+            serde_json::json!({"relay": "failing", "agency": agency, "failures": r.failures, "breaker": if r.open { "open" } else { "closed" }, "lastError": r.error, "perSeconds": super::breaker::LOG_INTERVAL_MS / 1000})
+        );
+    }
+}
+
+/// Delivers `msg` unless its agency's breaker holds it; either way, what to do next.
+async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResult<()> {
+    let now = http::now_ms();
+    let admit = if msg.replay {
+        Admit::Probe
+    } else {
+        BREAKERS.with(|b| b.borrow_mut().admit(&msg.agency, now))
+    };
+    if let Admit::Open(ms) = admit {
+        warn_failing(
+            &msg.agency,
+            BREAKERS.with(|b| b.borrow_mut().held(&msg.agency, now)),
+        );
+        // Its own last error, else what the endpoint did to the others.
+        let error = msg.last_error.clone().unwrap_or_else(|| {
+            BREAKERS
+                .with(|b| b.borrow().last_error(&msg.agency).map(str::to_owned))
+                .unwrap_or_else(|| "breaker open".into())
+        });
+        return retry_or_dead_letter(env, settings, msg, error, ms).await;
+    }
+    let outcome = deliver(env, settings, msg).await;
+    let report = BREAKERS.with(|b| {
+        b.borrow_mut().record(
+            policy(settings),
+            &msg.agency,
+            http::now_ms(),
+            outcome.as_ref().map(|_| ()).map_err(String::as_str),
+        )
+    });
+    match outcome {
+        Ok(()) => {
+            worker::console_log!(
+                "{}",
+                serde_json::json!({"relay": "delivered", "eventId": msg.event_id, "attempt": msg.attempt})
+            );
+            // Delivered: the tenant's state keeps the parsed result, not the raw body
+            // (a failure here only leaves the body until erasure).
+            let delivered = MarkDelivered {
+                event_id: msg.event_id.clone(),
+            };
+            if let Ok(handle) = TenantHandle::new(env, &msg.tenant_id)
+                && let Err(e) = handle.in_background().ask(delivered).await
+            {
+                let _ = e.log_detail();
+            }
+            Ok(())
+        }
+        Err(e) => {
+            warn_failing(&msg.agency, report);
+            retry_or_dead_letter(env, settings, msg, e, 0).await
+        }
     }
 }
 
@@ -193,22 +286,24 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
     Ok(())
 }
 
+/// Puts `msg` back for its next attempt (after its back-off, and not before `at_least_ms`:
+/// an open breaker's remaining time), or records it as a dead letter after the last.
 async fn retry_or_dead_letter(
     env: &Env,
     settings: &Settings,
     msg: &RelayMessage,
     error: String,
+    at_least_ms: u64,
 ) -> AppResult<()> {
     if msg.attempt >= settings.relay_max_attempts {
         return dead_letter(env, msg, error).await;
     }
     let mut next = msg.clone();
     next.attempt += 1;
-    let delay = backoff_seconds(settings.relay_base_delay_seconds, next.attempt);
-    worker::console_warn!(
-        "{}",
-        serde_json::json!({"relay": "retry", "eventId": msg.event_id, "attempt": msg.attempt, "error": error, "nextInSeconds": delay})
-    );
+    next.replay = false;
+    next.last_error = Some(error);
+    let delay = backoff_seconds(settings.relay_base_delay_seconds, next.attempt)
+        .max(at_least_ms.div_ceil(1000).min(3600) as u32);
     env.queue("RELAY")?
         .send(MessageBuilder::new(next).delay_seconds(delay).build())
         .await?;
@@ -262,7 +357,9 @@ async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<
     };
     let scope = Scope::Agency(msg.agency.clone(), AgencyScope::DeadLetters);
     Store::of(env, &scope)?.in_background().ask(dead).await?;
-    worker::console_warn!(
+    // Each its own line (the event id is what the agency replays by), at info level:
+    // the agency's failing endpoint is already the warning.
+    worker::console_log!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})
     );
@@ -302,27 +399,7 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
             message.ack();
             continue;
         }
-        let outcome = match deliver(&env, &settings, &msg).await {
-            Ok(()) => {
-                worker::console_log!(
-                    "{}",
-                    serde_json::json!({"relay": "delivered", "eventId": msg.event_id, "attempt": msg.attempt})
-                );
-                // Delivered: the tenant's state keeps the parsed result, not the raw
-                // body (a failure here only leaves the body until erasure).
-                let delivered = MarkDelivered {
-                    event_id: msg.event_id.clone(),
-                };
-                if let Ok(handle) = TenantHandle::new(&env, &msg.tenant_id)
-                    && let Err(e) = handle.in_background().ask(delivered).await
-                {
-                    let _ = e.log_detail();
-                }
-                Ok(())
-            }
-            Err(e) => retry_or_dead_letter(&env, &settings, &msg, e).await,
-        };
-        settle(&message, outcome);
+        settle(&message, attempt(&env, &settings, &msg).await);
     }
     Ok(())
 }

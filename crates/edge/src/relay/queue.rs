@@ -34,6 +34,14 @@ pub struct RelayMessage {
     pub by_reference: bool,
     /// 1 for the first attempt.
     pub attempt: u32,
+    /// The agency asked for it again (a dead letter's replay): sent even while the
+    /// agency's breaker is open, as its probe.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replay: bool,
+    /// The last delivery error (kept while the breaker holds the event, so a dead
+    /// letter says what the endpoint did, not that it was not tried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
 }
 
 /// Largest event body carried inside a Queue message (the platform's limit is 128 KB
@@ -57,6 +65,8 @@ impl RelayMessage {
             },
             by_reference,
             attempt: 1,
+            replay: false,
+            last_error: None,
         }
     }
 }
