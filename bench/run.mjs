@@ -310,7 +310,8 @@ async function load() {
   const downP50 = downSerial.p50 / edgeSerial.p50;
   row("  endpoint down: p50 at c=1", `${downSerial.p50.toFixed(1)} ms`, `${edgeSerial.p50.toFixed(1)} ms endpoint up`, `${downP50.toFixed(2)}×`, "≤ 1.10×", downP50 <= 1.1);
   row("  endpoint down: CPU per request at c=1", cpuText(downSerial), cpuText(edgeSerial), downSerial.cpu && edgeSerial.cpu ? fmtRatio(downSerial.cpu, edgeSerial.cpu) : "", "", null);
-  if (edge.cpu !== null && down.cpu !== null && delivered) {
+  // Derived only when the relay kept up (a breaker that opened makes it meaningless).
+  if (edge.cpu !== null && down.cpu !== null && delivered >= 0.9 * REQUESTS) {
     const perEvent = ((edge.cpu - down.cpu) * REQUESTS) / delivered;
     row("relay: CPU per delivered event (c=16 CPU per request, endpoint up − down)", `${perEvent.toFixed(2)} ms`, "", "", "derived: each creation relays one event", null);
   }
