@@ -40,13 +40,8 @@ impl TenantState {
                     rec.external_reference(),
                 );
                 let entry = self.commit(status, &created.id, created.kind, &created.body())?;
-                // Its relay and its list row right after the reply, by an immediate
-                // alarm: the 201 waits for neither the queue nor the agency's list
-                // object (both durable here first: the alarm retries until done).
-                let now = js_sys::Date::now() as u64;
-                self.sweep_now(now)?;
-                self.relist_now(now)?;
-                self.arm(now).await?;
+                self.sweep(&rec).await?;
+                self.relist(&rec, &entry).await?;
                 Ok(Some(Bound {
                     entry,
                     since: rec.since,

@@ -136,13 +136,7 @@ impl TenantState {
         Ok(())
     }
 
-    /// A new tenant's list row: written by the alarm right after the reply (an
-    /// immediate one), not before it — the 201 waits for no other object.
-    pub(super) fn relist_now(&self, now: u64) -> worker::Result<()> {
-        self.put(LIST_DUE, &now.to_string())
-    }
-
-    /// From the alarm: writes a list row that could not be written (or a new tenant's).
+    /// From the alarm: writes a list row that could not be written.
     pub(super) async fn relist_when_due(&self, now: u64) -> worker::Result<()> {
         self.when_due(LIST_DUE, now, || async {
             match self.record()? {

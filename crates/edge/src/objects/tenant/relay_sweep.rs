@@ -31,12 +31,6 @@ impl TenantState {
         self.arm(due).await
     }
 
-    /// A new tenant's `tenant.created`: queued by the alarm right after the reply (an
-    /// immediate one), not before it — the 201 waits for no queue.
-    pub(super) fn sweep_now(&self, now: u64) -> worker::Result<()> {
-        self.put(SWEEP_DUE, &now.to_string())
-    }
-
     /// From the alarm: the sweep, when due.
     pub(super) async fn sweep_when_due(&self, now: u64) -> worker::Result<()> {
         self.when_due(SWEEP_DUE, now, || async {
@@ -47,7 +41,7 @@ impl TenantState {
             // Queued by the sweep: the worker's own enqueue had failed or crashed.
             let swept = self.sweep(&rec).await?;
             if swept > 0 {
-                worker::console_log!(
+                worker::console_warn!(
                     "{}",
                     serde_json::json!({"relay": "swept", "tenant": rec.tenant_id, "events": swept})
                 );
