@@ -215,13 +215,19 @@ test("registry: an agency over its daily tenant budget gets 429 agency_budget_ex
   assert.deepEqual(ok("set-budgets", "--id", added.id, "--tenants", "default").budgets, { uploads: 50 });
 });
 
+/** A new agency on `origin` with a daily budget of `tenants`, once the edge knows both. */
+async function agencyWithBudget(name, origin, tenants) {
+  const added = ok("add", "--name", name, "--origin", origin);
+  ok("set-budgets", "--id", added.id, "--tenants", String(tenants));
+  await within60s("the new agency opens sessions", async () => (await openSession(added.publishableKey, origin)).status === 201);
+  await sleep(2500); // the budget reaches the edge with the registry cache (2 s in dev)
+  return added;
+}
+
 test("registry: budgets pay for granted work only — replays, reused keys and refusals spend nothing", { timeout: 120_000 }, async () => {
   // Issue 32: one visitor with one Idempotency-Key used to spend an agency's day.
   const ORIGIN5 = "http://127.0.0.1:8793";
-  const added = ok("add", "--name", "Replay Lettings", "--origin", ORIGIN5);
-  ok("set-budgets", "--id", added.id, "--tenants", "3");
-  await within60s("the new agency opens sessions", async () => (await openSession(added.publishableKey, ORIGIN5)).status === 201);
-  await sleep(2500); // the budget reaches the edge with the registry cache (2 s in dev)
+  const added = await agencyWithBudget("Replay Lettings", ORIGIN5, 3);
   const token = async () => {
     const s = await openSession(added.publishableKey, ORIGIN5);
     assert.equal(s.status, 201, s.text);
@@ -261,10 +267,7 @@ test("registry: a budget driven to its end from two sessions at once is spent ex
   // the agency's counter and what it admitted since), charged after the reply, and
   // asked of the store within the margin (5 units, or 1 %).
   const ORIGIN6 = "http://127.0.0.1:8794";
-  const added = ok("add", "--name", "Budget Pair Lettings", "--origin", ORIGIN6);
-  ok("set-budgets", "--id", added.id, "--tenants", "8");
-  await within60s("the new agency opens sessions", async () => (await openSession(added.publishableKey, ORIGIN6)).status === 201);
-  await sleep(2500); // the budget reaches the edge with the registry cache (2 s in dev)
+  const added = await agencyWithBudget("Budget Pair Lettings", ORIGIN6, 8);
   const session = async () => (await openSession(added.publishableKey, ORIGIN6)).json.sessionToken;
   const [a, b] = [await session(), await session()];
   const create = (t) => api("/v1/tenants", { token: t, origin: ORIGIN6, json: tenantBody() });

@@ -177,7 +177,14 @@ pub async fn reserve<'a>(ctx: &'a Ctx, agency: &Agency, what: Spend) -> AppResul
         // the store's count: the store's limit leaves room for it. (A refusal here
         // leaves no reservation behind: nothing to give back.)
         let pending = VIEWS.with(|v| v.borrow().get(&key).map_or(0, |view| view.pending));
-        let count = charge(ctx, &agency.id, what, limit, limit.saturating_sub(pending)).await?;
+        let count = charge(
+            ctx,
+            &agency.id,
+            what,
+            limit,
+            Some(limit.saturating_sub(pending)),
+        )
+        .await?;
         learn(&key, count, 0);
     }
     Ok(Reservation {
@@ -189,31 +196,43 @@ pub async fn reserve<'a>(ctx: &'a Ctx, agency: &Agency, what: Spend) -> AppResul
     })
 }
 
-/// Reserves one unit at the agency's store if its count stays within `room` (the
-/// budget, less what this isolate admitted and has not charged yet); the count after.
+/// Charges one unit at the agency's store: if its count stays within `room` (the
+/// budget, less what this isolate admitted and has not charged yet), or, with `None`,
+/// whatever the count (the work is done: counted even if other isolates used the rest
+/// of the day meanwhile). The count after it.
 ///
 /// # Errors
-/// 429 `agency_budget_exceeded` over it, 500 store.
-async fn charge(ctx: &Ctx, agency_id: &str, what: Spend, limit: u64, room: u64) -> AppResult<u64> {
+/// 429 `agency_budget_exceeded` over `room`, 500 store.
+fn charge(
+    ctx: &Ctx,
+    agency_id: &str,
+    what: Spend,
+    limit: u64,
+    room: Option<u64>,
+) -> impl std::future::Future<Output = AppResult<u64>> + 'static {
     let check = RateCheck {
-        limit: room,
+        limit: room.unwrap_or(limit),
         window_seconds: DAY,
         now: ctx.now_secs(),
         cost: 1,
-        force: false,
+        force: room.is_none(),
         counter: what.name().to_owned(),
     };
-    let verdict = store(ctx, agency_id)?
-        .ask(Rate {
-            checks: vec![check],
-        })
-        .await?;
-    if !verdict.allowed {
-        return Err(AppError::OverBudget(verdict.retry_after));
+    let store = store(ctx, agency_id);
+    let agency = agency_id.to_owned();
+    async move {
+        let verdict = store?
+            .ask(Rate {
+                checks: vec![check],
+            })
+            .await?;
+        if !verdict.allowed {
+            return Err(AppError::OverBudget(verdict.retry_after));
+        }
+        let count = verdict.counts.first().copied().unwrap_or(limit);
+        warn_at_80(&agency, what, count, limit);
+        Ok(count)
     }
-    let count = verdict.counts.first().copied().unwrap_or(limit);
-    warn_at_80(agency_id, what, count, limit);
-    Ok(count)
 }
 
 /// One line when the count crosses 80 % of the budget.
@@ -251,7 +270,7 @@ impl Drop for Reservation<'_> {
             // Admitted from the view and done: charged now, after the reply.
             (true, true) => {
                 let key = self.key.clone();
-                let charged = Reservation::after_reply_charge(self.ctx, agency, what, limit);
+                let charged = charge(self.ctx, &agency, what, limit, None);
                 self.ctx.after_reply(async move {
                     match charged.await {
                         Ok(count) => learn(&key, count, 1),
@@ -286,37 +305,6 @@ impl Drop for Reservation<'_> {
                     }
                 });
             }
-        }
-    }
-}
-
-impl Reservation<'_> {
-    /// The charge of a unit admitted from the view, forced (the work is done: it is
-    /// counted even if other isolates used the rest of the day meanwhile).
-    fn after_reply_charge(
-        ctx: &Ctx,
-        agency: String,
-        what: Spend,
-        limit: u64,
-    ) -> impl std::future::Future<Output = AppResult<u64>> + 'static {
-        let check = RateCheck {
-            limit,
-            window_seconds: DAY,
-            now: ctx.now_secs(),
-            cost: 1,
-            force: true,
-            counter: what.name().to_owned(),
-        };
-        let store = store(ctx, &agency);
-        async move {
-            let verdict = store?
-                .ask(Rate {
-                    checks: vec![check],
-                })
-                .await?;
-            let count = verdict.counts.first().copied().unwrap_or(limit);
-            warn_at_80(&agency, what, count, limit);
-            Ok(count)
         }
     }
 }

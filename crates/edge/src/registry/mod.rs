@@ -259,17 +259,7 @@ impl<'a> Registry<'a> {
         if let Some(Cached::Agency(a)) = self.cached(&cache_key) {
             return Ok(a);
         }
-        let row: Option<AgencyRow> = self
-            .db()?
-            .prepare(AGENCY_BY_ID)
-            .bind(&[
-                JsValue::from_str(id),
-                JsValue::from_f64((self.now_ms / 1000) as f64),
-            ])
-            .map_err(unreadable)?
-            .first(None)
-            .await
-            .map_err(unreadable)?;
+        let row: Option<AgencyRow> = self.first_for_agency(AGENCY_BY_ID, id).await?;
         let agency = match row {
             Some(row) => Some(Rc::new(self.agency_of(row)?)),
             None => None,
@@ -319,9 +309,18 @@ impl<'a> Registry<'a> {
         struct Row {
             lookup: String,
         }
-        let row: Option<Row> = self
-            .db()?
-            .prepare(PUBLISHABLE_OF)
+        let row: Option<Row> = self.first_for_agency(PUBLISHABLE_OF, agency_id).await?;
+        Ok(row.map(|r| r.lookup))
+    }
+
+    /// The first row of a query about one agency (`?1` its id, `?2` now in unix seconds).
+    async fn first_for_agency<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        agency_id: &str,
+    ) -> AppResult<Option<T>> {
+        self.db()?
+            .prepare(query)
             .bind(&[
                 JsValue::from_str(agency_id),
                 JsValue::from_f64((self.now_ms / 1000) as f64),
@@ -329,8 +328,7 @@ impl<'a> Registry<'a> {
             .map_err(unreadable)?
             .first(None)
             .await
-            .map_err(unreadable)?;
-        Ok(row.map(|r| r.lookup))
+            .map_err(unreadable)
     }
 
     /// The active agency of a publishable key that is in force (for a new session).
