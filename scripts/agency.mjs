@@ -17,6 +17,16 @@
 //     (how long an onboarding is kept after its last change before the edge erases
 //     it: never completed, completed; Ns, Nm, Nh or Nd, 1 s to 3660 d; "default"
 //     clears one. A tenant keeps the periods in force when it was created.)
+//   set-affordability --id ID --max-rent-share N
+//     (the largest share of the applicant's net monthly income the rent may take, a
+//     whole percent from 10 to 100, that the console's affordability is read against;
+//     "default" clears it: core's 40)
+//   staff-add --id ID --email E --role admin|agent
+//   staff-list --id ID
+//   staff-remove --id ID --email E
+//     (who may sign in to the agency's console through Cloudflare Access: the email is
+//     the Access identity's, stored lowercased; an email already on the staff is
+//     refused, and so is removing an agency's last admin)
 //
 // Where: --local (the default: the dev registry under .wrangler/state, or --persist-to
 // DIR) or --remote (the production database of wrangler.toml's top level; needs
@@ -40,6 +50,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DATABASE = "onboarding-registry";
 const DAY = 24 * 3600;
 const KINDS = ["publishable", "secret", "webhook"];
+const ROLES = ["admin", "agent"];
 
 export class UsageError extends Error {}
 
@@ -140,6 +151,19 @@ function checkName(n) {
   return n.trim();
 }
 
+/**
+ * A staff member's email (the Access identity's `email` claim): lowercased, at most 254
+ * characters, one `@`, a local part of the characters addresses use, a domain of dotted
+ * labels. Anything else is refused rather than stored under a name Access never sends.
+ */
+export function checkEmail(v) {
+  const e = typeof v === "string" ? v.toLowerCase() : "";
+  const label = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  const shape = new RegExp(`^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@${label}(?:\\.${label})+$`);
+  if (e.length > 254 || e.split("@")[0].length > 64 || !shape.test(e)) throw new UsageError(`--email: not an email address (name@domain.example): ${v ?? "(none)"}`);
+  return e;
+}
+
 function checkToken(v, flag) {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(v)) throw new UsageError(`${flag}: 1 to 64 of A-Z a-z 0-9 _ . : -`);
   return v;
@@ -183,8 +207,11 @@ function actor() {
   return process.env.AGENCY_ACTOR ?? `${os.userInfo().username}@${os.hostname()}`;
 }
 
-const audit = (id, action, detail) =>
-  `INSERT INTO agency_audit (agency_id, action, detail, actor, at) VALUES (${q(id)}, ${q(action)}, ${q(JSON.stringify(detail ?? {}))}, ${q(actor())}, ${now()})`;
+/** The audit row of a change; with `onlyIf` (an SQL condition), written only if it holds. */
+const audit = (id, action, detail, onlyIf) => {
+  const values = `${q(id)}, ${q(action)}, ${q(JSON.stringify(detail ?? {}))}, ${q(actor())}, ${now()}`;
+  return `INSERT INTO agency_audit (agency_id, action, detail, actor, at) ${onlyIf ? `SELECT ${values} WHERE ${onlyIf}` : `VALUES (${values})`}`;
+};
 
 const newKey = (agencyId, kind, { lookup = null, sealed = null } = {}) =>
   `INSERT INTO agency_keys (id, agency_id, kind, lookup, sealed, created_at) VALUES (${q(`key_${hex(8)}`)}, ${q(agencyId)}, ${q(kind)}, ${q(lookup)}, ${q(sealed)}, ${now()})`;
@@ -201,6 +228,18 @@ export function run(command, opts) {
     const found = exists(checkToken(opts.id, "--id"));
     if (!found) throw new UsageError(`no agency with id ${opts.id}`);
     return found;
+  };
+  /** The agency (needId's checks), with the staff member `opts.email` names, if any. */
+  const staffOf = () => {
+    if (!opts.id) throw new UsageError("--id ID is required");
+    const id = checkToken(opts.id, "--id");
+    const email = checkEmail(opts.email);
+    const [[found]] = d1(where, `SELECT a.id,
+      (SELECT role FROM agency_staff s WHERE s.agency_id = a.id AND s.email = ${q(email)}) AS role,
+      (SELECT COUNT(*) FROM agency_staff s WHERE s.agency_id = a.id AND s.role = 'admin') AS admins
+      FROM agencies a WHERE a.id = ${q(id)}`);
+    if (!found) throw new UsageError(`no agency with id ${opts.id}`);
+    return { id, email, role: found.role, admins: found.admins };
   };
   const overlap = () => {
     const h = opts.overlapHours === undefined ? 24 : Number(opts.overlapHours);
@@ -249,11 +288,12 @@ export function run(command, opts) {
     }
     case "show": {
       const { id } = needId();
-      const [[agency], origins, keys, auditRows] = d1(where, [
-        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, budgets, retention, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
+      const [[agency], origins, keys, auditRows, staff] = d1(where, [
+        `SELECT id, name, status, channel, strategy, webhook_url AS webhookUrl, budgets, retention, max_rent_share AS maxRentShare, created_at AS createdAt, updated_at AS updatedAt FROM agencies WHERE id = ${q(id)}`,
         `SELECT origin FROM agency_origins WHERE agency_id = ${q(id)} ORDER BY origin`,
         `SELECT id, kind, lookup, created_at AS createdAt, expires_at AS expiresAt FROM agency_keys WHERE agency_id = ${q(id)} ORDER BY kind, created_at`,
         `SELECT action, detail, actor, at FROM agency_audit WHERE agency_id = ${q(id)} ORDER BY seq DESC LIMIT 20`,
+        `SELECT role, COUNT(*) AS n FROM agency_staff WHERE agency_id = ${q(id)} GROUP BY role`,
       ].join(";\n"));
       const t = now();
       return {
@@ -261,6 +301,8 @@ export function run(command, opts) {
         budgets: agency.budgets ? JSON.parse(agency.budgets) : {},
         retention: agency.retention ? JSON.parse(agency.retention) : {},
         origins: origins.map((o) => o.origin),
+        // The console's staff: how many of each role (staff-list names them).
+        staff: Object.fromEntries(ROLES.map((r) => [`${r}s`, staff.find((s) => s.role === r)?.n ?? 0])),
         keys: keys.map((k) => ({
           id: k.id,
           kind: k.kind,
@@ -354,8 +396,59 @@ export function run(command, opts) {
       return setFields(where, opts, needId().id, "retention", "set-retention", [
         ["abandoned", "abandonedSeconds"], ["completed", "completedSeconds"],
       ], durationSeconds, "a period such as 30d, 12h, 90m or 45s (1 s to 3660 d)");
+    case "set-affordability": {
+      const v = opts.maxRentShare;
+      if (v === undefined) throw new UsageError("set-affordability needs --max-rent-share N");
+      const share = v === "default" ? null : /^[0-9]{1,3}$/.test(v) && Number(v) >= 10 && Number(v) <= 100 ? Number(v) : undefined;
+      if (share === undefined) throw new UsageError(`--max-rent-share: a whole percent from 10 to 100, or "default" (40): ${v}`);
+      const { id } = needId();
+      d1(where, [
+        `UPDATE agencies SET max_rent_share = ${q(share)}, updated_at = ${now()} WHERE id = ${q(id)}`,
+        audit(id, "affordability.set", { maxRentShare: share }),
+      ].join(";\n"));
+      return { id, maxRentShare: share };
+    }
+    case "staff-add": {
+      if (!ROLES.includes(opts.role)) throw new UsageError(`--role: admin or agent: ${opts.role ?? "(none)"}`);
+      const { id, email, role } = staffOf();
+      if (role) throw new UsageError(`${email} is already on ${id}'s staff (${role}); staff-remove it first to change the role`);
+      // `added_by` is what the agency's admins see in the console: "operator" for the
+      // CLI; who exactly is the audit row's actor.
+      const t = now();
+      d1(where, [
+        `INSERT INTO agency_staff (agency_id, email, role, added_by, added_at) VALUES (${q(id)}, ${q(email)}, ${q(opts.role)}, 'operator', ${t})`,
+        audit(id, "staff.add", { email, role: opts.role }),
+      ].join(";\n"));
+      return { id, email, role: opts.role, addedBy: "operator", addedAt: t };
+    }
+    case "staff-list": {
+      if (!opts.id) throw new UsageError("--id ID is required");
+      const id = checkToken(opts.id, "--id");
+      // One call to wrangler (a second or so each): the agency and its staff together.
+      const [[agency], rows] = d1(where, [
+        `SELECT id FROM agencies WHERE id = ${q(id)}`,
+        `SELECT email, role, added_by AS addedBy, added_at AS addedAt FROM agency_staff WHERE agency_id = ${q(id)} ORDER BY added_at, email`,
+      ].join(";\n"));
+      if (!agency) throw new UsageError(`no agency with id ${opts.id}`);
+      return rows;
+    }
+    case "staff-remove": {
+      const { id, email, role, admins } = staffOf();
+      if (!role) throw new UsageError(`${email} is not on ${id}'s staff`);
+      if (role === "admin" && admins <= 1) throw new UsageError(`${email} is ${id}'s last admin: an agency keeps at least one admin (staff-add another first)`);
+      // The same rule in the statements themselves (the console's admins change the
+      // staff too): the audit row and the removal happen together or not at all.
+      const member = `agency_id = ${q(id)} AND email = ${q(email)}`;
+      const allowed = `EXISTS (SELECT 1 FROM agency_staff WHERE ${member} AND (role <> 'admin' OR (SELECT COUNT(*) FROM agency_staff WHERE agency_id = ${q(id)} AND role = 'admin') > 1))`;
+      const [, removed] = d1(where, [
+        audit(id, "staff.remove", { email, role }, allowed),
+        `DELETE FROM agency_staff WHERE ${member} AND ${allowed} RETURNING role`,
+      ].join(";\n"));
+      if (removed.length === 0) throw new UsageError(`${email}: the staff of ${id} changed meanwhile; nothing removed (try again)`);
+      return { id, removed: { email, role } };
+    }
     default:
-      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets, set-retention`);
+      throw new UsageError(`unknown command ${command ?? "(none)"}: add, list, show, set-origins, set-webhook, rotate-secret-key, rotate-webhook-secret, rotate-publishable-key, revoke-old, disable, enable, set-budgets, set-retention, set-affordability, staff-add, staff-list, staff-remove`);
   }
 }
 

@@ -283,3 +283,93 @@ test("registry: a budget driven to its end from two sessions at once is spent ex
   assert.equal(after.status, 429, after.text);
   assert.equal(after.json.code, "agency_budget_exceeded");
 });
+
+test("registry: an agency's console staff and affordability threshold — staff-add, staff-list, staff-remove, set-affordability, each audited", { timeout: 240_000 }, async () => {
+  // Issue 34: who may sign in to the agency's console (the Access identity's email, and
+  // a role), and the share of net income the rent may take. The CLI alone: the console
+  // reads the same registry.
+  const added = ok("add", "--name", "Staff Lettings", "--origin", "https://staff-lettings.example");
+  const id = added.id;
+  const shown = ok("show", "--id", id);
+  assert.equal(shown.maxRentShare, null, "the default threshold until one is set");
+  assert.deepEqual(shown.staff, { admins: 0, agents: 0 });
+  assert.deepEqual(ok("staff-list", "--id", id), []);
+
+  const t0 = Math.floor(Date.now() / 1000);
+  const ana = ok("staff-add", "--id", id, "--email", "Ana.Garcia@Staff-Lettings.Example", "--role", "admin");
+  assert.equal(ana.email, "ana.garcia@staff-lettings.example", "stored lowercased, as Access compares it");
+  ok("staff-add", "--id", id, "--email", "pau@staff-lettings.example", "--role", "agent");
+  const staff = ok("staff-list", "--id", id);
+  assert.deepEqual(staff.map(({ email, role, addedBy }) => ({ email, role, addedBy })), [
+    { email: "ana.garcia@staff-lettings.example", role: "admin", addedBy: "operator" },
+    { email: "pau@staff-lettings.example", role: "agent", addedBy: "operator" },
+  ]);
+  for (const m of staff) {
+    assert.deepEqual(Object.keys(m).sort(), ["addedAt", "addedBy", "email", "role"]);
+    assert.ok(Number.isInteger(m.addedAt) && m.addedAt >= t0 - 5 && m.addedAt <= Math.floor(Date.now() / 1000) + 5, `addedAt in unix seconds, like show's times: ${m.addedAt}`);
+  }
+  assert.deepEqual(ok("show", "--id", id).staff, { admins: 1, agents: 1 });
+
+  // Refused with exit 2 and a message; neither the staff, the threshold nor the audit changes.
+  const state = () => {
+    const s = ok("show", "--id", id);
+    return { staff: ok("staff-list", "--id", id), maxRentShare: s.maxRentShare, audit: s.audit };
+  };
+  const before = state();
+  const cases = [
+    [["staff-add", "--id", id, "--email", "not-an-email", "--role", "agent"], /--email: not an email address/],
+    [["staff-add", "--id", id, "--email", "pau@localhost", "--role", "agent"], /--email: not an email address/],
+    [["staff-add", "--id", id, "--email", "eva@staff-lettings.example", "--role", "owner"], /--role: admin or agent/],
+    [["staff-add", "--id", id, "--email", "eva@staff-lettings.example"], /--role: admin or agent/],
+    [["staff-add", "--id", "ag_nobody", "--email", "eva@staff-lettings.example", "--role", "agent"], /no agency with id ag_nobody/],
+    [["staff-add", "--id", id, "--email", "PAU@staff-lettings.example", "--role", "admin"], /pau@staff-lettings\.example is already on .*staff \(agent\)/],
+    [["staff-list", "--id", "ag_nobody"], /no agency with id ag_nobody/],
+    [["staff-remove", "--id", id, "--email", "eva@staff-lettings.example"], /is not on .*staff/],
+    [["staff-remove", "--id", "ag_nobody", "--email", "pau@staff-lettings.example"], /no agency with id ag_nobody/],
+    [["staff-remove", "--id", id, "--email", "ana.garcia@staff-lettings.example"], /an agency keeps at least one admin/],
+    [["set-affordability", "--id", id, "--max-rent-share", "9"], /--max-rent-share: a whole percent from 10 to 100/],
+    [["set-affordability", "--id", id, "--max-rent-share", "101"], /--max-rent-share: a whole percent from 10 to 100/],
+    [["set-affordability", "--id", id, "--max-rent-share", "35%"], /--max-rent-share: a whole percent from 10 to 100/],
+    [["set-affordability", "--id", id], /needs --max-rent-share/],
+    [["set-affordability", "--id", "ag_nobody", "--max-rent-share", "35"], /no agency with id ag_nobody/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `${args.join(" ")} exits 2: ${r.err}`);
+    assert.match(r.err, message, args.join(" "));
+  }
+  assert.deepEqual(state(), before, "nothing changed");
+
+  // Removing: an agent, then an admin once another admin is there.
+  assert.deepEqual(ok("staff-remove", "--id", id, "--email", "Pau@Staff-Lettings.Example"), { id, removed: { email: "pau@staff-lettings.example", role: "agent" } });
+  ok("staff-add", "--id", id, "--email", "jordi@staff-lettings.example", "--role", "admin");
+  ok("staff-remove", "--id", id, "--email", "ana.garcia@staff-lettings.example");
+  assert.deepEqual(ok("staff-list", "--id", id).map((m) => [m.email, m.role]), [["jordi@staff-lettings.example", "admin"]]);
+  const last = cli("staff-remove", "--id", id, "--email", "jordi@staff-lettings.example");
+  assert.equal(last.status, 2, "the new last admin stays too");
+  assert.match(last.err, /at least one admin/);
+
+  // The threshold: a whole percent, and "default" back to core's 40 (NULL).
+  assert.deepEqual(ok("set-affordability", "--id", id, "--max-rent-share", "35"), { id, maxRentShare: 35 });
+  assert.equal(ok("show", "--id", id).maxRentShare, 35);
+  assert.deepEqual(ok("set-affordability", "--id", id, "--max-rent-share", "100"), { id, maxRentShare: 100 });
+  assert.deepEqual(ok("set-affordability", "--id", id, "--max-rent-share", "default"), { id, maxRentShare: null });
+  const after = ok("show", "--id", id);
+  assert.equal(after.maxRentShare, null);
+  assert.deepEqual(after.staff, { admins: 1, agents: 0 });
+
+  // Every change is an audit row (newest first): the member's email and role, the
+  // threshold; no applicant's data, nothing for the refusals.
+  const rows = after.audit.filter((a) => a.action !== "add").map((a) => [a.action, a.detail]);
+  assert.deepEqual(rows, [
+    ["affordability.set", { maxRentShare: null }],
+    ["affordability.set", { maxRentShare: 100 }],
+    ["affordability.set", { maxRentShare: 35 }],
+    ["staff.remove", { email: "ana.garcia@staff-lettings.example", role: "admin" }],
+    ["staff.add", { email: "jordi@staff-lettings.example", role: "admin" }],
+    ["staff.remove", { email: "pau@staff-lettings.example", role: "agent" }],
+    ["staff.add", { email: "pau@staff-lettings.example", role: "agent" }],
+    ["staff.add", { email: "ana.garcia@staff-lettings.example", role: "admin" }],
+  ]);
+  assert.ok(after.audit.every((a) => typeof a.actor === "string" && a.actor && Number.isInteger(a.at)));
+});

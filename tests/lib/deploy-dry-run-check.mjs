@@ -35,4 +35,8 @@ for (const prod of ["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "WIDGET"
 assert.ok(!out.includes("Downloading") && !/github\.com/i.test(out), "the build downloaded nothing");
 const latest = readFileSync(path.join(ROOT, "target", "widget", "latest"), "utf8").trim();
 assert.ok(existsSync(path.join(ROOT, "target", "widget", latest, "release.json")), "the build made a widget version to publish");
+// The console's sign-in is the operator's to configure (README "Deploy"): until both
+// vars are set the console answers 503 (tests/lib/production-config-check.mjs).
+const access = ["ACCESS_TEAM_DOMAIN", "ACCESS_AUD"].filter((v) => !bindings.includes(v));
+if (access.length) console.log(`note: ${access.join(" and ")} not set: the console answers 503 until they are (README: Deploy, the console behind Cloudflare Access)`);
 console.log(`ok: wrangler deploy --dry-run (production) binds ${["REGISTRY", "TENANT_STATE", "SCOPE_STORE", "RELAY", "WIDGET"].join(", ")}, carries no dev wiring and no assets`);

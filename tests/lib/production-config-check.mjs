@@ -77,13 +77,19 @@ try {
   const page = await get("/");
   assert.ok(!page.text.includes("<tenant-onboarding"), "no demo page outside dev");
   assert.equal((await get("/widget/manifest.json")).status, 200, "the widget is served");
+  // The console without ACCESS_TEAM_DOMAIN / ACCESS_AUD: 503, never open, and no
+  // Access forwarded to a sandbox.
+  const console503 = await get("/console/");
+  assert.equal(console503.status, 503, `the console without Access: ${console503.status}`);
+  assert.match(console503.text, /Cloudflare Access/, "the page says what is missing");
+  assert.equal((await get("/cdn-cgi/access/certs")).status, 404, "no /cdn-cgi/access/* outside dev");
   // Outside dev a request that did not come through Cloudflare (no CF-Connecting-IP)
   // is refused before anything else (lib.rs, unit test `addressless_requests`):
   // wrangler dev always sets the header itself, so here only the other half is seen —
   // a request with it goes on (to the registry, which this bare state has not got).
   const addressed = await get("/v1/sessions", { method: "POST", headers: { Origin: "http://127.0.0.1:8787", "Content-Type": "application/json", "CF-Connecting-IP": "198.18.0.1" }, body: '{"publishableKey":"pk_test_demo"}' });
   assert.notEqual(addressed.json?.code, "client_address_missing", addressed.text);
-  console.log("ok: dev wiring in the production config answers 503 configuration_error everywhere; with https upstreams it serves, without /sandbox or the demo page");
+  console.log("ok: dev wiring in the production config answers 503 configuration_error everywhere; with https upstreams it serves, without /sandbox or the demo page; the console answers 503 until Access is configured");
 } finally {
   if (child) await stop(child);
   rmSync(dir, { recursive: true, force: true });

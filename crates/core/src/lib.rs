@@ -22,6 +22,9 @@
 //! * [`mask`] — masking of personal data for logs.
 //! * [`hosted_url`] — which upstream hosted-page URLs may reach the browser.
 //! * [`html`] — escaping text into HTML.
+//! * [`access`] — which Cloudflare Access tokens the agency console accepts.
+//! * [`affordability`] — the rent against the declared income, per the agency's threshold.
+//! * `console` (feature `console`) — the agency console's stages and its texts in es/en/ca.
 //!
 //! The crate is pure: no I/O, no clock, no randomness. The current date, the current
 //! unix time and random bytes are always parameters.
@@ -55,8 +58,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod affordability;
 pub mod client_session;
 pub mod consent;
+#[cfg(feature = "console")]
+pub mod console;
 mod de;
 pub mod device;
 pub mod document;

@@ -116,6 +116,19 @@ pub struct Settings {
     /// Write one JSON log line per request (`LOG_REQUESTS`, default true; errors are
     /// always logged). `make bench` turns it off on the edge, as it quiets wrangler.
     pub log_requests: bool,
+    /// The console's sign-in: Cloudflare Access (`ACCESS_TEAM_DOMAIN` and
+    /// `ACCESS_AUD`); without both the console answers `503`.
+    pub access: Option<AccessSettings>,
+}
+
+/// The Cloudflare Access application the console sits behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSettings {
+    /// The team's issuer (`https://<team>.cloudflareaccess.com`), from
+    /// `ACCESS_TEAM_DOMAIN`.
+    pub issuer: String,
+    /// The application's AUD tag (`ACCESS_AUD`).
+    pub audience: String,
 }
 
 thread_local! {
@@ -227,6 +240,15 @@ impl Settings {
             },
             status_connections_per_tenant: num(env, "STATUS_CONNECTIONS_PER_TENANT", 8usize)?
                 .max(1),
+            access: match (var(env, "ACCESS_TEAM_DOMAIN"), var(env, "ACCESS_AUD")) {
+                (Some(team), Some(aud)) => {
+                    onboarding_core::access::issuer(&team).map(|issuer| AccessSettings {
+                        issuer,
+                        audience: aud.trim().to_owned(),
+                    })
+                }
+                _ => None,
+            },
         })
     }
 
@@ -249,7 +271,8 @@ impl Settings {
         }
         let urls = [&self.skor_base_url, &self.identity_base_url]
             .into_iter()
-            .chain(&self.hosted_page_origins);
+            .chain(&self.hosted_page_origins)
+            .chain(self.access.as_ref().map(|a| &a.issuer));
         for url in urls {
             if !is_public_https(url) {
                 return Some(

@@ -7,6 +7,7 @@ pub mod agency;
 pub mod auth;
 pub mod budget;
 pub mod config;
+pub mod console;
 pub mod cors;
 pub mod documents;
 pub mod error;
@@ -60,6 +61,50 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
             Ok(_) => return AppError::Problem(ProblemCode::NotFound).into_response(locale),
             Err(e) => return e.into_response(locale),
         }
+    }
+
+    if (path.starts_with("/cdn-cgi/access/")) && settings.as_ref().is_ok_and(|s| s.dev_wiring) {
+        // Dev wiring: the sandbox plays Cloudflare Access on the console's host, as
+        // Access itself does in production (sign-in, sign-out, its keys).
+        if let Ok(sandbox) = env.service("SANDBOX") {
+            return sandbox.fetch_request(req).await;
+        }
+    }
+
+    if path == "/console" || path.starts_with("/console/") {
+        // The agency console: its own group, its own callers (staff signed in with
+        // Cloudflare Access), HTML pages rather than problem+json.
+        return match settings {
+            Ok(settings) => {
+                let ctx = Ctx {
+                    env: env.clone(),
+                    settings,
+                    locale,
+                    request_id: request_id.clone(),
+                    client_ip: http::header(&req, "CF-Connecting-IP")
+                        .unwrap_or_else(|| "0.0.0.0".into()),
+                    now_ms: started,
+                    agency_id: Default::default(),
+                    waiter: Some(waiter),
+                };
+                let resp = console::serve(req, &ctx).await;
+                if ctx.settings.log_requests {
+                    worker::console_log!(
+                        "{}",
+                        serde_json::json!({
+                            "requestId": request_id,
+                            "agency": ctx.agency_id.borrow().clone(),
+                            "method": method.to_string(),
+                            "route": "console",
+                            "status": resp.as_ref().map(Response::status_code).unwrap_or(500),
+                            "durationMs": http::now_ms().saturating_sub(started),
+                        })
+                    );
+                }
+                resp
+            }
+            Err(e) => e.into_response(locale),
+        };
     }
 
     if path == "/widget" || path.starts_with("/widget/") {

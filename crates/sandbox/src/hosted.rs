@@ -627,7 +627,8 @@ impl Texts {
     }
 }
 
-const CSS: &str = "\
+/// The hosted pages' stylesheet (the Access pages add theirs to it).
+pub(crate) const CSS: &str = "\
 :root{color-scheme:light dark;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5}
 body{margin:0;padding:1.5rem;background:Canvas;color:CanvasText}
 main{max-width:36rem;margin:0 auto}

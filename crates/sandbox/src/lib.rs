@@ -3,8 +3,10 @@
 //!
 //! The Worker answers `/healthz` itself and hands every other request to the one
 //! [`object::SandboxState`] Durable Object. Paths may carry a leading `/sandbox` (how
-//! the edge forwards them in dev); hosted-page URLs keep it.
+//! the edge forwards them in dev); hosted-page URLs keep it. `/cdn-cgi/access/*` plays
+//! Cloudflare Access for the agency console (see [`access`]).
 
+pub mod access;
 pub mod analysis;
 pub mod documents;
 pub mod hosted;

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use onboarding_core::document::DEFAULT_MAX_BYTES;
 use worker::{DurableObject, Env, Method, Request, Response, ScheduledTime, State, durable_object};
 
+use crate::access;
 use crate::analysis;
 use crate::documents;
 use crate::hosted::{self, Kind};
@@ -140,6 +141,7 @@ impl SandboxState {
         let delay = self.analysis_delay();
 
         match segs.as_slice() {
+            ["cdn-cgi", "access", rest @ ..] => access::route(db, env, req, prefix, rest).await,
             ["hosted", "assets", "hosted.css"] => match method {
                 Method::Get | Method::Head => hosted::stylesheet(),
                 _ => Err(AppError::MethodNotAllowed),

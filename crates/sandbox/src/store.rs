@@ -101,6 +101,22 @@ CREATE TABLE IF NOT EXISTS jobs (
   ref_id TEXT,
   run_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS access_keys (
+  seq INTEGER PRIMARY KEY,
+  kid TEXT NOT NULL UNIQUE,
+  private_jwk TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS access_codes (
+  seq INTEGER PRIMARY KEY,
+  email TEXT NOT NULL,
+  code TEXT NOT NULL,
+  sent_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  tries INTEGER NOT NULL DEFAULT 0,
+  used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS access_codes_by_email ON access_codes (email, seq);
 ";
 
 /// Typed access to the object's SQLite.

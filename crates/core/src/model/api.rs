@@ -560,4 +560,8 @@ pub struct AgencyTenantView {
     /// birth date, never the document itself), with their other tenants here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonLink>,
+    /// The rent against the declared income, under the agency's threshold now (absent
+    /// without a rent or an income).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affordability: Option<crate::affordability::Affordability>,
 }

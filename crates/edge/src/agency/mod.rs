@@ -39,10 +39,32 @@ async fn owned(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<TenantH
 /// # Errors
 /// 401 auth, 404 unknown or another agency's tenant.
 pub async fn tenant(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+    http::json(200, &view(ctx, agency, tenant_id).await?)
+}
+
+/// Everything the agency may see of one of its tenants: the tenant's own view, the
+/// person's other tenants here, and affordability under the agency's threshold now.
+/// The agency API and the console read it alike.
+///
+/// # Errors
+/// 404 unknown or another agency's tenant; 500 when an object fails.
+pub async fn view(
+    ctx: &Ctx,
+    agency: &Agency,
+    tenant_id: &str,
+) -> AppResult<onboarding_core::model::api::AgencyTenantView> {
     let mut view = owned(ctx, agency, tenant_id).await?.agency_view().await?;
-    let person_key = serde_json::to_value(&view.tenant)
-        .ok()
-        .and_then(|t| t.get("person")?.as_str().map(str::to_owned));
+    let tenant = serde_json::to_value(&view.tenant).unwrap_or_default();
+    view.affordability = tenant
+        .get("request")
+        .and_then(|r| serde_json::from_value(r.clone()).ok())
+        .and_then(|r: onboarding_core::model::TenantRequest| {
+            onboarding_core::affordability::assess(&r, agency.max_rent_share)
+        });
+    let person_key = tenant
+        .get("person")
+        .and_then(|p| p.as_str())
+        .map(str::to_owned);
     if let Some(key) = person_key {
         let p = crate::identity::Person::new(ctx, &agency.id, &key, tenant_id)
             .record()
@@ -54,7 +76,7 @@ pub async fn tenant(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Re
             attempts: p.attempts,
         });
     }
-    http::json(200, &view)
+    Ok(view)
 }
 
 /// `GET /v1/agency/tenants/{id}/documents/{docId}/content`: streamed from upstream.

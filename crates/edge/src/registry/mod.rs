@@ -44,6 +44,8 @@ pub struct Agency {
     pub budgets: crate::config::Budgets,
     /// How long its applicants' onboardings are kept (unset: core's defaults).
     pub retention: onboarding_core::lifecycle::Retention,
+    /// Its affordability threshold in percent (unset: core's default, 40).
+    pub max_rent_share: Option<u8>,
 }
 
 impl Agency {
@@ -86,6 +88,9 @@ struct AgencyRow {
     /// `completedSeconds`), if the agency set any.
     #[serde(default)]
     retention: Option<String>,
+    /// The affordability threshold in percent, if the agency set one.
+    #[serde(default)]
+    max_rent_share: Option<f64>,
 }
 
 #[derive(Clone)]
@@ -93,7 +98,32 @@ enum Cached {
     Key(Option<KeyRef>),
     Agency(Option<Rc<Agency>>),
     Origin(bool),
+    Staff(Rc<Vec<Membership>>),
 }
+
+/// A staff member's role at an agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Decides, erases and manages the agency's console.
+    Admin,
+    /// Reads and decides.
+    Agent,
+}
+
+/// An agency a signed-in person is on the staff of.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Membership {
+    /// The agency.
+    pub agency_id: String,
+    /// Its display name.
+    pub agency_name: String,
+    /// The person's role there.
+    pub role: Role,
+}
+
+const STAFF_OF: &str = "SELECT s.agency_id, a.name AS agency_name, s.role FROM agency_staff s \
+     JOIN agencies a ON a.id = s.agency_id WHERE s.email = ?1 AND a.status = 'active' ORDER BY a.name, a.id";
 
 /// Entries above this are pruned (expired ones first, then all): random keys from a
 /// script cannot grow an isolate's memory.
@@ -136,7 +166,7 @@ thread_local! {
     static KEY_READS: std::cell::Cell<ReadBudget> = const { std::cell::Cell::new(ReadBudget { second: 0, used: 0 }) };
 }
 
-const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, a.retention, \
+const AGENCY_BY_ID: &str = "SELECT a.id, a.name, a.channel, a.strategy, a.webhook_url, a.status, a.budgets, a.retention, a.max_rent_share, \
      (SELECT json_group_array(origin) FROM agency_origins o WHERE o.agency_id = a.id) AS origins, \
      (SELECT json_group_array(sealed) FROM (SELECT sealed FROM agency_keys k \
         WHERE k.agency_id = a.id AND k.kind = 'webhook' AND (k.expires_at IS NULL OR k.expires_at > ?2) \
@@ -296,7 +326,36 @@ impl<'a> Registry<'a> {
                 Some(r) => serde_json::from_str(&r).map_err(|_| bad())?,
                 None => onboarding_core::lifecycle::Retention::default(),
             },
+            max_rent_share: row
+                .max_rent_share
+                .and_then(|s| u8::try_from(s as i64).ok())
+                .filter(|s| onboarding_core::affordability::MAX_RENT_SHARE_RANGE.contains(s)),
         })
+    }
+
+    /// The active agencies `email` (lowercased) is on the staff of, by name. Cached like
+    /// the rest: a member removed loses the console within `AGENCY_CACHE_SECONDS`.
+    ///
+    /// # Errors
+    /// [`AppError::Config`] when the registry cannot be read.
+    pub async fn staff_of(&self, email: &str) -> AppResult<Rc<Vec<Membership>>> {
+        let cache_key = format!("staff:{email}");
+        if let Some(Cached::Staff(m)) = self.cached(&cache_key) {
+            return Ok(m);
+        }
+        let rows: Vec<Membership> = self
+            .db()?
+            .prepare(STAFF_OF)
+            .bind(&[JsValue::from_str(email)])
+            .map_err(unreadable)?
+            .all()
+            .await
+            .map_err(unreadable)?
+            .results()
+            .map_err(unreadable)?;
+        let rows = Rc::new(rows);
+        self.remember(cache_key, Cached::Staff(rows.clone()));
+        Ok(rows)
     }
 
     /// The agency's publishable key in force (the current one; during a rotation, the

@@ -4,6 +4,7 @@
 //! `tenant.erased`) are relayed like upstream ones. Every event carries the agency's
 //! reference for the tenant ([`with_reference`]).
 
+use onboarding_core::affordability::Affordability;
 use onboarding_core::consent::ConsentReceipt;
 use onboarding_core::lifecycle::{ErasedBy, edge_event_id};
 use serde::{Deserialize, Serialize};
@@ -123,6 +124,9 @@ pub struct EdgeEvent<D> {
 pub struct Created {
     /// Core's receipts.
     pub consent: Vec<ConsentReceipt>,
+    /// The rent against the declared income, under the agency's threshold then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affordability: Option<Affordability>,
 }
 
 /// `tenant.erased`'s data: nothing personal.
@@ -155,10 +159,12 @@ impl EdgeEvent<Created> {
         tenant_id: &str,
         at: &str,
         consent: &[ConsentReceipt],
+        affordability: Option<Affordability>,
         reference: Option<&str>,
     ) -> Self {
         let data = Created {
             consent: consent.to_vec(),
+            affordability,
         };
         edge_event("tenant.created", tenant_id, at, data, reference)
     }
@@ -222,7 +228,7 @@ mod tests {
             (m.agency.as_str(), m.attempt, m.by_reference),
             ("ag", 1, false)
         );
-        let created = EdgeEvent::created("t1", "x", &[], None);
+        let created = EdgeEvent::created("t1", "x", &[], None, None);
         let v: serde_json::Value = serde_json::from_str(&created.body()).unwrap();
         assert!(v.get("externalReference").is_none());
         assert_eq!(v["data"]["consent"], serde_json::json!([]));

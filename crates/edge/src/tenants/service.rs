@@ -173,6 +173,7 @@ pub async fn bind(
             })
             .unwrap_or_default(),
         retention: Some(agency.retention),
+        max_rent_share: agency.max_rent_share,
     };
     let bound = TenantHandle::new(&ctx.env, &tenant.id)?
         .init(record)

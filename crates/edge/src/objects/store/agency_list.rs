@@ -2,23 +2,27 @@
 //! the audit rows of its erasures. Rows are versioned by the tenant's log sequence: a
 //! row written late never replaces a newer one, and an erased tenant's never returns.
 
+use onboarding_core::console::Stage;
 use onboarding_core::lifecycle::{Cursor, ErasureReceipt, ListQuery};
 use onboarding_core::model::api::{TenantPage, TenantSummary};
 use serde::Deserialize;
 
 use super::object::ScopeStore;
-use super::protocol::ListRow;
+use super::protocol::{ConsoleQuery, ConsoleRow, ConsoleRows, DecisionFilter, ListRow};
 use crate::sql;
 
 impl ScopeStore {
     /// Puts a tenant's row (its summary stored as the JSON text it came as).
     pub(super) fn put_row(&self, row: &ListRow) -> worker::Result<()> {
         self.sql.exec(
-            "INSERT INTO tenants (tenant_id, created_ms, version, state, decision, summary)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM erasures WHERE tenant_id = ?1)
+            "INSERT INTO tenants (tenant_id, created_ms, version, state, decision, summary, stage, card, search, person, refused)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS (SELECT 1 FROM erasures WHERE tenant_id = ?1)
              ON CONFLICT (tenant_id) DO UPDATE SET version = excluded.version, state = excluded.state,
-               decision = excluded.decision, summary = excluded.summary
-             WHERE excluded.version > tenants.version",
+               decision = excluded.decision, summary = excluded.summary, stage = excluded.stage,
+               card = excluded.card, search = excluded.search, person = excluded.person,
+               refused = excluded.refused
+             WHERE excluded.version > tenants.version
+               OR (excluded.version = tenants.version AND excluded.refused > tenants.refused)",
             vec![
                 row.tenant_id.as_str().into(),
                 row.created_ms.into(),
@@ -26,6 +30,14 @@ impl ScopeStore {
                 row.state.as_str().into(),
                 row.decision.map(|d| d.as_str()).into(),
                 row.summary.as_str().into(),
+                row.stage.as_str().into(),
+                row.card
+                    .as_ref()
+                    .and_then(|c| serde_json::to_string(c).ok())
+                    .into(),
+                row.search.as_str().into(),
+                row.person.as_deref().into(),
+                i64::from(row.refused).into(),
             ],
         )?;
         Ok(())
@@ -106,6 +118,87 @@ impl ScopeStore {
         });
         Ok(TenantPage {
             tenants: rows.into_iter().map(|(s, _)| s).collect(),
+            next_cursor,
+        })
+    }
+
+    /// A page of the console's pipeline, newest first: the list's rows with what staff
+    /// see, filtered by stage, decision and a search in name, email and reference.
+    pub(super) fn console_page(&self, q: &ConsoleQuery) -> worker::Result<ConsoleRows> {
+        let mut sql = String::from(
+            "SELECT summary, created_ms, stage, card, refused, \
+               (person IS NOT NULL AND EXISTS (SELECT 1 FROM tenants o WHERE o.person = t.person AND o.tenant_id != t.tenant_id)) AS same_person \
+             FROM tenants t WHERE 1 = 1",
+        );
+        let mut args: Vec<worker::SqlStorageValue> = Vec::new();
+        if let Some(stage) = q.stage {
+            sql.push_str(" AND stage = ?");
+            args.push(stage.as_str().into());
+        }
+        match q.decision {
+            Some(DecisionFilter::Is(d)) => {
+                sql.push_str(" AND decision = ?");
+                args.push(d.as_str().into());
+            }
+            Some(DecisionFilter::Undecided) => sql.push_str(" AND decision IS NULL"),
+            None => {}
+        }
+        if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
+            // A literal substring: `%`, `_` and the escape itself are escaped.
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push_str(" AND search LIKE ? ESCAPE '\\'");
+            args.push(format!("%{escaped}%").into());
+        }
+        if let Some(c) = &q.after {
+            sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");
+            args.push(c.created_ms.into());
+            args.push(c.created_ms.into());
+            args.push(c.tenant_id.as_str().into());
+        }
+        sql.push_str(" ORDER BY created_ms DESC, tenant_id DESC LIMIT ?");
+        args.push(i64::from(q.limit + 1).into());
+        #[derive(Deserialize)]
+        struct Row {
+            summary: String,
+            created_ms: i64,
+            stage: Option<String>,
+            card: Option<String>,
+            refused: i64,
+            same_person: i64,
+        }
+        let mut rows: Vec<(ConsoleRow, i64)> = sql::rows::<Row>(&self.sql, &sql, args)?
+            .into_iter()
+            .filter_map(|r| {
+                let summary: TenantSummary = serde_json::from_str(&r.summary).ok()?;
+                let stage = r
+                    .stage
+                    .as_deref()
+                    .and_then(Stage::parse)
+                    .unwrap_or_else(|| Stage::of(summary.state, &summary.steps, summary.decision));
+                let row = ConsoleRow {
+                    card: r.card.and_then(|c| serde_json::from_str(&c).ok()),
+                    stage,
+                    refused: u32::try_from(r.refused).unwrap_or(0),
+                    same_person: r.same_person != 0,
+                    summary,
+                };
+                Some((row, r.created_ms))
+            })
+            .collect();
+        let more = rows.len() > q.limit as usize;
+        rows.truncate(q.limit as usize);
+        let next_cursor = more.then(|| rows.last()).flatten().map(|(r, ms)| {
+            Cursor {
+                created_ms: *ms,
+                tenant_id: r.summary.tenant_id.clone(),
+            }
+            .encode()
+        });
+        Ok(ConsoleRows {
+            rows: rows.into_iter().map(|(r, _)| r).collect(),
             next_cursor,
         })
     }

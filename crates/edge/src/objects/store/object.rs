@@ -23,6 +23,17 @@ CREATE TABLE IF NOT EXISTS erasures (tenant_id TEXT PRIMARY KEY, receipt TEXT NO
 /// where the column exists.
 const SCHEMA_SUBJECT: &str = "ALTER TABLE idempotency ADD COLUMN subject TEXT";
 
+/// Added for the console (issue 34), each failing harmlessly where it exists: what
+/// staff see and search of a listed tenant ([`super::agency_list`]). Rows written
+/// before have none until their tenant next changes.
+const SCHEMA_CONSOLE: [&str; 5] = [
+    "ALTER TABLE tenants ADD COLUMN stage TEXT",
+    "ALTER TABLE tenants ADD COLUMN card TEXT",
+    "ALTER TABLE tenants ADD COLUMN search TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE tenants ADD COLUMN person TEXT",
+    "ALTER TABLE tenants ADD COLUMN refused INTEGER NOT NULL DEFAULT 0",
+];
+
 /// The Durable Object.
 #[durable_object]
 pub struct ScopeStore {
@@ -35,6 +46,20 @@ impl ScopeStore {
         // One call for the whole schema (the runtime runs the statements in turn).
         let _ = self.sql.exec(SCHEMA, None);
         let _ = self.sql.exec(SCHEMA_SUBJECT, None);
+        // One probe on every start; the changes once.
+        if self
+            .sql
+            .exec("SELECT refused FROM tenants LIMIT 0", None)
+            .is_err()
+        {
+            for alter in SCHEMA_CONSOLE {
+                let _ = self.sql.exec(alter, None);
+            }
+            let _ = self.sql.exec(
+                "CREATE INDEX IF NOT EXISTS tenants_person ON tenants (person) WHERE person IS NOT NULL",
+                None,
+            );
+        }
     }
 }
 
@@ -75,6 +100,7 @@ impl DurableObject for ScopeStore {
                 respond::<onboarding_core::lifecycle::ErasureReceipt>(&self.erase_row(&receipt)?)
             }
             StoreCall::ListErased(c) => respond::<ListErased>(&self.is_erased(&c.tenant_id)?),
+            StoreCall::ConsolePage(q) => respond::<ConsoleQuery>(&self.console_page(&q)?),
             StoreCall::Wipe(_) => {
                 self.state.storage().delete_all().await?;
                 self.schema();

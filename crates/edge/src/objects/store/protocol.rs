@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use onboarding_core::lifecycle::{ErasureReceipt, ListQuery, Progress};
-use onboarding_core::model::api::{DeadLetter, TenantPage};
+use onboarding_core::console::Stage;
+use onboarding_core::lifecycle::{Cursor, ErasureReceipt, ListQuery, Progress};
+use onboarding_core::model::api::{DeadLetter, TenantPage, TenantSummary};
 use onboarding_core::model::identity::Decision;
 use onboarding_core::person::{CarryReason, PersonRecord};
 
@@ -54,6 +55,8 @@ protocol! {
         ListErase(ErasureReceipt) -> (),
         /// Whether the tenant was erased (its audit row is here).
         ListErased(ListErased) -> bool,
+        /// A page of the console's pipeline: the list with what staff see and search.
+        ConsolePage(ConsoleQuery) -> ConsoleRows,
         // the whole store
         /// Empty the store (an erased tenant's own scope).
         Wipe(Wipe) -> (),
@@ -338,6 +341,110 @@ pub struct ListRow {
     pub decision: Option<Decision>,
     /// The row: core's `TenantSummary` as JSON.
     pub summary: String,
+    /// Where it stands for the console (a filter).
+    pub stage: Stage,
+    /// What the console shows of the applicant.
+    #[serde(default)]
+    pub card: Option<Card>,
+    /// Lowercased name, email and reference: what the console's search matches.
+    #[serde(default)]
+    pub search: String,
+    /// The person key: the console flags a person with another application.
+    #[serde(default)]
+    pub person: Option<String>,
+    /// Refused attempts to open the tenant (a console flag).
+    #[serde(default)]
+    pub refused: u32,
+}
+
+impl ListRow {
+    /// Everything the list keeps of the row but its version: a row is written again
+    /// only when this changes.
+    pub fn fingerprint(&self) -> String {
+        let card = serde_json::to_string(&self.card).unwrap_or_default();
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.summary,
+            card,
+            self.stage.as_str(),
+            self.refused
+        )
+    }
+}
+
+/// What the console shows of an applicant in the pipeline: personal data, kept in the
+/// agency's list beside the row and gone with it (erasure, retention).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    /// First and last names.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// The property applied for (its name or the agency's id for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property: Option<String>,
+    /// Monthly rent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rent: Option<String>,
+}
+
+/// An identity-decision filter of the console: a decision, or none yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DecisionFilter {
+    /// This decision.
+    Is(Decision),
+    /// No decision yet.
+    Undecided,
+}
+
+/// A page of the console's pipeline, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleQuery {
+    /// Only this stage.
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    /// Only this decision.
+    #[serde(default)]
+    pub decision: Option<DecisionFilter>,
+    /// Only rows whose name, email or reference contains this (lowercased).
+    #[serde(default)]
+    pub search: Option<String>,
+    /// Rows in the page.
+    pub limit: u32,
+    /// Continue after this row.
+    #[serde(default)]
+    pub after: Option<Cursor>,
+}
+
+/// One row of the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleRow {
+    /// The row as the agency API lists it.
+    pub summary: TenantSummary,
+    /// The applicant (absent for rows written before the console).
+    #[serde(default)]
+    pub card: Option<Card>,
+    /// Where it stands.
+    pub stage: Stage,
+    /// Refused attempts to open it.
+    pub refused: u32,
+    /// The same person has another application at the agency.
+    pub same_person: bool,
+}
+
+/// See [`StoreCall::ConsolePage`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleRows {
+    /// This page's rows.
+    pub rows: Vec<ConsoleRow>,
+    /// The cursor of the next page; absent on the last one.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 #[cfg(test)]

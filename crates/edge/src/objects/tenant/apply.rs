@@ -2,6 +2,7 @@
 //! (applied once per event id, in their order: core's [`StepClock`]), token
 //! generations. Each change is committed once and returns its log entry.
 
+use onboarding_core::affordability::assess;
 use onboarding_core::event_order::{StepClock, Verdict};
 use onboarding_core::model::status::Status;
 use onboarding_core::model::webhook::{Event, EventData};
@@ -37,6 +38,9 @@ impl TenantState {
                     &rec.tenant_id,
                     &rec.created_at,
                     &rec.consent,
+                    rec.request
+                        .as_ref()
+                        .and_then(|r| assess(r, rec.max_rent_share)),
                     rec.external_reference(),
                 );
                 let entry = self.commit(status, &created.id, created.kind, &created.body())?;
@@ -61,8 +65,10 @@ impl TenantState {
             // Anyone else — another session of this agency (an upstream that
             // deduplicates applicants by email returned someone's tenant) or another
             // agency — gets nothing; the owning agency sees the refused attempt.
-            Some(_) => {
+            Some(existing) => {
                 self.note_refused_access(&rec.created_at)?;
+                // The console flags it in the pipeline.
+                self.relist(&existing, &self.current()?).await?;
                 Ok(None)
             }
         }

@@ -12,8 +12,9 @@ use serde::Deserialize;
 use super::object::TenantState;
 use super::protocol::{LogEntry, TenantRecord};
 use super::storage::keys;
-use crate::objects::store::{AgencyScope, ListRow, Scope, Store};
+use crate::objects::store::{AgencyScope, Card, ListRow, Scope, Store};
 use crate::sql;
+use onboarding_core::console::Stage;
 
 /// `kv` key of the list row's summary last written to the agency's list.
 const LISTED: &str = "listed";
@@ -78,6 +79,7 @@ impl TenantState {
             consent: rec.consent,
             refused_access: self.refused_access()?,
             person: None,
+            affordability: None,
         })
     }
 
@@ -94,6 +96,35 @@ impl TenantState {
             decision,
             external_reference: rec.external_reference().map(str::to_owned),
         };
+        let stage = Stage::of(state, &summary.steps, decision);
+        let card = rec.request.as_ref().map(|r| {
+            let a = &r.applicant;
+            let name = [
+                Some(&a.name.first),
+                Some(&a.name.last),
+                a.name.second_last.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+            let product = r.product.as_ref();
+            Card {
+                name,
+                email: a.email.clone(),
+                property: product.and_then(|p| p.product_name.clone().or(p.product_id.clone())),
+                rent: product.and_then(|p| p.requested_amount.clone()),
+            }
+        });
+        let search = card
+            .iter()
+            .flat_map(|c| [c.name.as_str(), c.email.as_str()])
+            .chain(rec.external_reference())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         Ok(ListRow {
             tenant_id: rec.tenant_id.clone(),
             created_ms: parse_rfc3339_ms(&rec.created_at).unwrap_or(0),
@@ -101,6 +132,11 @@ impl TenantState {
             state,
             decision,
             summary: serde_json::to_string(&summary)?,
+            stage,
+            card,
+            search,
+            person: rec.person.clone(),
+            refused: u32::try_from(self.refused_access()?.len()).unwrap_or(u32::MAX),
         })
     }
 
@@ -108,11 +144,11 @@ impl TenantState {
     /// the agency's list gets the row; a failed write is retried by the alarm.
     pub(super) async fn relist(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<()> {
         let row = self.list_row(rec, entry)?;
-        if self.get(LISTED)?.as_deref() == Some(row.summary.as_str()) {
+        let summary = row.fingerprint();
+        if self.get(LISTED)?.as_deref() == Some(summary.as_str()) {
             return Ok(());
         }
         self.retain(rec, row.state == Progress::Complete).await?;
-        let summary = row.summary.clone();
         let put = async {
             Store::of(
                 &self.env,

@@ -94,6 +94,10 @@ pub struct TenantRecord {
     /// defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+    /// The agency's affordability threshold when the tenant was created (unset: core's
+    /// default), for `tenant.created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rent_share: Option<u8>,
 }
 
 impl TenantRecord {

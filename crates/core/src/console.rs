@@ -1,0 +1,449 @@
+//! What the agency's console shows, as rules and words: where an application stands
+//! for the people deciding ([`Stage`]), which checks are done ([`Check`]), and every
+//! text of its pages in Spanish, English and Catalan ([`T`]). The edge renders the
+//! pages; nothing here knows HTML.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+use crate::lifecycle::Progress;
+use crate::model::identity::Decision;
+use crate::model::status::{StepState, Steps};
+
+/// Where an application stands, as the pipeline groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// The applicant is still going through the steps.
+    InProgress,
+    /// An identity inquiry is open (started, or a step-up questionnaire asked).
+    WaitingIdentity,
+    /// The identity decision is `Review`: the agency decides.
+    UnderReview,
+    /// Every mandatory step is done.
+    Complete,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 4] = [
+        Stage::InProgress,
+        Stage::WaitingIdentity,
+        Stage::UnderReview,
+        Stage::Complete,
+    ];
+
+    /// The wire name (a filter's value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::InProgress => "inProgress",
+            Stage::WaitingIdentity => "waitingIdentity",
+            Stage::UnderReview => "underReview",
+            Stage::Complete => "complete",
+        }
+    }
+
+    /// From a wire name.
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The stage of an application from its progress, steps and identity decision.
+    pub fn of(progress: Progress, steps: &Steps, decision: Option<Decision>) -> Stage {
+        if progress == Progress::Complete {
+            return Stage::Complete;
+        }
+        match decision {
+            Some(Decision::Review) => Stage::UnderReview,
+            Some(Decision::Challenge) => Stage::WaitingIdentity,
+            None if matches!(
+                steps.identity,
+                StepState::Pending | StepState::Processing | StepState::Challenge
+            ) =>
+            {
+                Stage::WaitingIdentity
+            }
+            _ => Stage::InProgress,
+        }
+    }
+
+    /// Its name for people.
+    pub fn text(self) -> T {
+        match self {
+            Stage::InProgress => T::StageInProgress,
+            Stage::WaitingIdentity => T::StageWaitingIdentity,
+            Stage::UnderReview => T::StageUnderReview,
+            Stage::Complete => T::StageComplete,
+        }
+    }
+}
+
+/// The step an application is at: the first of the applicant's steps not done yet.
+pub fn current_step(steps: &Steps) -> T {
+    let done = |s: StepState| {
+        matches!(
+            s,
+            StepState::Done | StepState::Verified | StepState::Accepted
+        )
+    };
+    if !done(steps.details) {
+        T::StepDetails
+    } else if !done(steps.documents.state) {
+        T::StepDocuments
+    } else if !matches!(
+        steps.identity,
+        StepState::Allow | StepState::Deny | StepState::Review | StepState::Done
+    ) {
+        T::StepIdentity
+    } else if !done(steps.kyc) {
+        T::StepKyc
+    } else if steps.bank == StepState::Pending || steps.bank == StepState::Processing {
+        T::StepBank
+    } else {
+        T::StepSummary
+    }
+}
+
+/// A step state's name for people.
+pub fn state_text(s: StepState) -> T {
+    match s {
+        StepState::NotStarted => T::StateNotStarted,
+        StepState::Pending => T::StatePending,
+        StepState::Processing => T::StateProcessing,
+        StepState::Done => T::StateDone,
+        StepState::Failed => T::StateFailed,
+        StepState::Verified => T::StateVerified,
+        StepState::Rejected => T::StateRejected,
+        StepState::Accepted => T::StateAccepted,
+        StepState::Allow => T::DecisionAllow,
+        StepState::Challenge => T::DecisionChallenge,
+        StepState::Deny => T::DecisionDeny,
+        StepState::Review => T::DecisionReview,
+        StepState::WaitingForDocuments => T::StateWaitingForDocuments,
+        StepState::WaitingForKyc => T::StateWaitingForKyc,
+    }
+}
+
+/// What changed between two statuses, for the timeline: each step whose state moved,
+/// with its new state (every step of the first status when there is no previous one).
+pub fn changes(before: Option<&Steps>, after: &Steps) -> Vec<(T, StepState)> {
+    let all = |s: &Steps| {
+        [
+            (T::StepDetails, s.details),
+            (T::StepDocuments, s.documents.state),
+            (T::StepClave, s.clave),
+            (T::StepKyc, s.kyc),
+            (T::StepBank, s.bank),
+            (T::StepIdentity, s.identity),
+            (T::StepForensic, s.forensic),
+        ]
+    };
+    let now = all(after);
+    match before.map(all) {
+        None => now
+            .into_iter()
+            .filter(|(_, s)| *s != StepState::NotStarted)
+            .collect(),
+        Some(prev) => now
+            .into_iter()
+            .zip(prev)
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|(a, _)| a)
+            .collect(),
+    }
+}
+
+/// A check the pipeline shows as done or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Documents accepted.
+    Documents,
+    /// KYC verified.
+    Kyc,
+    /// A bank connected.
+    Bank,
+    /// Forensic analysis done.
+    Forensic,
+}
+
+impl Check {
+    /// Every check, in the pipeline's order.
+    pub const ALL: [Check; 4] = [Check::Documents, Check::Kyc, Check::Bank, Check::Forensic];
+
+    /// Whether it is done.
+    pub fn done(self, steps: &Steps) -> bool {
+        let s = match self {
+            Check::Documents => steps.documents.state,
+            Check::Kyc => steps.kyc,
+            Check::Bank => steps.bank,
+            Check::Forensic => steps.forensic,
+        };
+        matches!(
+            s,
+            StepState::Done | StepState::Verified | StepState::Accepted
+        )
+    }
+
+    /// Its name for people.
+    pub fn text(self) -> T {
+        match self {
+            Check::Documents => T::CheckDocuments,
+            Check::Kyc => T::CheckKyc,
+            Check::Bank => T::CheckBank,
+            Check::Forensic => T::CheckForensic,
+        }
+    }
+}
+
+/// A decision's name for people (`None`: no decision yet).
+pub fn decision_text(d: Option<Decision>) -> T {
+    match d {
+        None => T::DecisionNone,
+        Some(Decision::Allow) => T::DecisionAllow,
+        Some(Decision::Challenge) => T::DecisionChallenge,
+        Some(Decision::Deny) => T::DecisionDeny,
+        Some(Decision::Review) => T::DecisionReview,
+    }
+}
+
+/// Fills `{name}` placeholders of a text.
+pub fn fill(text: &str, params: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (k, v) in params {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+macro_rules! texts {
+    ($($key:ident => $es:literal, $en:literal, $ca:literal;)*) => {
+        /// A text of the console's pages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $(#[allow(missing_docs)] $key),* }
+
+        impl T {
+            /// Every text.
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+
+            /// The text in `locale`.
+            pub fn get(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::Es => [$($es),*][self as usize],
+                    Locale::En => [$($en),*][self as usize],
+                    Locale::Ca => [$($ca),*][self as usize],
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    SkipToContent => "Saltar al contenido", "Skip to content", "Vés al contingut";
+    Console => "Consola de solicitudes", "Applications console", "Consola de sol·licituds";
+    Applications => "Solicitudes", "Applications", "Sol·licituds";
+    SignedInAs => "Sesión de {email} ({role})", "Signed in as {email} ({role})", "Sessió de {email} ({role})";
+    RoleAdmin => "administración", "admin", "administració";
+    RoleAgent => "agente", "agent", "agent";
+    SignOut => "Cerrar sesión", "Sign out", "Tanca la sessió";
+    Language => "Idioma", "Language", "Llengua";
+
+    Filters => "Filtros", "Filters", "Filtres";
+    FilterStage => "Etapa", "Stage", "Etapa";
+    FilterDecision => "Decisión de identidad", "Identity decision", "Decisió d'identitat";
+    Any => "Todas", "All", "Totes";
+    Search => "Buscar por nombre, email o referencia", "Search by name, email or reference", "Cerca per nom, correu o referència";
+    Apply => "Filtrar", "Filter", "Filtra";
+    Clear => "Quitar filtros", "Clear filters", "Treu els filtres";
+    StageInProgress => "En curso", "In progress", "En curs";
+    StageWaitingIdentity => "Esperando identidad", "Waiting for identity", "Esperant la identitat";
+    StageUnderReview => "En revisión", "Under review", "En revisió";
+    StageComplete => "Completa", "Complete", "Completa";
+    DecisionNone => "Sin decisión", "No decision", "Sense decisió";
+    DecisionAllow => "Aprobada", "Allowed", "Aprovada";
+    DecisionChallenge => "Verificación adicional", "Step-up asked", "Verificació addicional";
+    DecisionDeny => "Denegada", "Denied", "Denegada";
+    DecisionReview => "Revisión manual", "Manual review", "Revisió manual";
+    ColApplicant => "Solicitante", "Applicant", "Sol·licitant";
+    ColProperty => "Inmueble", "Property", "Immoble";
+    ColCreated => "Creada", "Created", "Creada";
+    ColStage => "Etapa", "Stage", "Etapa";
+    ColStep => "Paso actual", "Current step", "Pas actual";
+    ColIdentity => "Identidad", "Identity", "Identitat";
+    ColChecks => "Comprobaciones", "Checks", "Comprovacions";
+    ColFlags => "Avisos", "Flags", "Avisos";
+    StepDetails => "Datos", "Details", "Dades";
+    StepDocuments => "Documentos", "Documents", "Documents";
+    StepIdentity => "Identidad", "Identity", "Identitat";
+    StepKyc => "Verificación (KYC)", "Verification (KYC)", "Verificació (KYC)";
+    StepBank => "Banco", "Bank", "Banc";
+    StepSummary => "Resumen", "Summary", "Resum";
+    StepClave => "Cl@ve", "Cl@ve", "Cl@ve";
+    StepForensic => "Análisis forense", "Forensic analysis", "Anàlisi forense";
+    StateNotStarted => "sin empezar", "not started", "sense començar";
+    StatePending => "pendiente", "pending", "pendent";
+    StateProcessing => "en proceso", "processing", "en procés";
+    StateDone => "hecho", "done", "fet";
+    StateFailed => "fallido", "failed", "fallit";
+    StateVerified => "verificado", "verified", "verificat";
+    StateRejected => "rechazado", "rejected", "rebutjat";
+    StateAccepted => "aceptado", "accepted", "acceptat";
+    StateWaitingForDocuments => "esperando documentos", "waiting for documents", "esperant documents";
+    StateWaitingForKyc => "esperando el KYC", "waiting for KYC", "esperant el KYC";
+    TenantCreatedEvent => "Solicitud creada", "Application created", "Sol·licitud creada";
+    CheckDocuments => "Documentos", "Documents", "Documents";
+    CheckKyc => "KYC", "KYC", "KYC";
+    CheckBank => "Banco", "Bank", "Banc";
+    CheckForensic => "Forense", "Forensic", "Forense";
+    Done => "hecho", "done", "fet";
+    NotDone => "pendiente", "not done", "pendent";
+    FlagRefused => "{n} accesos rechazados", "{n} refused access attempts", "{n} accessos rebutjats";
+    FlagSamePerson => "Misma persona en otra solicitud", "Same person in another application", "Mateixa persona en una altra sol·licitud";
+    NoFlags => "Ninguno", "None", "Cap";
+    NoMatches => "Ninguna solicitud coincide.", "No application matches.", "Cap sol·licitud no hi coincideix.";
+    NextPage => "Página siguiente", "Next page", "Pàgina següent";
+    FirstPage => "Primera página", "First page", "Primera pàgina";
+    Unnamed => "(sin nombre)", "(no name)", "(sense nom)";
+    Pages => "Páginas", "Pages", "Pàgines";
+    LiveUpdates => "La lista se actualiza sola.", "The list updates by itself.", "La llista s'actualitza sola.";
+
+    Back => "Volver a las solicitudes", "Back to applications", "Torna a les sol·licituds";
+    Summary => "Resumen", "Summary", "Resum";
+    Created => "Creada", "Created", "Creada";
+    Updated => "Último cambio", "Last change", "Darrer canvi";
+    Reference => "Referencia de la agencia", "Agency reference", "Referència de l'agència";
+    Applicant => "Solicitante", "Applicant", "Sol·licitant";
+    CoApplicant => "Cotitular", "Co-applicant", "Cotitular";
+    Name => "Nombre", "Name", "Nom";
+    Email => "Email", "Email", "Correu";
+    Phone => "Teléfono", "Phone", "Telèfon";
+    DateOfBirth => "Fecha de nacimiento", "Date of birth", "Data de naixement";
+    IdDocument => "Documento de identidad", "Identity document", "Document d'identitat";
+    Addresses => "Direcciones", "Addresses", "Adreces";
+    Employment => "Empleo", "Employment", "Feina";
+    Income => "Ingresos declarados", "Declared income", "Ingressos declarats";
+    Property => "Inmueble", "Property", "Immoble";
+    Affordability => "Asequibilidad", "Affordability", "Assequibilitat";
+    Rent => "Alquiler mensual", "Monthly rent", "Lloguer mensual";
+    AffordabilityApplicant => "Solo el solicitante", "Applicant alone", "Només el sol·licitant";
+    AffordabilityBoth => "Con el cotitular", "With the co-applicant", "Amb el cotitular";
+    MonthlyIncome => "Ingresos netos mensuales", "Net monthly income", "Ingressos nets mensuals";
+    RentShare => "Alquiler sobre ingresos", "Rent to income", "Lloguer sobre ingressos";
+    IncomeMultiple => "Ingresos entre alquiler", "Income as a multiple of rent", "Ingressos entre lloguer";
+    VerdictWithin => "Dentro del umbral de la agencia ({max} %)", "Within the agency's threshold ({max} %)", "Dins del llindar de l'agència ({max} %)";
+    VerdictAbove => "Por encima del umbral de la agencia ({max} %)", "Above the agency's threshold ({max} %)", "Per sobre del llindar de l'agència ({max} %)";
+    NoAffordability => "Sin alquiler o sin ingresos declarados: nada que comparar.", "No rent or no declared income: nothing to compare.", "Sense lloguer o sense ingressos declarats: res a comparar.";
+    Documents => "Documentos", "Documents", "Documents";
+    DocKind => "Tipo", "Kind", "Tipus";
+    DocSize => "Tamaño", "Size", "Mida";
+    DocSource => "Origen", "Source", "Origen";
+    DocAnalysis => "Análisis", "Analysis", "Anàlisi";
+    DocOpen => "Abrir", "Open", "Obre";
+    DocDownload => "Descargar", "Download", "Baixa";
+    Identity => "Identidad", "Identity", "Identitat";
+    Decision => "Decisión", "Decision", "Decisió";
+    Carried => "Heredada de otra solicitud de la misma persona", "Carried from another application of the same person", "Heretada d'una altra sol·licitud de la mateixa persona";
+    Attempts => "Intentos", "Attempts", "Intents";
+    Insights => "Indicadores", "Insights", "Indicadors";
+    Kyc => "Verificación (KYC)", "Verification (KYC)", "Verificació (KYC)";
+    Score => "Puntuación financiera", "Financial score", "Puntuació financera";
+    Forensic => "Análisis forense", "Forensic analysis", "Anàlisi forense";
+    Consent => "Consentimientos", "Consent", "Consentiments";
+    Timeline => "Cronología", "Timeline", "Cronologia";
+    RefusedAccess => "Accesos rechazados", "Refused access attempts", "Accessos rebutjats";
+    OtherApplications => "Otras solicitudes de esta persona", "This person's other applications", "Altres sol·licituds d'aquesta persona";
+    NotYet => "Todavía no.", "Not yet.", "Encara no.";
+    None => "Ninguno.", "None.", "Cap.";
+    When => "Cuándo", "When", "Quan";
+    What => "Qué", "What", "Què";
+    Version => "Versión", "Version", "Versió";
+
+    ChooseAgency => "Elige una agencia", "Choose an agency", "Tria una agència";
+    NotMemberTitle => "No formas parte del equipo de ninguna agencia", "You are not on any agency's staff", "No formes part de l'equip de cap agència";
+    NotMemberBody => "Has iniciado sesión como {email}. Pide a quien administra tu agencia que te añada.", "You are signed in as {email}. Ask your agency's admin to add you.", "Has iniciat la sessió com a {email}. Demana a qui administra la teva agència que t'hi afegeixi.";
+    NotFoundTitle => "No encontrado", "Not found", "No s'ha trobat";
+    NotFoundBody => "Esta página no existe o no es de tu agencia.", "This page does not exist or is not your agency's.", "Aquesta pàgina no existeix o no és de la teva agència.";
+    SignInTitle => "Inicia sesión", "Sign in", "Inicia la sessió";
+    SignInBody => "Tu sesión no es válida o ha caducado.", "Your session is not valid or has expired.", "La teva sessió no és vàlida o ha caducat.";
+    SignIn => "Iniciar sesión", "Sign in", "Inicia la sessió";
+    UnavailableTitle => "Consola no disponible", "Console unavailable", "Consola no disponible";
+    UnavailableBody => "La consola no está configurada: falta el inicio de sesión (Cloudflare Access). Avisa a quien opera el servicio.", "The console is not configured: its sign-in (Cloudflare Access) is missing. Tell the service's operator.", "La consola no està configurada: hi manca l'inici de sessió (Cloudflare Access). Avisa qui opera el servei.";
+    ErrorTitle => "Algo ha fallado", "Something went wrong", "Alguna cosa ha fallat";
+    ErrorBody => "Vuelve a intentarlo en unos segundos. Referencia: {id}", "Try again in a few seconds. Reference: {id}", "Torna-ho a provar d'aquí a uns segons. Referència: {id}";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::status::Status;
+
+    #[test]
+    fn every_text_in_every_language() {
+        for t in T::ALL {
+            for l in Locale::ALL {
+                assert!(!t.get(l).is_empty(), "{t:?} {l:?}");
+            }
+            // Placeholders match across languages.
+            let holes = |s: &'static str| {
+                let mut h: Vec<&'static str> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split('}').next())
+                    .collect();
+                h.sort_unstable();
+                h
+            };
+            assert_eq!(holes(t.get(Locale::Es)), holes(t.get(Locale::En)), "{t:?}");
+            assert_eq!(holes(t.get(Locale::Es)), holes(t.get(Locale::Ca)), "{t:?}");
+        }
+        assert_eq!(
+            fill(T::FlagRefused.get(Locale::En), &[("n", "2")]),
+            "2 refused access attempts"
+        );
+    }
+
+    #[test]
+    fn stages() {
+        let mut s = Status::new("t", "2026-01-01T00:00:00Z").steps;
+        assert_eq!(Stage::of(Progress::InProgress, &s, None), Stage::InProgress);
+        // A tenant exists once its details are in.
+        assert_eq!(current_step(&s), T::StepDocuments);
+        s.identity = StepState::Pending;
+        assert_eq!(
+            Stage::of(Progress::InProgress, &s, None),
+            Stage::WaitingIdentity
+        );
+        assert_eq!(
+            Stage::of(Progress::InProgress, &s, Some(Decision::Challenge)),
+            Stage::WaitingIdentity
+        );
+        assert_eq!(
+            Stage::of(Progress::InProgress, &s, Some(Decision::Review)),
+            Stage::UnderReview
+        );
+        assert_eq!(
+            Stage::of(Progress::InProgress, &s, Some(Decision::Allow)),
+            Stage::InProgress
+        );
+        assert_eq!(
+            Stage::of(Progress::Complete, &s, Some(Decision::Review)),
+            Stage::Complete
+        );
+        for st in Stage::ALL {
+            assert_eq!(Stage::parse(st.as_str()), Some(st));
+        }
+        s.details = StepState::NotStarted;
+        assert_eq!(current_step(&s), T::StepDetails);
+        s.details = StepState::Done;
+        s.kyc = StepState::Verified;
+        assert_eq!(current_step(&s), T::StepDocuments);
+        assert!(Check::Kyc.done(&s) && !Check::Documents.done(&s));
+        let before = s.clone();
+        s.identity = StepState::Allow;
+        assert_eq!(
+            changes(Some(&before), &s),
+            vec![(T::StepIdentity, StepState::Allow)]
+        );
+        assert!(changes(Some(&s), &s).is_empty());
+        assert!(changes(None, &s).contains(&(T::StepKyc, StepState::Verified)));
+    }
+}

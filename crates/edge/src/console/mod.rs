@@ -1,0 +1,511 @@
+//! The agency's console (`/console/…`): its staff read their applications in a
+//! browser. Its own route group beside the API's: every page but the static files
+//! needs a [`Staff`] caller — a verified Cloudflare Access token ([`access`]) whose
+//! email is on the agency's staff in the registry — and a page about an agency needs
+//! that agency to be one of the caller's; anything else is the same `404` as a page
+//! that does not exist. Pages are server-rendered HTML ([`pages`]) that work without
+//! JavaScript; a small module refreshes the pipeline's rows.
+//!
+//! What staff read comes from the same functions the agency API answers with
+//! (`agency::view`, `agency::document_content`, the agency's list): the console can
+//! never show what the API would not.
+
+pub mod access;
+mod pages;
+
+use onboarding_core::console::{Stage, T, fill};
+use onboarding_core::i18n::Locale;
+use onboarding_core::lifecycle::Cursor;
+use onboarding_core::model::identity::Decision;
+use std::rc::Rc;
+use worker::{Headers, Method, Request, Response};
+
+use crate::error::AppError;
+use crate::http::Ctx;
+use crate::objects::store::{AgencyScope, ConsoleQuery, DecisionFilter, Scope, Store};
+use crate::objects::tenant::{ReadLog, TenantHandle};
+use crate::registry::{Agency, Membership, Role};
+use pages::Viewer;
+
+/// The cookie that keeps a staff member's language.
+const LANG_COOKIE: &str = "console_lang";
+/// Rows per pipeline page.
+const PAGE: u32 = 25;
+/// Longest search text.
+const MAX_SEARCH: usize = 100;
+
+/// A signed-in member of an agency's staff, on a page of that agency.
+pub struct Staff {
+    /// The Access token's email.
+    pub email: String,
+    /// The agency.
+    pub agency: Rc<Agency>,
+    /// Their role there.
+    pub role: Role,
+}
+
+/// A console path.
+#[derive(Debug, PartialEq, Eq)]
+enum Page<'a> {
+    /// `/console/`: the member's agency (or a choice of them).
+    Home,
+    /// `/console/{agency}/`.
+    Pipeline(&'a str),
+    /// `/console/{agency}/tenants/{id}`.
+    File(&'a str, &'a str),
+    /// `/console/{agency}/tenants/{id}/documents/{doc}`.
+    Document(&'a str, &'a str, &'a str),
+    /// `/console/assets/{file}`.
+    Asset(&'static str, &'static str),
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+}
+
+fn route(path: &str) -> Option<Page<'_>> {
+    let rest = path.strip_prefix("/console")?;
+    if rest.is_empty() || rest == "/" {
+        return Some(Page::Home);
+    }
+    let parts: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["assets", "console.css"] => Some(Page::Asset(
+            include_str!("assets/console.css"),
+            "text/css; charset=utf-8",
+        )),
+        ["assets", "console.js"] => Some(Page::Asset(
+            include_str!("assets/console.js"),
+            "text/javascript; charset=utf-8",
+        )),
+        [agency, ""] if is_id(agency) => Some(Page::Pipeline(agency)),
+        [agency, "tenants", id] if is_id(agency) && is_id(id) => Some(Page::File(agency, id)),
+        [agency, "tenants", id, "documents", doc] if is_id(agency) && is_id(id) && is_id(doc) => {
+            Some(Page::Document(agency, id, doc))
+        }
+        _ => None,
+    }
+}
+
+/// The page's language: `?lang=` (remembered in a cookie), the cookie, else the
+/// browser's `Accept-Language`.
+fn locale(req: &Request, ctx: &Ctx) -> Locale {
+    req.headers()
+        .get("Cookie")
+        .ok()
+        .flatten()
+        .and_then(|c| onboarding_core::access::cookie(&c, LANG_COOKIE).and_then(Locale::from_tag))
+        .unwrap_or(ctx.locale)
+}
+
+/// Every response of the console: no framing, no inline code, nothing cached.
+fn secure(mut resp: Response, cache: &str) -> worker::Result<Response> {
+    let h = resp.headers_mut();
+    h.set(
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )?;
+    h.set("X-Frame-Options", "DENY")?;
+    h.set("Referrer-Policy", "same-origin")?;
+    h.set("Cache-Control", cache)?;
+    Ok(resp)
+}
+
+fn html(status: u16, markup: maud::Markup) -> worker::Result<Response> {
+    let resp = Response::from_html(markup.into_string())?.with_status(status);
+    secure(resp, "no-store")
+}
+
+fn redirect(to: &str, status: u16) -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("Location", to)?;
+    secure(
+        Response::empty()?.with_status(status).with_headers(headers),
+        "no-store",
+    )
+}
+
+/// Serves a console request.
+///
+/// # Errors
+/// Only when a response cannot be built; every refusal is a page.
+pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
+    let path = req.path();
+    let url = req.url()?;
+    let here = match url.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    let mut locale = locale(&req, ctx);
+    let v = |locale, email, role, agency| Viewer {
+        email,
+        role,
+        agency,
+        locale,
+        here: &here,
+    };
+    let Some(page) = route(&path) else {
+        return html(404, not_found(&v(locale, None, None, None)));
+    };
+    if let Page::Asset(body, content_type) = page {
+        let headers = Headers::new();
+        headers.set("Content-Type", content_type)?;
+        return secure(
+            Response::ok(body)?.with_headers(headers),
+            "public, max-age=300",
+        );
+    }
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        return secure(
+            Response::error("Method Not Allowed", 405)?.with_headers({
+                let h = Headers::new();
+                h.set("Allow", "GET, HEAD")?;
+                h
+            }),
+            "no-store",
+        );
+    }
+    // `?lang=xx`: remembered, then the same page without it.
+    let mut pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    if let Some(i) = pairs.iter().position(|(k, _)| k == "lang") {
+        let (_, tag) = pairs.remove(i);
+        if let Some(l) = Locale::from_tag(&tag) {
+            locale = l;
+        }
+        let mut to = pages_url(&path, &pairs);
+        if to.is_empty() {
+            to = "/console/".into();
+        }
+        let mut resp = redirect(&to, 303)?;
+        let secure = if url.scheme() == "https" {
+            "; Secure"
+        } else {
+            ""
+        };
+        resp.headers_mut().set(
+            "Set-Cookie",
+            &format!(
+                "{LANG_COOKIE}={}; Path=/console; Max-Age=31536000; SameSite=Lax{secure}",
+                locale.as_str()
+            ),
+        )?;
+        return Ok(resp);
+    }
+
+    let Some(cfg) = ctx.settings.access.clone() else {
+        worker::console_error!(
+            "{}",
+            serde_json::json!({"console": "ACCESS_TEAM_DOMAIN or ACCESS_AUD is not set: the console answers 503"})
+        );
+        let v = v(locale, None, None, None);
+        return html(
+            503,
+            pages::notice(
+                &v,
+                T::UnavailableTitle,
+                T::UnavailableBody.get(locale),
+                None,
+            ),
+        );
+    };
+    let email = match access::verify(&req, ctx, &cfg).await {
+        Ok(email) => email,
+        Err(Ok(refusal)) => {
+            worker::console_log!(
+                "{}",
+                serde_json::json!({"requestId": ctx.request_id, "console": "access refused", "reason": refusal.as_str()})
+            );
+            let host = url.host_str().unwrap_or_default().to_owned();
+            let sign_in = format!(
+                "{}/cdn-cgi/access/login/{host}?redirect_url={}",
+                cfg.issuer,
+                percent(&here)
+            );
+            if refusal.signs_in_again() {
+                return redirect(&sign_in, 302);
+            }
+            let v = v(locale, None, None, None);
+            return html(
+                401,
+                pages::notice(
+                    &v,
+                    T::SignInTitle,
+                    T::SignInBody.get(locale),
+                    Some((&sign_in, T::SignIn)),
+                ),
+            );
+        }
+        Err(Err(e)) => return error_page(ctx, locale, &here, &e),
+    };
+    let memberships = match ctx.registry().staff_of(&email).await {
+        Ok(m) => m,
+        Err(e) => return error_page(ctx, locale, &here, &e),
+    };
+    if memberships.is_empty() {
+        let v = v(locale, Some(&email), None, None);
+        return html(
+            403,
+            pages::notice(
+                &v,
+                T::NotMemberTitle,
+                &fill(T::NotMemberBody.get(locale), &[("email", &email)]),
+                None,
+            ),
+        );
+    }
+    let agency_id = match page {
+        Page::Home => {
+            return match memberships.as_slice() {
+                [one] => redirect(&format!("/console/{}/", one.agency_id), 302),
+                many => html(
+                    200,
+                    pages::choose(&v(locale, Some(&email), None, None), many),
+                ),
+            };
+        }
+        Page::Pipeline(a) | Page::File(a, _) | Page::Document(a, _, _) => a,
+        Page::Asset(..) => unreachable!("served above"),
+    };
+    let staff = match member(ctx, &memberships, agency_id, &email).await {
+        Ok(Some(staff)) => staff,
+        Ok(None) => return html(404, not_found(&v(locale, Some(&email), None, None))),
+        Err(e) => return error_page(ctx, locale, &here, &e),
+    };
+    ctx.acting_for(&staff.agency.id);
+    let viewer = v(
+        locale,
+        Some(&staff.email),
+        Some(staff.role),
+        Some((&staff.agency.id, &staff.agency.name)),
+    );
+    let result = match page {
+        Page::Pipeline(_) => pipeline(ctx, &staff, &viewer, &pairs).await,
+        Page::File(_, id) => file(ctx, &staff, &viewer, id).await,
+        Page::Document(_, id, doc) => {
+            let download = pairs.iter().any(|(k, v)| k == "download" && v == "1");
+            document(ctx, &staff, id, doc, download).await
+        }
+        Page::Home | Page::Asset(..) => unreachable!("served above"),
+    };
+    match result {
+        Ok(resp) => Ok(resp),
+        Err(AppError::Problem(onboarding_core::model::problem::ProblemCode::NotFound)) => {
+            html(404, not_found(&viewer))
+        }
+        Err(e) => error_page(ctx, locale, &here, &e),
+    }
+}
+
+fn not_found(v: &Viewer<'_>) -> maud::Markup {
+    pages::notice(
+        v,
+        T::NotFoundTitle,
+        T::NotFoundBody.get(v.locale),
+        Some(("/console/", T::Applications)),
+    )
+}
+
+fn error_page(ctx: &Ctx, locale: Locale, here: &str, e: &AppError) -> worker::Result<Response> {
+    if let Some(detail) = e.log_detail() {
+        worker::console_error!(
+            "{}",
+            serde_json::json!({"requestId": ctx.request_id, "route": "console", "error": detail})
+        );
+    }
+    let v = Viewer {
+        email: None,
+        role: None,
+        agency: None,
+        locale,
+        here,
+    };
+    let status = e.status().max(500);
+    html(
+        status,
+        pages::notice(
+            &v,
+            T::ErrorTitle,
+            &fill(T::ErrorBody.get(locale), &[("id", &ctx.request_id)]),
+            None,
+        ),
+    )
+}
+
+/// The caller as a member of `agency_id`'s staff, if they are one and it is active.
+async fn member(
+    ctx: &Ctx,
+    memberships: &[Membership],
+    agency_id: &str,
+    email: &str,
+) -> Result<Option<Staff>, AppError> {
+    let Some(m) = memberships.iter().find(|m| m.agency_id == agency_id) else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .registry()
+        .by_id(agency_id)
+        .await?
+        .filter(|a| a.active)
+        .map(|agency| Staff {
+            email: email.to_owned(),
+            agency,
+            role: m.role,
+        }))
+}
+
+/// The pipeline's query from the page's parameters; a value that is not one of the
+/// form's is ignored (the page shows what it applied).
+fn query(pairs: &[(String, String)]) -> ConsoleQuery {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    ConsoleQuery {
+        stage: get("stage").and_then(Stage::parse),
+        decision: get("decision").and_then(|d| match d {
+            "none" => Some(DecisionFilter::Undecided),
+            d => d.parse::<Decision>().ok().map(DecisionFilter::Is),
+        }),
+        search: get("q")
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(MAX_SEARCH).collect()),
+        limit: PAGE,
+        after: get("cursor").and_then(Cursor::decode),
+    }
+}
+
+async fn pipeline(
+    ctx: &Ctx,
+    staff: &Staff,
+    v: &Viewer<'_>,
+    pairs: &[(String, String)],
+) -> Result<Response, AppError> {
+    let q = query(pairs);
+    let page = Store::of(
+        &ctx.env,
+        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
+    )?
+    .ask(q.clone())
+    .await?;
+    Ok(html(200, pages::pipeline(v, &staff.agency.id, &q, &page))?)
+}
+
+async fn file(ctx: &Ctx, staff: &Staff, v: &Viewer<'_>, id: &str) -> Result<Response, AppError> {
+    let view = crate::agency::view(ctx, &staff.agency, id).await?;
+    let log = TenantHandle::new(&ctx.env, id)?
+        .ask(ReadLog { after: 0 })
+        .await?;
+    Ok(html(
+        200,
+        pages::file(v, &staff.agency.id, id, &view, &log),
+    )?)
+}
+
+async fn document(
+    ctx: &Ctx,
+    staff: &Staff,
+    id: &str,
+    doc: &str,
+    download: bool,
+) -> Result<Response, AppError> {
+    let mut resp = crate::agency::document_content(ctx, &staff.agency, id, doc).await?;
+    if !download {
+        // Opened in the browser as a sandboxed document (the content's CSP: no
+        // script, no requests, its own opaque origin).
+        resp.headers_mut().set("Content-Disposition", "inline")?;
+    }
+    resp.headers_mut().set("X-Frame-Options", "DENY")?;
+    Ok(resp)
+}
+
+/// `path` with `pairs` as its query.
+fn pages_url(path: &str, pairs: &[(String, String)]) -> String {
+    let mut out = path.to_owned();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&percent(k));
+        out.push('=');
+        out.push_str(&percent(v));
+    }
+    out
+}
+
+/// Percent-encodes everything but unreserved characters.
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(route("/console"), Some(Page::Home));
+        assert_eq!(route("/console/"), Some(Page::Home));
+        assert_eq!(route("/console/ag_demo/"), Some(Page::Pipeline("ag_demo")));
+        assert_eq!(route("/console/ag_demo"), None);
+        assert_eq!(
+            route("/console/ag_demo/tenants/ten_1"),
+            Some(Page::File("ag_demo", "ten_1"))
+        );
+        assert_eq!(
+            route("/console/a/tenants/t/documents/d"),
+            Some(Page::Document("a", "t", "d"))
+        );
+        assert!(matches!(
+            route("/console/assets/console.js"),
+            Some(Page::Asset(..))
+        ));
+        for bad in [
+            "/console/../x/",
+            "/console/a/tenants/",
+            "/console/a/tenants/t/x",
+            "/consoles/",
+        ] {
+            assert_eq!(route(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn filters_from_the_query() {
+        let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+            p.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+        };
+        let q = query(&pairs(&[
+            ("stage", "underReview"),
+            ("decision", "none"),
+            ("q", "  Ana "),
+        ]));
+        assert_eq!(q.stage, Some(Stage::UnderReview));
+        assert_eq!(q.decision, Some(DecisionFilter::Undecided));
+        assert_eq!(q.search.as_deref(), Some("ana"));
+        let q = query(&pairs(&[
+            ("stage", "x"),
+            ("decision", "Allow"),
+            ("cursor", "bad"),
+        ]));
+        assert_eq!(q.stage, None);
+        assert_eq!(q.decision, Some(DecisionFilter::Is(Decision::Allow)));
+        assert_eq!(q.after, None);
+        assert_eq!(
+            pages_url("/console/a/", &pairs(&[("q", "a b&c")])),
+            "/console/a/?q=a%20b%26c"
+        );
+    }
+}
