@@ -635,8 +635,64 @@ async function phone() {
   }
 }
 
+// --------------------------------------------------------------- console ----
+// The agency console: what a page weighs (HTML + CSS + JS, gzip -9, before any
+// document) and the pipeline's p50 with 1,000 applications in the agency, beside the
+// agency API's own list call in the same run (one request at a time).
+const CONSOLE_PAGE_BUDGET = 30 * 1024;
+const CONSOLE_P50_BUDGET = 2;
+async function consoleSection() {
+  const secret = JSON.parse(readFileSync(path.join(ROOT, ".dev-agencies.json"), "utf8")).ag_demo.secretKey;
+  const agencyApi = { headers: { authorization: `Bearer ${secret}` } };
+  // Top the agency up to 1,000 applications (earlier sections may have made some).
+  const count = async () => {
+    let n = 0, cursor = "";
+    do {
+      const r = await fetchRetry(`${EDGE}/v1/agency/tenants?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, agencyApi);
+      const page = await r.json();
+      n += page.tenants.length;
+      cursor = page.nextCursor ?? "";
+    } while (cursor && n < 1000);
+    return n;
+  };
+  const have = await count();
+  const token = await sessionToken();
+  const create = async (i) => {
+    const r = await fetchRetry(`${EDGE}/v1/tenants`, {
+      method: "POST", headers: { "content-type": "application/json", origin: ORIGIN, authorization: `Bearer ${token}` },
+      body: JSON.stringify(applicant(`console${Date.now()}x${i}`)),
+    });
+    await r.arrayBuffer();
+  };
+  for (let i = have; i < 1000; i += 8) await Promise.all([...Array(Math.min(8, 1000 - i)).keys()].map((k) => create(i + k)));
+  const total = await count();
+  const res = await fetchRetry(`${EDGE}/cdn-cgi/access/_test/token`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@demo.test" }),
+  });
+  const access = (await res.json()).token;
+  const staff = { headers: { "cf-access-jwt-assertion": access, "accept-language": "es" } };
+  const pipelineHtml = await (await fetchRetry(`${EDGE}/console/ag_demo/`, staff)).text();
+  const rowsShown = (pipelineHtml.match(/<tr id="row-/g) ?? []).length;
+  const firstId = /id="row-([A-Za-z0-9_-]+)"/.exec(pipelineHtml)?.[1];
+  const fileHtml = await (await fetchRetry(`${EDGE}/console/ag_demo/tenants/${firstId}`, staff)).text();
+  const css = Buffer.from(await (await fetchRetry(`${EDGE}/console/assets/console.css`)).arrayBuffer());
+  const js = Buffer.from(await (await fetchRetry(`${EDGE}/console/assets/console.js`)).arrayBuffer());
+  for (const [name, html] of [["pipeline (25 rows)", pipelineHtml], ["an application's file", fileHtml]]) {
+    const bytes = gz(Buffer.from(html)) + gz(css) + gz(js);
+    row(`console page: ${name}, HTML + CSS + JS gzip -9`, kb(bytes), `HTML ${kb(gz(Buffer.from(html)))}, CSS ${kb(gz(css))}, JS ${kb(gz(js))}`, fmtRatio(bytes, CONSOLE_PAGE_BUDGET), "≤ 30 KB", bytes <= CONSOLE_PAGE_BUDGET);
+  }
+  const SERIAL = 200;
+  oha(`${EDGE}/console/ag_demo/`, { ...staff, n: 20, c: 1 });
+  const list = oha(`${EDGE}/v1/agency/tenants?limit=25`, { ...agencyApi, n: SERIAL, c: 1 });
+  const pipeline = oha(`${EDGE}/console/ag_demo/`, { ...staff, n: SERIAL, c: 1 });
+  const ratio = pipeline.p50 / list.p50;
+  row(`console pipeline p50 at c=1 (${total >= 1000 ? "1,000+" : total} applications, ${rowsShown} rows shown)`, `${pipeline.p50.toFixed(1)} ms`, `${list.p50.toFixed(1)} ms agency API list (limit 25)`, `${ratio.toFixed(2)}×`, "≤ 2× the API call", ratio <= CONSOLE_P50_BUDGET && pipeline.ok === SERIAL);
+  const search = oha(`${EDGE}/console/ag_demo/?q=lucia`, { ...staff, n: SERIAL, c: 1 });
+  row("  pipeline with a search (name, email or reference), p50 at c=1", `${search.p50.toFixed(1)} ms`, `${list.p50.toFixed(1)} ms`, fmtRatio(search.p50, list.p50), "", null);
+}
+
 // ----------------------------------------------------------------- main -----
-const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads], ["status push", statusPush], ["phone", phone]];
+const sections = [["sizes", sizes], ["core (native)", coreNative], ["core (wasm)", coreWasm], ["load", load], ["uploads", uploads], ["status push", statusPush], ["console", consoleSection], ["phone", phone]];
 const only = process.env.BENCH_SECTIONS?.split(",");
 for (const [name, fn] of sections) {
   if (only && !only.some((o) => name.startsWith(o))) continue;

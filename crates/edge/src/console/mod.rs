@@ -67,11 +67,11 @@ fn is_id(s: &str) -> bool {
 }
 
 fn route(path: &str) -> Option<Page<'_>> {
-    let rest = path.strip_prefix("/console")?;
-    if rest.is_empty() || rest == "/" {
-        return Some(Page::Home);
-    }
-    let parts: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    let rest = match path {
+        "/console" | "/console/" => return Some(Page::Home),
+        p => p.strip_prefix("/console/")?,
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
     match parts.as_slice() {
         ["assets", "console.css"] => Some(Page::Asset(
             include_str!("assets/console.css"),
@@ -373,7 +373,7 @@ fn query(pairs: &[(String, String)]) -> ConsoleQuery {
             d => d.parse::<Decision>().ok().map(DecisionFilter::Is),
         }),
         search: get("q")
-            .map(|s| s.trim().to_lowercase())
+            .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(MAX_SEARCH).collect()),
         limit: PAGE,
@@ -494,7 +494,7 @@ mod tests {
         ]));
         assert_eq!(q.stage, Some(Stage::UnderReview));
         assert_eq!(q.decision, Some(DecisionFilter::Undecided));
-        assert_eq!(q.search.as_deref(), Some("ana"));
+        assert_eq!(q.search.as_deref(), Some("Ana"), "shown back as typed");
         let q = query(&pairs(&[
             ("stage", "x"),
             ("decision", "Allow"),

@@ -387,7 +387,9 @@ pub fn file(
         .map(|r| format!("{} {}", r.applicant.name.first, r.applicant.name.last))
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| v.t(T::Unnamed).to_owned());
-    let decision: Option<Decision> = serde_json::to_value(&view.identity)
+    // The tenant's one identity decision (inquiry, step-up answers, carried or the
+    // agency's), not the last upstream answer's.
+    let decision: Option<Decision> = serde_json::to_value(&view.identity_inquiries)
         .ok()
         .and_then(|i| i.get("decision").cloned())
         .and_then(|d| serde_json::from_value(d).ok());
@@ -431,25 +433,27 @@ pub fn file(
                 None => html! { p { (v.t(T::NoAffordability)) } },
                 Some(a) => html! {
                     p { (v.t(T::Rent)) ": " strong { (a.rent) } }
-                    table.affordability {
-                        thead { tr {
-                            td {}
-                            th scope="col" { (v.t(T::MonthlyIncome)) }
-                            th scope="col" { (v.t(T::RentShare)) }
-                            th scope="col" { (v.t(T::IncomeMultiple)) }
-                            th scope="col" { (v.t(T::Decision)) }
-                        } }
-                        tbody {
-                            @for (label, m) in [(T::AffordabilityApplicant, Some(&a.applicant)), (T::AffordabilityBoth, a.with_co_applicant.as_ref())] {
-                                @if let Some(m) = m {
-                                    @let within = m.verdict == onboarding_core::affordability::Verdict::Within;
-                                    tr {
-                                        th scope="row" { (v.t(label)) }
-                                        td { (m.monthly_income) }
-                                        td { (m.rent_share) " %" }
-                                        td { (m.income_multiple) "×" }
-                                        td class=(if within { "ok" } else { "warn" }) {
-                                            (fill(v.t(if within { T::VerdictWithin } else { T::VerdictAbove }), &[("max", &a.max_rent_share.to_string())]))
+                    div.scroll role="region" aria-labelledby="h-affordability" tabindex="0" {
+                        table.affordability {
+                            thead { tr {
+                                td {}
+                                th scope="col" { (v.t(T::MonthlyIncome)) }
+                                th scope="col" { (v.t(T::RentShare)) }
+                                th scope="col" { (v.t(T::IncomeMultiple)) }
+                                th scope="col" { (v.t(T::Decision)) }
+                            } }
+                            tbody {
+                                @for (label, m) in [(T::AffordabilityApplicant, Some(&a.applicant)), (T::AffordabilityBoth, a.with_co_applicant.as_ref())] {
+                                    @if let Some(m) = m {
+                                        @let within = m.verdict == onboarding_core::affordability::Verdict::Within;
+                                        tr {
+                                            th scope="row" { (v.t(label)) }
+                                            td { (m.monthly_income) }
+                                            td { (m.rent_share) " %" }
+                                            td { (m.income_multiple) "×" }
+                                            td class=(if within { "ok" } else { "warn" }) {
+                                                (fill(v.t(if within { T::VerdictWithin } else { T::VerdictAbove }), &[("max", &a.max_rent_share.to_string())]))
+                                            }
                                         }
                                     }
                                 }

@@ -313,7 +313,9 @@ fn page(status: u16, base: &str, view: &View) -> AppResult<Response> {
         "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     )?;
     headers.set("cache-control", "no-store")?;
-    headers.set("referrer-policy", "no-referrer")?;
+    // Not `no-referrer`: with it a browser posts the sign-in form with `Origin: null`,
+    // which the local runtime refuses on `/cdn-cgi/*` (403 "Invalid Origin header").
+    headers.set("referrer-policy", "same-origin")?;
     headers.set("x-content-type-options", "nosniff")?;
     Ok(Response::from_html(pages::render(base, view))?
         .with_status(status)

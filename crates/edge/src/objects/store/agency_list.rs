@@ -146,6 +146,7 @@ impl ScopeStore {
         if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
             // A literal substring: `%`, `_` and the escape itself are escaped.
             let escaped = text
+                .to_lowercase()
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");

@@ -409,7 +409,7 @@ pub struct ConsoleQuery {
     /// Only this decision.
     #[serde(default)]
     pub decision: Option<DecisionFilter>,
-    /// Only rows whose name, email or reference contains this (lowercased).
+    /// Only rows whose name, email or reference contains this (in any case).
     #[serde(default)]
     pub search: Option<String>,
     /// Rows in the page.
