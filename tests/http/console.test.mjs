@@ -125,7 +125,7 @@ test("a member reads the pipeline (newest first, filters, search) and one applic
   const byEmail = await page(`/console/ag_demo/?q=${encodeURIComponent(demo.email)}`, admin);
   assert.equal((byEmail.text.match(/<tr id="row-/g) ?? []).length, 1, "search by email: one row");
   const none = await page("/console/ag_demo/?q=%25", admin);
-  assert.ok(!none.text.includes(`row-${demo.tenantId}`), "% is a literal, not a wildcard");
+  assert.ok(!none.text.includes(`row-${demo.tenantId}`), "% is no wildcard: a search with nothing searchable matches no row");
   const complete = await page("/console/ag_demo/?stage=complete", admin);
   assert.ok(!complete.text.includes(`row-${demo.tenantId}`), "a new application is not complete");
   const inProgress = await page("/console/ag_demo/?stage=inProgress&decision=none", admin);

@@ -206,6 +206,34 @@ pub fn decision_text(d: Option<Decision>) -> T {
     }
 }
 
+/// The search tokens of a text, as the pipeline's search matches them: each word of
+/// a name (lowercased, two characters or more), an email or a reference whole, each
+/// under a keyed hash (`key`, the agency id): the agency's list keeps no name or email
+/// in clear — its rows outlive an erasure in the storage's pages until they are
+/// reused — only these pseudonyms, which nobody without the key can reverse or match.
+pub fn search_tokens(key: &[u8], agency_id: &str, text: &str) -> Vec<String> {
+    use hmac::{Hmac, Mac};
+    let mut words: Vec<String> = Vec::new();
+    let lower = text.to_lowercase();
+    for w in lower.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        let w = w.trim_matches(|c: char| matches!(c, '.' | '(' | ')' | '"' | '\''));
+        if w.chars().count() >= 2 && !words.iter().any(|x| x == w) {
+            words.push(w.to_owned());
+        }
+    }
+    words
+        .into_iter()
+        .filter_map(|w| {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).ok()?;
+            mac.update(b"console-search\0");
+            mac.update(agency_id.as_bytes());
+            mac.update(b"\0");
+            mac.update(w.as_bytes());
+            Some(hex::encode(&mac.finalize().into_bytes()[..8]))
+        })
+        .collect()
+}
+
 /// Fills `{name}` placeholders of a text.
 pub fn fill(text: &str, params: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
@@ -398,6 +426,32 @@ mod tests {
         assert_eq!(
             fill(T::FlagRefused.get(Locale::En), &[("n", "2")]),
             "2 refused access attempts"
+        );
+    }
+
+    #[test]
+    fn search_tokens_are_keyed_words() {
+        let t = search_tokens(b"k", "ag_1", "Lucía GARCÍA  lucia+x@example.com ref-123 a");
+        assert_eq!(t.len(), 4, "one-letter words are not searched");
+        assert_eq!(
+            search_tokens(b"k", "ag_1", "garcía"),
+            vec![t[1].clone()],
+            "any case"
+        );
+        assert_ne!(
+            search_tokens(b"k", "ag_2", "garcía"),
+            vec![t[1].clone()],
+            "per agency"
+        );
+        assert_ne!(
+            search_tokens(b"other", "ag_1", "garcía"),
+            vec![t[1].clone()],
+            "per key"
+        );
+        assert!(t.iter().all(|h| h.len() == 16 && !h.contains("garc")));
+        assert_eq!(
+            search_tokens(b"k", "ag_1", "Lucía, Lucía"),
+            search_tokens(b"k", "ag_1", "lucía")
         );
     }
 

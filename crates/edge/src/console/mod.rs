@@ -23,7 +23,7 @@ use worker::{Headers, Method, Request, Response};
 use crate::error::AppError;
 use crate::http::Ctx;
 use crate::objects::store::{AgencyScope, ConsoleQuery, DecisionFilter, Scope, Store};
-use crate::objects::tenant::{ReadLog, TenantHandle};
+use crate::objects::tenant::{ReadLog, ReadRecord, TenantHandle};
 use crate::registry::{Agency, Membership, Role};
 use pages::Viewer;
 
@@ -357,27 +357,46 @@ async fn member(
         }))
 }
 
+/// What the pipeline was asked: the filters for the agency's list, and the search as
+/// typed (shown back in its field).
+struct Asked {
+    query: ConsoleQuery,
+    text: String,
+}
+
 /// The pipeline's query from the page's parameters; a value that is not one of the
-/// form's is ignored (the page shows what it applied).
-fn query(pairs: &[(String, String)]) -> ConsoleQuery {
+/// form's is ignored (the page shows what it applied). The search text becomes its
+/// keyed tokens (`tokens`, core's `console::search_tokens` under the edge's secret).
+fn query(pairs: &[(String, String)], tokens: impl Fn(&str) -> Vec<String>) -> Asked {
     let get = |k: &str| {
         pairs
             .iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
     };
-    ConsoleQuery {
-        stage: get("stage").and_then(Stage::parse),
-        decision: get("decision").and_then(|d| match d {
-            "none" => Some(DecisionFilter::Undecided),
-            d => d.parse::<Decision>().ok().map(DecisionFilter::Is),
-        }),
-        search: get("q")
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(MAX_SEARCH).collect()),
-        limit: PAGE,
-        after: get("cursor").and_then(Cursor::decode),
+    let text: String = get("q")
+        .map(str::trim)
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_SEARCH)
+        .collect();
+    let mut search = tokens(&text);
+    if search.is_empty() && !text.is_empty() {
+        // Nothing searchable in it (one letter, punctuation): it matches no row.
+        search.push("-".into());
+    }
+    Asked {
+        query: ConsoleQuery {
+            stage: get("stage").and_then(Stage::parse),
+            decision: get("decision").and_then(|d| match d {
+                "none" => Some(DecisionFilter::Undecided),
+                d => d.parse::<Decision>().ok().map(DecisionFilter::Is),
+            }),
+            search,
+            limit: PAGE,
+            after: get("cursor").and_then(Cursor::decode),
+        },
+        text,
     }
 }
 
@@ -387,14 +406,42 @@ async fn pipeline(
     v: &Viewer<'_>,
     pairs: &[(String, String)],
 ) -> Result<Response, AppError> {
-    let q = query(pairs);
+    let secret = crate::tenants::service::pseudonym_secret(ctx)?;
+    let asked = query(pairs, |text| {
+        onboarding_core::console::search_tokens(&secret, &staff.agency.id, text)
+    });
     let page = Store::of(
         &ctx.env,
         &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
     )?
-    .ask(q.clone())
+    .ask(asked.query.clone())
     .await?;
-    Ok(html(200, pages::pipeline(v, &staff.agency.id, &q, &page))?)
+    // The names, from each tenant's own object (the agency's list keeps none), all at
+    // once.
+    let names = futures_util::future::join_all(page.rows.iter().map(|r| async {
+        let rec = TenantHandle::new(&ctx.env, &r.summary.tenant_id)
+            .ok()?
+            .ask(ReadRecord {})
+            .await
+            .ok()??;
+        let a = rec.request?.applicant;
+        Some(pages::Named {
+            name: format!("{} {}", a.name.first, a.name.last),
+            email: a.email,
+        })
+    }))
+    .await;
+    Ok(html(
+        200,
+        pages::pipeline(
+            v,
+            &staff.agency.id,
+            &asked.query,
+            &asked.text,
+            &page,
+            &names,
+        ),
+    )?)
 }
 
 async fn file(ctx: &Ctx, staff: &Staff, v: &Viewer<'_>, id: &str) -> Result<Response, AppError> {
@@ -487,22 +534,37 @@ mod tests {
         let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
             p.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
         };
-        let q = query(&pairs(&[
-            ("stage", "underReview"),
-            ("decision", "none"),
-            ("q", "  Ana "),
-        ]));
-        assert_eq!(q.stage, Some(Stage::UnderReview));
-        assert_eq!(q.decision, Some(DecisionFilter::Undecided));
-        assert_eq!(q.search.as_deref(), Some("Ana"), "shown back as typed");
-        let q = query(&pairs(&[
-            ("stage", "x"),
-            ("decision", "Allow"),
-            ("cursor", "bad"),
-        ]));
-        assert_eq!(q.stage, None);
-        assert_eq!(q.decision, Some(DecisionFilter::Is(Decision::Allow)));
-        assert_eq!(q.after, None);
+        let words = |t: &str| {
+            t.split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        };
+        let q = query(
+            &pairs(&[
+                ("stage", "underReview"),
+                ("decision", "none"),
+                ("q", "  Ana "),
+            ]),
+            words,
+        );
+        assert_eq!(q.query.stage, Some(Stage::UnderReview));
+        assert_eq!(q.query.decision, Some(DecisionFilter::Undecided));
+        assert_eq!(q.query.search, vec!["ana".to_owned()]);
+        assert_eq!(q.text, "Ana", "shown back as typed");
+        let q = query(
+            &pairs(&[("stage", "x"), ("decision", "Allow"), ("cursor", "bad")]),
+            words,
+        );
+        assert_eq!(q.query.stage, None);
+        assert_eq!(q.query.decision, Some(DecisionFilter::Is(Decision::Allow)));
+        assert_eq!(q.query.after, None);
+        assert!(q.query.search.is_empty(), "no search: every row");
+        let q = query(&pairs(&[("q", "%")]), |_| Vec::new());
+        assert_eq!(
+            q.query.search,
+            vec!["-".to_owned()],
+            "nothing searchable: no row"
+        );
         assert_eq!(
             pages_url("/console/a/", &pairs(&[("q", "a b&c")])),
             "/console/a/?q=a%20b%26c"

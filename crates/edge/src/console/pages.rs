@@ -132,8 +132,24 @@ fn decision_of(d: Option<Decision>) -> (&'static str, T) {
     (d.map_or("none", |d| d.as_str()), console::decision_text(d))
 }
 
-/// The pipeline: the agency's applications, newest first, with its filters.
-pub fn pipeline(v: &Viewer<'_>, agency_id: &str, q: &ConsoleQuery, page: &ConsoleRows) -> Markup {
+/// An applicant's name and email, read from their tenant's object.
+pub struct Named {
+    /// First and last names.
+    pub name: String,
+    /// Email.
+    pub email: String,
+}
+
+/// The pipeline: the agency's applications, newest first, with its filters; `names`
+/// beside `page.rows`, one each (`None`: not readable).
+pub fn pipeline(
+    v: &Viewer<'_>,
+    agency_id: &str,
+    q: &ConsoleQuery,
+    text: &str,
+    page: &ConsoleRows,
+    names: &[Option<Named>],
+) -> Markup {
     let title = v.t(T::Applications);
     let base = format!("/console/{agency_id}/");
     let decision_value = match q.decision {
@@ -148,8 +164,8 @@ pub fn pipeline(v: &Viewer<'_>, agency_id: &str, q: &ConsoleQuery, page: &Consol
     if !decision_value.is_empty() {
         next.push("decision", decision_value);
     }
-    if let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) {
-        next.push("q", s);
+    if !text.is_empty() {
+        next.push("q", text);
     }
     let first = next.clone().finish();
     let next_href = page.next_cursor.as_deref().map(|cursor| {
@@ -182,7 +198,7 @@ pub fn pipeline(v: &Viewer<'_>, agency_id: &str, q: &ConsoleQuery, page: &Consol
                 }
                 div.field.grow {
                     label for="q" { (v.t(T::Search)) }
-                    input #q type="search" name="q" value=(q.search.as_deref().unwrap_or("")) maxlength="100" autocomplete="off";
+                    input #q type="search" name="q" value=(text) maxlength="100" autocomplete="off";
                 }
                 div.actions {
                     button type="submit" { (v.t(T::Apply)) }
@@ -208,17 +224,17 @@ pub fn pipeline(v: &Viewer<'_>, agency_id: &str, q: &ConsoleQuery, page: &Consol
                             }
                         }
                         tbody {
-                            @for r in &page.rows {
+                            @for (r, named) in page.rows.iter().zip(names.iter().chain(std::iter::repeat(&None))) {
                                 @let s = &r.summary;
                                 @let (decision_key, decision_text) = decision_of(s.decision);
                                 tr id={ "row-" (s.tenant_id) } {
                                     th scope="row" {
                                         a href={ (base) "tenants/" (s.tenant_id) } {
-                                            (r.card.as_ref().map(|c| c.name.as_str()).filter(|n| !n.is_empty()).unwrap_or(v.t(T::Unnamed)))
+                                            (named.as_ref().map(|n| n.name.as_str()).filter(|n| !n.trim().is_empty()).unwrap_or(v.t(T::Unnamed)))
                                         }
-                                        @if let Some(c) = &r.card {
+                                        @if let Some(n) = named {
                                             br;
-                                            span.sub { (c.email) }
+                                            span.sub { (n.email) }
                                         }
                                         @if let Some(reference) = &s.external_reference {
                                             br;

@@ -117,6 +117,45 @@ pub fn person_key(ctx: &Ctx, agency_id: &str, req: &TenantRequest) -> AppResult<
     let Some(material) = onboarding_core::person::person_material(req) else {
         return Ok(None);
     };
+    Ok(Some(onboarding_core::person::person_key(
+        &pseudonym_secret(ctx)?,
+        agency_id,
+        &material,
+    )))
+}
+
+/// The console's search tokens of an applicant (core's `console::search_tokens`, under
+/// the same secret as person keys): their names' words, their email, the agency's
+/// reference.
+///
+/// # Errors
+/// As [`person_key`].
+pub fn search_tokens(ctx: &Ctx, agency_id: &str, req: &TenantRequest) -> AppResult<Vec<String>> {
+    let a = &req.applicant;
+    let text = [
+        Some(a.name.first.as_str()),
+        Some(a.name.last.as_str()),
+        a.name.second_last.as_deref(),
+        Some(a.email.as_str()),
+        req.external_reference.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    Ok(onboarding_core::console::search_tokens(
+        &pseudonym_secret(ctx)?,
+        agency_id,
+        &text,
+    ))
+}
+
+/// The secret of the edge's pseudonyms (person keys, search tokens):
+/// `PERSON_KEY_SECRET`, else (a deployment from before it) `AGENCY_SECRETS_KEY`.
+///
+/// # Errors
+/// 503 when neither secret is there, or it is malformed.
+pub fn pseudonym_secret(ctx: &Ctx) -> AppResult<Vec<u8>> {
     let secret = match crate::config::optional_secret(&ctx.env, "PERSON_KEY_SECRET") {
         Some(own) => own,
         None => {
@@ -127,15 +166,12 @@ pub fn person_key(ctx: &Ctx, agency_id: &str, req: &TenantRequest) -> AppResult<
             crate::config::secret(&ctx.env, "AGENCY_SECRETS_KEY")?
         }
     };
-    let secret = hex::decode(secret)
+    hex::decode(secret)
         .ok()
         .filter(|s| s.len() == 32)
         .ok_or(AppError::Config(
             "PERSON_KEY_SECRET must be 64 hex characters (32 bytes)",
-        ))?;
-    Ok(Some(onboarding_core::person::person_key(
-        &secret, agency_id, &material,
-    )))
+        ))
 }
 
 /// Binds an upstream tenant to this agency (its state object) and issues the
@@ -158,6 +194,7 @@ pub async fn bind(
         request: Some(req.clone()),
         session_id: claims.session_id.clone(),
         person: person_key(ctx, &agency.id, req)?,
+        search: search_tokens(ctx, &agency.id, req)?,
         since: ctx.now_secs() as i64,
         consent: req
             .consent

@@ -143,15 +143,16 @@ impl ScopeStore {
             Some(DecisionFilter::Undecided) => sql.push_str(" AND decision IS NULL"),
             None => {}
         }
-        if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
-            // A literal substring: `%`, `_` and the escape itself are escaped.
-            let escaped = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            sql.push_str(" AND search LIKE ? ESCAPE '\\'");
-            args.push(format!("%{escaped}%").into());
+        for token in &q.search {
+            // Tokens are hex: nothing in them is a `LIKE` wildcard.
+            if !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Ok(ConsoleRows {
+                    rows: Vec::new(),
+                    next_cursor: None,
+                });
+            }
+            sql.push_str(" AND (' ' || search || ' ') LIKE ?");
+            args.push(format!("% {token} %").into());
         }
         if let Some(c) = &q.after {
             sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");

@@ -343,10 +343,10 @@ pub struct ListRow {
     pub summary: String,
     /// Where it stands for the console (a filter).
     pub stage: Stage,
-    /// What the console shows of the applicant.
+    /// What the console shows of the application (nothing personal).
     #[serde(default)]
     pub card: Option<Card>,
-    /// Lowercased name, email and reference: what the console's search matches.
+    /// The console's search tokens, space-separated: keyed hashes, never the text.
     #[serde(default)]
     pub search: String,
     /// The person key: the console flags a person with another application.
@@ -372,15 +372,12 @@ impl ListRow {
     }
 }
 
-/// What the console shows of an applicant in the pipeline: personal data, kept in the
-/// agency's list beside the row and gone with it (erasure, retention).
+/// What the pipeline shows of an application from the agency's list: nothing personal
+/// (the list is one store for all of the agency's applicants, and an erased row's bytes
+/// stay in its pages until they are reused). Names come from each tenant's own object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Card {
-    /// First and last names.
-    pub name: String,
-    /// Email.
-    pub email: String,
     /// The property applied for (its name or the agency's id for it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property: Option<String>,
@@ -409,9 +406,10 @@ pub struct ConsoleQuery {
     /// Only this decision.
     #[serde(default)]
     pub decision: Option<DecisionFilter>,
-    /// Only rows whose name, email or reference contains this (in any case).
+    /// Only rows holding every one of these search tokens (core's
+    /// `console::search_tokens` of the words searched).
     #[serde(default)]
-    pub search: Option<String>,
+    pub search: Vec<String>,
     /// Rows in the page.
     pub limit: u32,
     /// Continue after this row.

@@ -98,33 +98,13 @@ impl TenantState {
         };
         let stage = Stage::of(state, &summary.steps, decision);
         let card = rec.request.as_ref().map(|r| {
-            let a = &r.applicant;
-            let name = [
-                Some(&a.name.first),
-                Some(&a.name.last),
-                a.name.second_last.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter(|p| !p.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
             let product = r.product.as_ref();
             Card {
-                name,
-                email: a.email.clone(),
                 property: product.and_then(|p| p.product_name.clone().or(p.product_id.clone())),
                 rent: product.and_then(|p| p.requested_amount.clone()),
             }
         });
-        let search = card
-            .iter()
-            .flat_map(|c| [c.name.as_str(), c.email.as_str()])
-            .chain(rec.external_reference())
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let search = rec.search.join(" ");
         Ok(ListRow {
             tenant_id: rec.tenant_id.clone(),
             created_ms: parse_rfc3339_ms(&rec.created_at).unwrap_or(0),

@@ -98,6 +98,10 @@ pub struct TenantRecord {
     /// default), for `tenant.created`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rent_share: Option<u8>,
+    /// The console's search tokens (keyed hashes of the names' words, the email, the
+    /// reference): what the agency's list keeps instead of the names and email.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search: Vec<String>,
 }
 
 impl TenantRecord {
