@@ -681,14 +681,27 @@ async function consoleSection() {
     const bytes = gz(Buffer.from(html)) + gz(css) + gz(js);
     row(`console page: ${name}, HTML + CSS + JS gzip -9`, kb(bytes), `HTML ${kb(gz(Buffer.from(html)))}, CSS ${kb(gz(css))}, JS ${kb(gz(js))}`, fmtRatio(bytes, CONSOLE_PAGE_BUDGET), "≤ 30 KB", bytes <= CONSOLE_PAGE_BUDGET);
   }
-  const SERIAL = 200;
+  // The creations above leave work behind (relays, list writes): let it settle, then
+  // measure the two side by side in alternating rounds (the median of each side's
+  // round p50s), so background work weighs on both alike.
+  await new Promise((r) => setTimeout(r, 5000));
   oha(`${EDGE}/console/ag_demo/`, { ...staff, n: 20, c: 1 });
-  const list = oha(`${EDGE}/v1/agency/tenants?limit=25`, { ...agencyApi, n: SERIAL, c: 1 });
-  const pipeline = oha(`${EDGE}/console/ag_demo/`, { ...staff, n: SERIAL, c: 1 });
-  const ratio = pipeline.p50 / list.p50;
-  row(`console pipeline p50 at c=1 (${total >= 1000 ? "1,000+" : total} applications, ${rowsShown} rows shown)`, `${pipeline.p50.toFixed(1)} ms`, `${list.p50.toFixed(1)} ms agency API list (limit 25)`, `${ratio.toFixed(2)}×`, "≤ 2× the API call", ratio <= CONSOLE_P50_BUDGET && pipeline.ok === SERIAL);
-  const search = oha(`${EDGE}/console/ag_demo/?q=garc%C3%ADa`, { ...staff, n: SERIAL, c: 1 });
-  row("  pipeline with a search (name, email or reference), p50 at c=1", `${search.p50.toFixed(1)} ms`, `${list.p50.toFixed(1)} ms`, fmtRatio(search.p50, list.p50), "", null);
+  oha(`${EDGE}/v1/agency/tenants?limit=25`, { ...agencyApi, n: 20, c: 1 });
+  const ROUNDS = 5, PER_ROUND = 50;
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const lists = [], pipes = [], searches = [];
+  let failed = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    lists.push(oha(`${EDGE}/v1/agency/tenants?limit=25`, { ...agencyApi, n: PER_ROUND, c: 1 }).p50);
+    const p = oha(`${EDGE}/console/ag_demo/`, { ...staff, n: PER_ROUND, c: 1 });
+    failed += PER_ROUND - p.ok;
+    pipes.push(p.p50);
+    searches.push(oha(`${EDGE}/console/ag_demo/?q=garc%C3%ADa`, { ...staff, n: PER_ROUND, c: 1 }).p50);
+  }
+  const list = median(lists), pipeline = median(pipes), search = median(searches);
+  const ratio = pipeline / list;
+  row(`console pipeline p50 at c=1 (${total >= 1000 ? "1,000+" : total} applications, ${rowsShown} rows shown; median of ${ROUNDS} alternating rounds of ${PER_ROUND})`, `${pipeline.toFixed(1)} ms`, `${list.toFixed(1)} ms agency API list (limit 25)`, `${ratio.toFixed(2)}×`, "≤ 2× the API call", ratio <= CONSOLE_P50_BUDGET && failed === 0);
+  row("  pipeline with a search (name, email or reference), p50 at c=1", `${search.toFixed(1)} ms`, `${list.toFixed(1)} ms`, fmtRatio(search, list), "", null);
 }
 
 // ----------------------------------------------------------------- main -----
@@ -710,6 +723,7 @@ const header = ["figure", "value", "baseline (same run)", "ratio", "budget / not
 const table = [header, header.map(() => "---"), ...rows.map((r) => [r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "" : r.ok ? "yes" : "NO"])];
 const md = table.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 const stamp = `Run ${new Date().toISOString()} on ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; c=${CONCURRENCY}, n=${REQUESTS}.`;
+for (const r of rows) if (r.ok === false && !notes.some((n) => n.includes(r.figure))) notes.push(`Over budget: ${r.figure.trim()} (${r.value}; ${r.budget}).`);
 const text = `${stamp}\n\n${md}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : "\nEvery figure is within its budget.\n"}`;
 writeFileSync(path.join(OUT, "latest.md"), text);
 console.log(text);

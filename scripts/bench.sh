@@ -56,13 +56,15 @@ start edge "$EDGE_PORT" -c wrangler.toml --env dev "${profile_args[@]}" --var LO
   --var AGENCY_DAILY_TENANTS:100000000 --var AGENCY_DAILY_UPLOADS:100000000 \
   --var RELAY_BREAKER_THRESHOLD:5 --var RELAY_BREAKER_MAX_OPEN_SECONDS:300 --var RELAY_TIMEOUT_MS:10000
 export EDGE_PGID=${pids[-1]}
+# One at a time: wrangler processes started together can race for the same local
+# socket ("Address already in use (socket direct:1:default)", seen once a run).
+wait_for "$EDGE_URL/healthz"
 start passthrough "$PASS_PORT" -c bench/passthrough/wrangler.toml
 export PASS_PGID=${pids[-1]}
+wait_for "$PASSTHROUGH_URL/healthz"
 # The floor: the pass-through plus one Durable Object write (bench/floor).
 start floor "$FLOOR_PORT" -c bench/floor/wrangler.toml
 export FLOOR_PGID=${pids[-1]}
-wait_for "$EDGE_URL/healthz"
-wait_for "$PASSTHROUGH_URL/healthz"
 wait_for "$FLOOR_URL/healthz"
 scripts/configure-upstream.sh "$EDGE_URL" >/dev/null
 # The second agency's page (its origin is the one pk_test_portal allows), embedding the

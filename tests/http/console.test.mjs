@@ -118,6 +118,7 @@ test("a member reads the pipeline (newest first, filters, search) and one applic
   assert.match(list.text, new RegExp(`id="row-${demo.tenantId}"`));
   assert.match(list.text, /Signed in as admin@demo\.test \(admin\)/);
   assert.ok(list.text.indexOf(demo.tenantId) < list.text.lastIndexOf("</table>"));
+  assert.ok(list.text.includes(demo.email), "the row names the applicant (from the console's directory)");
 
   const name = (await api(`/v1/agency/tenants/${demo.tenantId}`, { token: (await import("../lib/env.mjs")).devAgencies().ag_demo.secretKey, origin: null })).json.tenant.request.applicant.name.first;
   const search = await page(`/console/ag_demo/?q=${encodeURIComponent(name.toUpperCase())}`, admin);

@@ -297,15 +297,18 @@ pub enum ErasureStep {
     List,
     /// `tenant.erased` queued for the agency.
     Relay,
+    /// Out of the console's directory (its day's store rebuilt without the tenant).
+    Directory,
 }
 
 impl ErasureStep {
     /// Every step, in order.
-    pub const ALL: [ErasureStep; 6] = [
+    pub const ALL: [ErasureStep; 7] = [
         ErasureStep::Upstream,
         ErasureStep::Scopes,
         ErasureStep::Person,
         ErasureStep::DeadLetters,
+        ErasureStep::Directory,
         ErasureStep::List,
         ErasureStep::Relay,
     ];

@@ -22,8 +22,10 @@ use worker::{Headers, Method, Request, Response};
 
 use crate::error::AppError;
 use crate::http::Ctx;
-use crate::objects::store::{AgencyScope, ConsoleQuery, DecisionFilter, Scope, Store};
-use crate::objects::tenant::{ReadLog, ReadRecord, TenantHandle};
+use crate::objects::store::{
+    AgencyScope, ConsoleQuery, DecisionFilter, DirEntry, DirGet, Scope, Store, directory_day,
+};
+use crate::objects::tenant::{ReadLog, TenantHandle};
 use crate::registry::{Agency, Membership, Role};
 use pages::Viewer;
 
@@ -416,21 +418,42 @@ async fn pipeline(
     )?
     .ask(asked.query.clone())
     .await?;
-    // The names, from each tenant's own object (the agency's list keeps none), all at
-    // once.
-    let names = futures_util::future::join_all(page.rows.iter().map(|r| async {
-        let rec = TenantHandle::new(&ctx.env, &r.summary.tenant_id)
-            .ok()?
-            .ask(ReadRecord {})
-            .await
-            .ok()??;
-        let a = rec.request?.applicant;
-        Some(pages::Named {
-            name: format!("{} {}", a.name.first, a.name.last),
-            email: a.email,
-        })
+    // The names, from the directory stores of the days the rows were created on (the
+    // agency's list keeps none): one call per day on the page, all at once.
+    let mut days: Vec<(u64, Vec<String>)> = Vec::new();
+    for r in &page.rows {
+        let day = directory_day(r.created_ms);
+        match days.iter_mut().find(|(d, _)| *d == day) {
+            Some((_, ids)) => ids.push(r.summary.tenant_id.clone()),
+            None => days.push((day, vec![r.summary.tenant_id.clone()])),
+        }
+    }
+    let found = futures_util::future::join_all(days.into_iter().map(|(day, tenant_ids)| {
+        let scope = Scope::Agency(staff.agency.id.clone(), AgencyScope::Directory(day));
+        async move {
+            Store::of(&ctx.env, &scope)?
+                .ask(DirGet { tenant_ids })
+                .await
+        }
     }))
     .await;
+    let mut entries: Vec<DirEntry> = Vec::new();
+    for f in found {
+        entries.extend(f?);
+    }
+    let names: Vec<Option<pages::Named>> = page
+        .rows
+        .iter()
+        .map(|r| {
+            entries
+                .iter()
+                .find(|e| e.tenant_id == r.summary.tenant_id)
+                .map(|e| pages::Named {
+                    name: e.name.clone(),
+                    email: e.email.clone(),
+                })
+        })
+        .collect();
     Ok(html(
         200,
         pages::pipeline(

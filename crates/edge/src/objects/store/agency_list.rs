@@ -185,6 +185,7 @@ impl ScopeStore {
                     stage,
                     refused: u32::try_from(r.refused).unwrap_or(0),
                     same_person: r.same_person != 0,
+                    created_ms: r.created_ms,
                     summary,
                 };
                 Some((row, r.created_ms))

@@ -19,6 +19,7 @@ pub mod agency_list;
 pub mod bindings;
 pub mod counters;
 pub mod dead_letters;
+pub mod directory;
 pub mod handle;
 pub mod keys;
 pub mod object;
@@ -28,4 +29,4 @@ pub mod scope;
 
 pub use handle::Store;
 pub use protocol::*;
-pub use scope::{AgencyScope, Scope, TenantScope};
+pub use scope::{AgencyScope, Scope, TenantScope, directory_day};

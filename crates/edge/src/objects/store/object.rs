@@ -101,6 +101,9 @@ impl DurableObject for ScopeStore {
             }
             StoreCall::ListErased(c) => respond::<ListErased>(&self.is_erased(&c.tenant_id)?),
             StoreCall::ConsolePage(q) => respond::<ConsoleQuery>(&self.console_page(&q)?),
+            StoreCall::DirPut(e) => respond::<DirEntry>(&self.dir_put(&e)?),
+            StoreCall::DirGet(c) => respond::<DirGet>(&self.dir_get(&c.tenant_ids)?),
+            StoreCall::DirForget(c) => respond::<DirForget>(&self.dir_forget(&c.tenant_id).await?),
             StoreCall::Wipe(_) => {
                 self.state.storage().delete_all().await?;
                 self.schema();

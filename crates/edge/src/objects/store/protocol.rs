@@ -57,6 +57,13 @@ protocol! {
         ListErased(ListErased) -> bool,
         /// A page of the console's pipeline: the list with what staff see and search.
         ConsolePage(ConsoleQuery) -> ConsoleRows,
+        // directory
+        /// Put an applicant's name and email ([`super::AgencyScope::Directory`]).
+        DirPut(DirEntry) -> (),
+        /// → the entries of these tenants that the store holds.
+        DirGet(DirGet) -> Vec<DirEntry>,
+        /// Rebuild the store without this tenant (its bytes gone with the old store).
+        DirForget(DirForget) -> (),
         // the whole store
         /// Empty the store (an erased tenant's own scope).
         Wipe(Wipe) -> (),
@@ -386,6 +393,34 @@ pub struct Card {
     pub rent: Option<String>,
 }
 
+/// An applicant's name and email, as the console's pipeline shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirEntry {
+    /// The tenant.
+    pub tenant_id: String,
+    /// First and last names.
+    pub name: String,
+    /// Email.
+    pub email: String,
+}
+
+/// See [`StoreCall::DirGet`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirGet {
+    /// The tenants.
+    pub tenant_ids: Vec<String>,
+}
+
+/// See [`StoreCall::DirForget`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirForget {
+    /// The tenant.
+    pub tenant_id: String,
+}
+
 /// An identity-decision filter of the console: a decision, or none yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -423,6 +458,8 @@ pub struct ConsoleQuery {
 pub struct ConsoleRow {
     /// The row as the agency API lists it.
     pub summary: TenantSummary,
+    /// Creation time, unix ms (its directory day).
+    pub created_ms: i64,
     /// The applicant (absent for rows written before the console).
     #[serde(default)]
     pub card: Option<Card>,

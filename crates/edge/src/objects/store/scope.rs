@@ -41,6 +41,16 @@ pub enum AgencyScope {
     DeadLetters,
     /// Its daily budgets' counters.
     Budget,
+    /// The names and emails of the applications created on one day (unix day number):
+    /// what the console's pipeline shows beside the list's rows. A store per day so
+    /// that erasing an applicant rebuilds a small store whole (`DirForget`): the
+    /// agency's list, one store for every applicant, keeps nothing personal.
+    Directory(u64),
+}
+
+/// The directory day of a creation time (unix ms).
+pub fn directory_day(created_ms: i64) -> u64 {
+    u64::try_from(created_ms).unwrap_or(0) / 86_400_000
 }
 
 /// One `ScopeStore`.
@@ -80,6 +90,7 @@ impl Scope {
             Scope::Agency(agency, AgencyScope::List) => format!("list:{agency}"),
             Scope::Agency(agency, AgencyScope::DeadLetters) => format!("agency:{agency}"),
             Scope::Agency(agency, AgencyScope::Budget) => format!("budget:{agency}"),
+            Scope::Agency(agency, AgencyScope::Directory(day)) => format!("dir:{agency}:{day}"),
             Scope::Undecodable => "relay:undecodable".to_owned(),
         }
     }
@@ -128,11 +139,23 @@ mod tests {
                 "agency:ag",
             ),
             (Scope::Agency("ag".into(), AgencyScope::Budget), "budget:ag"),
+            (
+                Scope::Agency("ag".into(), AgencyScope::Directory(20_000)),
+                "dir:ag:20000",
+            ),
             (Scope::Undecodable, "relay:undecodable"),
         ];
         for (scope, name) in cases {
             assert_eq!(scope.name(), name);
         }
+    }
+
+    #[test]
+    fn directory_days() {
+        assert_eq!(directory_day(0), 0);
+        assert_eq!(directory_day(86_399_999), 0);
+        assert_eq!(directory_day(86_400_000), 1);
+        assert_eq!(directory_day(-5), 0);
     }
 
     #[test]

@@ -18,7 +18,9 @@ use super::object::TenantState;
 use super::protocol::TenantRecord;
 use crate::error::AppResult;
 use crate::http;
-use crate::objects::store::{AgencyScope, DeadForget, IdemErase, PersonOp, Scope, Store, Wipe};
+use crate::objects::store::{
+    AgencyScope, DeadForget, DirForget, IdemErase, PersonOp, Scope, Store, Wipe,
+};
 use crate::relay::queue;
 
 /// `kv` key of the receipt (kept for good: the audit row of the tenant's object).
@@ -44,6 +46,9 @@ struct Plan {
     /// must now erase on its side).
     #[serde(default)]
     external_reference: Option<String>,
+    /// The day of the console's directory store that holds the applicant's name.
+    #[serde(default)]
+    directory_day: Option<u64>,
     /// Steps done so far.
     done: Vec<ErasureStep>,
     /// Failed attempts so far (the retry's backoff).
@@ -94,6 +99,16 @@ async fn run(env: &Env, plan: &Plan, step: ErasureStep, receipt: &ErasureReceipt
                 })
                 .await
         }
+        ErasureStep::Directory => match plan.directory_day {
+            Some(day) => {
+                agency(AgencyScope::Directory(day))?
+                    .ask(DirForget {
+                        tenant_id: t.to_owned(),
+                    })
+                    .await
+            }
+            None => Ok(()),
+        },
         ErasureStep::List => agency(AgencyScope::List)?.ask(receipt.clone()).await,
         ErasureStep::Relay => {
             let erased = queue::EdgeEvent::erased(
@@ -153,6 +168,8 @@ impl TenantState {
                 .into_iter()
                 .map(|i| i.inquiry_id)
                 .collect(),
+            directory_day: onboarding_core::event_order::parse_rfc3339_ms(&rec.created_at)
+                .map(crate::objects::store::directory_day),
             done: Vec::new(),
             failures: 0,
         };

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::object::TenantState;
 use super::protocol::{LogEntry, TenantRecord};
 use super::storage::keys;
-use crate::objects::store::{AgencyScope, Card, ListRow, Scope, Store};
+use crate::objects::store::{AgencyScope, Card, DirEntry, ListRow, Scope, Store, directory_day};
 use crate::sql;
 use onboarding_core::console::Stage;
 
@@ -20,6 +20,8 @@ use onboarding_core::console::Stage;
 const LISTED: &str = "listed";
 /// `kv` key of the time (unix ms) a failed list write is retried.
 const LIST_DUE: &str = "list_due";
+/// `kv` key set once the applicant's name is in the console's directory.
+const IN_DIRECTORY: &str = "in_directory";
 
 impl TenantState {
     /// Everything the agency may see (core's [`AgencyTenantView`]).
@@ -125,7 +127,36 @@ impl TenantState {
     pub(super) async fn relist(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<()> {
         let row = self.list_row(rec, entry)?;
         let summary = row.fingerprint();
-        if self.get(LISTED)?.as_deref() == Some(summary.as_str()) {
+        let listed = self.get(LISTED)?.as_deref() == Some(summary.as_str());
+        let in_directory = self.get(IN_DIRECTORY)?.is_some();
+        if listed && in_directory {
+            return Ok(());
+        }
+        // The name for the console, once, beside the first list write (in parallel:
+        // the creation's reply waits for the slower of the two, not their sum).
+        let day = directory_day(row.created_ms);
+        let directory = async move {
+            if in_directory {
+                return Ok(());
+            }
+            let Some(a) = rec.request.as_ref().map(|r| &r.applicant) else {
+                return Ok(());
+            };
+            Store::of(
+                &self.env,
+                &Scope::Agency(rec.agency.clone(), AgencyScope::Directory(day)),
+            )?
+            .ask(DirEntry {
+                tenant_id: rec.tenant_id.clone(),
+                name: format!("{} {}", a.name.first, a.name.last),
+                email: a.email.clone(),
+            })
+            .await
+        };
+        if listed {
+            if directory.await.is_ok() {
+                self.put(IN_DIRECTORY, "1")?;
+            }
             return Ok(());
         }
         self.retain(rec, row.state == Progress::Complete).await?;
@@ -137,7 +168,16 @@ impl TenantState {
             .ask(row)
             .await
         };
-        match put.await {
+        let (put, dir) = futures_util::future::join(put, directory).await;
+        match dir {
+            Ok(()) => self.put(IN_DIRECTORY, "1")?,
+            // Written again at the tenant's next change; the pipeline shows no name
+            // until then (the file has it).
+            Err(e) => {
+                let _ = e.log_detail();
+            }
+        }
+        match put {
             Ok(()) => {
                 self.put(LISTED, &summary)?;
                 self.drop_rows(&[LIST_DUE])?;
