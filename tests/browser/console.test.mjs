@@ -17,38 +17,17 @@
 //   when searching the portal pipeline for the demo applicant's email.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../lib/env.mjs";
-import { BASE, ORIGIN, api, fakeIp, pdf, tenantBody } from "../lib/edge.mjs";
+import { BASE, ORIGIN, pdf } from "../lib/edge.mjs";
 import { launch } from "../lib/browser.mjs";
 import { open, stopDisplay } from "../lib/webdriver.mjs";
+import { accessToken, applicant, letters } from "../lib/console.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const engines = (process.env.ENGINES ?? "chromium,firefox,webkit").split(",").filter(Boolean);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Letters only (names refuse digits): a name no other test uses. */
-const letters = (n) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join("");
-
-/** An applicant of `agency` (`demo` or `portal`) whose first name is `first`. */
-async function applicant(agency, first) {
-  const origin = agency === "demo" ? ORIGIN : "http://127.0.0.1:8788";
-  const s = await api("/v1/sessions", { json: { publishableKey: `pk_test_${agency}` }, origin, headers: { "CF-Connecting-IP": fakeIp() } });
-  assert.equal(s.status, 201, s.text);
-  const body = tenantBody(`${first.toLowerCase()}${randomBytes(3).toString("hex")}`);
-  body.applicant.name.first = first;
-  const r = await api("/v1/tenants", { token: s.json.sessionToken, json: body, origin });
-  assert.equal(r.status, 201, r.text);
-  return { tenantId: r.json.tenantId, token: r.json.sessionToken, email: body.applicant.email, name: first, origin };
-}
-
-/** A token from the sandbox's Access for `email` (the quick way in; not the 3-engine test's). */
-async function accessToken(email) {
-  const r = await fetch(`${BASE}/cdn-cgi/access/_test/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email }) });
-  assert.equal(r.status, 200, await r.clone().text());
-  return (await r.json()).token;
-}
 
 /** The dev mailbox, newest first. */
 async function mailbox() {

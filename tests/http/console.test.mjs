@@ -4,18 +4,12 @@
 // signs in through the sandbox's pages in three engines.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { createSign, generateKeyPairSync, randomBytes } from "node:crypto";
-import { BASE, ORIGIN, api, fakeIp, pdf, sleep, tenantBody } from "../lib/edge.mjs";
+import { createSign, generateKeyPairSync } from "node:crypto";
+import { BASE, ORIGIN, api, pdf, sleep } from "../lib/edge.mjs";
+import { accessToken, applicant, letters } from "../lib/console.mjs";
 
 const AUD = "dev-console-aud";
 const ISS = BASE.replace(/\/$/, "");
-
-/** A token from the sandbox's Access (its current key), with claims as asked. */
-async function accessToken(claims) {
-  const r = await fetch(`${BASE}/cdn-cgi/access/_test/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(claims) });
-  assert.equal(r.status, 200, await r.clone().text());
-  return (await r.json()).token;
-}
 
 /** GET a console page with a token (header by default, or the cookie). */
 async function page(path, token, { cookie = false, headers = {} } = {}) {
@@ -27,8 +21,6 @@ async function page(path, token, { cookie = false, headers = {} } = {}) {
 }
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
-/** Letters only (names refuse digits): a name no other test uses. */
-const letters = (n) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join("");
 
 /** A JWT signed with a key that is not the team's (under one of the team's key ids). */
 function forged(claims, kid) {
@@ -37,18 +29,6 @@ function forged(claims, kid) {
   const body = b64url(JSON.stringify(claims));
   const sig = createSign("RSA-SHA256").update(`${head}.${body}`).sign(privateKey);
   return `${head}.${body}.${b64url(sig)}`;
-}
-
-/** An applicant of `agency` (`demo` or `portal`) with a name of its own. */
-async function applicant(agency, first) {
-  const origin = agency === "demo" ? ORIGIN : "http://127.0.0.1:8788";
-  const s = await api("/v1/sessions", { json: { publishableKey: `pk_test_${agency}` }, origin, headers: { "CF-Connecting-IP": fakeIp() } });
-  assert.equal(s.status, 201, s.text);
-  const body = tenantBody(`${first.toLowerCase()}${randomBytes(3).toString("hex")}`);
-  body.applicant.name.first = first;
-  const r = await api("/v1/tenants", { token: s.json.sessionToken, json: body, origin });
-  assert.equal(r.status, 201, r.text);
-  return { tenantId: r.json.tenantId, token: r.json.sessionToken, email: body.applicant.email, origin };
 }
 
 let admin, portalAdmin, demo, portal;

@@ -76,17 +76,7 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         // Cloudflare Access), HTML pages rather than problem+json.
         return match settings {
             Ok(settings) => {
-                let ctx = Ctx {
-                    env: env.clone(),
-                    settings,
-                    locale,
-                    request_id: request_id.clone(),
-                    client_ip: http::header(&req, "CF-Connecting-IP")
-                        .unwrap_or_else(|| "0.0.0.0".into()),
-                    now_ms: started,
-                    agency_id: Default::default(),
-                    waiter: Some(waiter),
-                };
+                let ctx = request_ctx(&env, settings, locale, &request_id, &req, started, waiter);
                 let resp = console::serve(req, &ctx).await;
                 if ctx.settings.log_requests {
                     worker::console_log!(
@@ -141,16 +131,8 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
     let cors_policy = routes::cors_for(&path);
     let ray = http::header(&req, "cf-ray");
 
-    let ctx = settings.map(|settings| Ctx {
-        env: env.clone(),
-        settings,
-        locale,
-        request_id: request_id.clone(),
-        client_ip: http::header(&req, "CF-Connecting-IP").unwrap_or_else(|| "0.0.0.0".into()),
-        now_ms: started,
-        agency_id: Default::default(),
-        waiter: Some(waiter),
-    });
+    let ctx = settings
+        .map(|settings| request_ctx(&env, settings, locale, &request_id, &req, started, waiter));
     let calls_before = objects::call::object_calls();
     let has_address = http::header(&req, "CF-Connecting-IP").is_some();
     let result = match (matched, &ctx) {
@@ -203,6 +185,28 @@ async fn fetch(req: Request, env: Env, waiter: Context) -> Result<Response> {
         );
     }
     Ok(resp)
+}
+
+/// The context of one request (the API's routes and the console alike).
+fn request_ctx(
+    env: &Env,
+    settings: Settings,
+    locale: Locale,
+    request_id: &str,
+    req: &Request,
+    started: u64,
+    waiter: Context,
+) -> Ctx {
+    Ctx {
+        env: env.clone(),
+        settings,
+        locale,
+        request_id: request_id.to_owned(),
+        client_ip: http::header(req, "CF-Connecting-IP").unwrap_or_else(|| "0.0.0.0".into()),
+        now_ms: started,
+        agency_id: Default::default(),
+        waiter: Some(waiter),
+    }
 }
 
 /// Whether a request without `CF-Connecting-IP` is refused: Cloudflare always sets

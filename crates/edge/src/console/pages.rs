@@ -599,7 +599,8 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// Query strings built from parts, each part percent-encoded.
+/// Query strings built from parts, each value percent-encoded (the console's one
+/// encoder, `console::percent`).
 mod url {
     /// A path and its query.
     #[derive(Clone)]
@@ -621,13 +622,7 @@ mod url {
             self.first = false;
             self.out.push_str(k);
             self.out.push('=');
-            for b in v.bytes() {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                    self.out.push(b as char);
-                } else {
-                    self.out.push_str(&format!("%{b:02X}"));
-                }
-            }
+            self.out.push_str(&super::super::percent(v));
         }
 
         pub fn finish(self) -> String {

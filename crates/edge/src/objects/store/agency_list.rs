@@ -90,43 +90,60 @@ impl ScopeStore {
             sql.push_str(" AND created_ms < ?");
             args.push(ms.into());
         }
-        if let Some(c) = &q.after {
+        #[derive(Deserialize)]
+        struct Row {
+            v: String,
+            created_ms: i64,
+        }
+        let (tenants, next_cursor) =
+            self.newest_first(sql, args, q.after.as_ref(), q.limit, |r: Row| {
+                let s: TenantSummary = serde_json::from_str(&r.v).ok()?;
+                let at = Cursor {
+                    created_ms: r.created_ms,
+                    tenant_id: s.tenant_id.clone(),
+                };
+                Some((s, at))
+            })?;
+        Ok(TenantPage {
+            tenants,
+            next_cursor,
+        })
+    }
+
+    /// Ends a list query (rows of `tenants` filtered by `sql`'s `WHERE` so far): after
+    /// `after`, newest first, one row more than `limit` to know whether another page
+    /// follows. `read` turns a row into what the page holds and where it stands.
+    fn newest_first<R: serde::de::DeserializeOwned, T>(
+        &self,
+        mut sql: String,
+        mut args: Vec<worker::SqlStorageValue>,
+        after: Option<&Cursor>,
+        limit: u32,
+        read: impl Fn(R) -> Option<(T, Cursor)>,
+    ) -> worker::Result<(Vec<T>, Option<String>)> {
+        if let Some(c) = after {
             sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");
             args.push(c.created_ms.into());
             args.push(c.created_ms.into());
             args.push(c.tenant_id.as_str().into());
         }
         sql.push_str(" ORDER BY created_ms DESC, tenant_id DESC LIMIT ?");
-        args.push(i64::from(q.limit + 1).into());
-        #[derive(Deserialize)]
-        struct Row {
-            v: String,
-            created_ms: i64,
-        }
-        let mut rows: Vec<(TenantSummary, i64)> = sql::rows::<Row>(&self.sql, &sql, args)?
+        args.push(i64::from(limit + 1).into());
+        let mut rows: Vec<(T, Cursor)> = sql::rows::<R>(&self.sql, &sql, args)?
             .into_iter()
-            .filter_map(|r| Some((serde_json::from_str(&r.v).ok()?, r.created_ms)))
+            .filter_map(read)
             .collect();
-        let more = rows.len() > q.limit as usize;
-        rows.truncate(q.limit as usize);
-        let next_cursor = more.then(|| rows.last()).flatten().map(|(s, ms)| {
-            Cursor {
-                created_ms: *ms,
-                tenant_id: s.tenant_id.clone(),
-            }
-            .encode()
-        });
-        Ok(TenantPage {
-            tenants: rows.into_iter().map(|(s, _)| s).collect(),
-            next_cursor,
-        })
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next = more.then(|| rows.last()).flatten().map(|(_, c)| c.encode());
+        Ok((rows.into_iter().map(|(t, _)| t).collect(), next))
     }
 
     /// A page of the console's pipeline, newest first: the list's rows with what staff
     /// see, filtered by stage, decision and a search in name, email and reference.
     pub(super) fn console_page(&self, q: &ConsoleQuery) -> worker::Result<ConsoleRows> {
         let mut sql = String::from(
-            "SELECT summary, created_ms, stage, card, refused, \
+            "SELECT tenant_id, summary, created_ms, stage, card, refused, \
                (person IS NOT NULL AND EXISTS (SELECT 1 FROM tenants o WHERE o.person = t.person AND o.tenant_id != t.tenant_id)) AS same_person \
              FROM tenants t WHERE 1 = 1",
         );
@@ -154,16 +171,9 @@ impl ScopeStore {
             sql.push_str(" AND (' ' || search || ' ') LIKE ?");
             args.push(format!("% {token} %").into());
         }
-        if let Some(c) = &q.after {
-            sql.push_str(" AND (created_ms < ? OR (created_ms = ? AND tenant_id < ?))");
-            args.push(c.created_ms.into());
-            args.push(c.created_ms.into());
-            args.push(c.tenant_id.as_str().into());
-        }
-        sql.push_str(" ORDER BY created_ms DESC, tenant_id DESC LIMIT ?");
-        args.push(i64::from(q.limit + 1).into());
         #[derive(Deserialize)]
         struct Row {
+            tenant_id: String,
             summary: String,
             created_ms: i64,
             stage: Option<String>,
@@ -171,15 +181,18 @@ impl ScopeStore {
             refused: i64,
             same_person: i64,
         }
-        let mut rows: Vec<(ConsoleRow, i64)> = sql::rows::<Row>(&self.sql, &sql, args)?
-            .into_iter()
-            .filter_map(|r| {
+        let (rows, next_cursor) =
+            self.newest_first(sql, args, q.after.as_ref(), q.limit, |r: Row| {
                 let summary: TenantSummary = serde_json::from_str(&r.summary).ok()?;
                 let stage = r
                     .stage
                     .as_deref()
                     .and_then(Stage::parse)
                     .unwrap_or_else(|| Stage::of(summary.state, &summary.steps, summary.decision));
+                let at = Cursor {
+                    created_ms: r.created_ms,
+                    tenant_id: r.tenant_id,
+                };
                 let row = ConsoleRow {
                     card: r.card.and_then(|c| serde_json::from_str(&c).ok()),
                     stage,
@@ -188,21 +201,8 @@ impl ScopeStore {
                     created_ms: r.created_ms,
                     summary,
                 };
-                Some((row, r.created_ms))
-            })
-            .collect();
-        let more = rows.len() > q.limit as usize;
-        rows.truncate(q.limit as usize);
-        let next_cursor = more.then(|| rows.last()).flatten().map(|(r, ms)| {
-            Cursor {
-                created_ms: *ms,
-                tenant_id: r.summary.tenant_id.clone(),
-            }
-            .encode()
-        });
-        Ok(ConsoleRows {
-            rows: rows.into_iter().map(|(r, _)| r).collect(),
-            next_cursor,
-        })
+                Some((row, at))
+            })?;
+        Ok(ConsoleRows { rows, next_cursor })
     }
 }
