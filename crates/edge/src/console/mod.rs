@@ -27,7 +27,7 @@ use crate::objects::store::{
 };
 use crate::objects::tenant::{ReadLog, TenantHandle};
 use crate::registry::{Agency, Membership, Role};
-use pages::Viewer;
+use pages::{Viewer, percent};
 
 /// The cookie that keeps a staff member's language.
 const LANG_COOKIE: &str = "console_lang";
@@ -503,19 +503,6 @@ fn pages_url(path: &str, pairs: &[(String, String)]) -> String {
         out.push_str(&percent(k));
         out.push('=');
         out.push_str(&percent(v));
-    }
-    out
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn percent(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
     }
     out
 }

@@ -599,8 +599,20 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// Query strings built from parts, each value percent-encoded (the console's one
-/// encoder, `console::percent`).
+/// Percent-encodes everything but unreserved characters.
+pub fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Query strings built from parts, each value percent-encoded ([`percent`]).
 mod url {
     /// A path and its query.
     #[derive(Clone)]
@@ -622,7 +634,7 @@ mod url {
             self.first = false;
             self.out.push_str(k);
             self.out.push('=');
-            self.out.push_str(&super::super::percent(v));
+            self.out.push_str(&crate::console::pages::percent(v));
         }
 
         pub fn finish(self) -> String {
