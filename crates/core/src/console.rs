@@ -234,6 +234,54 @@ pub fn search_tokens(key: &[u8], agency_id: &str, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Why the agency decided as it did: the reason code a decision carries (sent upstream
+/// as a tag, and as the rejection code of a `Deny`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Reason {
+    /// Checked by hand and found right.
+    VerifiedManually,
+    /// The documents do not show enough.
+    DocumentsInsufficient,
+    /// The identity does not match the documents.
+    IdentityMismatch,
+    /// The rent takes too much of the income.
+    Affordability,
+    /// Signs of fraud.
+    FraudSuspected,
+    /// Anything else (say it in the note).
+    Other,
+}
+
+impl Reason {
+    /// Every reason, in the form's order.
+    pub const ALL: [Reason; 6] = [
+        Reason::VerifiedManually,
+        Reason::DocumentsInsufficient,
+        Reason::IdentityMismatch,
+        Reason::Affordability,
+        Reason::FraudSuspected,
+        Reason::Other,
+    ];
+
+    /// The wire code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::VerifiedManually => "verified_manually",
+            Reason::DocumentsInsufficient => "documents_insufficient",
+            Reason::IdentityMismatch => "identity_mismatch",
+            Reason::Affordability => "affordability",
+            Reason::FraudSuspected => "fraud_suspected",
+            Reason::Other => "other",
+        }
+    }
+
+    /// From a wire code.
+    pub fn parse(s: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// Fills `{name}` placeholders of a text.
 pub fn fill(text: &str, params: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();

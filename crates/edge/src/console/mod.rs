@@ -11,6 +11,7 @@
 //! never show what the API would not.
 
 pub mod access;
+pub mod actions;
 mod pages;
 
 use onboarding_core::console::{Stage, T, fill};

@@ -6,6 +6,7 @@
 //! without a redeploy. Unknown keys and origins are cached too, so a script trying
 //! keys costs the registry one query per key and window, and the cache is bounded.
 
+pub mod audit;
 pub mod sealed;
 
 use std::cell::RefCell;
