@@ -173,6 +173,9 @@ pub struct Claims {
     pub nbf: Option<i64>,
     /// The team that issued it.
     pub iss: String,
+    /// Issued at, unix seconds.
+    #[serde(default)]
+    pub iat: Option<i64>,
 }
 
 /// What a token must be for.
@@ -185,6 +188,12 @@ pub struct Expected<'a> {
 }
 
 impl Claims {
+    /// What names this sign-in apart from the next one of the same person (its issue
+    /// and expiry times): the console's CSRF tokens are bound to it.
+    pub fn session(&self) -> String {
+        format!("{}.{}", self.iat.unwrap_or(0), self.exp)
+    }
+
     /// The signed-in email, lowercased, when the claims are for `expected` and current
     /// at `now` (unix seconds, with [`LEEWAY_SECS`]).
     ///
@@ -257,6 +266,7 @@ mod tests {
             exp: NOW + 3600,
             nbf: Some(NOW - 10),
             iss: format!("{ISS}/"),
+            iat: Some(NOW - 10),
         }
     }
 

@@ -280,6 +280,18 @@ impl Reason {
     pub fn parse(s: &str) -> Option<Reason> {
         Reason::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// Its label in the decision form.
+    pub fn text(self) -> T {
+        match self {
+            Reason::VerifiedManually => T::ReasonVerifiedManually,
+            Reason::DocumentsInsufficient => T::ReasonDocumentsInsufficient,
+            Reason::IdentityMismatch => T::ReasonIdentityMismatch,
+            Reason::Affordability => T::ReasonAffordability,
+            Reason::FraudSuspected => T::ReasonFraudSuspected,
+            Reason::Other => T::ReasonOther,
+        }
+    }
 }
 
 /// Fills `{name}` placeholders of a text.
@@ -445,6 +457,116 @@ texts! {
     UnavailableBody => "La consola no está configurada: falta el inicio de sesión (Cloudflare Access). Avisa a quien opera el servicio.", "The console is not configured: its sign-in (Cloudflare Access) is missing. Tell the service's operator.", "La consola no està configurada: hi manca l'inici de sessió (Cloudflare Access). Avisa qui opera el servei.";
     ErrorTitle => "Algo ha fallado", "Something went wrong", "Alguna cosa ha fallat";
     ErrorBody => "Vuelve a intentarlo en unos segundos. Referencia: {id}", "Try again in a few seconds. Reference: {id}", "Torna-ho a provar d'aquí a uns segons. Referència: {id}";
+
+    NavManage => "Gestión", "Manage", "Gestió";
+    NavAudit => "Actividad", "Audit log", "Activitat";
+    Actions => "Acciones", "Actions", "Accions";
+    AgencyDecision => "Decisión de la agencia", "The agency's decision", "Decisió de l'agència";
+    AgencyDecisionHelp => "Tu decisión es la definitiva para esta persona, también en sus otras solicitudes.", "Your decision is final for this person, in their other applications too.", "La teva decisió és la definitiva per a aquesta persona, també en les seves altres sol·licituds.";
+    NoInquiry => "Todavía no hay ninguna verificación de identidad sobre la que decidir.", "There is no identity inquiry to decide on yet.", "Encara no hi ha cap verificació d'identitat sobre la qual decidir.";
+    ChooseDecision => "Decisión", "Decision", "Decisió";
+    Reason => "Motivo", "Reason", "Motiu";
+    ReasonVerifiedManually => "Verificado a mano", "Verified by hand", "Verificat a mà";
+    ReasonDocumentsInsufficient => "Documentación insuficiente", "Documents insufficient", "Documentació insuficient";
+    ReasonIdentityMismatch => "La identidad no coincide", "Identity does not match", "La identitat no coincideix";
+    ReasonAffordability => "Asequibilidad", "Affordability", "Assequibilitat";
+    ReasonFraudSuspected => "Sospecha de fraude", "Suspected fraud", "Sospita de frau";
+    ReasonOther => "Otro (explícalo en la nota)", "Other (explain in the note)", "Un altre (explica-ho a la nota)";
+    Note => "Nota (opcional, hasta 500 caracteres)", "Note (optional, up to 500 characters)", "Nota (opcional, fins a 500 caràcters)";
+    RecordDecision => "Registrar la decisión", "Record the decision", "Registra la decisió";
+    StartForensic => "Iniciar el análisis forense", "Start the forensic analysis", "Inicia l'anàlisi forense";
+    RevokeAccess => "Revocar el acceso del solicitante", "Revoke the applicant's access", "Revoca l'accés del sol·licitant";
+    RevokeHelp => "Sus enlaces y sesiones dejan de funcionar; la solicitud se conserva.", "Their links and sessions stop working; the application is kept.", "Els seus enllaços i sessions deixen de funcionar; la sol·licitud es conserva.";
+    Export => "Exportar la ficha (JSON)", "Export the file (JSON)", "Exporta la fitxa (JSON)";
+    EraseTitle => "Borrar la solicitud", "Erase the application", "Esborra la sol·licitud";
+    EraseHelp => "Se borra todo lo que guardamos de esta solicitud, aquí y en los servicios de verificación. No se puede deshacer. Para confirmar, escribe el apellido del solicitante.", "Everything kept about this application is erased, here and at the verification services. It cannot be undone. To confirm, type the applicant's surname.", "S'esborra tot el que guardem d'aquesta sol·licitud, aquí i als serveis de verificació. No es pot desfer. Per confirmar-ho, escriu el cognom del sol·licitant.";
+    EraseNoName => "Para confirmar, escribe la referencia de la solicitud: {id}", "To confirm, type the application's id: {id}", "Per confirmar-ho, escriu l'identificador de la sol·licitud: {id}";
+    Surname => "Apellido del solicitante", "Applicant's surname", "Cognom del sol·licitant";
+    EraseButton => "Borrar definitivamente", "Erase permanently", "Esborra definitivament";
+    DoneDecision => "Decisión registrada.", "Decision recorded.", "Decisió registrada.";
+    DoneForensic => "Análisis forense solicitado.", "Forensic analysis requested.", "Anàlisi forense sol·licitada.";
+    DoneRevoke => "Acceso revocado: los enlaces del solicitante ya no funcionan.", "Access revoked: the applicant's links no longer work.", "Accés revocat: els enllaços del sol·licitant ja no funcionen.";
+    DoneErase => "Se ha borrado una solicitud.", "One application was erased.", "S'ha esborrat una sol·licitud.";
+    DoneErasePending => "Se ha borrado una solicitud; un servicio externo aún confirma su parte.", "One application was erased; an outside service is still confirming its part.", "S'ha esborrat una sol·licitud; un servei extern encara en confirma la seva part.";
+    AlreadySent => "Este formulario ya se había enviado: no se ha cambiado nada otra vez.", "This form had already been sent: nothing was changed again.", "Aquest formulari ja s'havia enviat: no s'ha canviat res una altra vegada.";
+    FormRefusedTitle => "Formulario no aceptado", "Form not accepted", "Formulari no acceptat";
+    FormRefusedBody => "El formulario ha caducado o no viene de esta consola. Vuelve a cargar la página e inténtalo de nuevo.", "The form has expired or did not come from this console. Reload the page and try again.", "El formulari ha caducat o no ve d'aquesta consola. Torna a carregar la pàgina i torna-ho a provar.";
+    ForbiddenTitle => "Sin permiso", "Not allowed", "Sense permís";
+    ForbiddenBody => "Solo la administración de la agencia puede hacer esto.", "Only the agency's admins can do this.", "Només l'administració de l'agència pot fer això.";
+    ErrorsTitle => "Revisa lo marcado:", "Please check:", "Revisa el que s'ha marcat:";
+    ErrDecision => "Elige una decisión: aprobada, denegada o revisión manual.", "Choose a decision: allowed, denied or manual review.", "Tria una decisió: aprovada, denegada o revisió manual.";
+    ErrReason => "Elige un motivo.", "Choose a reason.", "Tria un motiu.";
+    ErrNote => "La nota tiene más de 500 caracteres.", "The note is longer than 500 characters.", "La nota té més de 500 caràcters.";
+    ErrSurname => "No coincide con el apellido del solicitante.", "This is not the applicant's surname.", "No coincideix amb el cognom del sol·licitant.";
+    ErrForensicBlocked => "Aún no hay nada que analizar: ningún documento, o el KYC sin verificar.", "Nothing to analyse yet: no document, or KYC not verified.", "Encara no hi ha res a analitzar: cap document, o el KYC sense verificar.";
+    ErrEmail => "Escribe un email válido, como nombre@agencia.es.", "Type a valid email, such as name@agency.example.", "Escriu un correu vàlid, com ara nom@agencia.cat.";
+    ErrRole => "Elige un rol.", "Choose a role.", "Tria un rol.";
+    ErrAlreadyStaff => "Esta persona ya está en el equipo.", "This person is already on the staff.", "Aquesta persona ja és a l'equip.";
+    ErrNotStaff => "Esta persona no está en el equipo.", "This person is not on the staff.", "Aquesta persona no és a l'equip.";
+    ErrLastAdmin => "La agencia necesita al menos una persona de administración.", "The agency needs at least one admin.", "L'agència necessita almenys una persona d'administració.";
+    ErrOrigins => "Cada línea debe ser un origen como https://www.agencia.es (sin ruta); al menos uno.", "Each line must be an origin such as https://www.agency.example (no path); at least one.", "Cada línia ha de ser un origen com ara https://www.agencia.cat (sense ruta); almenys un.";
+    ErrWebhook => "Escribe una URL https sin usuario ni contraseña, o déjalo vacío.", "Type an https URL without user or password, or leave it empty.", "Escriu una URL https sense usuari ni contrasenya, o deixa-ho buit.";
+    ErrDays => "Un número entero de días, de 1 a 3660.", "A whole number of days, from 1 to 3660.", "Un nombre enter de dies, d'1 a 3660.";
+    ErrOverlap => "Un número entero de horas, de 0 a 720.", "A whole number of hours, from 0 to 720.", "Un nombre enter d'hores, de 0 a 720.";
+    ErrReplay => "Ese evento ya no está pendiente.", "That event is no longer undelivered.", "Aquest esdeveniment ja no està pendent.";
+
+    ManageTitle => "Gestión de la agencia", "Manage the agency", "Gestió de l'agència";
+    Staff => "Equipo", "Staff", "Equip";
+    Role => "Rol", "Role", "Rol";
+    AddedBy => "Añadida por", "Added by", "Afegida per";
+    AddedAt => "Desde", "Since", "Des de";
+    ChangeRole => "Cambiar el rol", "Change the role", "Canvia el rol";
+    RemoveMember => "Quitar del equipo", "Remove from the staff", "Treu de l'equip";
+    Invite => "Invitar a una persona", "Invite someone", "Convida una persona";
+    InviteHelp => "Podrá entrar con este email en cuanto lo guardes.", "They can sign in with this email as soon as you save it.", "Podrà entrar amb aquest correu tan bon punt el desis.";
+    InviteButton => "Invitar", "Invite", "Convida";
+    Webhook => "Webhook", "Webhook", "Webhook";
+    WebhookUrl => "URL del webhook", "Webhook URL", "URL del webhook";
+    WebhookHelp => "Donde tu sistema recibe los eventos firmados. Vacío: los eventos quedan como no entregados.", "Where your system receives the signed events. Empty: events stay undelivered.", "On el teu sistema rep els esdeveniments signats. Buit: els esdeveniments queden com a no lliurats.";
+    Save => "Guardar", "Save", "Desa";
+    TestDelivery => "Enviar una entrega de prueba", "Send a test delivery", "Envia un lliurament de prova";
+    TestOk => "Entrega de prueba aceptada: HTTP {status}.", "Test delivery accepted: HTTP {status}.", "Lliurament de prova acceptat: HTTP {status}.";
+    TestFailed => "La entrega de prueba falló: {why}.", "The test delivery failed: {why}.", "El lliurament de prova ha fallat: {why}.";
+    NoWebhook => "No hay URL del webhook.", "There is no webhook URL.", "No hi ha URL del webhook.";
+    Undelivered => "Eventos no entregados", "Undelivered events", "Esdeveniments no lliurats";
+    Event => "Evento", "Event", "Esdeveniment";
+    LastError => "Último error", "Last error", "Darrer error";
+    Replay => "Reenviar", "Replay", "Reenvia";
+    Origins => "Orígenes permitidos", "Allowed origins", "Orígens permesos";
+    OriginsHelp => "Uno por línea: las páginas de tu web que abren el widget.", "One per line: the pages of your site that open the widget.", "Un per línia: les pàgines del teu web que obren el widget.";
+    Retention => "Conservación", "Retention", "Conservació";
+    RetentionHelp => "Días tras el último cambio; cada solicitud conserva los plazos vigentes al crearse.", "Days after the last change; each application keeps the periods in force when it was created.", "Dies després del darrer canvi; cada sol·licitud conserva els terminis vigents en crear-se.";
+    RetentionAbandoned => "Sin terminar (días)", "Unfinished (days)", "Sense acabar (dies)";
+    RetentionCompleted => "Completas (días)", "Completed (days)", "Completes (dies)";
+    Keys => "Claves", "Keys", "Claus";
+    KeysHelp => "Al rotar, la clave anterior sigue funcionando durante el solapamiento para que cambies tu sistema sin cortes.", "When you rotate, the previous key keeps working for the overlap so your system can switch without a gap.", "En rotar, la clau anterior continua funcionant durant el solapament perquè canviïs el teu sistema sense talls.";
+    KindSecret => "Clave secreta (API)", "Secret key (API)", "Clau secreta (API)";
+    KindPublishable => "Clave publicable (widget)", "Publishable key (widget)", "Clau publicable (widget)";
+    KindWebhook => "Secreto del webhook", "Webhook secret", "Secret del webhook";
+    InForce => "vigente", "in force", "vigent";
+    Until => "hasta {time}", "until {time}", "fins a {time}";
+    OverlapHours => "Solapamiento (horas)", "Overlap (hours)", "Solapament (hores)";
+    RotateSecret => "Rotar la clave secreta", "Rotate the secret key", "Rota la clau secreta";
+    RotateWebhook => "Rotar el secreto del webhook", "Rotate the webhook secret", "Rota el secret del webhook";
+    EndOverlap => "Terminar ya el solapamiento", "End the overlap now", "Acaba ara el solapament";
+    NewValue => "Valor nuevo: cópialo ahora, no se volverá a mostrar.", "New value: copy it now, it will not be shown again.", "Valor nou: copia'l ara, no es tornarà a mostrar.";
+    OldUntil => "El anterior sigue funcionando hasta {time}.", "The previous one keeps working until {time}.", "L'anterior continua funcionant fins a {time}.";
+    ChangesReach => "Los cambios llegan a todo el servicio en {seconds} s como máximo.", "Changes reach the whole service within {seconds} s.", "Els canvis arriben a tot el servei en {seconds} s com a màxim.";
+    DoneStaffAdd => "Persona invitada.", "Invited.", "Persona convidada.";
+    DoneStaffRole => "Rol cambiado.", "Role changed.", "Rol canviat.";
+    DoneStaffRemove => "Persona quitada del equipo.", "Removed from the staff.", "Persona treta de l'equip.";
+    DoneWebhook => "URL del webhook guardada.", "Webhook URL saved.", "URL del webhook desada.";
+    DoneReplay => "Evento reenviado.", "Event queued again.", "Esdeveniment reenviat.";
+    DoneOrigins => "Orígenes guardados.", "Origins saved.", "Orígens desats.";
+    DoneRetention => "Conservación guardada.", "Retention saved.", "Conservació desada.";
+    DoneEndOverlap => "Las claves anteriores ya no funcionan.", "The previous keys no longer work.", "Les claus anteriors ja no funcionen.";
+    AuditTitle => "Actividad", "Audit log", "Activitat";
+    Who => "Quién", "Who", "Qui";
+    Detail => "Detalle", "Detail", "Detall";
+    Member => "Persona", "Member", "Persona";
+    Everyone => "Todas", "Everyone", "Totes";
+    Older => "Anteriores", "Older", "Anteriors";
+    NoActivity => "Sin actividad.", "No activity.", "Sense activitat.";
 }
 
 #[cfg(test)]

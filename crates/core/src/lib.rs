@@ -60,6 +60,8 @@
 
 pub mod access;
 pub mod affordability;
+#[cfg(feature = "console")]
+pub mod agency_settings;
 pub mod client_session;
 pub mod consent;
 #[cfg(feature = "console")]

@@ -268,15 +268,19 @@ async fn dispatch(
                 AgencyOp::CreateClientSession => sessions::create_client(req, ctx, &agency).await,
                 AgencyOp::List => agency::list(&req, ctx, &agency).await,
                 AgencyOp::Tenant => agency::tenant(ctx, &agency, first).await,
-                AgencyOp::Erase => agency::erase(ctx, &agency, first).await,
+                AgencyOp::Erase => agency::erased(&agency::erase(ctx, &agency, first).await?),
                 AgencyOp::DocumentContent => {
                     agency::document_content(ctx, &agency, first, second).await
                 }
-                AgencyOp::Forensic => agency::forensic(ctx, &agency, first).await,
-                AgencyOp::RevokeAccess => agency::revoke_access(ctx, &agency, first).await,
+                AgencyOp::Forensic => {
+                    http::json(202, &agency::forensic(ctx, &agency, first).await?)
+                }
+                AgencyOp::RevokeAccess => {
+                    http::json(200, &agency::revoke_access(ctx, &agency, first).await?)
+                }
                 AgencyOp::Decision => agency::decision(req, ctx, &agency, first).await,
-                AgencyOp::Undelivered => agency::undelivered(ctx, &agency).await,
-                AgencyOp::Replay => agency::replay(ctx, &agency, first).await,
+                AgencyOp::Undelivered => http::json(200, &agency::undelivered(ctx, &agency).await?),
+                AgencyOp::Replay => http::json(202, &agency::replay(ctx, &agency, first).await?),
             }
         }
         Op::Signed(op) => {

@@ -1,10 +1,11 @@
-//! The agency API (`Authorization: Bearer sk_…`): full results, document content,
-//! manual forensic trigger, the identity decision update and undelivered relay events.
-//! Publishable keys, session tokens and other agencies' keys are refused; a tenant of
-//! another agency is a 404.
+//! What an agency may read and do about its tenants, for its two callers: the agency
+//! API (`Authorization: Bearer sk_…`) and the console's staff. Each function takes the
+//! agency the caller proved to be and returns a typed result; the API turns it into
+//! JSON (`lib.rs`), the console into a page. One authorisation path: a tenant of
+//! another agency is a 404 for both.
 
-use onboarding_core::lifecycle::{ErasedBy, ErasureState, ListQuery};
-use onboarding_core::model::api::{DecisionRecorded, ReplayQueued, Undelivered};
+use onboarding_core::lifecycle::{ErasedBy, ErasureReceipt, ErasureState, ListQuery};
+use onboarding_core::model::api::{AccessRevoked, DecisionRecorded, ReplayQueued, Undelivered};
 use onboarding_core::model::identity::DecisionUpdate;
 use onboarding_core::model::problem::ProblemCode;
 use onboarding_core::model::status::Startable;
@@ -121,11 +122,12 @@ pub async fn document_content(
     Ok(Response::from_stream(stream)?.with_headers(headers))
 }
 
-/// `POST /v1/agency/tenants/{id}/forensic-analysis`.
+/// `POST /v1/agency/tenants/{id}/forensic-analysis` (and the console's button): the
+/// upstream's acknowledgement.
 ///
 /// # Errors
-/// 401 auth, 404, 502/503/504 upstream.
-pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+/// 404, 409 `forensic_blocked` (nothing to analyse yet), 502/503/504 upstream.
+pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<serde_json::Value> {
     let handle = owned(ctx, agency, tenant_id).await?;
     let reply = Screening::new(ctx)?
         .trigger_forensic(tenant_id)
@@ -140,25 +142,44 @@ pub async fn forensic(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<
             step: Startable::Forensic,
         })
         .await?;
-    http::json(202, &reply)
+    Ok(reply)
 }
 
 /// `PUT /v1/agency/identity-inquiries/{inquiryId}/decision`.
 ///
 /// # Errors
-/// 401 auth, 404 unknown or another agency's inquiry, 400/415 body, 502/503/504.
+/// As [`decide`]; 400/415 body.
 pub async fn decision(
     mut req: Request,
     ctx: &Ctx,
     agency: &Agency,
     inquiry_id: &str,
 ) -> AppResult<Response> {
-    let mut update: DecisionUpdate = http::read_json(&mut req).await?;
-    let tenant_id = Store::of(&ctx.env, &Scope::Inquiry(inquiry_id.to_owned()))?
+    let update: DecisionUpdate = http::read_json(&mut req).await?;
+    http::json(200, &decide(ctx, agency, inquiry_id, update, None).await?)
+}
+
+/// The agency's identity decision on one of its inquiries (the API's `PUT` and the
+/// console's form): sent upstream as the decision update, then recorded as the
+/// tenant's decision and the person's (their other tenants here carry it: the
+/// agency's word is final). With `tenant_id`, the inquiry must be that tenant's.
+///
+/// # Errors
+/// 404 unknown or another agency's inquiry (or not `tenant_id`'s), 409 when the tenant
+/// refuses it, 502/503/504 upstream.
+pub async fn decide(
+    ctx: &Ctx,
+    agency: &Agency,
+    inquiry_id: &str,
+    mut update: DecisionUpdate,
+    tenant_id: Option<&str>,
+) -> AppResult<DecisionRecorded> {
+    let owner = Store::of(&ctx.env, &Scope::Inquiry(inquiry_id.to_owned()))?
         .ask(KvGet { k: "tenant".into() })
-        .await?;
-    let tenant_id = tenant_id.ok_or(AppError::Problem(ProblemCode::NotFound))?;
-    let handle = owned(ctx, agency, &tenant_id).await?;
+        .await?
+        .filter(|t| tenant_id.is_none_or(|want| want == t))
+        .ok_or(AppError::Problem(ProblemCode::NotFound))?;
+    let handle = owned(ctx, agency, &owner).await?;
     update.inquiry_id = inquiry_id.to_owned();
     let reply = Identity::new(ctx)?
         .update_decision(inquiry_id, &update)
@@ -173,32 +194,32 @@ pub async fn decision(
         IdentityOutcome::Refused { refusal } => {
             return Err(AppError::Problem(refusal.problem()));
         }
-        // The agency's decision is the person's (their other tenants carry it).
         IdentityOutcome::Decision {
             person: Some(key), ..
         } => {
-            crate::identity::Person::new(ctx, &agency.id, &key, &tenant_id)
+            crate::identity::Person::new(ctx, &agency.id, &key, &owner)
                 .agency_decided(update.decision)
                 .await?;
         }
         _ => {}
     }
-    http::json(
-        200,
-        &DecisionRecorded {
-            inquiry_id: reply.inquiry_id,
-            correlation_id: reply.correlation_id,
-            message: reply.message,
-        },
-    )
+    Ok(DecisionRecorded {
+        inquiry_id: reply.inquiry_id,
+        correlation_id: reply.correlation_id,
+        message: reply.message,
+    })
 }
 
 /// `POST /v1/agency/tenants/{id}/revoke-access`: the applicant's tokens stop working
 /// (the tenant moves to its next token generation) and its live connections close.
 ///
 /// # Errors
-/// 401 auth, 404 not this agency's tenant.
-pub async fn revoke_access(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
+/// 404 not this agency's tenant.
+pub async fn revoke_access(
+    ctx: &Ctx,
+    agency: &Agency,
+    tenant_id: &str,
+) -> AppResult<AccessRevoked> {
     let generation = owned(ctx, agency, tenant_id)
         .await?
         .ask(Revoke {})
@@ -208,13 +229,10 @@ pub async fn revoke_access(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppRe
         "{}",
         serde_json::json!({"agency": agency.id, "tenant": tenant_id, "access": "revoked", "generation": generation})
     );
-    http::json(
-        200,
-        &onboarding_core::model::api::AccessRevoked {
-            tenant_id: tenant_id.to_owned(),
-            generation,
-        },
-    )
+    Ok(AccessRevoked {
+        tenant_id: tenant_id.to_owned(),
+        generation,
+    })
 }
 
 /// `GET /v1/agency/tenants`: the agency's tenants, newest first, a page at a time,
@@ -240,27 +258,31 @@ pub async fn list(req: &Request, ctx: &Ctx, agency: &Agency) -> AppResult<Respon
 /// answer again for a tenant already erased.
 ///
 /// # Errors
-/// 401 auth, 404 not (and never) this agency's tenant.
-pub async fn erase(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<Response> {
-    let receipt = TenantHandle::new(&ctx.env, tenant_id)?
+/// 404 not (and never) this agency's tenant.
+pub async fn erase(ctx: &Ctx, agency: &Agency, tenant_id: &str) -> AppResult<ErasureReceipt> {
+    TenantHandle::new(&ctx.env, tenant_id)?
         .erase(&agency.id, ErasedBy::Agency)
-        .await?;
+        .await
+}
+
+/// The erasure's answer: `200` done, `202` a step still being retried.
+pub fn erased(receipt: &ErasureReceipt) -> AppResult<Response> {
     let status = match receipt.state {
         ErasureState::Erased => 200,
         ErasureState::Pending => 202,
     };
-    http::json(status, &receipt)
+    http::json(status, receipt)
 }
 
 /// `GET /v1/agency/webhooks/undelivered`: relay deliveries that gave up.
 ///
 /// # Errors
-/// 401 auth.
-pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
+/// 500 when the store fails.
+pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Undelivered> {
     let events = agency_store(ctx, agency, AgencyScope::DeadLetters)?
         .ask(DeadList {})
         .await?;
-    http::json(200, &Undelivered { events })
+    Ok(Undelivered { events })
 }
 
 /// `POST /v1/agency/webhooks/undelivered/{eventId}/replay`: queues a dead-lettered
@@ -270,8 +292,8 @@ pub async fn undelivered(ctx: &Ctx, agency: &Agency) -> AppResult<Response> {
 /// (at least once, as every relayed event).
 ///
 /// # Errors
-/// 401 auth, 404 when the agency has no such dead letter or its body is gone.
-pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Response> {
+/// 404 when the agency has no such dead letter or its body is gone.
+pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<ReplayQueued> {
     let store = agency_store(ctx, agency, AgencyScope::DeadLetters)?;
     let letter = store
         .ask(DeadList {})
@@ -303,11 +325,8 @@ pub async fn replay(ctx: &Ctx, agency: &Agency, event_id: &str) -> AppResult<Res
             event_id: letter.event_id.clone(),
         })
         .await?;
-    http::json(
-        202,
-        &ReplayQueued {
-            event_id: letter.event_id,
-            queued: true,
-        },
-    )
+    Ok(ReplayQueued {
+        event_id: letter.event_id,
+        queued: true,
+    })
 }

@@ -65,7 +65,15 @@ pub fn token(req: &Request) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// The email of the person the request's Access token was issued to.
+/// A verified sign-in.
+pub struct Signed {
+    /// The email, lowercased.
+    pub email: String,
+    /// This sign-in apart from others of the same person (`Claims::session`).
+    pub session: String,
+}
+
+/// The person the request's Access token was issued to.
 ///
 /// # Errors
 /// The refusal (each is answered without reaching a page); a configuration error when
@@ -74,7 +82,7 @@ pub async fn verify(
     req: &Request,
     ctx: &Ctx,
     cfg: &AccessSettings,
-) -> Result<String, Result<Refusal, AppError>> {
+) -> Result<Signed, Result<Refusal, AppError>> {
     let jwt = token(req).ok_or(Ok(Refusal::Missing))?;
     let parts = access::split(&jwt).map_err(Ok)?;
     let header: Header =
@@ -100,7 +108,10 @@ pub async fn verify(
         .await
         .map_err(Err)?
     {
-        Ok(email)
+        Ok(Signed {
+            email,
+            session: claims.session(),
+        })
     } else {
         Err(Ok(Refusal::Signature))
     }

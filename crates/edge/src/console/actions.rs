@@ -1,215 +1,392 @@
-//! What staff do from the console. Every state-changing request is a `POST` from the
-//! console's own origin (`Origin` checked), with the signed-in session's CSRF token
-//! and a single-use form id; it runs the same function the agency API runs (one
-//! authorisation path: the console can never do what the API forbids), and leaves an
-//! audit row (who, what, which applicant, when; nothing personal, no secret).
-//!
-//! * The CSRF token is a keyed hash of the agency, the email and the Access session
-//!   (the token's issue time): stateless, different for every sign-in, useless to
-//!   another member or agency.
-//! * The form id is bound once in the agency's list store: a second submission of the
-//!   same form (a double click, a reload of the reply) changes nothing and says so.
+//! What staff do from the console. Each handler runs after the route group's checks
+//! (`POST`, `Origin`, Access, membership, role, CSRF, a single-use form id: see
+//! `console::serve`) and calls the function the agency API calls for the same thing
+//! (`agency::decide`, `forensic`, `revoke_access`, `erase`, `replay`: one
+//! authorisation path), or the registry's `manage` writes the operator's CLI also
+//! makes. Every action leaves an audit row: the staff email as the actor, what was
+//! done, ids only.
 
-use hmac::{Hmac, Mac};
-use onboarding_core::console::Reason;
-use onboarding_core::model::identity::{Decision, DecisionUpdate};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
+use onboarding_core::agency_settings as rules;
+use onboarding_core::console::{T, fill};
+use onboarding_core::i18n::Locale;
+use onboarding_core::lifecycle::{ErasureState, Retention};
+use onboarding_core::model::TenantRequest;
+use onboarding_core::model::problem::ProblemCode;
+use serde_json::json;
+use worker::Response;
 
+use super::form::{Action, Feedback, Form, Manage, Staff, decision_update};
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::objects::store::{AgencyScope, KvBind, Scope, Store};
 use crate::registry::Role;
+use crate::registry::manage::{Refused, Rotated};
 
-use super::Staff;
+/// What the page does after a form.
+pub enum Outcome {
+    /// `303` to this path (`?done=…` says what happened).
+    Redirect(String),
+    /// The same page again: `422` with the form's errors, or `200` with what only this
+    /// answer shows (a new secret, a test delivery's result).
+    Again(Feedback),
+}
 
-/// Largest form body accepted.
-pub const MAX_FORM_BYTES: usize = 8 * 1024;
-/// Longest note on a decision.
-pub const MAX_NOTE: usize = 500;
+/// The confirmation a `?done=` code stands for.
+pub fn done_text(code: &str) -> Option<T> {
+    Some(match code {
+        "decision" => T::DoneDecision,
+        "forensic" => T::DoneForensic,
+        "revoke-access" => T::DoneRevoke,
+        "erase" => T::DoneErase,
+        "erase-pending" => T::DoneErasePending,
+        "already" => T::AlreadySent,
+        "staff-add" => T::DoneStaffAdd,
+        "staff-role" => T::DoneStaffRole,
+        "staff-remove" => T::DoneStaffRemove,
+        "webhook" => T::DoneWebhook,
+        "replay" => T::DoneReplay,
+        "origins" => T::DoneOrigins,
+        "retention" => T::DoneRetention,
+        "end-overlap" => T::DoneEndOverlap,
+        _ => return None,
+    })
+}
+
+async fn audit(ctx: &Ctx, staff: &Staff, action: &str, detail: serde_json::Value) -> AppResult<()> {
+    ctx.registry()
+        .audit(
+            &staff.agency.id,
+            &format!("console.{action}"),
+            &detail,
+            &staff.email,
+        )
+        .await
+}
+
+/// Words compared as a person would type them: trimmed, one space between words, any
+/// case.
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    !a.trim().is_empty() && norm(a) == norm(b)
+}
 
 /// An action on one application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// The agency's identity decision (agents and admins).
-    Decide,
-    /// Start the forensic analysis (agents and admins).
-    Forensic,
-    /// End the applicant's tokens (agents and admins).
-    Revoke,
-    /// Erase the application (admins).
-    Erase,
-}
-
-impl Action {
-    /// From a path segment.
-    pub fn parse(s: &str) -> Option<Action> {
-        Some(match s {
-            "decision" => Action::Decide,
-            "forensic" => Action::Forensic,
-            "revoke-access" => Action::Revoke,
-            "erase" => Action::Erase,
-            _ => return None,
-        })
-    }
-
-    /// Its path segment (and the audit row's action, prefixed `console.`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Decide => "decision",
-            Action::Forensic => "forensic",
-            Action::Revoke => "revoke-access",
-            Action::Erase => "erase",
+///
+/// # Errors
+/// 404 not this agency's tenant; upstream and store errors as the API has them.
+pub async fn application(
+    ctx: &Ctx,
+    staff: &Staff,
+    tenant_id: &str,
+    action: Action,
+    form: Form,
+) -> AppResult<Outcome> {
+    let agency = &staff.agency;
+    let file = format!("/console/{}/tenants/{tenant_id}", agency.id);
+    let done = |code: &str| Outcome::Redirect(format!("{file}?done={code}#actions"));
+    match action {
+        Action::Decide => {
+            let update = match decision_update(&form) {
+                Ok(u) => u,
+                Err(errors) => {
+                    return Ok(Outcome::Again(Feedback::invalid("decision", form, errors)));
+                }
+            };
+            let inquiry = form.value("inquiry").to_owned();
+            let (decision, tags) = (update.decision, update.tags.clone());
+            crate::agency::decide(ctx, agency, &inquiry, update, Some(tenant_id)).await?;
+            audit(ctx, staff, "decision", json!({"tenantId": tenant_id, "inquiryId": inquiry, "decision": decision, "tags": tags})).await?;
+            Ok(done("decision"))
+        }
+        Action::Forensic => match crate::agency::forensic(ctx, agency, tenant_id).await {
+            Ok(_) => {
+                audit(ctx, staff, "forensic", json!({"tenantId": tenant_id})).await?;
+                Ok(done("forensic"))
+            }
+            Err(AppError::Problem(ProblemCode::ForensicBlocked)) => Ok(Outcome::Again(
+                Feedback::invalid("forensic", form, vec![("forensic", T::ErrForensicBlocked)]),
+            )),
+            Err(e) => Err(e),
+        },
+        Action::Revoke => {
+            let r = crate::agency::revoke_access(ctx, agency, tenant_id).await?;
+            audit(
+                ctx,
+                staff,
+                "revoke-access",
+                json!({"tenantId": tenant_id, "generation": r.generation}),
+            )
+            .await?;
+            Ok(done("revoke-access"))
+        }
+        Action::Erase => {
+            // Confirmed by the applicant's surname (by the id when the file has none).
+            let view = crate::agency::view(ctx, agency, tenant_id).await?;
+            let surname = serde_json::to_value(&view.tenant)
+                .ok()
+                .and_then(|t| t.get("request").cloned())
+                .and_then(|r| serde_json::from_value::<TenantRequest>(r).ok())
+                .map(|r| r.applicant.name.last)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| tenant_id.to_owned());
+            if !same_words(form.value("surname"), &surname) {
+                return Ok(Outcome::Again(Feedback::invalid(
+                    "erase",
+                    form,
+                    vec![("surname", T::ErrSurname)],
+                )));
+            }
+            let receipt = crate::agency::erase(ctx, agency, tenant_id).await?;
+            audit(
+                ctx,
+                staff,
+                "erase",
+                json!({"tenantId": tenant_id, "state": receipt.state}),
+            )
+            .await?;
+            let code = match receipt.state {
+                ErasureState::Erased => "erase",
+                ErasureState::Pending => "erase-pending",
+            };
+            Ok(Outcome::Redirect(format!(
+                "/console/{}/?done={code}",
+                agency.id
+            )))
         }
     }
-
-    /// Whether `role` may do it.
-    pub fn allowed(self, role: Role) -> bool {
-        match self {
-            Action::Erase => role == Role::Admin,
-            Action::Decide | Action::Forensic | Action::Revoke => true,
-        }
-    }
 }
 
-/// The CSRF token of a signed-in session at an agency.
+/// `GET /console/{agency}/tenants/{id}/export`: the agency view as a JSON file (what
+/// `GET /v1/agency/tenants/{id}` answers), audited.
 ///
 /// # Errors
-/// Configuration error without the session key.
-pub fn csrf(ctx: &Ctx, agency_id: &str, email: &str, session: &str) -> AppResult<String> {
-    let key = crate::config::secret(&ctx.env, "SESSION_TOKEN_KEY")?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
-        .map_err(|_| AppError::Config("SESSION_TOKEN_KEY"))?;
-    for part in ["console-csrf", agency_id, email, session] {
-        mac.update(part.as_bytes());
-        mac.update(&[0]);
-    }
-    Ok(hex::encode(&mac.finalize().into_bytes()[..16]))
+/// 404 not this agency's tenant.
+pub async fn export(ctx: &Ctx, staff: &Staff, tenant_id: &str) -> AppResult<Response> {
+    let view = crate::agency::view(ctx, &staff.agency, tenant_id).await?;
+    audit(ctx, staff, "export", json!({"tenantId": tenant_id})).await?;
+    let mut resp = crate::http::json(200, &view)?;
+    let h = resp.headers_mut();
+    h.set(
+        "Content-Disposition",
+        &format!("attachment; filename=\"{tenant_id}.json\""),
+    )?;
+    h.set("Cache-Control", "no-store")?;
+    Ok(resp)
 }
 
-/// Whether `given` is the session's CSRF token.
-pub fn csrf_ok(expected: &str, given: &str) -> bool {
-    expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
-}
-
-/// A form's fields (`application/x-www-form-urlencoded`).
-pub struct Form(pub Vec<(String, String)>);
-
-impl Form {
-    /// A field's value.
-    pub fn get(&self, k: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Binds a form id once: `false` when it was already used.
+/// An admin's change to the agency.
 ///
 /// # Errors
-/// 400 for a malformed id; 500 when the store fails.
-pub async fn first_use(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) -> AppResult<bool> {
-    if form_id.len() != 32 || !form_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::Problem(
-            onboarding_core::model::problem::ProblemCode::BadRequest,
-        ));
-    }
-    let bound = Store::of(
-        &ctx.env,
-        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
-    )?
-    .ask(KvBind {
-        k: format!("console-form:{form_id}"),
-        v: what.to_owned(),
-    })
-    .await?;
-    Ok(bound.as_deref() == Some(what))
-}
-
-/// The decision update a decision form asks for: the decision, a reason code, a note.
-///
-/// # Errors
-/// The field that is wrong, for the form to show beside it.
-pub fn decision_update(form: &Form) -> Result<(Decision, DecisionUpdate), &'static str> {
-    let decision = form
-        .get("decision")
-        .and_then(|d| d.parse::<Decision>().ok())
-        .filter(|d| *d != Decision::Challenge)
-        .ok_or("decision")?;
-    let reason = form.get("reason").and_then(Reason::parse).ok_or("reason")?;
-    let note = form.get("note").unwrap_or("").trim();
-    if note.chars().count() > MAX_NOTE {
-        return Err("note");
-    }
-    let update = DecisionUpdate {
-        inquiry_id: String::new(),
-        authentication_id: String::new(),
-        decision,
-        tags: vec![format!("reason:{}", reason.as_str())],
-        notes: (!note.is_empty()).then(|| note.to_owned()),
-        external_agent: Some("agency-console".into()),
-        queue: None,
-        verified_fraud: None,
-        rejection_code: (decision == Decision::Deny).then(|| reason.as_str().to_owned()),
+/// Registry, queue and store errors.
+pub async fn manage(
+    ctx: &Ctx,
+    staff: &Staff,
+    change: Manage,
+    form: Form,
+    locale: Locale,
+) -> AppResult<Outcome> {
+    let agency = &staff.agency;
+    let registry = ctx.registry();
+    let by = staff.email.as_str();
+    let page = format!("/console/{}/manage", agency.id);
+    let done = |code: &str, anchor: &str| Outcome::Redirect(format!("{page}?done={code}#{anchor}"));
+    let invalid = |form_name: &'static str, form: Form, field: &'static str, t: T| {
+        Ok(Outcome::Again(Feedback::invalid(
+            form_name,
+            form,
+            vec![(field, t)],
+        )))
     };
-    Ok((decision, update))
+    let refused = |form_name: &'static str, form: Form, r: Refused| {
+        let t = match r {
+            Refused::AlreadyStaff => T::ErrAlreadyStaff,
+            Refused::NotStaff => T::ErrNotStaff,
+            Refused::LastAdmin => T::ErrLastAdmin,
+        };
+        invalid(form_name, form, "email", t)
+    };
+    let dev = ctx.settings.dev_wiring;
+    let name = change.as_str();
+    match change {
+        Manage::StaffAdd | Manage::StaffRole => {
+            let Some(email) = rules::staff_email(form.value("email")) else {
+                return invalid(name, form, "email", T::ErrEmail);
+            };
+            let Some(role) = Role::parse(form.value("role")) else {
+                return invalid(name, form, "role", T::ErrRole);
+            };
+            let result = if change == Manage::StaffAdd {
+                registry.staff_add(&agency.id, &email, role, by).await?
+            } else {
+                registry.staff_role(&agency.id, &email, role, by).await?
+            };
+            match result {
+                Ok(()) => Ok(done(name, "staff")),
+                Err(r) => refused(name, form, r),
+            }
+        }
+        Manage::StaffRemove => {
+            let Some(email) = rules::staff_email(form.value("email")) else {
+                return invalid(name, form, "email", T::ErrNotStaff);
+            };
+            match registry.staff_remove(&agency.id, &email, by).await? {
+                Ok(()) => Ok(done(name, "staff")),
+                Err(r) => refused(name, form, r),
+            }
+        }
+        Manage::Webhook => match rules::webhook_url(form.value("url"), dev) {
+            Some(url) => {
+                registry.set_webhook(&agency.id, url.as_deref(), by).await?;
+                Ok(done(name, "webhook"))
+            }
+            None => invalid(name, form, "url", T::ErrWebhook),
+        },
+        Manage::WebhookTest => {
+            let text = match agency.webhook_url.as_deref() {
+                None => T::NoWebhook.get(locale).to_owned(),
+                Some(url) => {
+                    let event_id = format!("evt_test_{}", crate::runtime::random_hex(8)?);
+                    let body = json!({
+                        "id": event_id,
+                        "type": "webhook.test",
+                        "createdAt": crate::http::iso(ctx.now_ms),
+                        "data": {"agencyId": agency.id},
+                    })
+                    .to_string();
+                    let sent = crate::relay::consumer::post_signed(
+                        agency,
+                        url,
+                        &event_id,
+                        1,
+                        &body,
+                        ctx.settings.relay_timeout_ms,
+                    )
+                    .await;
+                    let result = match &sent {
+                        Ok(status) => status.to_string(),
+                        Err(why) => why.clone(),
+                    };
+                    audit(
+                        ctx,
+                        staff,
+                        "webhook-test",
+                        json!({"eventId": event_id, "result": result}),
+                    )
+                    .await?;
+                    match sent.map(|s| (s, crate::relay::consumer::judge(s))) {
+                        Ok((status, Ok(()))) => {
+                            fill(T::TestOk.get(locale), &[("status", &status.to_string())])
+                        }
+                        Ok((_, Err(why))) | Err(why) => {
+                            fill(T::TestFailed.get(locale), &[("why", &why)])
+                        }
+                    }
+                }
+            };
+            Ok(Outcome::Again(Feedback::done(text)))
+        }
+        Manage::Replay => {
+            let event = form.value("event").to_owned();
+            match crate::agency::replay(ctx, agency, &event).await {
+                Ok(_) => {
+                    audit(ctx, staff, "replay", json!({"eventId": event})).await?;
+                    Ok(done(name, "undelivered"))
+                }
+                Err(AppError::Problem(ProblemCode::NotFound)) => {
+                    invalid(name, form, "event", T::ErrReplay)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Manage::Origins => match rules::allowed_origins(form.value("origins"), dev) {
+            Some(origins) => {
+                registry.set_origins(&agency.id, &origins, by).await?;
+                Ok(done(name, "origins"))
+            }
+            None => invalid(name, form, "origins", T::ErrOrigins),
+        },
+        Manage::Retention => {
+            let abandoned = rules::retention_days(form.value("abandoned"));
+            let completed = rules::retention_days(form.value("completed"));
+            let mut errors = Vec::new();
+            if abandoned.is_none() {
+                errors.push(("abandoned", T::ErrDays));
+            }
+            if completed.is_none() {
+                errors.push(("completed", T::ErrDays));
+            }
+            let (Some(abandoned_seconds), Some(completed_seconds)) = (abandoned, completed) else {
+                return Ok(Outcome::Again(Feedback::invalid(name, form, errors)));
+            };
+            let retention = Retention {
+                abandoned_seconds,
+                completed_seconds,
+            };
+            registry.set_retention(&agency.id, retention, by).await?;
+            Ok(done(name, "retention"))
+        }
+        Manage::RotateSecretKey | Manage::RotateWebhookSecret => {
+            let Some(overlap) = rules::overlap_hours(form.value("overlap")) else {
+                return invalid(name, form, "overlap", T::ErrOverlap);
+            };
+            let which = if change == Manage::RotateSecretKey {
+                Rotated::SecretKey
+            } else {
+                Rotated::WebhookSecret
+            };
+            let (value, until) = registry
+                .rotate(&agency.id, which, overlap, !dev, by)
+                .await?;
+            let until = crate::http::iso(until as u64 * 1000);
+            Ok(Outcome::Again(Feedback {
+                secret: Some((value, fill(T::OldUntil.get(locale), &[("time", &until)]))),
+                form: name,
+                ..Feedback::default()
+            }))
+        }
+        Manage::EndOverlap => {
+            registry.end_overlap(&agency.id, by).await?;
+            Ok(done(name, "keys"))
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn form(p: &[(&str, &str)]) -> Form {
-        Form(p.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect())
+    #[test]
+    fn surnames_as_typed() {
+        assert!(same_words(" garcía  lópez ", "García López"));
+        assert!(!same_words("Garcia Lopez", "García López"), "accents count");
+        assert!(!same_words("", ""), "something must be typed");
+        assert!(!same_words("García", "García López"));
     }
 
     #[test]
-    fn roles_and_actions() {
-        for a in ["decision", "forensic", "revoke-access", "erase"] {
-            assert_eq!(Action::parse(a).unwrap().as_str(), a);
+    fn every_done_code_has_a_text() {
+        for a in [
+            "decision",
+            "forensic",
+            "revoke-access",
+            "erase",
+            "erase-pending",
+            "already",
+        ] {
+            assert!(done_text(a).is_some(), "{a}");
         }
-        assert!(Action::Decide.allowed(Role::Agent));
-        assert!(!Action::Erase.allowed(Role::Agent));
-        assert!(Action::Erase.allowed(Role::Admin));
-        assert_eq!(Action::parse("disable"), None);
-    }
-
-    #[test]
-    fn decision_forms() {
-        let (d, u) = decision_update(&form(&[
-            ("decision", "Deny"),
-            ("reason", "fraud_suspected"),
-            ("note", " x "),
-        ]))
-        .unwrap();
-        assert_eq!(d, Decision::Deny);
-        assert_eq!(u.rejection_code.as_deref(), Some("fraud_suspected"));
-        assert_eq!(u.notes.as_deref(), Some("x"));
-        assert_eq!(
-            decision_update(&form(&[("decision", "Challenge"), ("reason", "other")])).unwrap_err(),
-            "decision"
-        );
-        assert_eq!(
-            decision_update(&form(&[("decision", "Allow")])).unwrap_err(),
-            "reason"
-        );
-        let long = "n".repeat(MAX_NOTE + 1);
-        assert_eq!(
-            decision_update(&form(&[
-                ("decision", "Allow"),
-                ("reason", "other"),
-                ("note", &long)
-            ]))
-            .unwrap_err(),
-            "note"
-        );
-    }
-
-    #[test]
-    fn csrf_compares_in_constant_time() {
-        assert!(csrf_ok("abcd", "abcd"));
-        assert!(!csrf_ok("abcd", "abce"));
-        assert!(!csrf_ok("abcd", "abc"));
+        for m in Manage::ALL {
+            if !matches!(
+                m,
+                Manage::WebhookTest | Manage::RotateSecretKey | Manage::RotateWebhookSecret
+            ) {
+                assert!(done_text(m.as_str()).is_some(), "{m:?}");
+            }
+        }
+        assert_eq!(done_text("<script>"), None);
     }
 }

@@ -11,14 +11,15 @@
 //! never show what the API would not.
 
 pub mod access;
-pub mod actions;
+mod actions;
+mod admin;
+pub mod form;
 mod pages;
 
 use onboarding_core::console::{Stage, T, fill};
 use onboarding_core::i18n::Locale;
 use onboarding_core::lifecycle::Cursor;
 use onboarding_core::model::identity::Decision;
-use std::rc::Rc;
 use worker::{Headers, Method, Request, Response};
 
 use crate::error::AppError;
@@ -27,7 +28,9 @@ use crate::objects::store::{
     AgencyScope, ConsoleQuery, DecisionFilter, DirEntry, DirGet, Scope, Store, directory_day,
 };
 use crate::objects::tenant::{ReadLog, TenantHandle};
-use crate::registry::{Agency, Membership, Role};
+use crate::registry::{Membership, Role};
+use actions::Outcome;
+use form::{Action, Feedback, Form, Manage, Staff};
 use pages::{Viewer, percent};
 
 /// The cookie that keeps a staff member's language.
@@ -36,16 +39,6 @@ const LANG_COOKIE: &str = "console_lang";
 const PAGE: u32 = 25;
 /// Longest search text.
 const MAX_SEARCH: usize = 100;
-
-/// A signed-in member of an agency's staff, on a page of that agency.
-pub struct Staff {
-    /// The Access token's email.
-    pub email: String,
-    /// The agency.
-    pub agency: Rc<Agency>,
-    /// Their role there.
-    pub role: Role,
-}
 
 /// A console path.
 #[derive(Debug, PartialEq, Eq)]
@@ -58,8 +51,49 @@ enum Page<'a> {
     File(&'a str, &'a str),
     /// `/console/{agency}/tenants/{id}/documents/{doc}`.
     Document(&'a str, &'a str, &'a str),
+    /// `/console/{agency}/tenants/{id}/export`.
+    Export(&'a str, &'a str),
+    /// `POST /console/{agency}/tenants/{id}/{action}`.
+    Act(&'a str, &'a str, Action),
+    /// `/console/{agency}/manage` (admins).
+    Manage(&'a str),
+    /// `POST /console/{agency}/manage/{change}` (admins).
+    Change(&'a str, Manage),
+    /// `/console/{agency}/audit` (admins).
+    Audit(&'a str),
     /// `/console/assets/{file}`.
     Asset(&'static str, &'static str),
+}
+
+impl Page<'_> {
+    /// The agency the page is about.
+    fn agency(&self) -> Option<&str> {
+        match self {
+            Page::Pipeline(a)
+            | Page::File(a, _)
+            | Page::Document(a, _, _)
+            | Page::Export(a, _)
+            | Page::Act(a, _, _)
+            | Page::Manage(a)
+            | Page::Change(a, _)
+            | Page::Audit(a) => Some(a),
+            Page::Home | Page::Asset(..) => None,
+        }
+    }
+
+    /// Whether the page changes something (`POST` only; every other page is `GET`).
+    fn changes(&self) -> bool {
+        matches!(self, Page::Act(..) | Page::Change(..))
+    }
+
+    /// Whether `role` may open it.
+    fn allowed(&self, role: Role) -> bool {
+        match self {
+            Page::Act(_, _, action) => action.allowed(role),
+            Page::Manage(_) | Page::Change(..) | Page::Audit(_) => role == Role::Admin,
+            _ => true,
+        }
+    }
 }
 
 fn is_id(s: &str) -> bool {
@@ -89,6 +123,17 @@ fn route(path: &str) -> Option<Page<'_>> {
         [agency, "tenants", id, "documents", doc] if is_id(agency) && is_id(id) && is_id(doc) => {
             Some(Page::Document(agency, id, doc))
         }
+        [agency, "tenants", id, "export"] if is_id(agency) && is_id(id) => {
+            Some(Page::Export(agency, id))
+        }
+        [agency, "tenants", id, action] if is_id(agency) && is_id(id) => {
+            Some(Page::Act(agency, id, Action::parse(action)?))
+        }
+        [agency, "manage"] if is_id(agency) => Some(Page::Manage(agency)),
+        [agency, "manage", change] if is_id(agency) => {
+            Some(Page::Change(agency, Manage::parse(change)?))
+        }
+        [agency, "audit"] if is_id(agency) => Some(Page::Audit(agency)),
         _ => None,
     }
 }
@@ -150,6 +195,7 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
         agency,
         locale,
         here: &here,
+        csrf: "",
     };
     let Some(page) = route(&path) else {
         return html(404, not_found(&v(locale, None, None, None)));
@@ -162,15 +208,29 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
             "public, max-age=300",
         );
     }
-    if !matches!(req.method(), Method::Get | Method::Head) {
+    let method = req.method();
+    let allow = if page.changes() { "POST" } else { "GET, HEAD" };
+    let method_ok = if page.changes() {
+        method == Method::Post
+    } else {
+        matches!(method, Method::Get | Method::Head)
+    };
+    if !method_ok {
         return secure(
             Response::error("Method Not Allowed", 405)?.with_headers({
                 let h = Headers::new();
-                h.set("Allow", "GET, HEAD")?;
+                h.set("Allow", allow)?;
                 h
             }),
             "no-store",
         );
+    }
+    // A change comes from the console's own pages: a form posted from anywhere else
+    // (or without an `Origin`) is refused before anything is read.
+    if page.changes()
+        && !form::same_origin(req.headers().get("Origin").ok().flatten().as_deref(), &url)
+    {
+        return refused_form(locale, &here);
     }
     // `?lang=xx`: remembered, then the same page without it.
     let mut pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
@@ -215,8 +275,8 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
             ),
         );
     };
-    let email = match access::verify(&req, ctx, &cfg).await {
-        Ok(email) => email,
+    let signed = match access::verify(&req, ctx, &cfg).await {
+        Ok(signed) => signed,
         Err(Ok(refusal)) => {
             worker::console_log!(
                 "{}",
@@ -244,6 +304,7 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
         }
         Err(Err(e)) => return error_page(ctx, locale, &here, &e),
     };
+    let email = signed.email.clone();
     let memberships = match ctx.registry().staff_of(&email).await {
         Ok(m) => m,
         Err(e) => return error_page(ctx, locale, &here, &e),
@@ -260,39 +321,50 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
             ),
         );
     }
-    let agency_id = match page {
-        Page::Home => {
-            return match memberships.as_slice() {
-                [one] => redirect(&format!("/console/{}/", one.agency_id), 302),
-                many => html(
-                    200,
-                    pages::choose(&v(locale, Some(&email), None, None), many),
-                ),
-            };
-        }
-        Page::Pipeline(a) | Page::File(a, _) | Page::Document(a, _, _) => a,
-        Page::Asset(..) => unreachable!("served above"),
+    let Some(agency_id) = page.agency() else {
+        return match memberships.as_slice() {
+            [one] => redirect(&format!("/console/{}/", one.agency_id), 302),
+            many => html(
+                200,
+                pages::choose(&v(locale, Some(&email), None, None), many),
+            ),
+        };
     };
-    let staff = match member(ctx, &memberships, agency_id, &email).await {
+    let staff = match member(ctx, &memberships, agency_id, &signed).await {
         Ok(Some(staff)) => staff,
         Ok(None) => return html(404, not_found(&v(locale, Some(&email), None, None))),
         Err(e) => return error_page(ctx, locale, &here, &e),
     };
     ctx.acting_for(&staff.agency.id);
-    let viewer = v(
+    let viewer = Viewer {
+        email: Some(&staff.email),
+        role: Some(staff.role),
+        agency: Some((&staff.agency.id, &staff.agency.name)),
         locale,
-        Some(&staff.email),
-        Some(staff.role),
-        Some((&staff.agency.id, &staff.agency.name)),
-    );
-    let result = match page {
-        Page::Pipeline(_) => pipeline(ctx, &staff, &viewer, &pairs).await,
-        Page::File(_, id) => file(ctx, &staff, &viewer, id).await,
-        Page::Document(_, id, doc) => {
-            let download = pairs.iter().any(|(k, v)| k == "download" && v == "1");
-            document(ctx, &staff, id, doc, download).await
-        }
-        Page::Home | Page::Asset(..) => unreachable!("served above"),
+        here: &here,
+        csrf: &staff.csrf,
+    };
+    if !page.allowed(staff.role) {
+        return html(
+            403,
+            pages::notice(
+                &viewer,
+                T::ForbiddenTitle,
+                T::ForbiddenBody.get(locale),
+                None,
+            ),
+        );
+    }
+    let feedback = pairs
+        .iter()
+        .find(|(k, _)| k == "done")
+        .and_then(|(_, code)| actions::done_text(code))
+        .map(|t| Feedback::done(t.get(locale)))
+        .unwrap_or_default();
+    let result = if page.changes() {
+        change(req, ctx, &staff, &viewer, &page).await
+    } else {
+        show(ctx, &staff, &viewer, &page, &pairs, &feedback).await
     };
     match result {
         Ok(resp) => Ok(resp),
@@ -301,6 +373,111 @@ pub async fn serve(req: Request, ctx: &Ctx) -> worker::Result<Response> {
         }
         Err(e) => error_page(ctx, locale, &here, &e),
     }
+}
+
+/// A `GET` page of the agency, with what the last form said.
+async fn show(
+    ctx: &Ctx,
+    staff: &Staff,
+    viewer: &Viewer<'_>,
+    page: &Page<'_>,
+    pairs: &[(String, String)],
+    feedback: &Feedback,
+) -> Result<Response, AppError> {
+    match *page {
+        Page::Pipeline(_) => pipeline(ctx, staff, viewer, pairs, feedback).await,
+        Page::File(_, id) => file(ctx, staff, viewer, id, feedback, 200).await,
+        Page::Document(_, id, doc) => {
+            let download = pairs.iter().any(|(k, v)| k == "download" && v == "1");
+            document(ctx, staff, id, doc, download).await
+        }
+        Page::Export(_, id) => actions::export(ctx, staff, id).await,
+        Page::Manage(_) => Ok(html(
+            200,
+            admin::manage(ctx, staff, viewer, feedback).await?,
+        )?),
+        Page::Audit(_) => Ok(html(200, admin::audit(ctx, staff, viewer, pairs).await?)?),
+        Page::Home | Page::Asset(..) | Page::Act(..) | Page::Change(..) => Err(AppError::Problem(
+            onboarding_core::model::problem::ProblemCode::NotFound,
+        )),
+    }
+}
+
+/// A `POST`: the session's CSRF token, a form id used once, then the action; the page
+/// again with the form's errors (`422`), or a redirect to what changed (`303`).
+async fn change(
+    mut req: Request,
+    ctx: &Ctx,
+    staff: &Staff,
+    viewer: &Viewer<'_>,
+    page: &Page<'_>,
+) -> Result<Response, AppError> {
+    let body = crate::http::read_limited(&mut req, form::MAX_FORM_BYTES).await?;
+    let form = Form::parse(&String::from_utf8_lossy(&body));
+    if !form::csrf_ok(&staff.csrf, form.value("csrf")) {
+        return Ok(refused_form(viewer.locale, viewer.here)?);
+    }
+    let what = match page {
+        Page::Act(_, id, action) => format!("{}:{id}", action.as_str()),
+        Page::Change(_, change) => change.as_str().to_owned(),
+        _ => {
+            return Err(AppError::Problem(
+                onboarding_core::model::problem::ProblemCode::NotFound,
+            ));
+        }
+    };
+    if !form::first_use(ctx, staff, form.value("form"), &what).await? {
+        let back = match page {
+            Page::Act(a, id, _) => format!("/console/{a}/tenants/{id}?done=already"),
+            _ => format!("/console/{}/manage?done=already", staff.agency.id),
+        };
+        return Ok(redirect(&back, 303)?);
+    }
+    let (outcome, again) = match *page {
+        Page::Act(_, id, action) => (
+            actions::application(ctx, staff, id, action, form).await?,
+            Some(id),
+        ),
+        Page::Change(_, change) => (
+            actions::manage(ctx, staff, change, form, viewer.locale).await?,
+            None,
+        ),
+        _ => unreachable!("checked above"),
+    };
+    match outcome {
+        Outcome::Redirect(to) => Ok(redirect(&to, 303)?),
+        Outcome::Again(feedback) => {
+            let status = if feedback.errors.is_empty() { 200 } else { 422 };
+            match again {
+                Some(id) => file(ctx, staff, viewer, id, &feedback, status).await,
+                None => Ok(html(
+                    status,
+                    admin::manage(ctx, staff, viewer, &feedback).await?,
+                )?),
+            }
+        }
+    }
+}
+
+/// The answer to a form that did not come from this session's console page.
+fn refused_form(locale: Locale, here: &str) -> worker::Result<Response> {
+    let v = Viewer {
+        email: None,
+        role: None,
+        agency: None,
+        locale,
+        here,
+        csrf: "",
+    };
+    html(
+        403,
+        pages::notice(
+            &v,
+            T::FormRefusedTitle,
+            T::FormRefusedBody.get(locale),
+            Some(("/console/", T::Applications)),
+        ),
+    )
 }
 
 fn not_found(v: &Viewer<'_>) -> maud::Markup {
@@ -325,6 +502,7 @@ fn error_page(ctx: &Ctx, locale: Locale, here: &str, e: &AppError) -> worker::Re
         agency: None,
         locale,
         here,
+        csrf: "",
     };
     let status = e.status().max(500);
     html(
@@ -343,21 +521,20 @@ async fn member(
     ctx: &Ctx,
     memberships: &[Membership],
     agency_id: &str,
-    email: &str,
+    signed: &access::Signed,
 ) -> Result<Option<Staff>, AppError> {
     let Some(m) = memberships.iter().find(|m| m.agency_id == agency_id) else {
         return Ok(None);
     };
-    Ok(ctx
-        .registry()
-        .by_id(agency_id)
-        .await?
-        .filter(|a| a.active)
-        .map(|agency| Staff {
-            email: email.to_owned(),
-            agency,
-            role: m.role,
-        }))
+    let Some(agency) = ctx.registry().by_id(agency_id).await?.filter(|a| a.active) else {
+        return Ok(None);
+    };
+    Ok(Some(Staff {
+        csrf: form::csrf(ctx, agency_id, &signed.email, &signed.session)?,
+        email: signed.email.clone(),
+        agency,
+        role: m.role,
+    }))
 }
 
 /// What the pipeline was asked: the filters for the agency's list, and the search as
@@ -408,6 +585,7 @@ async fn pipeline(
     staff: &Staff,
     v: &Viewer<'_>,
     pairs: &[(String, String)],
+    feedback: &Feedback,
 ) -> Result<Response, AppError> {
     let secret = crate::tenants::service::pseudonym_secret(ctx)?;
     let asked = query(pairs, |text| {
@@ -464,18 +642,26 @@ async fn pipeline(
             &asked.text,
             &page,
             &names,
+            feedback,
         ),
     )?)
 }
 
-async fn file(ctx: &Ctx, staff: &Staff, v: &Viewer<'_>, id: &str) -> Result<Response, AppError> {
+async fn file(
+    ctx: &Ctx,
+    staff: &Staff,
+    v: &Viewer<'_>,
+    id: &str,
+    feedback: &Feedback,
+    status: u16,
+) -> Result<Response, AppError> {
     let view = crate::agency::view(ctx, &staff.agency, id).await?;
     let log = TenantHandle::new(&ctx.env, id)?
         .ask(ReadLog { after: 0 })
         .await?;
     Ok(html(
-        200,
-        pages::file(v, &staff.agency.id, id, &view, &log),
+        status,
+        pages::file(v, &staff.agency.id, id, &view, &log, feedback),
     )?)
 }
 

@@ -10,6 +10,7 @@ use onboarding_core::model::identity::Decision;
 use onboarding_core::model::{Applicant, TenantRequest};
 use serde_json::Value;
 
+use super::form::{Feedback, MAX_NOTE};
 use crate::objects::store::{ConsoleQuery, ConsoleRows, DecisionFilter};
 use crate::registry::{Membership, Role};
 
@@ -25,10 +26,12 @@ pub struct Viewer<'a> {
     pub locale: Locale,
     /// The path and query of this page (the language links come back to it).
     pub here: &'a str,
+    /// The session's CSRF token, for the page's forms (empty before sign-in).
+    pub csrf: &'a str,
 }
 
 impl Viewer<'_> {
-    fn t(&self, t: T) -> &'static str {
+    pub(super) fn t(&self, t: T) -> &'static str {
         t.get(self.locale)
     }
 }
@@ -39,7 +42,7 @@ pub const CSS: &str = "/console/assets/console.css";
 pub const JS: &str = "/console/assets/console.js";
 
 /// The frame around every page.
-fn layout(v: &Viewer<'_>, title: &str, main: Markup) -> Markup {
+pub(super) fn layout(v: &Viewer<'_>, title: &str, main: Markup) -> Markup {
     let lang_href = |l: Locale| {
         let sep = if v.here.contains('?') { '&' } else { '?' };
         format!("{}{sep}lang={}", v.here, l.as_str())
@@ -73,6 +76,15 @@ fn layout(v: &Viewer<'_>, title: &str, main: Markup) -> Markup {
                                         a href=(lang_href(l)) lang=(l.as_str()) hreflang=(l.as_str()) { (l.as_str().to_uppercase()) }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    @if let (Some(Role::Admin), Some((id, _))) = (v.role, v.agency) {
+                        nav aria-label=(v.t(T::NavManage)) {
+                            ul.admin {
+                                li { a href={ "/console/" (id) "/" } { (v.t(T::Applications)) } }
+                                li { a href={ "/console/" (id) "/manage" } { (v.t(T::NavManage)) } }
+                                li { a href={ "/console/" (id) "/audit" } { (v.t(T::NavAudit)) } }
                             }
                         }
                     }
@@ -149,6 +161,7 @@ pub fn pipeline(
     text: &str,
     page: &ConsoleRows,
     names: &[Option<Named>],
+    feedback: &Feedback,
 ) -> Markup {
     let title = v.t(T::Applications);
     let base = format!("/console/{agency_id}/");
@@ -176,6 +189,7 @@ pub fn pipeline(
     html! {
         (layout(v, title, html! {
             h1 { (title) }
+            (said(v, feedback))
             form.filters method="get" action=(base) role="search" {
                 div.field {
                     label for="stage" { (v.t(T::FilterStage)) }
@@ -391,6 +405,7 @@ pub fn file(
     tenant_id: &str,
     view: &AgencyTenantView,
     log: &[StatusEntry],
+    feedback: &Feedback,
 ) -> Markup {
     let base = format!("/console/{agency_id}/");
     let tenant = serde_json::to_value(&view.tenant).unwrap_or_default();
@@ -570,8 +585,218 @@ pub fn file(
                     ul { @for t in others { li { a href={ (base) "tenants/" (t) } { (t) } } } }
                 }
             }))
+            (actions(v, &format!("{base}tenants/{tenant_id}"), tenant_id, view, req.as_ref(), feedback))
         },
     )
+}
+
+/// The file's actions: the agency's decision, forensic analysis, revoking access, the
+/// export, and (admins) erasure.
+fn actions(
+    v: &Viewer<'_>,
+    file: &str,
+    tenant_id: &str,
+    view: &AgencyTenantView,
+    req: Option<&TenantRequest>,
+    fb: &Feedback,
+) -> Markup {
+    // The newest inquiry is the one a decision is about.
+    let inquiry = serde_json::to_value(&view.identity_inquiries)
+        .ok()
+        .as_ref()
+        .and_then(|i| i.get("inquiries"))
+        .and_then(Value::as_array)
+        .and_then(|i| i.last())
+        .and_then(|i| i.get("inquiryId"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let has_surname = req.is_some_and(|r| !r.applicant.name.last.trim().is_empty());
+    html! {
+        section #actions aria-labelledby="h-actions" tabindex="-1" {
+            h2 #h-actions { (v.t(T::Actions)) }
+            (said(v, fb))
+            h3 { (v.t(T::AgencyDecision)) }
+            p.sub { (v.t(T::AgencyDecisionHelp)) }
+            @if let Some(inquiry) = inquiry {
+                (post_form(v, &format!("{file}/decision"), "decision", fb, html! {
+                    input type="hidden" name="inquiry" value=(inquiry);
+                    (choice(v, fb, Choice {
+                        form: "decision",
+                        name: "decision",
+                        label: T::ChooseDecision,
+                        options: [Decision::Allow, Decision::Deny, Decision::Review]
+                            .iter()
+                            .map(|d| (d.as_str().to_owned(), v.t(console::decision_text(Some(*d))).to_owned()))
+                            .collect(),
+                        radios: true,
+                    }))
+                    (choice(v, fb, Choice {
+                        form: "decision",
+                        name: "reason",
+                        label: T::Reason,
+                        options: console::Reason::ALL
+                            .iter()
+                            .map(|r| (r.as_str().to_owned(), v.t(r.text()).to_owned()))
+                            .collect(),
+                        radios: false,
+                    }))
+                    (field(v, fb, Field { form: "decision", name: "note", label: T::Note, kind: "textarea", value: "", help: None }))
+                    button type="submit" { (v.t(T::RecordDecision)) }
+                }))
+            } @else {
+                p { (v.t(T::NoInquiry)) }
+            }
+            (post_form(v, &format!("{file}/forensic"), "forensic", fb, html! {
+                @if let Some(e) = fb.error("forensic", "forensic") {
+                    p.error #forensic-forensic-error { (v.t(e)) }
+                }
+                button #forensic-forensic type="submit" aria-describedby=[fb.error("forensic", "forensic").map(|_| "forensic-forensic-error")] { (v.t(T::StartForensic)) }
+            }))
+            (post_form(v, &format!("{file}/revoke-access"), "revoke-access", fb, html! {
+                p.sub #revoke-help { (v.t(T::RevokeHelp)) }
+                button type="submit" aria-describedby="revoke-help" { (v.t(T::RevokeAccess)) }
+            }))
+            p { a href={ (file) "/export" } download={ (tenant_id) ".json" } { (v.t(T::Export)) } }
+            @if v.role == Some(Role::Admin) {
+                h3 { (v.t(T::EraseTitle)) }
+                p { (v.t(T::EraseHelp)) }
+                @if !has_surname {
+                    p { (fill(v.t(T::EraseNoName), &[("id", tenant_id)])) }
+                }
+                (post_form(v, &format!("{file}/erase"), "erase", fb, html! {
+                    (field(v, fb, Field { form: "erase", name: "surname", label: T::Surname, kind: "text", value: "", help: None }))
+                    button.danger type="submit" { (v.t(T::EraseButton)) }
+                }))
+            }
+        }
+    }
+}
+
+/// What the last form said: a confirmation, or a secret shown once.
+pub(super) fn said(v: &Viewer<'_>, fb: &Feedback) -> Markup {
+    html! {
+        @if let Some(done) = &fb.done {
+            p.done role="status" { (done) }
+        }
+        @if let Some((secret, old)) = &fb.secret {
+            div.secret role="status" {
+                p { strong { (v.t(T::NewValue)) } }
+                p { code #new-secret { (secret) } }
+                p { (old) }
+            }
+        }
+    }
+}
+
+/// A form posting to `action` with the session's CSRF token, a fresh single-use id and,
+/// when the last submission of `name` had errors, their summary (each linked to its
+/// field, announced).
+pub(super) fn post_form(
+    v: &Viewer<'_>,
+    action: &str,
+    name: &str,
+    fb: &Feedback,
+    body: Markup,
+) -> Markup {
+    let form_id = crate::runtime::random_hex(16).unwrap_or_default();
+    html! {
+        form.act method="post" action=(action) novalidate {
+            input type="hidden" name="csrf" value=(v.csrf);
+            input type="hidden" name="form" value=(form_id);
+            @if fb.form == name && !fb.errors.is_empty() {
+                div.errors role="alert" {
+                    p { strong { (v.t(T::ErrorsTitle)) } }
+                    ul {
+                        @for (f, t) in &fb.errors {
+                            li { a href={ "#" (name) "-" (f) } { (v.t(*t)) } }
+                        }
+                    }
+                }
+            }
+            (body)
+        }
+    }
+}
+
+/// A text field of a form (`kind`: an input type, or `textarea`).
+pub(super) struct Field<'a> {
+    pub form: &'a str,
+    pub name: &'a str,
+    pub label: T,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub help: Option<T>,
+}
+
+/// The field with its label, help and error (tied with `aria-describedby`), filled with
+/// what was sent when the form comes back with errors.
+pub(super) fn field(v: &Viewer<'_>, fb: &Feedback, f: Field<'_>) -> Markup {
+    let id = format!("{}-{}", f.form, f.name);
+    let error = fb.error(f.form, f.name);
+    let value = fb.sent(f.form, f.name).unwrap_or(f.value);
+    let described: Vec<String> = [
+        f.help.map(|_| format!("{id}-help")),
+        error.map(|_| format!("{id}-error")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    html! {
+        div.field {
+            label for=(id) { (v.t(f.label)) }
+            @if let Some(h) = f.help { p.sub id={ (id) "-help" } { (v.t(h)) } }
+            @if let Some(e) = error { p.error id={ (id) "-error" } { (v.t(e)) } }
+            @if f.kind == "textarea" {
+                textarea id=(id) name=(f.name) rows="4" maxlength=[(f.name == "note").then_some(MAX_NOTE)] aria-invalid=[error.map(|_| "true")] aria-describedby=[described] { (value) }
+            } @else {
+                input id=(id) type=(f.kind) name=(f.name) value=(value) aria-invalid=[error.map(|_| "true")] aria-describedby=[described];
+            }
+        }
+    }
+}
+
+/// A choice of a form: radios in a fieldset, or a select.
+pub(super) struct Choice<'a> {
+    pub form: &'a str,
+    pub name: &'a str,
+    pub label: T,
+    /// `(value, text)`.
+    pub options: Vec<(String, String)>,
+    pub radios: bool,
+}
+
+pub(super) fn choice(v: &Viewer<'_>, fb: &Feedback, c: Choice<'_>) -> Markup {
+    let id = format!("{}-{}", c.form, c.name);
+    let error = fb.error(c.form, c.name);
+    let sent = fb.sent(c.form, c.name).unwrap_or("");
+    let error_id = format!("{id}-error");
+    html! {
+        @if c.radios {
+            fieldset.field aria-describedby=[error.map(|_| &error_id)] {
+                legend { (v.t(c.label)) }
+                @if let Some(e) = error { p.error id=(error_id) { (v.t(e)) } }
+                @for (i, (value, text)) in c.options.iter().enumerate() {
+                    @let rid = if i == 0 { id.clone() } else { format!("{id}-{value}") };
+                    div.radio {
+                        input type="radio" id=(rid) name=(c.name) value=(value) checked[sent == value] aria-invalid=[error.map(|_| "true")];
+                        label for=(rid) { (text) }
+                    }
+                }
+            }
+        } @else {
+            div.field {
+                label for=(id) { (v.t(c.label)) }
+                @if let Some(e) = error { p.error id=(error_id) { (v.t(e)) } }
+                select id=(id) name=(c.name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| &error_id)] {
+                    option value="" selected[sent.is_empty()] { "—" }
+                    @for (value, text) in &c.options {
+                        option value=(value) selected[sent == value] { (text) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A JSON object's scalar fields on one line (`k: v · k: v`).
@@ -613,7 +838,7 @@ pub fn percent(s: &str) -> String {
 }
 
 /// Query strings built from parts, each value percent-encoded ([`percent`]).
-mod url {
+pub(super) mod url {
     /// A path and its query.
     #[derive(Clone)]
     pub struct Query {

@@ -7,6 +7,7 @@
 //! keys costs the registry one query per key and window, and the cache is bounded.
 
 pub mod audit;
+pub mod manage;
 pub mod sealed;
 
 use std::cell::RefCell;

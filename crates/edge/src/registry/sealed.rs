@@ -2,7 +2,8 @@
 //! registry cannot keep only a hash. Each is sealed with AES-256-GCM under
 //! `AGENCY_SECRETS_KEY` (64 hex characters, a Worker secret; `_PREVIOUS` opens what an
 //! older key sealed while that key is rotated), bound to its agency by the associated
-//! data. The operator CLI (`scripts/agency.mjs`) seals; the edge only opens.
+//! data. The operator CLI (`scripts/agency.mjs`) seals, and so does the console when an
+//! admin rotates the webhook secret; the relay opens.
 //!
 //! Sealed form: `v1:<key id>:<nonce hex>:<ciphertext+tag hex>`, the key id being the
 //! first 8 hex characters of the key's SHA-256.
@@ -56,9 +57,8 @@ pub fn open(sealed: &str, agency_id: &str, keys: &[SealKey]) -> Option<String> {
     String::from_utf8(plain).ok()
 }
 
-/// Seals `secret` for `agency_id` with `nonce` (tests; the CLI seals in production).
-#[cfg(test)]
-pub fn seal(secret: &str, agency_id: &str, key: &SealKey, nonce: [u8; 12]) -> String {
+/// Seals `secret` for `agency_id` with `key` and a fresh `nonce` (random, never reused).
+pub fn seal(secret: &str, agency_id: &str, key: &SealKey, nonce: [u8; 12]) -> Option<String> {
     let ct = key
         .cipher
         .encrypt(
@@ -68,8 +68,13 @@ pub fn seal(secret: &str, agency_id: &str, key: &SealKey, nonce: [u8; 12]) -> St
                 aad: agency_id.as_bytes(),
             },
         )
-        .unwrap();
-    format!("v1:{}:{}:{}", key.id, hex::encode(nonce), hex::encode(ct))
+        .ok()?;
+    Some(format!(
+        "v1:{}:{}:{}",
+        key.id,
+        hex::encode(nonce),
+        hex::encode(ct)
+    ))
 }
 
 #[cfg(test)]
@@ -82,7 +87,7 @@ mod tests {
     #[test]
     fn opens_with_the_key_that_sealed_for_the_same_agency_only() {
         let k1 = SealKey::from_hex(K1).unwrap();
-        let sealed = seal("whsec_abc", "ag_1", &k1, [7; 12]);
+        let sealed = seal("whsec_abc", "ag_1", &k1, [7; 12]).unwrap();
         let ring = [
             SealKey::from_hex(K2).unwrap(),
             SealKey::from_hex(K1).unwrap(),

@@ -130,6 +130,33 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
         .webhook_url
         .as_deref()
         .ok_or_else(|| "agency has no webhook URL".to_owned())?;
+    post_signed(
+        &agency,
+        url,
+        &msg.event_id,
+        msg.attempt,
+        &body,
+        settings.relay_timeout_ms,
+    )
+    .await
+    .and_then(judge)
+}
+
+/// Posts `body` to `url` signed with each of the agency's webhook secrets, both ways
+/// (`Onboarding-Signature`, and the Standard Webhooks `webhook-*` headers), never
+/// following a redirect, given up after `timeout_ms` (its socket released then). The
+/// relay's delivery and the console's test delivery.
+///
+/// # Errors
+/// `unreachable`, `timeout`, `bad url`, `agency has no webhook secret`.
+pub async fn post_signed(
+    agency: &crate::registry::Agency,
+    url: &str,
+    event_id: &str,
+    attempt: u32,
+    body: &str,
+    timeout_ms: u32,
+) -> Result<u16, String> {
     if agency.webhook_secrets.is_empty() {
         return Err("agency has no webhook secret".to_owned());
     }
@@ -148,14 +175,14 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
         .map(|s| signature::standard_key(s))
         .collect();
     let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-    let standard = signature::standard_signature(&keys, &msg.event_id, now, body.as_bytes());
+    let standard = signature::standard_signature(&keys, event_id, now, body.as_bytes());
     let headers = Headers::new();
     let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_owned());
     set("Content-Type", "application/json")?;
     set("Onboarding-Signature", &sig)?;
-    set("Onboarding-Event-Id", &msg.event_id)?;
-    set("Onboarding-Attempt", &msg.attempt.to_string())?;
-    set("webhook-id", &msg.event_id)?;
+    set("Onboarding-Event-Id", event_id)?;
+    set("Onboarding-Attempt", &attempt.to_string())?;
+    set("webhook-id", event_id)?;
     set("webhook-timestamp", &now.to_string())?;
     set("webhook-signature", &standard)?;
     let mut init = RequestInit::new();
@@ -168,11 +195,9 @@ async fn deliver(env: &Env, settings: &Settings, msg: &RelayMessage) -> Result<(
     let controller = worker::AbortController::default();
     let signal = controller.signal();
     let fetch = request.send_with_signal(&signal);
-    let timeout = Delay::from(std::time::Duration::from_millis(u64::from(
-        settings.relay_timeout_ms,
-    )));
+    let timeout = Delay::from(std::time::Duration::from_millis(u64::from(timeout_ms)));
     match select(Box::pin(fetch), Box::pin(timeout)).await {
-        Either::Left((Ok(resp), _)) => judge(resp.status_code()),
+        Either::Left((Ok(resp), _)) => Ok(resp.status_code()),
         Either::Left((Err(_), _)) => Err("unreachable".to_owned()),
         Either::Right(_) => {
             // Not left running: its socket goes now, not when the endpoint gives up.
