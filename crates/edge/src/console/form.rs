@@ -269,16 +269,18 @@ pub async fn first_use(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) -> A
             onboarding_core::model::problem::ProblemCode::BadRequest,
         ));
     }
+    // Bound to this request (its id): the same form sent again finds another request's.
+    let mine = format!("{what} {}", ctx.request_id);
     let bound = Store::of(
         &ctx.env,
         &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
     )?
     .ask(KvBind {
         k: format!("console-form:{form_id}"),
-        v: what.to_owned(),
+        v: mine.clone(),
     })
     .await?;
-    Ok(bound.as_deref() == Some(what))
+    Ok(bound.as_deref() == Some(mine.as_str()))
 }
 
 /// The decision update a decision form asks for: the decision, a reason code, a note.
