@@ -16,8 +16,8 @@ import { accessToken, applicant, consolePage, consolePost, csrfOf, formId, lette
 
 const STATE = process.env.EDGE_STATE_DIR;
 const SK = () => devAgencies().ag_demo.secretKey;
-const RECEIVER_PORT = 8793;
-const NEW_ORIGIN = "http://127.0.0.1:8794";
+const RECEIVER_PORT = 8784;
+const NEW_ORIGIN = "http://127.0.0.1:8785";
 
 function cli(...args) {
   const r = spawnSync("npm", ["run", "--silent", "agency", "--", ...args, "--local", ...(STATE ? ["--persist-to", STATE] : [])], { cwd: ROOT, encoding: "utf8" });

@@ -62,3 +62,48 @@ export async function consolePost(path, token, fields, opts = {}) {
   const r = await fetch(`${BASE}${path}`, { method: opts.method ?? "POST", headers, body: opts.method === "GET" ? undefined : new URLSearchParams(fields).toString(), redirect: "manual" });
   return { status: r.status, location: r.headers.get("location"), headers: r.headers, text: await r.text() };
 }
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The dev mailbox of the sandbox's Access, newest first. */
+export async function mailbox() {
+  const r = await fetch(`${BASE}/cdn-cgi/access/mailbox?format=json`);
+  assert.equal(r.status, 200);
+  return (await r.json()).messages;
+}
+export const mailKey = (m) => `${m.email} ${m.code} ${m.sentAt}`;
+
+/** The newest code sent to `email` that was not in the mailbox before (`seen`). */
+export async function newCode(email, seen) {
+  for (let i = 0; i < 100; i++) {
+    const m = (await mailbox()).find((m) => m.email === email.toLowerCase() && !seen.has(mailKey(m)));
+    if (m) return m.code;
+    await pause(200);
+  }
+  throw new Error(`no new code in the dev mailbox for ${email}`);
+}
+
+/**
+ * Signs `email` in through the sandbox's Access pages in a WebDriver session `b` that is
+ * on the sign-in page: types the email, reads the code from the dev mailbox, types it.
+ * `onCodePage` runs on the code page (assertions of the caller).
+ */
+export async function signInThroughAccess(b, email, onCodePage = async () => {}) {
+  const field = await b.until("the sign-in page's email field", () => location.pathname.startsWith("/cdn-cgi/access/login/") && document.querySelector("#email"), [], 30_000);
+  const seen = new Set((await mailbox()).map(mailKey));
+  await b.click(field);
+  await b.type(field, email);
+  await b.until("the email typed", (v) => document.querySelector("#email")?.value === v, [email], 5000);
+  await b.click(await b.run(() => document.querySelector("form button[type=submit]")));
+  const codeField = await b.until("the code page", () => document.querySelector("#code"), [], 15_000).catch(async (e) => {
+    const shows = await b.run(() => `${location.href} :: ${(document.body?.innerText ?? "").trim().slice(0, 200)}`).catch((e2) => String(e2));
+    throw new Error(`${e.message} after sending the email form; the browser shows: ${shows}`);
+  });
+  await onCodePage();
+  const code = await newCode(email, seen);
+  assert.match(code, /^\d{6}$/);
+  await b.click(codeField);
+  await b.type(codeField, code);
+  await b.until("the code typed", (v) => document.querySelector("#code")?.value === v, [code], 5000);
+  await b.click(await b.run(() => document.querySelector("form button[type=submit]")));
+}

@@ -211,6 +211,11 @@ export class Browser {
   /** PNG of the current window. */
   async screenshot() { return Buffer.from(await this.cmd("GET", "/screenshot"), "base64"); }
 
+  /** Sets a cookie on the current page's host. */
+  addCookie(name, value) { return this.cmd("POST", "/cookie", { cookie: { name, value, path: "/" } }); }
+  /** Deletes every cookie of the current page's host. */
+  deleteCookies() { return this.cmd("DELETE", "/cookie"); }
+
   windows() { return this.cmd("GET", "/window/handles"); }
   window() { return this.cmd("GET", "/window"); }
   switchTo(handle) { return this.cmd("POST", "/window", { handle }); }
