@@ -171,6 +171,9 @@ for (const [name, viewport] of [["desktop", { width: 1024, height: 900 }], ["320
       found.push(...(await audit(page, step)));
       if (narrow) found.push(...(await overflow(page, step, viewport.width)));
     };
+    // An export, so that the audit page has a row to show.
+    const exported = await fetch(`${BASE}/console/ag_demo/tenants/${demo.tenantId}/export`, { headers: { "Cf-Access-Jwt-Assertion": await accessToken("admin@demo.test") } });
+    assert.equal(exported.status, 200);
     const member = await signedIn("admin@demo.test", { viewport });
     const stranger = await signedIn("someone@example.com", { viewport });
     try {
@@ -188,7 +191,31 @@ for (const [name, viewport] of [["desktop", { width: 1024, height: 900 }], ["320
         await visit("pipeline, no match", `/console/ag_demo/?q=${letters(12)}`, 200, () => Boolean(document.querySelector("p.empty")) && !document.querySelector("table.pipeline"));
         await visit("file", `/console/ag_demo/tenants/${demo.tenantId}`, 200, () => Boolean(document.querySelector("h1")?.textContent.trim()) && Boolean(document.querySelector('a[href*="/documents/"]')));
         await visit("404", "/console/ag_demo/tenants/ten_nosuchtenant", 404, () => document.querySelectorAll("h1").length === 1);
-        assert.deepEqual(clicks.slice(1), [false, false, false], `${lang}: the language is remembered after the link`);
+        await visit("manage", "/console/ag_demo/manage", 200, () => ["staff", "webhook", "origins", "retention", "keys"].every((id) => document.getElementById(id)));
+        await visit("audit", "/console/ag_demo/audit", 200, () => document.querySelectorAll("main table tbody tr").length > 0);
+        assert.deepEqual(clicks.slice(1), [false, false, false, false, false], `${lang}: the language is remembered after the link`);
+
+        // Forms sent with errors (nothing changes): the page again, 422, each error tied
+        // to its field and the summary announced.
+        const rejected = async (step, url, action, fill) => {
+          await page.goto(`${BASE}${url}`);
+          await fill();
+          const [r] = await Promise.all([
+            page.waitForResponse((r) => r.request().method() === "POST"),
+            page.click(`form[action$="${action}"] button[type=submit]`),
+          ]);
+          await page.waitForLoadState("load");
+          assert.equal(r.status(), 422, `${step} (${lang}): status`);
+          const tied = await page.evaluate(() => [...document.querySelectorAll("[aria-invalid=true]")].map((f) => {
+            const said = (f.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent.trim()).filter(Boolean);
+            return said.length > 0;
+          }));
+          assert.ok(tied.length > 0 && tied.every(Boolean), `${step} (${lang}): every invalid field names its error`);
+          assert.ok(await page.evaluate(() => Boolean(document.querySelector("[role=alert]")?.textContent.trim())), `${step} (${lang}): the errors are announced`);
+          await check(page, `${step} [${lang}]`);
+        };
+        await rejected("file, erasure with another surname", `/console/ag_demo/tenants/${demo.tenantId}`, "/erase", () => page.fill("#erase-surname", "Nadie"));
+        await rejected("manage, webhook not a URL", "/console/ag_demo/manage", "/webhook", () => page.fill("#webhook-url", "not a url"));
         await page.close();
 
         const p = await stranger.newPage();

@@ -190,7 +190,8 @@ fn staff_table(
                                 (post_form(v, &to(Manage::StaffRole), "staff-role", fb, html! {
                                     input type="hidden" name="email" value=(m.email);
                                     input type="hidden" name="role" value=(other.as_str());
-                                    button type="submit" aria-label={ (v.t(T::ChangeRole)) ": " (m.email) " → " (other_text) } { (v.t(T::ChangeRole)) " → " (other_text) }
+                                    // The accessible name starts with the visible text (WCAG 2.5.3, "label in name").
+                                    button type="submit" aria-label={ (v.t(T::ChangeRole)) " → " (other_text) ": " (m.email) } { (v.t(T::ChangeRole)) " → " (other_text) }
                                 }))
                                 (post_form(v, &to(Manage::StaffRemove), "staff-remove", fb, html! {
                                     input type="hidden" name="email" value=(m.email);
