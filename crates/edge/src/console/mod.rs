@@ -461,14 +461,7 @@ async fn change(
 
 /// The answer to a form that did not come from this session's console page.
 fn refused_form(locale: Locale, here: &str) -> worker::Result<Response> {
-    let v = Viewer {
-        email: None,
-        role: None,
-        agency: None,
-        locale,
-        here,
-        csrf: "",
-    };
+    let v = Viewer::anonymous(locale, here);
     html(
         403,
         pages::notice(
@@ -496,14 +489,7 @@ fn error_page(ctx: &Ctx, locale: Locale, here: &str, e: &AppError) -> worker::Re
             serde_json::json!({"requestId": ctx.request_id, "route": "console", "error": detail})
         );
     }
-    let v = Viewer {
-        email: None,
-        role: None,
-        agency: None,
-        locale,
-        here,
-        csrf: "",
-    };
+    let v = Viewer::anonymous(locale, here);
     let status = e.status().max(500);
     html(
         status,

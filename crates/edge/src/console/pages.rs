@@ -30,7 +30,19 @@ pub struct Viewer<'a> {
     pub csrf: &'a str,
 }
 
-impl Viewer<'_> {
+impl<'a> Viewer<'a> {
+    /// The viewer of a page before sign-in or membership is known.
+    pub(super) fn anonymous(locale: Locale, here: &'a str) -> Self {
+        Viewer {
+            email: None,
+            role: None,
+            agency: None,
+            locale,
+            here,
+            csrf: "",
+        }
+    }
+
     pub(super) fn t(&self, t: T) -> &'static str {
         t.get(self.locale)
     }

@@ -65,24 +65,16 @@ impl Registry<'_> {
         actor: Option<&str>,
         before: Option<i64>,
     ) -> AppResult<Vec<AuditRow>> {
-        let rows = self
-            .db()?
-            .prepare(
-                "SELECT seq, action, detail, actor, at FROM agency_audit WHERE agency_id = ?1 \
+        self.rows(
+            "SELECT seq, action, detail, actor, at FROM agency_audit WHERE agency_id = ?1 \
                  AND (?2 = '' OR actor = ?2) AND (?3 = 0 OR seq < ?3) ORDER BY seq DESC LIMIT ?4",
-            )
-            .bind(&[
+            &[
                 JsValue::from_str(agency_id),
                 JsValue::from_str(actor.unwrap_or("")),
                 JsValue::from_f64(before.unwrap_or(0) as f64),
                 JsValue::from_f64(f64::from(AUDIT_PAGE)),
-            ])
-            .map_err(unreadable)?
-            .all()
-            .await
-            .map_err(unreadable)?
-            .results::<AuditRow>()
-            .map_err(unreadable)?;
-        Ok(rows)
+            ],
+        )
+        .await
     }
 }

@@ -151,17 +151,11 @@ impl Registry<'_> {
     /// # Errors
     /// [`AppError::Config`] when the registry cannot be read.
     pub async fn staff(&self, agency_id: &str) -> AppResult<Vec<StaffRow>> {
-        let db = self.db()?;
-        self.stmt(
-            &db,
+        self.rows(
             "SELECT email, role, added_by, added_at FROM agency_staff WHERE agency_id = ?1 ORDER BY added_at, email",
             &[s(agency_id)],
-        )?
-        .all()
+        )
         .await
-        .map_err(unreadable)?
-        .results()
-        .map_err(unreadable)
     }
 
     /// The agency's keys in force now and those that ended in the last 30 days.
@@ -169,18 +163,12 @@ impl Registry<'_> {
     /// # Errors
     /// [`AppError::Config`] when the registry cannot be read.
     pub async fn keys(&self, agency_id: &str) -> AppResult<Vec<KeyRow>> {
-        let db = self.db()?;
-        self.stmt(
-            &db,
+        self.rows(
             "SELECT kind, created_at, expires_at FROM agency_keys WHERE agency_id = ?1 \
              AND (expires_at IS NULL OR expires_at > ?2) ORDER BY kind, created_at DESC",
             &[s(agency_id), n(self.now_secs())],
-        )?
-        .all()
+        )
         .await
-        .map_err(unreadable)?
-        .results()
-        .map_err(unreadable)
     }
 
     /// The distinct actors of the agency's audit rows (the audit page's filter).
@@ -192,18 +180,12 @@ impl Registry<'_> {
         struct Row {
             actor: String,
         }
-        let db = self.db()?;
         let rows: Vec<Row> = self
-            .stmt(
-                &db,
+            .rows(
                 "SELECT DISTINCT actor FROM agency_audit WHERE agency_id = ?1 ORDER BY actor LIMIT 200",
                 &[s(agency_id)],
-            )?
-            .all()
-            .await
-            .map_err(unreadable)?
-            .results()
-            .map_err(unreadable)?;
+            )
+            .await?;
         Ok(rows.into_iter().map(|r| r.actor).collect())
     }
 

@@ -213,6 +213,23 @@ impl<'a> Registry<'a> {
             .map_err(|_| AppError::Config("the REGISTRY D1 binding is missing"))
     }
 
+    /// The rows of a read query, each deserialised as `T`.
+    async fn rows<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> AppResult<Vec<T>> {
+        self.db()?
+            .prepare(sql)
+            .bind(args)
+            .map_err(unreadable)?
+            .all()
+            .await
+            .map_err(unreadable)?
+            .results()
+            .map_err(unreadable)
+    }
+
     fn cached(&self, key: &str) -> Option<Cached> {
         CACHE.with(|c| {
             c.borrow()
@@ -345,17 +362,10 @@ impl<'a> Registry<'a> {
         if let Some(Cached::Staff(m)) = self.cached(&cache_key) {
             return Ok(m);
         }
-        let rows: Vec<Membership> = self
-            .db()?
-            .prepare(STAFF_OF)
-            .bind(&[JsValue::from_str(email)])
-            .map_err(unreadable)?
-            .all()
-            .await
-            .map_err(unreadable)?
-            .results()
-            .map_err(unreadable)?;
-        let rows = Rc::new(rows);
+        let rows = Rc::new(
+            self.rows::<Membership>(STAFF_OF, &[JsValue::from_str(email)])
+                .await?,
+        );
         self.remember(cache_key, Cached::Staff(rows.clone()));
         Ok(rows)
     }
