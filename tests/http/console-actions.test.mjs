@@ -105,6 +105,10 @@ test("every change is a POST from the console's own origin with this session's C
       assert.equal(r.status, 403, `${path}, ${what}: ${r.status}`);
       assert.match(r.text, /Form not accepted/, `${path}, ${what}`);
     }
+    // A body over the 8 KB a form takes (with a valid token): said as such, not a fault.
+    const big = await consolePost(path, admin, { ...fields, csrf: adminCsrf, form: formId(), note: "x".repeat(9000) });
+    assert.equal(big.status, 413, `${path}, over 8 KB: ${big.status}`);
+    assert.match(big.text, /Form too large/, `${path}, over 8 KB`);
     const anonymous = await consolePost(path, null, { ...fields, csrf: adminCsrf, form: formId() });
     assert.equal(anonymous.status, 302, `${path} without Access: to the sign-in`);
   }
@@ -186,6 +190,27 @@ test("an agent gets 403 for every admin action and page, with a valid CSRF token
   assert.equal((await api(`/v1/tenants/${a.tenantId}/status`, { token: a.token })).status, 200, "not erased");
   const manage = await consolePage("/console/ag_demo/manage", admin);
   assert.match(manage.text, /agent@demo\.test[\s\S]*?>agent</, "the agent is still an agent");
+});
+
+test("an action on another agency's applicant, or with another applicant's inquiry, is a 404 and changes nothing", async () => {
+  const a = await withInquiry();
+  const other = await applicant("demo", `Pilar${letters(5)}`);
+  const portal = await accessToken("admin@portal.test");
+  const portalCsrf = await csrfOf(portal, `/console/ag_portal/manage`);
+  const decision = { decision: "Deny", reason: "other", inquiry: a.inquiryId };
+  // The portal's admin, on the demo applicant: under the portal's path and under the demo's.
+  for (const agency of ["ag_portal", "ag_demo"]) {
+    for (const [action, fields] of [["decision", decision], ["revoke-access", {}], ["erase", { surname: "x" }]]) {
+      const r = await consolePost(`/console/${agency}/tenants/${a.tenantId}/${action}`, portal, { ...fields, csrf: portalCsrf, form: formId() });
+      assert.equal(r.status, 404, `${agency} ${action}: ${r.status}`);
+    }
+  }
+  // A demo agent, deciding on one applicant's file with another applicant's inquiry.
+  const crossed = await consolePost(`/console/ag_demo/tenants/${other.tenantId}/decision`, agent, { ...decision, csrf: agentCsrf, form: formId() });
+  assert.equal(crossed.status, 404, `another applicant's inquiry: ${crossed.status}`);
+  const view = await api(`/v1/agency/tenants/${a.tenantId}`, { token: SK(), origin: null });
+  assert.equal(view.json.identityInquiries.decision, "Review", "no decision recorded");
+  assert.equal((await api(`/v1/tenants/${a.tenantId}/status`, { token: a.token })).status, 200, "not revoked, not erased");
 });
 
 test("forensic analysis asked too early says why at the button; revoking access ends the applicant's token; export is the agency view", async () => {

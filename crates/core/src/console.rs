@@ -491,6 +491,8 @@ texts! {
     AlreadySent => "Este formulario ya se había enviado: no se ha cambiado nada otra vez.", "This form had already been sent: nothing was changed again.", "Aquest formulari ja s'havia enviat: no s'ha canviat res una altra vegada.";
     FormRefusedTitle => "Formulario no aceptado", "Form not accepted", "Formulari no acceptat";
     FormRefusedBody => "El formulario ha caducado o no viene de esta consola. Vuelve a cargar la página e inténtalo de nuevo.", "The form has expired or did not come from this console. Reload the page and try again.", "El formulari ha caducat o no ve d'aquesta consola. Torna a carregar la pàgina i torna-ho a provar.";
+    FormTooLargeTitle => "Formulario demasiado grande", "Form too large", "Formulari massa gran";
+    FormTooLargeBody => "Lo enviado supera los 8 KB que admite un formulario, o no se ha podido leer; no se ha cambiado nada. Vuelve a la página e inténtalo con menos texto.", "What was sent is over the 8 KB a form takes, or could not be read; nothing was changed. Go back to the page and try with less text.", "El que s'ha enviat supera els 8 KB que admet un formulari, o no s'ha pogut llegir; no s'ha canviat res. Torna a la pàgina i prova-ho amb menys text.";
     ForbiddenTitle => "Sin permiso", "Not allowed", "Sense permís";
     ForbiddenBody => "Solo la administración de la agencia puede hacer esto.", "Only the agency's admins can do this.", "Només l'administració de l'agència pot fer això.";
     ErrorsTitle => "Revisa lo marcado:", "Please check:", "Revisa el que s'ha marcat:";

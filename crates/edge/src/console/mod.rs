@@ -412,7 +412,19 @@ async fn change(
     viewer: &Viewer<'_>,
     page: &Page<'_>,
 ) -> Result<Response, AppError> {
-    let body = crate::http::read_limited(&mut req, form::MAX_FORM_BYTES).await?;
+    let body = match crate::http::read_limited(&mut req, form::MAX_FORM_BYTES).await {
+        Ok(body) => body,
+        // Over the limit (413) or unreadable (400): said as such, not as a fault.
+        Err(e) => {
+            return Ok(form_notice(
+                viewer.locale,
+                viewer.here,
+                e.status(),
+                T::FormTooLargeTitle,
+                T::FormTooLargeBody,
+            )?);
+        }
+    };
     let form = Form::parse(&String::from_utf8_lossy(&body));
     if !form::csrf_ok(&staff.csrf, form.value("csrf")) {
         return Ok(refused_form(viewer.locale, viewer.here)?);
@@ -461,13 +473,24 @@ async fn change(
 
 /// The answer to a form that did not come from this session's console page.
 fn refused_form(locale: Locale, here: &str) -> worker::Result<Response> {
+    form_notice(locale, here, 403, T::FormRefusedTitle, T::FormRefusedBody)
+}
+
+/// A page saying why a form was not taken (nothing changed).
+fn form_notice(
+    locale: Locale,
+    here: &str,
+    status: u16,
+    title: T,
+    body: T,
+) -> worker::Result<Response> {
     let v = Viewer::anonymous(locale, here);
     html(
-        403,
+        status,
         pages::notice(
             &v,
-            T::FormRefusedTitle,
-            T::FormRefusedBody.get(locale),
+            title,
+            body.get(locale),
             Some(("/console/", T::Applications)),
         ),
     )
