@@ -93,6 +93,27 @@ function sizes() {
   const limit = 3 * 1024 * 1024;
   row("edge bundle (wasm + JS), gzip -9", kb(edge), "plan limit 3 MB", fmtRatio(edge, limit), "≤ 1 MB", edge <= 1024 * 1024);
   if (edge > 1024 * 1024) notes.push(`The edge bundle is ${kb(edge)} gzipped, over the 1 MB budget.`);
+  edgeGrowth(edge);
+}
+
+/**
+ * The edge bundle against the last recorded run (bench/recorded.json, updated with
+ * docs/benchmarks.md's "Latest run"): grown by more than 5 %, or over the budget, the
+ * bench prints its largest contributors (scripts/wasm-top.mjs on the built wasm, whose
+ * name section worker-build keeps) so the change that grew it knows what it costs.
+ */
+function edgeGrowth(edge) {
+  const recordedPath = path.join(ROOT, "bench", "recorded.json");
+  if (!edge || !existsSync(recordedPath)) return;
+  const recorded = JSON.parse(readFileSync(recordedPath, "utf8"));
+  const was = recorded.edgeBundleGzip;
+  row("edge bundle vs the last recorded run", kb(edge), `${kb(was)} (${recorded.at})`, fmtRatio(edge, was), "over 1.05×: the contributors are printed", null);
+  if (edge <= was * 1.05 && edge <= 1024 * 1024) return;
+  const wasm = path.join(ROOT, "crates", "edge", "build", "index_bg.wasm");
+  const top = spawnSync("node", [path.join(ROOT, "scripts", "wasm-top.mjs"), wasm, "15"], { encoding: "utf8" });
+  writeFileSync(path.join(OUT, "edge-top.txt"), top.stdout ?? "");
+  console.error(`\nThe edge bundle grew from ${kb(was)} to ${kb(edge)} gzipped; its largest contributors (raw bytes; target/bench/edge-top.txt):\n${top.stdout ?? top.stderr}`);
+  notes.push(`The edge bundle grew ${fmtRatio(edge, was)} against ${recorded.at}: its largest contributors are in target/bench/edge-top.txt.`);
 }
 
 // ---------------------------------------------------------------- load ------
