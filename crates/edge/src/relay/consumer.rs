@@ -229,7 +229,8 @@ fn warn_failing(agency: &str, report: Option<Report>) {
     }
 }
 
-/// Delivers `msg` unless its agency's breaker holds it; either way, what to do next.
+/// Delivers `msg` unless its agency's breaker holds it or its tenant was erased (then
+/// acknowledged, not delivered); either way, what to do next.
 async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResult<()> {
     let now = http::now_ms();
     let admit = if msg.replay {
@@ -249,6 +250,12 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResul
                 .unwrap_or_else(|| "breaker open".into())
         });
         return retry_or_dead_letter(env, settings, msg, error, ms).await;
+    }
+    // Asked only of a message about to be sent: one held by an open breaker costs no
+    // object call (its dead letter asks, see `dead_letter`), so a dead endpoint's
+    // backlog cycling through the queue stays cheap.
+    if of_erased_tenant(env, msg, false).await {
+        return Ok(());
     }
     let outcome = deliver(env, settings, msg).await;
     let report = BREAKERS.with(|b| {
@@ -420,10 +427,6 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
                 continue;
             }
         };
-        if of_erased_tenant(&env, &msg, false).await {
-            message.ack();
-            continue;
-        }
         settle(&message, attempt(&env, &settings, &msg).await);
     }
     Ok(())
