@@ -133,7 +133,8 @@ test("an agent decides with a reason: 422 with the errors tied to their fields, 
   assert.ok(!page.text.includes("/erase\""), "no erase form for an agent");
   assert.ok(!page.text.includes("/manage\""), "no admin link for an agent");
 
-  const bad = await consolePost(`${file}/decision`, agent, { inquiry: a.inquiryId, decision: "Challenge", note: "n".repeat(501), csrf: agentCsrf, form: formId() });
+  const form = formId();
+  const bad = await consolePost(`${file}/decision`, agent, { inquiry: a.inquiryId, decision: "Challenge", note: "n".repeat(501), csrf: agentCsrf, form });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /role="alert"/, "the errors are announced");
   for (const [field, message] of [["decision-decision", "Choose a decision"], ["decision-reason", "Choose a reason"], ["decision-note", "longer than 500"]]) {
@@ -145,7 +146,7 @@ test("an agent decides with a reason: 422 with the errors tied to their fields, 
   let view = await api(`/v1/agency/tenants/${a.tenantId}`, { token: SK(), origin: null });
   assert.equal(view.json.identityInquiries.decision, "Review", "a refused form decides nothing");
 
-  const form = formId();
+  // The same form, corrected (its id given back when it changed nothing): it is taken.
   const fields = { inquiry: a.inquiryId, decision: "Deny", reason: "fraud_suspected", note: "documents altered", csrf: agentCsrf, form };
   const ok = await consolePost(`${file}/decision`, agent, fields);
   assert.equal(ok.status, 303, ok.text.slice(0, 300));

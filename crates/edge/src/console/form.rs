@@ -20,7 +20,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{AppError, AppResult};
 use crate::http::Ctx;
-use crate::objects::store::{AgencyScope, KvBind, Scope, Store};
+use crate::objects::store::{AgencyScope, KvBind, KvUnbind, Scope, Store};
 use crate::registry::{Agency, Role};
 
 /// A signed-in member of an agency's staff, on a page of that agency.
@@ -259,6 +259,11 @@ impl Feedback {
     }
 }
 
+/// What a form id is bound to: the action and the request that sent it.
+fn binding(ctx: &Ctx, what: &str) -> String {
+    format!("{what} {}", ctx.request_id)
+}
+
 /// Binds a form id once: `false` when it was already used.
 ///
 /// # Errors
@@ -270,7 +275,7 @@ pub async fn first_use(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) -> A
         ));
     }
     // Bound to this request (its id): the same form sent again finds another request's.
-    let mine = format!("{what} {}", ctx.request_id);
+    let mine = binding(ctx, what);
     let bound = Store::of(
         &ctx.env,
         &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
@@ -281,6 +286,23 @@ pub async fn first_use(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) -> A
     })
     .await?;
     Ok(bound.as_deref() == Some(mine.as_str()))
+}
+
+/// Gives a form id back when its submission changed nothing (its errors shown again,
+/// or a failure): sending the same form again is then a new try, not "already sent".
+pub async fn release(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) {
+    let unbind = KvUnbind {
+        k: format!("console-form:{form_id}"),
+        v: binding(ctx, what),
+    };
+    let store = Store::of(
+        &ctx.env,
+        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
+    );
+    // Not given back: the member sees "already sent" on a resend and reloads the page.
+    if let Err(e) = async { store?.ask(unbind).await }.await {
+        let _ = e.log_detail();
+    }
 }
 
 /// The decision update a decision form asks for: the decision, a reason code, a note.

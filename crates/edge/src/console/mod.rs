@@ -445,17 +445,28 @@ async fn change(
         };
         return Ok(redirect(&back, 303)?);
     }
+    let form_id = form.value("form").to_owned();
     let (outcome, again) = match *page {
         Page::Act(_, id, action) => (
-            actions::application(ctx, staff, id, action, form).await?,
+            actions::application(ctx, staff, id, action, form).await,
             Some(id),
         ),
         Page::Change(_, change) => (
-            actions::manage(ctx, staff, change, form, viewer.locale).await?,
+            actions::manage(ctx, staff, change, form, viewer.locale).await,
             None,
         ),
         _ => unreachable!("checked above"),
     };
+    // Nothing changed (errors to show again, or a failure): the form id is given back.
+    let unchanged = match &outcome {
+        Err(_) => true,
+        Ok(Outcome::Again(feedback)) => !feedback.errors.is_empty(),
+        Ok(Outcome::Redirect(_)) => false,
+    };
+    if unchanged {
+        form::release(ctx, staff, &form_id, &what).await;
+    }
+    let outcome = outcome?;
     match outcome {
         Outcome::Redirect(to) => Ok(redirect(&to, 303)?),
         Outcome::Again(feedback) => {

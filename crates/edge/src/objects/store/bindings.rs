@@ -15,6 +15,16 @@ impl ScopeStore {
         self.kv(k)
     }
 
+    /// Frees `k` if it is bound to `v`; whether it was.
+    pub(super) fn unbind(&self, k: &str, v: &str) -> worker::Result<bool> {
+        let freed: Vec<serde_json::Value> = sql::rows(
+            &self.sql,
+            "DELETE FROM kv WHERE k = ? AND v = ? RETURNING k",
+            vec![k.into(), v.into()],
+        )?;
+        Ok(freed.len() == 1)
+    }
+
     /// The value of `k`.
     pub(super) fn kv(&self, k: &str) -> worker::Result<Option<String>> {
         sql::value(&self.sql, "SELECT v FROM kv WHERE k = ?", vec![k.into()])

@@ -81,6 +81,7 @@ impl DurableObject for ScopeStore {
             StoreCall::IdemErase(c) => respond::<IdemErase>(&self.erase_replays(&c.subject)?),
             StoreCall::KvBind(c) => respond::<KvBind>(&self.bind(&c.k, &c.v)?),
             StoreCall::KvGet(c) => respond::<KvGet>(&self.kv(&c.k)?),
+            StoreCall::KvUnbind(c) => respond::<KvUnbind>(&self.unbind(&c.k, &c.v)?),
             StoreCall::Person(op) => respond::<PersonOp>(&self.person(op)?),
             StoreCall::DeadAdd(d) => {
                 respond::<onboarding_core::model::api::DeadLetter>(&self.add_dead_letter(&d)?)

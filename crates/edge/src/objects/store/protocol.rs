@@ -34,6 +34,8 @@ protocol! {
         KvBind(KvBind) -> Option<String>,
         /// → the value of `k`, if any.
         KvGet(KvGet) -> Option<String>,
+        /// Free `k` if it is still bound to `v` → whether it was.
+        KvUnbind(KvUnbind) -> bool,
         // person
         /// A person's identity record under core's person rules ([`super::Scope::Person`]).
         Person(PersonOp) -> PersonReply,
@@ -219,6 +221,15 @@ pub struct KvBind {
     /// Key.
     pub k: String,
     /// Value, if `k` is free.
+    pub v: String,
+}
+
+/// Free `k` while it is bound to `v` (its binder giving it back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KvUnbind {
+    /// Key.
+    pub k: String,
+    /// The value it must still hold.
     pub v: String,
 }
 
@@ -496,6 +507,11 @@ mod tests {
             }
             .into(),
             KvGet { k: "a".into() }.into(),
+            KvUnbind {
+                k: "a".into(),
+                v: "b".into(),
+            }
+            .into(),
             DeadRemove {
                 event_id: "e".into(),
             }
