@@ -533,6 +533,7 @@ mod tests {
             "rate",
             "kvBind",
             "kvGet",
+            "kvUnbind",
             "deadRemove",
             "deadList",
             "idemAbort",
