@@ -259,9 +259,21 @@ impl Feedback {
     }
 }
 
-/// What a form id is bound to: the action and the request that sent it.
-fn binding(ctx: &Ctx, what: &str) -> String {
-    format!("{what} {}", ctx.request_id)
+/// A form id's binding: its key in the agency's list store, and its value (the action
+/// and the request that sent it).
+fn binding(ctx: &Ctx, form_id: &str, what: &str) -> (String, String) {
+    (
+        format!("console-form:{form_id}"),
+        format!("{what} {}", ctx.request_id),
+    )
+}
+
+/// The store that holds the agency's form ids (its list store).
+fn form_store(ctx: &Ctx, staff: &Staff) -> AppResult<Store> {
+    Store::of(
+        &ctx.env,
+        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
+    )
 }
 
 /// Binds a form id once: `false` when it was already used.
@@ -275,32 +287,23 @@ pub async fn first_use(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) -> A
         ));
     }
     // Bound to this request (its id): the same form sent again finds another request's.
-    let mine = binding(ctx, what);
-    let bound = Store::of(
-        &ctx.env,
-        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
-    )?
-    .ask(KvBind {
-        k: format!("console-form:{form_id}"),
-        v: mine.clone(),
-    })
-    .await?;
+    let (k, mine) = binding(ctx, form_id, what);
+    let bound = form_store(ctx, staff)?
+        .ask(KvBind { k, v: mine.clone() })
+        .await?;
     Ok(bound.as_deref() == Some(mine.as_str()))
 }
 
 /// Gives a form id back when its submission changed nothing (its errors shown again,
 /// or a failure): sending the same form again is then a new try, not "already sent".
 pub async fn release(ctx: &Ctx, staff: &Staff, form_id: &str, what: &str) {
-    let unbind = KvUnbind {
-        k: format!("console-form:{form_id}"),
-        v: binding(ctx, what),
+    let (k, v) = binding(ctx, form_id, what);
+    let freed = match form_store(ctx, staff) {
+        Ok(store) => store.ask(KvUnbind { k, v }).await,
+        Err(e) => Err(e),
     };
-    let store = Store::of(
-        &ctx.env,
-        &Scope::Agency(staff.agency.id.clone(), AgencyScope::List),
-    );
     // Not given back: the member sees "already sent" on a resend and reloads the page.
-    if let Err(e) = async { store?.ask(unbind).await }.await {
+    if let Err(e) = freed {
         let _ = e.log_detail();
     }
 }

@@ -67,7 +67,7 @@ impl Registry<'_> {
     ) -> AppResult<Vec<AuditRow>> {
         self.rows(
             "SELECT seq, action, detail, actor, at FROM agency_audit WHERE agency_id = ?1 \
-                 AND (?2 = '' OR actor = ?2) AND (?3 = 0 OR seq < ?3) ORDER BY seq DESC LIMIT ?4",
+             AND (?2 = '' OR actor = ?2) AND (?3 = 0 OR seq < ?3) ORDER BY seq DESC LIMIT ?4",
             &[
                 JsValue::from_str(agency_id),
                 JsValue::from_str(actor.unwrap_or("")),
