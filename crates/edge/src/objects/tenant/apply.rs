@@ -33,7 +33,7 @@ impl TenantState {
                 self.put(keys::TENANT, &serde_json::to_string(&rec)?)?;
                 let status = Status::new(&rec.tenant_id, &rec.created_at);
                 // `tenant.created` for the agency, with the consent receipts: relayed
-                // like an upstream event (queued now, swept if that fails).
+                // like an upstream event (queued after the reply, swept if that fails).
                 let created = EdgeEvent::created(
                     &rec.tenant_id,
                     &rec.created_at,
@@ -44,11 +44,13 @@ impl TenantState {
                     rec.external_reference(),
                 );
                 let entry = self.commit(status, &created.id, created.kind, &created.body())?;
-                self.sweep(&rec).await?;
-                self.relist(&rec, &entry).await?;
+                // The relay and the agency's list after the reply (`settle`).
+                self.owe_settling().await?;
+                let since = rec.since;
+                self.settle_after_reply(rec, entry.clone());
                 Ok(Some(Bound {
                     entry,
-                    since: rec.since,
+                    since,
                     generation: 0,
                 }))
             }

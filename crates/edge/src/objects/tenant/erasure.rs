@@ -16,6 +16,7 @@ use worker::Env;
 
 use super::object::TenantState;
 use super::protocol::TenantRecord;
+use super::storage::keys::{ERASURE_DUE, RETAIN_UNTIL};
 use crate::error::AppResult;
 use crate::http;
 use crate::objects::store::{
@@ -27,10 +28,6 @@ use crate::relay::queue;
 const RECEIPT: &str = "erasure";
 /// `kv` key of the plan (while steps remain).
 const PLAN: &str = "erasure_plan";
-/// `kv` key of the time (unix ms) the alarm retries the remaining steps.
-const DUE: &str = "erasure_due";
-/// `kv` key of the time (unix ms) the retention period runs out.
-const RETAIN_UNTIL: &str = "retain_until";
 
 /// What the steps outside the object need, read before the storage is emptied.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -189,7 +186,7 @@ impl TenantState {
         self.put(PLAN, &serde_json::to_string(&plan)?)?;
         // A crash from here on is taken up by the alarm.
         let due = http::now_ms() + erasure_retry_ms(0);
-        self.put(DUE, &due.to_string())?;
+        self.put(ERASURE_DUE, &due.to_string())?;
         self.arm(due).await?;
         worker::console_log!(
             "{}",
@@ -200,7 +197,7 @@ impl TenantState {
 
     /// From the alarm: the remaining steps of an erasure, when due.
     pub(super) async fn resume_erasure_when_due(&self, now: u64) -> worker::Result<()> {
-        self.when_due(DUE, now, || async {
+        self.when_due(ERASURE_DUE, now, || async {
             self.resume_erasure().await.map(|_| ())
         })
         .await
@@ -223,7 +220,7 @@ impl TenantState {
                 plan.failures += 1;
                 let due = http::now_ms() + erasure_retry_ms(plan.failures);
                 self.put(PLAN, &serde_json::to_string(&plan)?)?;
-                self.put(DUE, &due.to_string())?;
+                self.put(ERASURE_DUE, &due.to_string())?;
                 self.arm(due).await?;
                 worker::console_warn!(
                     "{}",
@@ -237,7 +234,7 @@ impl TenantState {
         receipt.state = ErasureState::Erased;
         receipt.completed_at = Some(http::iso(http::now_ms()));
         self.put(RECEIPT, &serde_json::to_string(&receipt)?)?;
-        self.drop_rows(&[PLAN, DUE])?;
+        self.drop_rows(&[PLAN, ERASURE_DUE])?;
         worker::console_log!(
             "{}",
             serde_json::json!({"erasure": "done", "tenant": receipt.tenant_id, "agency": receipt.agency, "by": receipt.by})

@@ -10,7 +10,7 @@
 //! and its dispatch; then one module per concern: [`storage`] (tables, status and log,
 //! the alarm), [`apply`] (creation, local changes, upstream events, token
 //! generations), [`identity`], [`projection`] (the agency's view and list row),
-//! [`relay_sweep`], [`live`] (status connections, asked for with a [`watch::Watch`];
+//! [`relay_sweep`], [`settle`] (a creation's relay and list row, after its reply), [`live`] (status connections, asked for with a [`watch::Watch`];
 //! [`feed`] is the worker's end) and
 //! [`erasure`] (with retention).
 
@@ -24,6 +24,7 @@ pub mod object;
 pub mod projection;
 pub mod protocol;
 pub mod relay_sweep;
+pub mod settle;
 pub mod storage;
 pub mod watch;
 

@@ -7,6 +7,8 @@ use worker::{
     durable_object,
 };
 
+use wasm_bindgen::JsCast;
+
 use super::protocol::*;
 use super::watch::Watch;
 use crate::objects::call::{read, respond, upgrade_request};
@@ -23,6 +25,23 @@ pub struct TenantState {
     /// Random id of this instance: a hibernated object comes back as a new one, with
     /// its count at zero.
     instance: u32,
+}
+
+impl TenantState {
+    /// A second handle on this object, for work that goes on after a reply
+    /// ([`wait_until`](State::wait_until) needs an owned future).
+    pub(super) fn another_handle(&self) -> TenantState {
+        TenantState {
+            sql: self.sql.clone(),
+            state: State::from(
+                wasm_bindgen::JsValue::from(self.state.as_raw())
+                    .unchecked_into::<worker::worker_sys::DurableObjectState>(),
+            ),
+            env: self.env.clone(),
+            served: std::cell::Cell::new(0),
+            instance: self.instance,
+        }
+    }
 }
 
 impl DurableObject for TenantState {

@@ -11,15 +11,13 @@ use serde::Deserialize;
 
 use super::object::TenantState;
 use super::protocol::{LogEntry, TenantRecord};
-use super::storage::keys;
+use super::storage::keys::{self, LIST_DUE};
 use crate::objects::store::{AgencyScope, Card, DirEntry, ListRow, Scope, Store, directory_day};
 use crate::sql;
 use onboarding_core::console::Stage;
 
 /// `kv` key of the list row's summary last written to the agency's list.
 const LISTED: &str = "listed";
-/// `kv` key of the time (unix ms) a failed list write is retried.
-const LIST_DUE: &str = "list_due";
 /// `kv` key set once the applicant's name is in the console's directory.
 const IN_DIRECTORY: &str = "in_directory";
 
@@ -195,9 +193,11 @@ impl TenantState {
     /// From the alarm: writes a list row that could not be written.
     pub(super) async fn relist_when_due(&self, now: u64) -> worker::Result<()> {
         self.when_due(LIST_DUE, now, || async {
+            // Set again by `relist` if the write fails again.
+            self.drop_rows(&[LIST_DUE])?;
             match self.record()? {
                 Some(rec) => self.relist(&rec, &self.current()?).await,
-                None => self.drop_rows(&[LIST_DUE]),
+                None => Ok(()),
             }
         })
         .await

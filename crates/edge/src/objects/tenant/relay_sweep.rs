@@ -8,17 +8,15 @@ use serde::Deserialize;
 
 use super::object::TenantState;
 use super::protocol::TenantRecord;
+use super::storage::keys::SWEEP_DUE;
 use crate::relay::queue;
 use crate::sql;
 
 /// How long after an accepted event the object checks that its relay was queued.
-const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+pub(super) const RELAY_SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Most events queued by one sweep (the alarm is set again while more remain).
 const RELAY_SWEEP_BATCH: i64 = 50;
-
-/// `kv` key of the time (unix ms) of the next sweep.
-const SWEEP_DUE: &str = "sweep_due";
 
 impl TenantState {
     /// Schedules a relay sweep `RELAY_SWEEP_AFTER` from now, unless one is due.
@@ -88,6 +86,16 @@ impl TenantState {
             self.schedule_sweep().await?;
         }
         Ok(queued)
+    }
+
+    /// How many accepted events wait for their relay to be queued.
+    pub(super) fn unqueued(&self) -> worker::Result<i64> {
+        Ok(sql::value(
+            &self.sql,
+            "SELECT COUNT(*) AS v FROM log WHERE relay_enqueued = 0 AND body != ''",
+            Vec::new(),
+        )?
+        .unwrap_or(0))
     }
 
     /// The event's relay was queued.

@@ -29,6 +29,16 @@ pub(super) mod keys {
     pub const STATUS: &str = "status";
     /// The current token generation.
     pub const GENERATION: &str = "generation";
+    /// When (unix ms) the relay sweep is due.
+    pub const SWEEP_DUE: &str = "sweep_due";
+    /// When a list row that could not be written is written again.
+    pub const LIST_DUE: &str = "list_due";
+    /// When an erasure's remaining steps are due.
+    pub const ERASURE_DUE: &str = "erasure_due";
+    /// When retention erases the tenant.
+    pub const RETAIN_UNTIL: &str = "retain_until";
+    /// Every kept time the alarm serves (besides the live connections' expiry).
+    pub const DUES: [&str; 4] = [SWEEP_DUE, LIST_DUE, ERASURE_DUE, RETAIN_UNTIL];
 }
 
 impl TenantState {
@@ -180,6 +190,27 @@ impl TenantState {
                 let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
                 storage.set_alarm(worker::ScheduledTime::new(at)).await
             }
+        }
+    }
+
+    /// Sets the alarm to the earliest time anything is due — a kept time or an open
+    /// connection's expiry — or clears it: for when something due earlier than the rest
+    /// was done without its alarm (a creation's relay and list row, done after the
+    /// reply). Storage calls only: no other event runs in between.
+    pub(super) async fn rearm(&self) -> worker::Result<()> {
+        let mut next = self.close_expired();
+        for k in keys::DUES {
+            if let Some(at) = self.due(k)? {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+        let storage = self.state.storage();
+        match next {
+            Some(at) => {
+                let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+                storage.set_alarm(worker::ScheduledTime::new(at)).await
+            }
+            None => storage.delete_alarm().await,
         }
     }
 

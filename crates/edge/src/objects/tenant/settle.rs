@@ -1,0 +1,51 @@
+//! What a creation does after its reply. The 201 waits for what makes "a 201 means the
+//! tenant exists" true — the record and its `tenant.created` in the log, durable — and
+//! not for the relay's queue or the agency's list, which the object does right after
+//! replying ([`TenantState::settle_after_reply`]). Before the reply both are written
+//! down as due on the alarm ([`TenantState::owe_settling`]), so a crash or a failure
+//! in between leaves the sweep and the list write to the alarm instead of losing them;
+//! when they succeed, the alarm moves on to whatever else is due (retention), so a
+//! creation costs no extra wake-up.
+
+use super::object::TenantState;
+use super::protocol::{LogEntry, TenantRecord};
+use super::relay_sweep::RELAY_SWEEP_AFTER;
+use super::storage::keys::{LIST_DUE, SWEEP_DUE};
+
+impl TenantState {
+    /// Before the reply: the relay sweep and the list write due in
+    /// [`RELAY_SWEEP_AFTER`], on the alarm.
+    pub(super) async fn owe_settling(&self) -> worker::Result<()> {
+        let due = js_sys::Date::now() as u64 + RELAY_SWEEP_AFTER.as_millis() as u64;
+        self.put(SWEEP_DUE, &due.to_string())?;
+        self.put(LIST_DUE, &due.to_string())?;
+        self.arm(due).await
+    }
+
+    /// After the reply: queues the relay of `tenant.created` and writes the agency's
+    /// list row (the object stays up for it: `waitUntil`).
+    pub(super) fn settle_after_reply(&self, rec: TenantRecord, entry: LogEntry) {
+        let this = self.another_handle();
+        self.state.wait_until(async move {
+            if let Err(e) = this.settle(&rec, &entry).await {
+                // Left to the alarm (the sweep and the list write are due there).
+                worker::console_warn!(
+                    "{}",
+                    serde_json::json!({"tenant": rec.tenant_id, "settle": "left to the alarm", "error": e.to_string()})
+                );
+            }
+        });
+    }
+
+    async fn settle(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<()> {
+        self.sweep(rec).await?;
+        // Clears `LIST_DUE` once written (or moves it 5 s on).
+        self.relist(rec, entry).await?;
+        // An event accepted meanwhile (a webhook) whose relay is not queued yet keeps
+        // the sweep due.
+        if self.unqueued()? == 0 {
+            self.drop_rows(&[SWEEP_DUE])?;
+        }
+        self.rearm().await
+    }
+}
