@@ -223,3 +223,43 @@ test("relay: a dead endpoint under a burst of creations — the edge answers, th
     server.close();
   }
 });
+
+// A creation's relay and list row are done after its 201, with the alarm as backstop:
+// once done the object owes nothing and its alarm is back on retention (no wake-up 60 s
+// later per creation). The next test plays a crash between the two.
+test("relay: tenant.created is queued and the list row written after the 201; then nothing is owed to the alarm", { timeout: 60_000 }, async () => {
+  const t = await tenant();
+  const diag = async () => (await api(`/_dev/tenants/${t.tenantId}/served`, { origin: null })).json;
+  let d;
+  for (let i = 0; i < 100; i++) {
+    d = await diag();
+    if (d.unqueued === 0 && !d.due.includes("sweep_due") && !d.due.includes("list_due")) break;
+    await sleep(50);
+  }
+  assert.equal(d.unqueued, 0, "tenant.created queued");
+  assert.deepEqual(d.due.filter((k) => k === "sweep_due" || k === "list_due"), [], JSON.stringify(d));
+  assert.ok(d.due.includes("retain_until"), "retention kept");
+  assert.ok(d.alarm > Date.now() + 3_600_000, `the alarm is retention's, not the 60 s backstop (${d.alarm - Date.now()} ms away)`);
+  const listed = await api("/v1/agency/tenants?limit=100", { token: SK, origin: null });
+  assert.ok(listed.json.tenants.some((r) => r.tenantId === t.tenantId), "on the agency's list");
+});
+
+test("relay: a crash between the 201 and the relay (played: +nosettle) loses nothing — the alarm queues tenant.created and lists the tenant within 60 s", { timeout: 120_000 }, async () => {
+  const t = await tenant("nosettle");
+  const diag = async () => (await api(`/_dev/tenants/${t.tenantId}/served`, { origin: null })).json;
+  const listed = async () => (await api("/v1/agency/tenants?limit=100", { token: SK, origin: null })).json.tenants.some((r) => r.tenantId === t.tenantId);
+  const owed = await diag();
+  assert.equal(owed.unqueued, 1, "tenant.created not queued yet");
+  assert.ok(owed.due.includes("sweep_due") && owed.due.includes("list_due"), JSON.stringify(owed));
+  assert.ok(owed.alarm <= Date.now() + 61_000, "the backstop alarm is set");
+  assert.equal(await listed(), false, "not listed yet");
+  let d = owed;
+  for (let i = 0; i < 90 && (d.unqueued !== 0 || d.due.includes("list_due")); i++) {
+    await sleep(1000);
+    d = await diag();
+  }
+  assert.equal(d.unqueued, 0, "the alarm queued tenant.created");
+  assert.deepEqual(d.due.filter((k) => k === "sweep_due" || k === "list_due"), [], JSON.stringify(d));
+  assert.ok(await listed(), "the alarm listed the tenant");
+  assert.ok(d.alarm > Date.now() + 3_600_000, "and moved on to retention");
+});

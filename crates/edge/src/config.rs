@@ -136,6 +136,12 @@ thread_local! {
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
 }
 
+/// Whether `DEV_WIRING = "allow"` (dev only; see [`Settings::dev_wiring`]), for code
+/// without the settings at hand (the objects).
+pub fn dev_wiring(env: &Env) -> bool {
+    var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow")
+}
+
 fn var(env: &Env, name: &str) -> Option<String> {
     env.var(name)
         .ok()
@@ -229,7 +235,7 @@ impl Settings {
             relay_breaker_threshold: num(env, "RELAY_BREAKER_THRESHOLD", 5)?,
             relay_breaker_max_open_seconds: num(env, "RELAY_BREAKER_MAX_OPEN_SECONDS", 300)?,
             log_requests: var(env, "LOG_REQUESTS").is_none_or(|v| v.trim() != "false"),
-            dev_wiring: var(env, "DEV_WIRING").is_some_and(|v| v.trim() == "allow"),
+            dev_wiring: dev_wiring(env),
             agency_cache_seconds: num(env, "AGENCY_CACHE_SECONDS", 30u64)?.min(60),
             tenant_token_max_seconds: num(env, "TENANT_TOKEN_MAX_SECONDS", 86_400u64)?,
             agency_daily: Budgets {

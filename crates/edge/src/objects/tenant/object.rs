@@ -78,6 +78,9 @@ impl DurableObject for TenantState {
             TenantCall::Served(_) => respond::<ReadServed>(&Served {
                 served: self.served.get(),
                 instance: self.instance,
+                due: self.owed()?,
+                unqueued: self.unqueued()?,
+                alarm: self.state.storage().get_alarm().await?,
             }),
             TenantCall::Erase(c) => {
                 respond::<Erase>(&self.erase(rec, &c.agency, c.by, &c.at).await?)

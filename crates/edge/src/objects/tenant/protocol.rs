@@ -32,8 +32,9 @@ protocol! {
         /// Revoke every token issued so far and close the live connections → the new
         /// generation.
         Revoke(Revoke) -> Option<u32>,
-        /// Requests this object instance has served, this one included (dev
-        /// diagnostics: `GET /_dev/tenants/{id}/served` under `DEV_WIRING` only).
+        /// Requests this object instance has served, this one included, and what it
+        /// still owes the alarm (dev diagnostics: `GET /_dev/tenants/{id}/served`
+        /// under `DEV_WIRING` only).
         Served(ReadServed) -> Served,
         /// The current status and its sequence number.
         Status(ReadStatus) -> Option<LogEntry>,
@@ -165,12 +166,18 @@ pub struct Revoke {}
 pub struct ReadServed {}
 
 /// [`TenantCall::Served`]'s reply.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Served {
     /// Requests served by this instance, this one included.
     pub served: u64,
     /// The instance's random id (a hibernated object comes back as a new one).
     pub instance: u32,
+    /// The kept times the alarm serves that are set (`sweep_due`, `list_due`, …).
+    pub due: Vec<String>,
+    /// Accepted events whose relay is not queued yet.
+    pub unqueued: i64,
+    /// When the alarm rings (unix ms), if set.
+    pub alarm: Option<i64>,
 }
 
 /// See [`TenantCall::Status`].

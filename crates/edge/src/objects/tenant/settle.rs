@@ -23,10 +23,16 @@ impl TenantState {
     }
 
     /// After the reply: queues the relay of `tenant.created` and writes the agency's
-    /// list row (the object stays up for it: `waitUntil`).
+    /// list row. Spawned on the object's own event loop, not `waitUntil`: under
+    /// workerd a `waitUntil` of an object held its reply back (+5 ms p50 at c=1, the
+    /// same as doing the work before replying); a pending call to another object keeps
+    /// it running, and whatever an eviction or a crash cuts short is the alarm's.
     pub(super) fn settle_after_reply(&self, rec: TenantRecord, entry: LogEntry) {
+        if crashes_after_reply(&self.env, &rec) {
+            return;
+        }
         let this = self.another_handle();
-        self.state.wait_until(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = this.settle(&rec, &entry).await {
                 // Left to the alarm (the sweep and the list write are due there).
                 worker::console_warn!(
@@ -48,4 +54,13 @@ impl TenantState {
         }
         self.rearm().await
     }
+}
+
+/// Dev only (`DEV_WIRING`): an applicant whose email has `+nosettle` plays a crash
+/// right after the reply, so a test can watch the alarm do the relay and the list.
+fn crashes_after_reply(env: &worker::Env, rec: &TenantRecord) -> bool {
+    rec.request
+        .as_ref()
+        .is_some_and(|r| r.applicant.email.contains("+nosettle"))
+        && crate::config::dev_wiring(env)
 }

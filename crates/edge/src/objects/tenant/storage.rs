@@ -193,6 +193,17 @@ impl TenantState {
         }
     }
 
+    /// The kept times that are set.
+    pub(super) fn owed(&self) -> worker::Result<Vec<String>> {
+        let mut owed = Vec::new();
+        for k in keys::DUES {
+            if self.get(k)?.is_some() {
+                owed.push(k.to_owned());
+            }
+        }
+        Ok(owed)
+    }
+
     /// Sets the alarm to the earliest time anything is due — a kept time or an open
     /// connection's expiry — or clears it: for when something due earlier than the rest
     /// was done without its alarm (a creation's relay and list row, done after the
