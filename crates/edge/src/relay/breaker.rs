@@ -106,6 +106,15 @@ impl Breakers {
         Admit::Probe
     }
 
+    /// The probe admitted for `agency` was not sent after all (its tenant had been
+    /// erased): the next delivery may probe instead. Without this the breaker would
+    /// wait for an outcome that never comes and hold the agency's events for good.
+    pub fn not_sent(&mut self, agency: &str) {
+        if let Some(b) = self.by_agency.get_mut(agency) {
+            b.probing = false;
+        }
+    }
+
     /// How the delivery to `agency` went; a line to log after a failure, at most one
     /// per agency and [`LOG_INTERVAL_MS`].
     pub fn record(
@@ -187,6 +196,22 @@ mod tests {
         max_open_ms: 300_000,
     };
     const THRESHOLD: u32 = P.threshold;
+
+    #[test]
+    fn a_probe_not_sent_lets_the_next_delivery_probe() {
+        let mut b = Breakers::default();
+        for _ in 0..THRESHOLD {
+            b.admit("a", 0);
+            b.record(P, "a", 0, Err("unreachable"));
+        }
+        assert_eq!(b.admit("a", 5_000), Admit::Probe);
+        assert!(matches!(b.admit("a", 5_000), Admit::Open(_)));
+        // Its tenant was erased: nothing sent, nothing learnt about the endpoint.
+        b.not_sent("a");
+        assert_eq!(b.admit("a", 5_001), Admit::Probe, "not held for good");
+        b.record(P, "a", 5_100, Ok(()));
+        assert_eq!(b.admit("a", 5_200), Admit::Send);
+    }
 
     #[test]
     fn opens_after_the_threshold_and_probes_once_per_period() {

@@ -255,6 +255,10 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResul
     // object call (its dead letter asks, see `dead_letter`), so a dead endpoint's
     // backlog cycling through the queue stays cheap.
     if of_erased_tenant(env, msg, false).await {
+        // A probe that is not sent gives its turn to the next delivery.
+        if admit == Admit::Probe && !msg.replay {
+            BREAKERS.with(|b| b.borrow_mut().not_sent(&msg.agency));
+        }
         return Ok(());
     }
     let outcome = deliver(env, settings, msg).await;

@@ -47,7 +47,7 @@ impl TenantState {
                 // The relay and the agency's list after the reply (`settle`).
                 self.owe_settling().await?;
                 let since = rec.since;
-                self.settle_after_reply(rec, entry.clone());
+                self.settle_after_reply(rec);
                 Ok(Some(Bound {
                     entry,
                     since,

@@ -10,9 +10,9 @@
 //! and its dispatch; then one module per concern: [`storage`] (tables, status and log,
 //! the alarm), [`apply`] (creation, local changes, upstream events, token
 //! generations), [`identity`], [`projection`] (the agency's view and list row),
-//! [`relay_sweep`], [`settle`] (a creation's relay and list row, after its reply), [`live`] (status connections, asked for with a [`watch::Watch`];
-//! [`feed`] is the worker's end) and
-//! [`erasure`] (with retention).
+//! [`relay_sweep`], [`settle`] (a creation's relay and list row, after its reply),
+//! [`live`] (status connections, asked for with a [`watch::Watch`]; [`feed`] is the
+//! worker's end) and [`erasure`] (with retention).
 
 pub mod apply;
 pub mod erasure;

@@ -2,12 +2,11 @@
 //! call's reply type), the status connection upgrade and the alarm. What each call does
 //! lives in the module of its concern.
 
+use wasm_bindgen::JsCast;
 use worker::{
     DurableObject, Env, Request, Response, SqlStorage, State, WebSocket, WebSocketIncomingMessage,
     durable_object,
 };
-
-use wasm_bindgen::JsCast;
 
 use super::protocol::*;
 use super::watch::Watch;
@@ -28,8 +27,8 @@ pub struct TenantState {
 }
 
 impl TenantState {
-    /// A second handle on this object, for work that goes on after a reply
-    /// ([`wait_until`](State::wait_until) needs an owned future).
+    /// A second handle on this object, for work that goes on after a reply (a
+    /// spawned future owns what it uses).
     pub(super) fn another_handle(&self) -> TenantState {
         TenantState {
             sql: self.sql.clone(),

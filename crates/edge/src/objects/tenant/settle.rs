@@ -8,7 +8,7 @@
 //! creation costs no extra wake-up.
 
 use super::object::TenantState;
-use super::protocol::{LogEntry, TenantRecord};
+use super::protocol::TenantRecord;
 use super::relay_sweep::RELAY_SWEEP_AFTER;
 use super::storage::keys::{LIST_DUE, SWEEP_DUE};
 
@@ -27,13 +27,13 @@ impl TenantState {
     /// workerd a `waitUntil` of an object held its reply back (+5 ms p50 at c=1, the
     /// same as doing the work before replying); a pending call to another object keeps
     /// it running, and whatever an eviction or a crash cuts short is the alarm's.
-    pub(super) fn settle_after_reply(&self, rec: TenantRecord, entry: LogEntry) {
+    pub(super) fn settle_after_reply(&self, rec: TenantRecord) {
         if crashes_after_reply(&self.env, &rec) {
             return;
         }
         let this = self.another_handle();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = this.settle(&rec, &entry).await {
+            if let Err(e) = this.settle(&rec).await {
                 // Left to the alarm (the sweep and the list write are due there).
                 worker::console_warn!(
                     "{}",
@@ -43,10 +43,11 @@ impl TenantState {
         });
     }
 
-    async fn settle(&self, rec: &TenantRecord, entry: &LogEntry) -> worker::Result<()> {
+    async fn settle(&self, rec: &TenantRecord) -> worker::Result<()> {
         self.sweep(rec).await?;
+        // The status as it is now (an upstream event may have come in meanwhile).
         // Clears `LIST_DUE` once written (or moves it 5 s on).
-        self.relist(rec, entry).await?;
+        self.relist(rec, &self.current()?).await?;
         // An event accepted meanwhile (a webhook) whose relay is not queued yet keeps
         // the sweep due.
         if self.unqueued()? == 0 {
