@@ -17,9 +17,9 @@ impl TenantState {
     /// [`RELAY_SWEEP_AFTER`], on the alarm.
     pub(super) async fn owe_settling(&self) -> worker::Result<()> {
         let due = js_sys::Date::now() as u64 + RELAY_SWEEP_AFTER.as_millis() as u64;
-        self.put(SWEEP_DUE, &due.to_string())?;
         self.put(LIST_DUE, &due.to_string())?;
-        self.arm(due).await
+        // A new tenant has no sweep due yet: this sets it, and the alarm.
+        self.schedule_sweep().await
     }
 
     /// After the reply: queues the relay of `tenant.created` and writes the agency's
