@@ -32,21 +32,22 @@
 //! consumer — this same function — records it in the agency's dead-letter list.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use futures_util::future::{Either, select};
 use onboarding_core::model::api::DeadLetter;
 use onboarding_core::signature;
 use worker::{
-    Delay, Env, Headers, MessageBatch, MessageBuilder, MessageExt, Method, Request, RequestInit,
-    RequestRedirect,
+    BatchMessageBuilder, Delay, Env, Headers, MessageBatch, MessageBuilder, MessageExt, Method,
+    RawMessage, Request, RequestInit, RequestRedirect,
 };
 
 use super::breaker::{Admit, Breakers, Policy, Report};
 use super::queue::RelayMessage;
 use crate::config::Settings;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::http;
-use crate::objects::store::{AgencyScope, ListErased, Scope, Store};
+use crate::objects::store::{AgencyScope, DeadAdd, ListErased, Scope, Store};
 use crate::objects::tenant::{MarkDelivered, ReadEventBody, TenantHandle};
 use crate::registry::Registry;
 
@@ -229,9 +230,68 @@ fn warn_failing(agency: &str, report: Option<Report>) {
     }
 }
 
+/// What becomes of a message once it has been tried.
+#[derive(Debug, PartialEq)]
+pub enum Next {
+    /// Delivered, or dropped because its tenant was erased: acknowledged.
+    Done,
+    /// Back on the queue for its next attempt, after this many seconds.
+    Again(RelayMessage, u32),
+    /// Out of attempts (the last error): a dead letter of its agency.
+    Dead(String),
+}
+
+/// How often and how far apart an event is tried (`RELAY_MAX_ATTEMPTS`,
+/// `RELAY_BASE_DELAY_SECONDS`).
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    /// Attempts before an event becomes a dead letter.
+    pub max_attempts: u32,
+    /// The first back-off, doubling after.
+    pub base_delay_seconds: u32,
+}
+
+impl Retries {
+    /// The deployment's.
+    pub fn of(settings: &Settings) -> Self {
+        Retries {
+            max_attempts: settings.relay_max_attempts,
+            base_delay_seconds: settings.relay_base_delay_seconds,
+        }
+    }
+
+    /// A message that was not delivered (`error` says why): back on the queue after its
+    /// back-off, and not before `at_least_ms` (an open breaker's remaining time), or, after
+    /// its last attempt, a dead letter.
+    pub fn after_failure(&self, msg: &RelayMessage, error: String, at_least_ms: u64) -> Next {
+        if msg.attempt >= self.max_attempts {
+            return Next::Dead(error);
+        }
+        let mut next = msg.clone();
+        next.attempt += 1;
+        next.replay = false;
+        next.last_error = Some(error);
+        let delay = backoff_seconds(self.base_delay_seconds, next.attempt)
+            .max(at_least_ms.div_ceil(1000).min(3600) as u32);
+        Next::Again(next, delay)
+    }
+}
+
+/// `msg` as a dead letter.
+fn letter(msg: &RelayMessage, error: String, now_ms: u64) -> DeadLetter {
+    DeadLetter {
+        event_id: msg.event_id.clone(),
+        kind: msg.kind.clone(),
+        tenant_id: msg.tenant_id.clone(),
+        attempts: msg.attempt,
+        last_error: error,
+        failed_at: http::iso(now_ms),
+    }
+}
+
 /// Delivers `msg` unless its agency's breaker holds it or its tenant was erased (then
 /// acknowledged, not delivered); either way, what to do next.
-async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResult<()> {
+async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> Next {
     let now = http::now_ms();
     let admit = if msg.replay {
         Admit::Probe
@@ -249,17 +309,21 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResul
                 .with(|b| b.borrow().last_error(&msg.agency).map(str::to_owned))
                 .unwrap_or_else(|| "breaker open".into())
         });
-        return retry_or_dead_letter(env, settings, msg, error, ms).await;
+        return Retries::of(settings).after_failure(msg, error, ms);
     }
     // Asked only of a message about to be sent: one held by an open breaker costs no
-    // object call (its dead letter asks, see `dead_letter`), so a dead endpoint's
-    // backlog cycling through the queue stays cheap.
-    if of_erased_tenant(env, msg, false).await {
+    // object call (its dead letter asks, with its batch's, see `record_dead`), so a
+    // dead endpoint's backlog cycling through the queue stays cheap.
+    if msg.attempt > 1 && !erased(env, &msg.agency, [msg]).await.is_empty() {
+        worker::console_log!(
+            "{}",
+            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventId": msg.event_id, "attempt": msg.attempt})
+        );
         // A probe that is not sent gives its turn to the next delivery.
         if admit == Admit::Probe && !msg.replay {
             BREAKERS.with(|b| b.borrow_mut().not_sent(&msg.agency));
         }
-        return Ok(());
+        return Next::Done;
     }
     let outcome = deliver(env, settings, msg).await;
     let report = BREAKERS.with(|b| {
@@ -286,11 +350,11 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> AppResul
             {
                 let _ = e.log_detail();
             }
-            Ok(())
+            Next::Done
         }
         Err(e) => {
             warn_failing(&msg.agency, report);
-            retry_or_dead_letter(env, settings, msg, e, 0).await
+            Retries::of(settings).after_failure(msg, e, 0)
         }
     }
 }
@@ -314,7 +378,12 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
         Some(a) => Scope::Agency(a, AgencyScope::DeadLetters),
         None => Scope::Undecodable,
     };
-    Store::of(env, &scope)?.in_background().ask(dead).await?;
+    Store::of(env, &scope)?
+        .in_background()
+        .ask(DeadAdd {
+            letters: vec![dead],
+        })
+        .await?;
     worker::console_error!(
         "{}",
         serde_json::json!({"relay": "dead_letter", "eventId": event_id, "error": "undecodable message"})
@@ -322,82 +391,164 @@ async fn dead_letter_undecodable(env: &Env, u: Undecodable) -> AppResult<()> {
     Ok(())
 }
 
-/// Puts `msg` back for its next attempt (after its back-off, and not before `at_least_ms`:
-/// an open breaker's remaining time), or records it as a dead letter after the last.
-async fn retry_or_dead_letter(
-    env: &Env,
-    settings: &Settings,
-    msg: &RelayMessage,
-    error: String,
-    at_least_ms: u64,
-) -> AppResult<()> {
-    if msg.attempt >= settings.relay_max_attempts {
-        return dead_letter(env, msg, error).await;
-    }
-    let mut next = msg.clone();
-    next.attempt += 1;
-    next.replay = false;
-    next.last_error = Some(error);
-    let delay = backoff_seconds(settings.relay_base_delay_seconds, next.attempt)
-        .max(at_least_ms.div_ceil(1000).min(3600) as u32);
-    env.queue("RELAY")?
-        .send(MessageBuilder::new(next).delay_seconds(delay).build())
-        .await?;
-    Ok(())
+/// A batch's messages that go back on the queue or among the dead letters, written
+/// once the batch has been tried: the put-backs in one queue call (per 192 KB), the dead
+/// letters with one erasure check and one write per agency. A dead endpoint's backlog
+/// cycles through the queue at a tenth of the calls it would cost one by one.
+#[derive(Default)]
+struct Afterwards {
+    again: Vec<(RawMessage, RelayMessage, u32)>,
+    dead: BTreeMap<String, Vec<(RawMessage, DeadLetter)>>,
 }
 
-/// Whether `msg`'s tenant was erased: after its `tenant.erased`, nothing more is
-/// delivered for it and nothing of it goes among the dead letters (an event queued or
-/// retried before the erasure is dropped, with a log line naming only the event).
-/// Asked of the agency's list store, which keeps each erasure's audit row (written
-/// before `tenant.erased` is queued): not of the tenant's object, which a retried
-/// delivery would otherwise wake on every attempt.
-///
-/// A first attempt is not asked about: it was queued when the event was accepted, and
-/// `tenant.erased` is queued after it (the erasure's last step), so only a retry or a
-/// dead letter can come after an erasure — and a healthy endpoint costs no extra call.
-async fn of_erased_tenant(env: &Env, msg: &RelayMessage, dead: bool) -> bool {
-    if msg.kind == "tenant.erased" || msg.tenant_id.is_empty() || (msg.attempt <= 1 && !dead) {
-        return false;
+/// The most put-backs' JSON sent in one queue call (the platform takes 256 KB a call).
+const PUT_BACK_BYTES: usize = 192 * 1024;
+
+impl Afterwards {
+    /// Acknowledges `message` when it is done, or keeps it for [`Self::write`].
+    fn take(&mut self, message: RawMessage, msg: &RelayMessage, next: Next) {
+        match next {
+            Next::Done => message.ack(),
+            Next::Again(again, delay) => self.again.push((message, again, delay)),
+            Next::Dead(error) => {
+                let dead = letter(msg, error, http::now_ms());
+                self.dead
+                    .entry(msg.agency.clone())
+                    .or_default()
+                    .push((message, dead));
+            }
+        }
     }
-    let scope = Scope::Agency(msg.agency.clone(), AgencyScope::List);
-    let asked = ListErased {
-        tenant_id: msg.tenant_id.clone(),
+
+    /// Writes what was kept; each message is acknowledged once its write succeeded,
+    /// else retried (nothing accepted is lost).
+    async fn write(self, env: &Env) {
+        let mut chunk: Vec<(RawMessage, RelayMessage, u32)> = Vec::new();
+        let mut bytes = 0;
+        for item in self.again {
+            let size = serde_json::to_string(&item.1).map_or(0, |j| j.len());
+            if !chunk.is_empty() && bytes + size > PUT_BACK_BYTES {
+                put_back(env, std::mem::take(&mut chunk)).await;
+                bytes = 0;
+            }
+            bytes += size;
+            chunk.push(item);
+        }
+        if !chunk.is_empty() {
+            put_back(env, chunk).await;
+        }
+        for (agency, letters) in self.dead {
+            let (messages, letters): (Vec<_>, Vec<_>) = letters.into_iter().unzip();
+            let recorded = record_dead(env, &agency, letters).await;
+            settle_all(&messages, &recorded);
+        }
+    }
+}
+
+/// Puts messages back on the queue for their next attempts, in one call.
+async fn put_back(env: &Env, chunk: Vec<(RawMessage, RelayMessage, u32)>) {
+    let mut messages = Vec::with_capacity(chunk.len());
+    let mut batch = BatchMessageBuilder::new();
+    for (message, next, delay) in chunk {
+        messages.push(message);
+        batch = batch.message(MessageBuilder::new(next).delay_seconds(delay).build());
+    }
+    let sent = match env.queue("RELAY") {
+        Ok(queue) => queue.send_batch(batch.build()).await,
+        Err(e) => Err(e),
     };
-    let gone = match Store::of(env, &scope) {
-        // Unreadable: deliver (at least once).
-        Ok(store) => store.in_background().ask(asked).await.unwrap_or(false),
-        Err(_) => false,
-    };
-    if gone {
+    settle_all(&messages, &sent.map_err(AppError::from));
+}
+
+/// Of `msgs` (all of `agency`), the tenant ids that were erased: after a tenant's
+/// `tenant.erased`, nothing more is delivered for it and nothing of it goes among the
+/// dead letters (an event queued or retried before the erasure is dropped, with a log
+/// line naming only the event). Asked of the agency's list store, which keeps each
+/// erasure's audit row (written before `tenant.erased` is queued): not of the tenant's
+/// object, which a retried delivery would otherwise wake on every attempt. Unreadable:
+/// none (delivered at least once).
+///
+/// A first attempt is not asked about by [`attempt`]: it was queued when the event was
+/// accepted, and `tenant.erased` is queued after it (the erasure's last step), so only a
+/// retry or a dead letter can come after an erasure — and a healthy endpoint costs no
+/// extra call.
+async fn erased<'a, T: Event + 'a>(
+    env: &Env,
+    agency: &str,
+    msgs: impl IntoIterator<Item = &'a T>,
+) -> Vec<String> {
+    let tenant_ids: Vec<String> = msgs
+        .into_iter()
+        .filter(|m| m.kind() != "tenant.erased" && !m.tenant_id().is_empty())
+        .map(|m| m.tenant_id().to_owned())
+        .collect();
+    if tenant_ids.is_empty() {
+        return Vec::new();
+    }
+    let asked = ListErased { tenant_ids };
+    match Store::of(env, &Scope::Agency(agency.to_owned(), AgencyScope::List)) {
+        Ok(store) => store.in_background().ask(asked).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// What [`erased`] reads of a message or a dead letter.
+trait Event {
+    fn kind(&self) -> &str;
+    fn tenant_id(&self) -> &str;
+    fn event_id(&self) -> &str;
+}
+
+impl Event for RelayMessage {
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn tenant_id(&self) -> &str {
+        &self.tenant_id
+    }
+    fn event_id(&self) -> &str {
+        &self.event_id
+    }
+}
+
+impl Event for DeadLetter {
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn tenant_id(&self) -> &str {
+        &self.tenant_id
+    }
+    fn event_id(&self) -> &str {
+        &self.event_id
+    }
+}
+
+/// Records `letters` in `agency`'s dead-letter list, but for those of erased tenants;
+/// one log line for the batch (the event ids are what the agency replays by), at info
+/// level: the agency's failing endpoint is already the warning.
+async fn record_dead(env: &Env, agency: &str, letters: Vec<DeadLetter>) -> AppResult<()> {
+    let gone = erased(env, agency, &letters).await;
+    let (dropped, letters): (Vec<_>, Vec<_>) = letters
+        .into_iter()
+        .partition(|d| gone.iter().any(|t| t == d.tenant_id()));
+    if !dropped.is_empty() {
         worker::console_log!(
             "{}",
-            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventId": msg.event_id, "attempt": msg.attempt})
+            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventIds": dropped.iter().map(Event::event_id).collect::<Vec<_>>()})
         );
     }
-    gone
-}
-
-/// Records `msg` in its agency's dead-letter list (not when its tenant was erased).
-async fn dead_letter(env: &Env, msg: &RelayMessage, error: String) -> AppResult<()> {
-    if of_erased_tenant(env, msg, true).await {
+    if letters.is_empty() {
         return Ok(());
     }
-    let dead = DeadLetter {
-        event_id: msg.event_id.clone(),
-        kind: msg.kind.clone(),
-        tenant_id: msg.tenant_id.clone(),
-        attempts: msg.attempt,
-        last_error: error,
-        failed_at: http::iso(http::now_ms()),
-    };
-    let scope = Scope::Agency(msg.agency.clone(), AgencyScope::DeadLetters);
-    Store::of(env, &scope)?.in_background().ask(dead).await?;
-    // Each its own line (the event id is what the agency replays by), at info level:
-    // the agency's failing endpoint is already the warning.
+    let event_ids: Vec<String> = letters.iter().map(|d| d.event_id.clone()).collect();
+    let scope = Scope::Agency(agency.to_owned(), AgencyScope::DeadLetters);
+    Store::of(env, &scope)?
+        .in_background()
+        .ask(DeadAdd { letters })
+        .await?;
     worker::console_log!(
         "{}",
-        serde_json::json!({"relay": "dead_letter", "agency": msg.agency, "eventId": msg.event_id, "attempts": msg.attempt})
+        serde_json::json!({"relay": "dead_letter", "agency": agency, "eventIds": event_ids})
     );
     Ok(())
 }
@@ -422,17 +573,18 @@ pub async fn consume(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Res
             return Ok(());
         }
     };
+    let mut afterwards = Afterwards::default();
     for message in batch.raw_iter() {
-        let msg = match decode(&text_of(&message)) {
-            Ok(m) => m,
-            Err(u) => {
-                // Never a silent skip: a dead letter, then ack (retrying cannot help).
-                settle(&message, dead_letter_undecodable(&env, u).await);
-                continue;
+        match decode(&text_of(&message)) {
+            Ok(msg) => {
+                let next = attempt(&env, &settings, &msg).await;
+                afterwards.take(message, &msg, next);
             }
-        };
-        settle(&message, attempt(&env, &settings, &msg).await);
+            // Never a silent skip: a dead letter, then ack (retrying cannot help).
+            Err(u) => settle(&message, dead_letter_undecodable(&env, u).await),
+        }
     }
+    afterwards.write(&env).await;
     Ok(())
 }
 
@@ -446,12 +598,17 @@ fn text_of(message: &worker::RawMessage) -> String {
 
 /// Acknowledges a handled message; one whose handling failed is retried (its error
 /// logged): nothing accepted is dropped.
-fn settle(message: &worker::RawMessage, outcome: AppResult<()>) {
+fn settle(message: &RawMessage, outcome: AppResult<()>) {
+    settle_all(std::slice::from_ref(message), &outcome);
+}
+
+/// [`settle`] for messages handled together (the error logged once).
+fn settle_all(messages: &[RawMessage], outcome: &AppResult<()>) {
     match outcome {
-        Ok(()) => message.ack(),
+        Ok(()) => messages.iter().for_each(MessageExt::ack),
         Err(e) => {
             let _ = e.log_detail();
-            message.retry();
+            messages.iter().for_each(MessageExt::retry);
         }
     }
 }
@@ -459,19 +616,50 @@ fn settle(message: &worker::RawMessage, outcome: AppResult<()>) {
 /// Each message of the dead-letter queue becomes a dead letter of its agency (retried
 /// while the store cannot be written: nothing accepted is lost).
 async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Result<()> {
+    let mut afterwards = Afterwards::default();
     for message in batch.raw_iter() {
-        let recorded = match decode(&text_of(&message)) {
-            Ok(msg) => dead_letter(&env, &msg, "relay consumer failed repeatedly".into()).await,
-            Err(u) => dead_letter_undecodable(&env, u).await,
-        };
-        settle(&message, recorded);
+        match decode(&text_of(&message)) {
+            Ok(msg) => {
+                let dead = Next::Dead("relay consumer failed repeatedly".into());
+                afterwards.take(message, &msg, dead);
+            }
+            Err(u) => settle(&message, dead_letter_undecodable(&env, u).await),
+        }
     }
+    afterwards.write(&env).await;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{RelayMessage, Undecodable, backoff_seconds, decode, judge};
+    use super::{Next, RelayMessage, Retries, Undecodable, backoff_seconds, decode, judge};
+
+    #[test]
+    fn a_failed_attempt_goes_back_with_its_back_off_until_the_last_makes_a_dead_letter() {
+        let retries = Retries {
+            max_attempts: 4,
+            base_delay_seconds: 2,
+        };
+        let mut msg = RelayMessage::first("A", "e1", "tenant.created", "t1", "{}");
+        msg.replay = true;
+        let Next::Again(next, delay) = retries.after_failure(&msg, "status 500".into(), 0) else {
+            panic!("attempt 1 of 4 goes back");
+        };
+        assert_eq!((next.attempt, delay, next.replay), (2, 2, false));
+        assert_eq!(next.last_error.as_deref(), Some("status 500"));
+        // An open breaker's remaining time holds it longer than its back-off.
+        let Next::Again(_, held) = retries.after_failure(&next, "breaker open".into(), 9_001)
+        else {
+            panic!("attempt 2 of 4 goes back");
+        };
+        assert_eq!(held, 10);
+        let mut last = next.clone();
+        last.attempt = 4;
+        assert_eq!(
+            retries.after_failure(&last, "unreachable".into(), 0),
+            Next::Dead("unreachable".into())
+        );
+    }
 
     #[test]
     fn undecodable_messages_keep_what_identifies_them() {

@@ -13,7 +13,7 @@ use worker::Env;
 use crate::error::AppResult;
 
 /// A queued delivery.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayMessage {
     /// The agency's stable id.

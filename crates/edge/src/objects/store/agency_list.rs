@@ -59,14 +59,20 @@ impl ScopeStore {
         Ok(())
     }
 
-    /// Whether `tenant_id` was erased (its audit row is kept here).
-    pub(super) fn is_erased(&self, tenant_id: &str) -> worker::Result<bool> {
-        Ok(sql::value::<i64>(
-            &self.sql,
-            "SELECT 1 AS v FROM erasures WHERE tenant_id = ?",
-            vec![tenant_id.into()],
-        )?
-        .is_some())
+    /// Those of `tenant_ids` that were erased (their audit rows are kept here).
+    pub(super) fn erased_among(&self, tenant_ids: &[String]) -> worker::Result<Vec<String>> {
+        let mut erased = Vec::new();
+        for id in tenant_ids {
+            let row = sql::value::<i64>(
+                &self.sql,
+                "SELECT 1 AS v FROM erasures WHERE tenant_id = ?",
+                vec![id.as_str().into()],
+            )?;
+            if row.is_some() {
+                erased.push(id.clone());
+            }
+        }
+        Ok(erased)
     }
 
     /// A page of the list, newest first, one row more than asked to know whether

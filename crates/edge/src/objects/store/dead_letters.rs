@@ -13,12 +13,14 @@ struct Record {
 }
 
 impl ScopeStore {
-    /// Records a dead letter (replacing one of the same event id).
-    pub(super) fn add_dead_letter(&self, d: &DeadLetter) -> worker::Result<()> {
-        self.sql.exec(
-            "INSERT OR REPLACE INTO dead (event_id, record) VALUES (?, ?)",
-            vec![d.event_id.as_str().into(), serde_json::to_string(d)?.into()],
-        )?;
+    /// Records dead letters (replacing any of the same event id).
+    pub(super) fn add_dead_letters(&self, letters: &[DeadLetter]) -> worker::Result<()> {
+        for d in letters {
+            self.sql.exec(
+                "INSERT OR REPLACE INTO dead (event_id, record) VALUES (?, ?)",
+                vec![d.event_id.as_str().into(), serde_json::to_string(d)?.into()],
+            )?;
+        }
         Ok(())
     }
 

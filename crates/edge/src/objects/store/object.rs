@@ -83,9 +83,7 @@ impl DurableObject for ScopeStore {
             StoreCall::KvGet(c) => respond::<KvGet>(&self.kv(&c.k)?),
             StoreCall::KvUnbind(c) => respond::<KvUnbind>(&self.unbind(&c.k, &c.v)?),
             StoreCall::Person(op) => respond::<PersonOp>(&self.person(op)?),
-            StoreCall::DeadAdd(d) => {
-                respond::<onboarding_core::model::api::DeadLetter>(&self.add_dead_letter(&d)?)
-            }
+            StoreCall::DeadAdd(c) => respond::<DeadAdd>(&self.add_dead_letters(&c.letters)?),
             StoreCall::DeadRemove(c) => {
                 respond::<DeadRemove>(&self.remove_dead_letter(&c.event_id)?)
             }
@@ -100,7 +98,7 @@ impl DurableObject for ScopeStore {
             StoreCall::ListErase(receipt) => {
                 respond::<onboarding_core::lifecycle::ErasureReceipt>(&self.erase_row(&receipt)?)
             }
-            StoreCall::ListErased(c) => respond::<ListErased>(&self.is_erased(&c.tenant_id)?),
+            StoreCall::ListErased(c) => respond::<ListErased>(&self.erased_among(&c.tenant_ids)?),
             StoreCall::ConsolePage(q) => respond::<ConsoleQuery>(&self.console_page(&q)?),
             StoreCall::DirPut(e) => respond::<DirEntry>(&self.dir_put(&e)?),
             StoreCall::DirGet(c) => respond::<DirGet>(&self.dir_get(&c.tenant_ids)?),

@@ -40,8 +40,8 @@ protocol! {
         /// A person's identity record under core's person rules ([`super::Scope::Person`]).
         Person(PersonOp) -> PersonReply,
         // dead letters
-        /// Record a dead letter (replacing one of the same event id).
-        DeadAdd(DeadLetter) -> (),
+        /// Record dead letters (replacing any of the same event id).
+        DeadAdd(DeadAdd) -> (),
         /// Remove a dead letter.
         DeadRemove(DeadRemove) -> (),
         /// → every dead letter, oldest first.
@@ -55,8 +55,8 @@ protocol! {
         ListPage(ListQuery) -> TenantPage,
         /// Off the list, the erasure's audit row in its place.
         ListErase(ErasureReceipt) -> (),
-        /// Whether the tenant was erased (its audit row is here).
-        ListErased(ListErased) -> bool,
+        /// → those of the tenants that were erased (their audit rows are here).
+        ListErased(ListErased) -> Vec<String>,
         /// A page of the console's pipeline: the list with what staff see and search.
         ConsolePage(ConsoleQuery) -> ConsoleRows,
         // directory
@@ -308,6 +308,13 @@ pub struct PersonReply {
     pub verdict: Option<PersonVerdict>,
 }
 
+/// Record these dead letters (a relay batch's, of one agency).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeadAdd {
+    /// The letters.
+    pub letters: Vec<DeadLetter>,
+}
+
 /// Remove one dead letter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -328,12 +335,12 @@ pub struct DeadForget {
     pub tenant_id: String,
 }
 
-/// Was this tenant erased?
+/// Which of these tenants were erased?
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListErased {
-    /// The tenant.
-    pub tenant_id: String,
+    /// The tenants.
+    pub tenant_ids: Vec<String>,
 }
 
 /// Empty the store.
