@@ -242,7 +242,7 @@ pub enum Next {
     /// Delivered: acknowledged (one log line for the batch's).
     Delivered,
     /// Dropped because its tenant was erased: acknowledged.
-    Done,
+    Dropped,
     /// Back on the queue for its next attempt, after this many seconds.
     Again(RelayMessage, u32),
     /// Out of attempts (the last error): a dead letter of its agency.
@@ -322,7 +322,12 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> Next {
     // Asked only of a message about to be sent: one held by an open breaker costs no
     // object call (its dead letter asks, with its batch's, see `record_dead`), so a
     // dead endpoint's backlog cycling through the queue stays cheap.
-    if msg.attempt > 1 && !erased(env, &msg.agency, [msg]).await.is_empty() {
+    if msg.attempt > 1
+        && erasable(&msg.kind, &msg.tenant_id)
+        && !erased(env, &msg.agency, vec![msg.tenant_id.clone()])
+            .await
+            .is_empty()
+    {
         worker::console_log!(
             "{}",
             serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventId": msg.event_id, "attempt": msg.attempt})
@@ -331,7 +336,7 @@ async fn attempt(env: &Env, settings: &Settings, msg: &RelayMessage) -> Next {
         if admit == Admit::Probe && !msg.replay {
             BREAKERS.with(|b| b.borrow_mut().not_sent(&msg.agency));
         }
-        return Next::Done;
+        return Next::Dropped;
     }
     let outcome = deliver(env, settings, msg).await;
     let report = BREAKERS.with(|b| {
@@ -418,7 +423,7 @@ impl Afterwards {
                 message.ack();
                 self.delivered.push((msg.event_id.clone(), msg.attempt));
             }
-            Next::Done => message.ack(),
+            Next::Dropped => message.ack(),
             Next::Again(again, delay) => self.again.push((message, again, delay)),
             Next::Dead(error) => {
                 let dead = letter(msg, error, http::now_ms());
@@ -479,7 +484,13 @@ async fn put_back(env: &Env, chunk: Vec<(RawMessage, RelayMessage, u32)>) {
     settle_all(&messages, &sent.map_err(AppError::from));
 }
 
-/// Of `msgs` (all of `agency`), the tenant ids that were erased: after a tenant's
+/// Whether an erasure can come before this event: it is of a tenant, and not that
+/// tenant's `tenant.erased` (always delivered).
+fn erasable(kind: &str, tenant_id: &str) -> bool {
+    kind != "tenant.erased" && !tenant_id.is_empty()
+}
+
+/// Of `tenant_ids` (all of `agency`), those that were erased: after a tenant's
 /// `tenant.erased`, nothing more is delivered for it and nothing of it goes among the
 /// dead letters (an event queued or retried before the erasure is dropped, with a log
 /// line naming only the event). Asked of the agency's list store, which keeps each
@@ -491,16 +502,7 @@ async fn put_back(env: &Env, chunk: Vec<(RawMessage, RelayMessage, u32)>) {
 /// accepted, and `tenant.erased` is queued after it (the erasure's last step), so only a
 /// retry or a dead letter can come after an erasure — and a healthy endpoint costs no
 /// extra call.
-async fn erased<'a, T: Event + 'a>(
-    env: &Env,
-    agency: &str,
-    msgs: impl IntoIterator<Item = &'a T>,
-) -> Vec<String> {
-    let tenant_ids: Vec<String> = msgs
-        .into_iter()
-        .filter(|m| m.kind() != "tenant.erased" && !m.tenant_id().is_empty())
-        .map(|m| m.tenant_id().to_owned())
-        .collect();
+async fn erased(env: &Env, agency: &str, tenant_ids: Vec<String>) -> Vec<String> {
     if tenant_ids.is_empty() {
         return Vec::new();
     }
@@ -511,49 +513,29 @@ async fn erased<'a, T: Event + 'a>(
     }
 }
 
-/// What [`erased`] reads of a message or a dead letter.
-trait Event {
-    fn kind(&self) -> &str;
-    fn tenant_id(&self) -> &str;
-    fn event_id(&self) -> &str;
-}
-
-impl Event for RelayMessage {
-    fn kind(&self) -> &str {
-        &self.kind
-    }
-    fn tenant_id(&self) -> &str {
-        &self.tenant_id
-    }
-    fn event_id(&self) -> &str {
-        &self.event_id
-    }
-}
-
-impl Event for DeadLetter {
-    fn kind(&self) -> &str {
-        &self.kind
-    }
-    fn tenant_id(&self) -> &str {
-        &self.tenant_id
-    }
-    fn event_id(&self) -> &str {
-        &self.event_id
-    }
+/// `letters` split into those of the `gone` (erased) tenants, dropped, and the rest, kept
+/// (a `tenant.erased` is always kept).
+fn split_erased(letters: Vec<DeadLetter>, gone: &[String]) -> (Vec<DeadLetter>, Vec<DeadLetter>) {
+    letters
+        .into_iter()
+        .partition(|d| erasable(&d.kind, &d.tenant_id) && gone.contains(&d.tenant_id))
 }
 
 /// Records `letters` in `agency`'s dead-letter list, but for those of erased tenants;
 /// one log line for the batch (the event ids are what the agency replays by), at info
 /// level: the agency's failing endpoint is already the warning.
 async fn record_dead(env: &Env, agency: &str, letters: Vec<DeadLetter>) -> AppResult<()> {
-    let gone = erased(env, agency, &letters).await;
-    let (dropped, letters): (Vec<_>, Vec<_>) = letters
-        .into_iter()
-        .partition(|d| gone.iter().any(|t| t == d.tenant_id()));
+    let asked = letters
+        .iter()
+        .filter(|d| erasable(&d.kind, &d.tenant_id))
+        .map(|d| d.tenant_id.clone())
+        .collect();
+    let gone = erased(env, agency, asked).await;
+    let (dropped, letters) = split_erased(letters, &gone);
     if !dropped.is_empty() {
         worker::console_log!(
             "{}",
-            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventIds": dropped.iter().map(Event::event_id).collect::<Vec<_>>()})
+            serde_json::json!({"relay": "dropped", "reason": "tenant erased", "eventIds": dropped.iter().map(|d| d.event_id.as_str()).collect::<Vec<_>>()})
         );
     }
     if letters.is_empty() {
@@ -651,7 +633,31 @@ async fn consume_dead(batch: MessageBatch<RelayMessage>, env: Env) -> worker::Re
 
 #[cfg(test)]
 mod tests {
-    use super::{Next, RelayMessage, Retries, Undecodable, backoff_seconds, decode, judge};
+    use super::{
+        Next, RelayMessage, Retries, Undecodable, backoff_seconds, decode, judge, split_erased,
+    };
+    use onboarding_core::model::api::DeadLetter;
+
+    #[test]
+    fn an_erased_tenants_dead_letters_are_dropped_but_its_tenant_erased() {
+        let letter = |kind: &str, tenant: &str| DeadLetter {
+            event_id: format!("{kind}.{tenant}"),
+            kind: kind.into(),
+            tenant_id: tenant.into(),
+            attempts: 4,
+            last_error: "unreachable".into(),
+            failed_at: String::new(),
+        };
+        let letters = vec![
+            letter("tenant.created", "t1"),
+            letter("tenant.erased", "t1"),
+            letter("tenant.created", "t2"),
+        ];
+        let (dropped, kept) = split_erased(letters, &["t1".to_owned()]);
+        let ids = |v: &[DeadLetter]| v.iter().map(|d| d.event_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&dropped), ["tenant.created.t1"]);
+        assert_eq!(ids(&kept), ["tenant.erased.t1", "tenant.created.t2"]);
+    }
 
     #[test]
     fn a_failed_attempt_goes_back_with_its_back_off_until_the_last_makes_a_dead_letter() {
