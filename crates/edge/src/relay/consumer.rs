@@ -51,7 +51,7 @@ use worker::{
 use super::breaker::{Admit, Breakers, Policy, Report};
 use super::queue::RelayMessage;
 use crate::config::Settings;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http;
 use crate::objects::store::{AgencyScope, DeadAdd, ListErased, Scope, Store};
 use crate::objects::tenant::{MarkDelivered, ReadEventBody, TenantHandle};
@@ -415,6 +415,10 @@ struct Afterwards {
 /// The most put-backs' JSON sent in one queue call (the platform takes 256 KB a call).
 const PUT_BACK_BYTES: usize = 192 * 1024;
 
+/// What a put-back weighs beside its body, at most (ids, attempt, last error): its size
+/// is estimated, not serialized twice.
+const ENVELOPE_BYTES: usize = 1024;
+
 impl Afterwards {
     /// Acknowledges `message` when it is done, or keeps it for [`Self::write`].
     fn take(&mut self, message: RawMessage, msg: &RelayMessage, next: Next) {
@@ -450,7 +454,7 @@ impl Afterwards {
         let mut chunk: Vec<(RawMessage, RelayMessage, u32)> = Vec::new();
         let mut bytes = 0;
         for item in self.again {
-            let size = serde_json::to_string(&item.1).map_or(0, |j| j.len());
+            let size = item.1.body.len() + ENVELOPE_BYTES;
             if !chunk.is_empty() && bytes + size > PUT_BACK_BYTES {
                 put_back(env, std::mem::take(&mut chunk)).await;
                 bytes = 0;
@@ -477,11 +481,9 @@ async fn put_back(env: &Env, chunk: Vec<(RawMessage, RelayMessage, u32)>) {
         messages.push(message);
         batch = batch.message(MessageBuilder::new(next).delay_seconds(delay).build());
     }
-    let sent = match env.queue("RELAY") {
-        Ok(queue) => queue.send_batch(batch.build()).await,
-        Err(e) => Err(e),
-    };
-    settle_all(&messages, &sent.map_err(AppError::from));
+    let sent: AppResult<()> =
+        async { Ok(env.queue("RELAY")?.send_batch(batch.build()).await?) }.await;
+    settle_all(&messages, &sent);
 }
 
 /// Whether an erasure can come before this event: it is of a tenant, and not that
